@@ -1,0 +1,73 @@
+"""Hybrid logical clock stamps that order edits made on this device.
+
+A stamp is 48 bits of wall-clock milliseconds and a 16-bit counter, written as 16 hex
+digits, followed by the device id as a tie-break: ``0192f3a4b5c60000-3fa2c9d1e0b74a6f``.
+Fixed-width hex makes text comparison equal to time order, so SQLite can compare and
+index stamps as plain text. The clock never goes backwards, even when the wall clock
+does, and it absorbs stamps seen from other devices so that a later local edit always
+sorts after what it was made on. It orders edits; it never decides conflicts (the
+server sequence does, see DESIGN.md §4).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+MAX_COUNTER = 0xFFFF
+MAX_MILLIS = (1 << 48) - 1
+
+
+@dataclass(frozen=True, order=True)
+class Stamp:
+    """One point on the hybrid clock."""
+
+    millis: int
+    counter: int
+    device: str
+
+    def encode(self) -> str:
+        return f"{self.millis:012x}{self.counter:04x}-{self.device}"
+
+    @classmethod
+    def decode(cls, text: str) -> Stamp:
+        head, sep, device = text.partition("-")
+        if not sep or len(head) != 16 or not device:
+            raise ValueError(f"not a clock stamp: {text!r}")
+        return cls(int(head[:12], 16), int(head[12:], 16), device)
+
+
+class HybridClock:
+    """Issues strictly increasing stamps for one device."""
+
+    def __init__(self, device: str, wall_millis: Callable[[], int] | None = None) -> None:
+        if not device or "-" in device:
+            raise ValueError("device id must be non-empty and contain no '-'")
+        self.device = device
+        self._wall = wall_millis or (lambda: time.time_ns() // 1_000_000)
+        self._millis = 0
+        self._counter = 0
+
+    def now(self) -> str:
+        """A stamp later than every stamp issued or observed so far."""
+        wall = self._wall()
+        if wall > self._millis:
+            self._millis, self._counter = wall, 0
+        else:
+            self._advance_counter()
+        return Stamp(self._millis, self._counter, self.device).encode()
+
+    def observe(self, stamp: str) -> None:
+        """Move the clock past a stamp seen elsewhere (another device or the journal)."""
+        seen = Stamp.decode(stamp)
+        if (seen.millis, seen.counter) > (self._millis, self._counter):
+            self._millis, self._counter = seen.millis, seen.counter
+
+    def _advance_counter(self) -> None:
+        if self._counter < MAX_COUNTER:
+            self._counter += 1
+        else:  # 65,536 stamps in one millisecond: borrow the next millisecond
+            self._millis, self._counter = self._millis + 1, 0
+        if self._millis > MAX_MILLIS:
+            raise OverflowError("clock stamp past year 10889")

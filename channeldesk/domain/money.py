@@ -1,0 +1,99 @@
+"""Money as exact decimals in the domain and as integer minor units in storage.
+
+Floats never touch money: 0.1 + 0.2 is not 0.3 and a fund statement must add up to the
+cent. The number of minor units per currency follows ISO 4217 (most currencies have 2
+decimals; the exceptions are listed below).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+
+# ISO 4217 currencies whose minor unit is not 1/100.
+_MINOR_DIGITS_EXCEPTIONS: dict[str, int] = {
+    "BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0, "KRW": 0,
+    "PYG": 0, "RWF": 0, "UGX": 0, "UYI": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0,
+    "XPF": 0,
+    "BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
+    "CLF": 4, "UYW": 4,
+}
+
+
+class MoneyError(ValueError):
+    """A money value that cannot be represented exactly."""
+
+
+def validate_currency(code: str) -> str:
+    """Return the upper-cased ISO 4217 alphabetic code or raise MoneyError."""
+    normalized = (code or "").strip().upper()
+    if len(normalized) != 3 or not normalized.isascii() or not normalized.isalpha():
+        raise MoneyError(f"'{code}' is not a currency code (three letters, e.g. EUR).")
+    return normalized
+
+
+def minor_digits(currency: str) -> int:
+    """How many decimal places the currency's minor unit has."""
+    return _MINOR_DIGITS_EXCEPTIONS.get(validate_currency(currency), 2)
+
+
+@dataclass(frozen=True)
+class Money:
+    """An exact amount in one currency."""
+
+    amount: Decimal
+    currency: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "currency", validate_currency(self.currency))
+        if not isinstance(self.amount, Decimal):
+            raise MoneyError("Money amounts must be Decimal, never float.")
+        if not self.amount.is_finite():
+            raise MoneyError(f"'{self.amount}' is not a finite amount.")
+
+    @classmethod
+    def parse(cls, text: str, currency: str) -> Money:
+        """Read a user-typed amount such as '1,250.50' (thousands commas allowed)."""
+        cleaned = (text or "").strip().replace(",", "").replace(" ", "")
+        try:
+            amount = Decimal(cleaned)
+        except InvalidOperation:
+            raise MoneyError(f"'{text}' is not an amount.") from None
+        money = cls(amount, currency)
+        money.to_minor()  # reject sub-cent precision early
+        return money
+
+    @classmethod
+    def from_minor(cls, units: int, currency: str) -> Money:
+        """Rebuild an amount from stored integer minor units."""
+        if isinstance(units, bool) or not isinstance(units, int):
+            raise MoneyError("Minor units must be an integer.")
+        digits = minor_digits(currency)
+        return cls(Decimal(units).scaleb(-digits), currency)
+
+    def to_minor(self) -> int:
+        """Integer minor units for storage; refuses to round silently."""
+        digits = minor_digits(self.currency)
+        scaled = self.amount.scaleb(digits)
+        if scaled != scaled.to_integral_value():
+            raise MoneyError(
+                f"{self.amount} {self.currency} has more than {digits} decimal places."
+            )
+        return int(scaled)
+
+    def rounded(self) -> Money:
+        """The amount rounded to the currency's minor unit (banker's rounding)."""
+        quantum = Decimal(1).scaleb(-minor_digits(self.currency))
+        return Money(self.amount.quantize(quantum, rounding=ROUND_HALF_EVEN), self.currency)
+
+    def __add__(self, other: Money) -> Money:
+        self._require_same_currency(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._require_same_currency(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def _require_same_currency(self, other: Money) -> None:
+        if not isinstance(other, Money) or other.currency != self.currency:
+            raise MoneyError("Cannot combine amounts in different currencies.")

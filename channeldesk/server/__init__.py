@@ -1,0 +1,1 @@
+"""The team sync server (arrives with the sync server issue)."""

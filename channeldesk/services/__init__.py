@@ -1,0 +1,1 @@
+"""Work that spans the store and the outside world: demo data, import/export, credentials."""

@@ -1,0 +1,65 @@
+"""Consistent copies of a database, safe while ChannelDesk has it open.
+
+SQLite's online backup API copies a snapshot page by page; the copy is written to a
+temporary file in the target folder and renamed into place, so a failed or cancelled
+backup never leaves a half-written file under the requested name.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from channeldesk.store.probe import read_only_connection
+
+PAGES_PER_STEP = 256
+Progress = Callable[[int, int], None]
+
+
+class BackupError(Exception):
+    """The backup could not be written; the target path was left as it was."""
+
+
+def backup_database(source: Path, target: Path, progress: Progress | None = None) -> Path:
+    """Copy ``source`` to ``target`` atomically; returns the target path."""
+    target = Path(target)
+    if not target.parent.is_dir():
+        raise BackupError(f"The folder {target.parent} does not exist.")
+    try:
+        handle, temp_name = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".partial", dir=target.parent
+        )
+    except OSError as error:
+        raise BackupError(f"Cannot write to {target.parent}: {error.strerror}.") from error
+    os.close(handle)
+    temp = Path(temp_name)
+    try:
+        _copy(source, temp, progress)
+        os.replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _copy(source: Path, temp: Path, progress: Progress | None) -> None:
+    src = read_only_connection(source)
+    dst = sqlite3.connect(temp)
+    try:
+        def report(_status: int, remaining: int, total: int) -> None:
+            if progress:
+                progress(total - remaining, total)
+
+        src.backup(dst, pages=PAGES_PER_STEP, progress=report)
+        dst.execute("PRAGMA journal_mode = DELETE")  # a single self-contained file
+        dst.commit()
+    except sqlite3.Error as error:
+        raise BackupError(f"SQLite could not copy the database: {error}.") from error
+    finally:
+        dst.close()
+        src.close()
+    with temp.open("rb") as written:
+        os.fsync(written.fileno())

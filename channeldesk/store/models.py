@@ -1,0 +1,139 @@
+"""peewee models of the local database.
+
+Every synced table derives from :class:`SyncedModel`: a UUIDv7 text id made on this
+device, created/updated hybrid-clock stamps and a tombstone flag. Models describe tables
+for reading; all writes go through :class:`channeldesk.store.database.Store`, and SQLite
+triggers (see ``journal.py``) journal every change whatever code makes it.
+
+Fields that a partner must never see are listed in ``internal_fields``; presentation mode
+and every partner-facing export leave them out.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from peewee import (
+    AutoField,
+    BareField,
+    BooleanField,
+    DateField,
+    ForeignKeyField,
+    Model,
+    TextField,
+)
+
+
+class IsoDateField(DateField):
+    """A date stored as ISO text ('2026-11-27'), without relying on sqlite3's adapters."""
+
+    def db_value(self, value):
+        value = super().db_value(value)
+        return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+class LocalModel(Model):
+    """Tables that stay on this device and never sync."""
+
+    class Meta:
+        legacy_table_names = False
+
+
+class SyncedModel(LocalModel):
+    """A row that syncs: client-made id, clock stamps, tombstone instead of delete."""
+
+    id = TextField(primary_key=True)
+    created_at = TextField()
+    updated_at = TextField()
+    deleted = BooleanField(default=False)
+
+    internal_fields: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def live(cls):
+        """Rows that have not been deleted."""
+        return cls.select().where(cls.deleted == False)  # noqa: E712 (peewee expression)
+
+    @classmethod
+    def editable_fields(cls) -> list[str]:
+        """Fields a user or an import may set; bookkeeping columns are the store's."""
+        bookkeeping = {"id", "created_at", "updated_at", "deleted"}
+        return [name for name in cls._meta.sorted_field_names if name not in bookkeeping]
+
+
+class Partner(SyncedModel):
+    name = TextField()
+    partner_type = TextField()
+    tier = TextField()
+    status = TextField()
+    region = TextField()
+    country = TextField(default="")
+    owner = TextField(default="")
+    website = TextField(default="")
+    phone = TextField(default="")
+    internal_notes = TextField(default="")
+
+    internal_fields: ClassVar[frozenset[str]] = frozenset({"internal_notes"})
+
+
+class Contact(SyncedModel):
+    partner = ForeignKeyField(Partner, backref="contacts", column_name="partner_id")
+    name = TextField()
+    role = TextField(default="")
+    email = TextField(default="")
+    phone = TextField(default="")
+    is_primary = BooleanField(default=False)
+
+
+class Activity(SyncedModel):
+    """One touchpoint in the engagement log; internal-only ones never reach a partner."""
+
+    partner = ForeignKeyField(Partner, backref="activities", column_name="partner_id")
+    kind = TextField()
+    occurred_on = IsoDateField()
+    subject = TextField()
+    notes = TextField(default="")
+    internal_only = BooleanField(default=False)
+
+    internal_fields: ClassVar[frozenset[str]] = frozenset({"internal_only"})
+
+
+class Change(LocalModel):
+    """The change journal (outbox): one row per changed field, written by triggers."""
+
+    seq = AutoField()
+    change_id = TextField()
+    table_name = TextField()
+    row_id = TextField()
+    field = TextField()
+    value = BareField(null=True)  # untyped: text, integer, real or null, as written
+    hlc = TextField()
+
+    class Meta:
+        table_name = "change"
+
+
+class LocalMeta(LocalModel):
+    """Facts about this copy of the database: device id and the like."""
+
+    key = TextField(primary_key=True)
+    value = TextField()
+
+    class Meta:
+        table_name = "local_meta"
+
+
+def synced_models() -> list[type[SyncedModel]]:
+    """Every synced model, found by inheritance so a new one cannot be left out."""
+    found: list[type[SyncedModel]] = []
+    pending = list(SyncedModel.__subclasses__())
+    while pending:
+        model = pending.pop(0)
+        found.append(model)
+        pending.extend(model.__subclasses__())
+    return found
+
+
+def all_models() -> list[type[LocalModel]]:
+    """Every model the store binds to its database."""
+    return [*synced_models(), Change, LocalMeta]

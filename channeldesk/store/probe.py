@@ -1,0 +1,131 @@
+"""Look at a database file read-only before anything writes to it.
+
+Opening a file for writing can change it (WAL mode rewrites the header, a migration
+rewrites tables), so every reason to refuse a file is found here first, through a
+read-only connection. A refused file keeps every byte it had.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from channeldesk.store.errors import OpenFailure, StoreOpenError
+from channeldesk.store.migrations import CURRENT_VERSION, read_version
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_S = 2.0
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What a file holds before it is opened for writing."""
+
+    path: Path
+    exists: bool
+    version: int
+
+    @property
+    def needs_migration(self) -> bool:
+        return self.version < CURRENT_VERSION
+
+
+def read_only_connection(path: Path) -> sqlite3.Connection:
+    """A connection that cannot write to the file, whatever SQL runs on it."""
+    uri = f"file:{quote(str(path))}?mode=ro"
+    return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+
+
+def classify_sqlite_error(path: Path, error: sqlite3.Error) -> StoreOpenError:
+    """Turn SQLite's terse messages into an error a user can act on."""
+    text = str(error).lower()
+    if "locked" in text or "busy" in text:
+        return StoreOpenError(OpenFailure.LOCKED, path, "the database is in use by another program.")
+    if "not a database" in text:
+        return StoreOpenError(OpenFailure.NOT_A_DATABASE, path, "this file is not a database.")
+    if "malformed" in text or "corrupt" in text:
+        return StoreOpenError(OpenFailure.CORRUPT, path, "the database file is damaged.")
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return StoreOpenError(
+            OpenFailure.READ_ONLY, path, "ChannelDesk cannot write to this file or its folder."
+        )
+    return StoreOpenError(OpenFailure.CORRUPT, path, f"SQLite could not read it ({error}).")
+
+
+def _check_location(path: Path) -> None:
+    if path.is_dir():
+        raise StoreOpenError(OpenFailure.IS_FOLDER, path, "this is a folder, not a file.")
+    if not path.parent.is_dir():
+        raise StoreOpenError(
+            OpenFailure.MISSING_FOLDER, path, f"the folder {path.parent} does not exist."
+        )
+
+
+def _read_header(path: Path) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(SQLITE_HEADER))
+    except PermissionError:
+        raise StoreOpenError(
+            OpenFailure.UNREADABLE, path, "you are not allowed to read this file."
+        ) from None
+
+
+def _inspect_schema(path: Path) -> int:
+    try:
+        conn = read_only_connection(path)
+    except sqlite3.Error as error:
+        raise classify_sqlite_error(path, error) from error
+    try:
+        verdict = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+        if verdict != "ok":
+            raise StoreOpenError(
+                OpenFailure.CORRUPT, path, f"the database file is damaged ({verdict})."
+            )
+        version = read_version(conn)
+        if version == 0 and conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+        ).fetchone()[0]:
+            raise StoreOpenError(
+                OpenFailure.FOREIGN_DATABASE, path,
+                "this is a SQLite database, but not a ChannelDesk one.",
+            )
+        return version
+    except sqlite3.Error as error:
+        raise classify_sqlite_error(path, error) from error
+    finally:
+        conn.close()
+
+
+def _check_writable(path: Path, exists: bool) -> None:
+    folder_ok = os.access(path.parent, os.W_OK | os.X_OK)
+    file_ok = not exists or os.access(path, os.W_OK)
+    if not (folder_ok and file_ok):
+        raise StoreOpenError(
+            OpenFailure.READ_ONLY, path, "ChannelDesk cannot write to this file or its folder."
+        )
+
+
+def probe(path: Path) -> Probe:
+    """Everything that decides whether the file may be opened, found without writing."""
+    _check_location(path)
+    exists = path.exists()
+    if exists and path.stat().st_size > 0:
+        if _read_header(path) != SQLITE_HEADER:
+            raise StoreOpenError(
+                OpenFailure.NOT_A_DATABASE, path, "this file is not a ChannelDesk database."
+            )
+        version = _inspect_schema(path)
+    else:
+        version = 0
+    if version > CURRENT_VERSION:
+        raise StoreOpenError(
+            OpenFailure.NEWER_SCHEMA, path,
+            f"it was written by a newer ChannelDesk (schema {version}; this version reads "
+            f"up to {CURRENT_VERSION}).",
+        )
+    _check_writable(path, exists)
+    return Probe(path, exists, version)
