@@ -43,6 +43,22 @@ export PIP_NO_INPUT=1
 say() { printf 'ChannelDesk: %s\n' "$*" >&2; }
 die() { printf 'ChannelDesk: error: %s\n' "$*" >&2; exit 1; }
 
+# quietly LABEL CMD...: run CMD with its output kept in a temporary log; on success
+# print nothing, on failure print the whole log and exit with CMD's status.
+quietly() {
+    local label="$1" log status=0
+    shift
+    log="$(mktemp "${TMPDIR:-/tmp}/channeldesk-dev.XXXXXX")"
+    "$@" >"$log" 2>&1 || status=$?
+    if [[ $status -ne 0 ]]; then
+        say "$label failed (exit $status):"
+        cat "$log" >&2
+        rm -f -- "$log"
+        exit "$status"
+    fi
+    rm -f -- "$log"
+}
+
 usage() {
     cat >&2 <<'EOF'
 Usage: ./installer/dev.sh COMMAND [ARGS...]
@@ -105,12 +121,15 @@ ensure_system_packages() {
 
     say "installing Qt runtime libraries… (${missing[*]})"
     # noninteractive: no debconf prompts (CI has no stdin). Lock::Timeout: wait for a
-    # running apt/unattended-upgrades instead of failing at once. -qq keeps apt's own
-    # chatter down; errors are still printed.
+    # running apt/unattended-upgrades instead of failing at once. Output is shown only
+    # if a step fails. sudo (if used) asks for its password before we hide output.
+    if [[ ${#as_root[@]} -gt 0 ]]; then
+        sudo -v || die "sudo failed; install these yourself: apt-get install ${missing[*]}"
+    fi
     local apt=("${as_root[@]}" env DEBIAN_FRONTEND=noninteractive
-               apt-get -qq -o DPkg::Lock::Timeout=300)
-    "${apt[@]}" update
-    "${apt[@]}" install -y --no-install-recommends "${missing[@]}" >/dev/null
+               apt-get -q -o DPkg::Lock::Timeout=300)
+    quietly "apt-get update" "${apt[@]}" update
+    quietly "apt-get install" "${apt[@]}" install -y --no-install-recommends "${missing[@]}"
 }
 
 # --- 2. Python and the virtualenv ---------------------------------------------------
@@ -184,13 +203,15 @@ ensure_installed() {
         fi
     fi
 
-    target="."
+    target=""
     if [[ -n "$extras" ]]; then
-        target=".[$extras]"
+        target="[$extras]"
     fi
-    say "installing Python packages (pip install -e '$target'; a few minutes the first time)…"
+    say "installing Python packages (pip install -e '.$target'; a few minutes the first time)…"
     rm -f -- "$STAMP"
-    (cd "$REPO_ROOT" && "$VENV/bin/python" -m pip install -q -e "$target")
+    # Output is shown only if pip fails (then all of it: its errors and warnings).
+    (cd "$REPO_ROOT" && quietly "pip install -e '.$target'" \
+        "$VENV/bin/python" -m pip install -q -e ".$target")
     printf '%s\n%s\n' "$hash" "$extras" >"$STAMP"
 }
 
