@@ -268,7 +268,7 @@ cmd_test() {
         say "FAILED: tests passed but ruff check failed."
         exit 1
     fi
-    say "all checks passed."
+    # Success: print nothing more, so pytest's summary stays the last line of output.
 }
 
 main() {
