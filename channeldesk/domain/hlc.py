@@ -11,12 +11,16 @@ server sequence does, see DESIGN.md §4).
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 MAX_COUNTER = 0xFFFF
 MAX_MILLIS = (1 << 48) - 1
+# Lower-case fixed-width hex only: int(..., 16) would also take 'A', '+', '_' or '0x',
+# which encode differently and break "text order is time order".
+_STAMP = re.compile(r"^([0-9a-f]{12})([0-9a-f]{4})-([^-]+)$")
 
 
 @dataclass(frozen=True, order=True)
@@ -32,10 +36,11 @@ class Stamp:
 
     @classmethod
     def decode(cls, text: str) -> Stamp:
-        head, sep, device = text.partition("-")
-        if not sep or len(head) != 16 or not device:
+        match = _STAMP.match(text) if isinstance(text, str) else None
+        if not match:
             raise ValueError(f"not a clock stamp: {text!r}")
-        return cls(int(head[:12], 16), int(head[12:], 16), device)
+        millis, counter, device = match.groups()
+        return cls(int(millis, 16), int(counter, 16), device)
 
 
 class HybridClock:
@@ -53,7 +58,7 @@ class HybridClock:
         """A stamp later than every stamp issued or observed so far."""
         wall = self._wall()
         if wall > self._millis:
-            self._millis, self._counter = wall, 0
+            self._set(wall, 0)
         else:
             self._advance_counter()
         return Stamp(self._millis, self._counter, self.device).encode()
@@ -68,6 +73,11 @@ class HybridClock:
         if self._counter < MAX_COUNTER:
             self._counter += 1
         else:  # 65,536 stamps in one millisecond: borrow the next millisecond
-            self._millis, self._counter = self._millis + 1, 0
-        if self._millis > MAX_MILLIS:
+            self._set(self._millis + 1, 0)
+
+    def _set(self, millis: int, counter: int) -> None:
+        # Checked before it is stored: a clock that refused once must not go on to write
+        # 13-digit stamps that sort wrongly.
+        if millis > MAX_MILLIS:
             raise OverflowError("clock stamp past year 10889")
+        self._millis, self._counter = millis, counter

@@ -7,8 +7,17 @@ decimals; the exceptions are listed below).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import (
+    MAX_EMAX,
+    MAX_PREC,
+    MIN_EMIN,
+    ROUND_HALF_EVEN,
+    Context,
+    Decimal,
+    InvalidOperation,
+)
 
 # ISO 4217 currencies whose minor unit is not 1/100.
 _MINOR_DIGITS_EXCEPTIONS: dict[str, int] = {
@@ -18,6 +27,15 @@ _MINOR_DIGITS_EXCEPTIONS: dict[str, int] = {
     "BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
     "CLF": 4, "UYW": 4,
 }
+
+
+# Minor units are stored in a SQLite INTEGER: a signed 64-bit number.
+MAX_MINOR_UNITS = (1 << 63) - 1
+# Shifting the decimal point must never round: the default context keeps 28 digits and
+# would silently change larger amounts.
+_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
+# Digits with optional thousands separators (',' every three digits), optional fraction.
+_AMOUNT = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d*)?$|^[+-]?\.\d+$")
 
 
 class MoneyError(ValueError):
@@ -53,10 +71,16 @@ class Money:
 
     @classmethod
     def parse(cls, text: str, currency: str) -> Money:
-        """Read a user-typed amount such as '1,250.50' (thousands commas allowed)."""
-        cleaned = (text or "").strip().replace(",", "").replace(" ", "")
+        """Read a user-typed amount such as '1,250.50' (thousands commas allowed).
+
+        Commas are accepted only as thousands separators, so a decimal comma ('1,5')
+        is refused rather than read as fifteen.
+        """
+        cleaned = (text or "").strip().replace(" ", "")
+        if not _AMOUNT.match(cleaned):
+            raise MoneyError(f"'{text}' is not an amount.")
         try:
-            amount = Decimal(cleaned)
+            amount = Decimal(cleaned.replace(",", ""))
         except InvalidOperation:
             raise MoneyError(f"'{text}' is not an amount.") from None
         money = cls(amount, currency)
@@ -69,17 +93,20 @@ class Money:
         if isinstance(units, bool) or not isinstance(units, int):
             raise MoneyError("Minor units must be an integer.")
         digits = minor_digits(currency)
-        return cls(Decimal(units).scaleb(-digits), currency)
+        return cls(Decimal(units).scaleb(-digits, context=_EXACT), currency)
 
     def to_minor(self) -> int:
         """Integer minor units for storage; refuses to round silently."""
         digits = minor_digits(self.currency)
-        scaled = self.amount.scaleb(digits)
-        if scaled != scaled.to_integral_value():
+        scaled = self.amount.scaleb(digits, context=_EXACT)
+        if scaled != scaled.to_integral_value(context=_EXACT):
             raise MoneyError(
                 f"{self.amount} {self.currency} has more than {digits} decimal places."
             )
-        return int(scaled)
+        units = int(scaled)
+        if abs(units) > MAX_MINOR_UNITS:
+            raise MoneyError(f"{self.amount} {self.currency} is too large to store.")
+        return units
 
     def rounded(self) -> Money:
         """The amount rounded to the currency's minor unit (banker's rounding)."""

@@ -92,6 +92,7 @@ NAME_MAX = 200
 TEXT_MAX = 20_000
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9 ().\-/]{5,30}$")
+PHONE_MIN_DIGITS = 5
 
 Errors = dict[str, str]
 
@@ -120,7 +121,7 @@ def email_error(value: str | None) -> str | None:
 
 def phone_error(value: str | None) -> str | None:
     text = (value or "").strip()
-    if text and not _PHONE.match(text):
+    if text and not (_PHONE.match(text) and sum(c.isdigit() for c in text) >= PHONE_MIN_DIGITS):
         return "Enter a phone number: digits, spaces, +, -, ( and ) only."
     return None
 
@@ -129,9 +130,18 @@ def website_error(value: str | None) -> str | None:
     text = (value or "").strip()
     if not text:
         return None
-    parsed = urlparse(text if "://" in text else f"https://{text}")
-    if parsed.scheme not in {"http", "https"} or "." not in (parsed.hostname or ""):
-        return "Enter a web address like example.com or https://example.com."
+    message = "Enter a web address like example.com or https://example.com."
+    if any(c.isspace() for c in text):
+        return message
+    try:
+        parsed = urlparse(text if "://" in text else f"https://{text}")
+        host = parsed.hostname or ""
+        parsed.port  # noqa: B018 (raises ValueError on a bad port such as ':abc')
+    except ValueError:  # e.g. 'http://[::1' (an unclosed IPv6 bracket)
+        return message
+    labels = host.split(".")
+    if parsed.scheme not in {"http", "https"} or len(labels) < 2 or not all(labels):
+        return message
     return None
 
 

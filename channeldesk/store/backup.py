@@ -11,9 +11,10 @@ import os
 import sqlite3
 import tempfile
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
-from channeldesk.store.probe import read_only_connection
+from channeldesk.store.probe import reading
 
 PAGES_PER_STEP = 256
 Progress = Callable[[int, int], None]
@@ -46,20 +47,22 @@ def backup_database(source: Path, target: Path, progress: Progress | None = None
 
 
 def _copy(source: Path, temp: Path, progress: Progress | None) -> None:
-    src = read_only_connection(source)
-    dst = sqlite3.connect(temp)
-    try:
-        def report(_status: int, remaining: int, total: int) -> None:
-            if progress:
-                progress(total - remaining, total)
+    def report(_status: int, remaining: int, total: int) -> None:
+        if progress:
+            progress(total - remaining, total)
 
-        src.backup(dst, pages=PAGES_PER_STEP, progress=report)
-        dst.execute("PRAGMA journal_mode = DELETE")  # a single self-contained file
-        dst.commit()
+    try:
+        with reading(source) as src, closing(sqlite3.connect(temp)) as dst:
+            # Hold one read transaction across every step: in WAL mode it pins a snapshot,
+            # so a concurrent writer neither blocks the copy nor makes it restart from
+            # page 1 (without it, a busy writer restarts the backup after every step).
+            src.execute("BEGIN")
+            src.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            src.backup(dst, pages=PAGES_PER_STEP, progress=report)
+            src.execute("COMMIT")
+            dst.execute("PRAGMA journal_mode = DELETE")  # a single self-contained file
+            dst.commit()
     except sqlite3.Error as error:
-        raise BackupError(f"SQLite could not copy the database: {error}.") from error
-    finally:
-        dst.close()
-        src.close()
+        raise BackupError(f"SQLite could not copy {source}: {error}.") from error
     with temp.open("rb") as written:
         os.fsync(written.fileno())

@@ -89,13 +89,15 @@ class Store:
     def transaction(self) -> Iterator[None]:
         """One atomic unit; nested calls join the outer one. Listeners hear after commit."""
         self._depth += 1
+        before = {table: set(ids) for table, ids in self._touched.items()}
         try:
             with self.db.atomic():
                 yield
         except BaseException:
             self._depth -= 1
-            if self._depth == 0:
-                self._touched.clear()
+            # Only this level rolled back (a savepoint when nested): forget what it
+            # touched, keep what the enclosing levels did.
+            self._touched = before if self._depth else {}
             raise
         self._depth -= 1
         if self._depth == 0 and self._touched:
@@ -122,6 +124,9 @@ class Store:
             }
             if previous:
                 changes = {name: values[name] for name in previous}
+                # The row may carry a stamp from a clock ahead of ours (a synced edit);
+                # the journal refuses an edit that does not advance updated_at.
+                self.clock.observe(row.updated_at)
                 model.update(updated_at=self.clock.now(), **changes).where(
                     model.id == row_id
                 ).execute()
@@ -174,17 +179,37 @@ def open_store(path: Path | str) -> Store:
     db = peewee.SqliteDatabase(str(path), pragmas=PRAGMAS, timeout=5)
     try:
         db.connect()
-        migrations.migrate(db.connection(), found.version)
     except (sqlite3.Error, peewee.DatabaseError) as error:
-        db.close()
-        _forget_new_file(found)
-        log.exception("opening %s failed", path)
-        cause = error.__cause__ if isinstance(error.__cause__, sqlite3.Error) else error
-        if isinstance(cause, sqlite3.Error):
-            raise classify_sqlite_error(path, cause) from error
-        raise StoreOpenError(OpenFailure.MIGRATION_FAILED, path, str(error)) from error
+        raise _failed(db, found, _classify(path, error)) from error
+    try:
+        migrations.migrate(db.connection(), found.version)
+    except Exception as error:
+        # Whatever a migration raises (SQL or Python), it rolled back: the file is as it
+        # was. Only a lock is worth naming differently; the rest is a failed upgrade.
+        refusal = _classify(path, error)
+        if refusal.failure is not OpenFailure.LOCKED:
+            refusal = StoreOpenError(
+                OpenFailure.MIGRATION_FAILED, path,
+                f"upgrading it to schema {migrations.current_version()} failed "
+                f"({type(error).__name__}: {error}).",
+            )
+        raise _failed(db, found, refusal) from error
     db.bind(all_models())
     return Store(path, db)
+
+
+def _classify(path: Path, error: Exception) -> StoreOpenError:
+    cause = error.__cause__ if isinstance(error.__cause__, sqlite3.Error) else error
+    if isinstance(cause, sqlite3.Error):
+        return classify_sqlite_error(path, cause)
+    return StoreOpenError(OpenFailure.MIGRATION_FAILED, path, str(error))
+
+
+def _failed(db: peewee.SqliteDatabase, found: Probe, refusal: StoreOpenError) -> StoreOpenError:
+    db.close()
+    _forget_new_file(found)
+    log.error("opening %s failed: %s", found.path, refusal.detail, exc_info=True)
+    return refusal
 
 
 def _backup_before_migration(found: Probe) -> None:
@@ -200,8 +225,17 @@ def _backup_before_migration(found: Probe) -> None:
 
 
 def _forget_new_file(found: Probe) -> None:
-    """A database this call created and could not finish is removed, with its WAL files."""
-    if found.exists:
+    """Undo what this call did to a file it could not finish opening.
+
+    A database it created is removed with its WAL files; an empty file it was given is
+    emptied again (switching to WAL wrote a header into it). An existing database needs
+    nothing: every failed step rolled back.
+    """
+    if found.exists and not found.empty:
         return
-    for suffix in ("", "-wal", "-shm", "-journal"):
+    if found.exists:
+        found.path.write_bytes(b"")
+    else:
+        found.path.unlink(missing_ok=True)
+    for suffix in ("-wal", "-shm", "-journal"):
         Path(f"{found.path}{suffix}").unlink(missing_ok=True)

@@ -24,7 +24,9 @@ class OpenFailure(StrEnum):
 
 
 _HINTS: dict[OpenFailure, str] = {
-    OpenFailure.MISSING_FOLDER: "Create the folder first, or choose a file in a folder that exists.",
+    OpenFailure.MISSING_FOLDER: (
+        "Create the folder first, or choose a file in a folder that exists."
+    ),
     OpenFailure.IS_FOLDER: "Choose a database file rather than a folder.",
     OpenFailure.NOT_A_DATABASE: "Choose a ChannelDesk database file (usually *.sqlite3).",
     OpenFailure.FOREIGN_DATABASE: (
@@ -65,4 +67,5 @@ class StoreOpenError(Exception):
 
     def one_line(self) -> str:
         """The message for the command line: what happened and what to do next."""
-        return f"Cannot open {self.path}: {self.detail} {self.hint}"
+        detail = " ".join(self.detail.split())  # SQLite's quick_check reports span lines
+        return f"Cannot open {self.path}: {detail} {self.hint}"

@@ -9,15 +9,21 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from channeldesk.store import migrations
 from channeldesk.store.errors import OpenFailure, StoreOpenError
-from channeldesk.store.migrations import CURRENT_VERSION, read_version
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 2.0
+SIDE_FILES = ("-wal", "-shm")
+# Tables every ChannelDesk database has had since schema 1; a file with a schema_version
+# table but without these belongs to another program.
+OWN_TABLES = frozenset({"schema_version", "local_meta", "change"})
 
 
 @dataclass(frozen=True)
@@ -27,23 +33,46 @@ class Probe:
     path: Path
     exists: bool
     version: int
+    empty: bool = False  # an existing 0-byte file, accepted as a new database
 
     @property
     def needs_migration(self) -> bool:
-        return self.version < CURRENT_VERSION
+        return self.version < migrations.current_version()
 
 
 def read_only_connection(path: Path) -> sqlite3.Connection:
-    """A connection that cannot write to the file, whatever SQL runs on it."""
+    """A connection that cannot write to the file, whatever SQL runs on it.
+
+    Reading a WAL database read-only creates -wal/-shm files that the connection never
+    deletes; use :func:`reading` to have them tidied away again.
+    """
     uri = f"file:{quote(str(path))}?mode=ro"
     return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+
+
+@contextmanager
+def reading(path: Path) -> Iterator[sqlite3.Connection]:
+    """A read-only connection that leaves no new files beside the database."""
+    existing = _side_files(path)
+    try:
+        conn = read_only_connection(path)
+    except sqlite3.Error:
+        _drop_new_side_files(path, existing)
+        raise
+    try:
+        yield conn
+    finally:
+        conn.close()
+        _drop_new_side_files(path, existing)
 
 
 def classify_sqlite_error(path: Path, error: sqlite3.Error) -> StoreOpenError:
     """Turn SQLite's terse messages into an error a user can act on."""
     text = str(error).lower()
     if "locked" in text or "busy" in text:
-        return StoreOpenError(OpenFailure.LOCKED, path, "the database is in use by another program.")
+        return StoreOpenError(
+            OpenFailure.LOCKED, path, "the database is in use by another program."
+        )
     if "not a database" in text:
         return StoreOpenError(OpenFailure.NOT_A_DATABASE, path, "this file is not a database.")
     if "malformed" in text or "corrupt" in text:
@@ -76,26 +105,53 @@ def _read_header(path: Path) -> bytes:
 
 def _inspect_schema(path: Path) -> int:
     try:
-        conn = read_only_connection(path)
+        with reading(path) as conn:
+            return _schema_version(path, conn)
     except sqlite3.Error as error:
         raise classify_sqlite_error(path, error) from error
+
+
+def _schema_version(path: Path, conn: sqlite3.Connection) -> int:
+    verdict = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+    if verdict != "ok":
+        raise StoreOpenError(
+            OpenFailure.CORRUPT, path, f"the database file is damaged ({verdict})."
+        )
+    version = migrations.read_version(conn)
+    tables = {row[0] for row in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    )}
+    if (version == 0 and tables) or (version > 0 and not tables >= OWN_TABLES):
+        raise StoreOpenError(
+            OpenFailure.FOREIGN_DATABASE, path,
+            "this is a SQLite database, but not a ChannelDesk one.",
+        )
+    return version
+
+
+def _side_files(path: Path) -> set[str]:
+    return {suffix for suffix in SIDE_FILES if Path(f"{path}{suffix}").exists()}
+
+
+def _drop_new_side_files(path: Path, existing: set[str]) -> None:
+    """Remove the -wal/-shm files that reading a WAL database read-only left behind.
+
+    A read-only connection creates them but never deletes them. Letting SQLite do it is
+    the only safe way: the last read-write connection to close checkpoints (nothing, the
+    WAL is empty) and deletes them, and leaves them alone while anyone else has the file
+    open. A refused file thus gets no new neighbours.
+    """
+    if _side_files(path) <= existing:
+        return
     try:
-        verdict = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
-        if verdict != "ok":
-            raise StoreOpenError(
-                OpenFailure.CORRUPT, path, f"the database file is damaged ({verdict})."
-            )
-        version = read_version(conn)
-        if version == 0 and conn.execute(
-            "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
-        ).fetchone()[0]:
-            raise StoreOpenError(
-                OpenFailure.FOREIGN_DATABASE, path,
-                "this is a SQLite database, but not a ChannelDesk one.",
-            )
-        return version
-    except sqlite3.Error as error:
-        raise classify_sqlite_error(path, error) from error
+        conn = sqlite3.connect(path, timeout=0, isolation_level=None)
+    except sqlite3.Error:
+        return
+    try:
+        conn.execute("PRAGMA query_only = 1")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error:
+        pass
     finally:
         conn.close()
 
@@ -113,7 +169,8 @@ def probe(path: Path) -> Probe:
     """Everything that decides whether the file may be opened, found without writing."""
     _check_location(path)
     exists = path.exists()
-    if exists and path.stat().st_size > 0:
+    empty = exists and path.stat().st_size == 0
+    if exists and not empty:
         if _read_header(path) != SQLITE_HEADER:
             raise StoreOpenError(
                 OpenFailure.NOT_A_DATABASE, path, "this file is not a ChannelDesk database."
@@ -121,11 +178,12 @@ def probe(path: Path) -> Probe:
         version = _inspect_schema(path)
     else:
         version = 0
-    if version > CURRENT_VERSION:
+    current = migrations.current_version()
+    if version > current:
         raise StoreOpenError(
             OpenFailure.NEWER_SCHEMA, path,
             f"it was written by a newer ChannelDesk (schema {version}; this version reads "
-            f"up to {CURRENT_VERSION}).",
+            f"up to {current}).",
         )
     _check_writable(path, exists)
-    return Probe(path, exists, version)
+    return Probe(path, exists, version, empty)

@@ -32,6 +32,11 @@ MIGRATIONS: tuple[Migration, ...] = tuple(
 CURRENT_VERSION = MIGRATIONS[-1].version
 
 
+def current_version() -> int:
+    """The schema this code writes; read at call time so tests can add a migration."""
+    return MIGRATIONS[-1].version
+
+
 def read_version(conn: sqlite3.Connection) -> int:
     """The schema version of an open database; 0 for a database without our tables."""
     exists = conn.execute(
