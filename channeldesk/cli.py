@@ -1,0 +1,245 @@
+"""The ``channeldesk`` command: start the GUI, or run a maintenance command without Qt.
+
+Every failure a user can cause or fix ends in one line on stderr that says what happened
+and what to do next, and a documented exit code; tracebacks go to the log file only.
+The maintenance commands (demo, check, backup) never import Qt, so they run on a server or
+in a container without a display; the GUI and the screenshots import it on demand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import textwrap
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from channeldesk import __version__
+from channeldesk.logs import setup_logging
+from channeldesk.paths import DB_ENV_VAR, resolve_db_path
+from channeldesk.services.demo_data import is_empty, load_demo_data
+from channeldesk.services.health_check import check_database
+from channeldesk.store import StoreOpenError, open_store
+from channeldesk.store.backup import BackupError, backup_database
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_UNEXPECTED = 1
+EXIT_USAGE = 2
+EXIT_DATABASE = 3
+EXIT_INTERRUPTED = 130
+
+EPILOG = f"""\
+The database is --db PATH, else ${DB_ENV_VAR}, else the default file in your user data
+folder. --db may be given before or after the command.
+
+exit codes:
+  0  success
+  1  unexpected error (the details are in the log file named in the message)
+  2  bad usage, or the command refused to run (nothing was changed)
+  3  the database cannot be opened or is not healthy (the file was left as it was)
+"""
+
+
+class CommandError(Exception):
+    """A refusal or failure the user can act on: one line and an exit code, no traceback."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+# -- the commands ----------------------------------------------------------------------------
+
+def run_gui_command(args: argparse.Namespace) -> int:
+    """Start the desktop app on the chosen database."""
+    db_path, is_default = resolve_db_path(args.db)
+    # Imported here, not at the top: the maintenance commands must not import Qt.
+    from channeldesk.app import run_gui
+
+    return run_gui(db_path, is_default)
+
+
+def demo_command(args: argparse.Namespace) -> int:
+    """Fill a database with the demo portfolio; refuse to mix it into real data unasked."""
+    db_path, _ = resolve_db_path(args.db)
+    store = open_store(db_path)
+    try:
+        if not args.force and not is_empty(store):
+            raise CommandError(EXIT_USAGE, (
+                f"{db_path} already holds partners, contacts or activities, so no demo data "
+                "was added. Use --force to add the demo set beside them, or name a new file "
+                "with --db."
+            ))
+        summary = load_demo_data(store)
+    finally:
+        store.close()
+    print(f"Added demo data to {db_path}: {summary.partners} partners, "
+          f"{summary.contacts} contacts, {summary.activities} activities.")
+    return EXIT_OK
+
+
+def check_command(args: argparse.Namespace) -> int:
+    """Report whether a database is healthy, without changing it."""
+    db_path, _ = resolve_db_path(args.db)
+    result = check_database(db_path)
+    if not result.ok:
+        raise CommandError(EXIT_DATABASE, f"not ok: {db_path}: {result.reason}")
+    print(f"ok: {result.reason}")
+    for note in result.notes:
+        print(note)
+    return EXIT_OK
+
+
+def backup_command(args: argparse.Namespace) -> int:
+    """Write a consistent copy of the database, even while the app has it open."""
+    db_path, _ = resolve_db_path(args.db)
+    target = Path(args.out).expanduser().absolute()
+    _refuse_bad_backup_target(db_path, target)
+    if not db_path.is_file():
+        raise CommandError(EXIT_DATABASE, f"Cannot back up {db_path}: the file does not exist. "
+                                          "Check the path given with --db.")
+    try:
+        backup_database(db_path, target)
+    except BackupError as error:
+        raise CommandError(EXIT_DATABASE, f"Backup failed: {error} Nothing was written to "
+                                          f"{target}.") from error
+    verdict = check_database(target)
+    if not verdict.ok:
+        raise CommandError(EXIT_DATABASE, f"The backup {target} was written but does not pass "
+                                          f"the check: {verdict.reason}")
+    print(f"Backed up {db_path} to {target} ({verdict.reason}).")
+    return EXIT_OK
+
+
+def _refuse_bad_backup_target(db_path: Path, target: Path) -> None:
+    """Catch a mistyped --out before any work, and never overwrite the database itself."""
+    if target.is_dir():
+        raise CommandError(EXIT_USAGE, f"--out {target} is a folder. Give a file name, e.g. "
+                                       f"{target / 'channeldesk-backup.sqlite3'}.")
+    if not target.parent.is_dir():
+        raise CommandError(EXIT_USAGE, f"The folder {target.parent} does not exist. Create it "
+                                       "first, or choose another --out.")
+    if not os.access(target.parent, os.W_OK | os.X_OK):
+        raise CommandError(EXIT_USAGE, f"You cannot write to {target.parent}. Choose another "
+                                       "--out.")
+    if target.exists() and target.resolve() == db_path.resolve():
+        raise CommandError(EXIT_USAGE, "--out names the database itself. Choose another file.")
+
+
+def screenshots_command(args: argparse.Namespace) -> int:
+    """Render the main window, one PNG per tab, offscreen (for the README and reviews)."""
+    db_path, _ = resolve_db_path(args.db)
+    out_dir = Path(args.out).expanduser().absolute()
+    if out_dir.exists() and not out_dir.is_dir():
+        raise CommandError(EXIT_USAGE, f"--out {out_dir} is a file. Name a folder.")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # Imported here, not at the top: the maintenance commands must not import Qt.
+    from channeldesk.ui.screenshots import render_screenshots
+
+    for written in render_screenshots(db_path, out_dir):
+        print(written)
+    return EXIT_OK
+
+
+# -- the parser ------------------------------------------------------------------------------
+
+def _common_options(parser: argparse.ArgumentParser, default: object) -> None:
+    """--db and --verbose, accepted before the command (default None) and after it
+    (default SUPPRESS, so an option given only before the command is not reset)."""
+    parser.add_argument("--db", metavar="PATH", default=default,
+                        help=f"the database file (default: ${DB_ENV_VAR} or the user data "
+                             "folder)")
+    parser.add_argument("-v", "--verbose", action="store_true", default=default,
+                        help="more detail in the log, and log lines echoed to stderr")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser; public so that help texts can be tested and documented."""
+    parser = argparse.ArgumentParser(
+        prog="channeldesk", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=textwrap.fill("ChannelDesk: partner management for channel account "
+                                  "managers. Without a command, starts the desktop app."),
+    )
+    parser.add_argument("--version", action="version", version=f"channeldesk {__version__}")
+    _common_options(parser, None)
+    shared = argparse.ArgumentParser(add_help=False)
+    _common_options(shared, argparse.SUPPRESS)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add(commands, shared, "demo", demo_command,
+         "fill a database with a realistic demo portfolio",
+         "Adds about 50 demo partners with contacts and activities. Refuses a database "
+         "that already has data unless --force is given.")
+    commands.choices["demo"].add_argument(
+        "--force", action="store_true",
+        help="add the demo set even when the database has data: existing rows are kept "
+             "and nothing is deleted, the demo partners are added beside them")
+    _add(commands, shared, "check", check_command,
+         "check integrity, foreign keys and schema version (read-only)",
+         "Exit 0 and 'ok: ...' when healthy; exit 3 and a one-line reason otherwise. "
+         "Never changes the file, and works on read-only files.")
+    backup = _add(commands, shared, "backup", backup_command,
+                  "write a consistent copy of the database",
+                  "Uses SQLite's backup API, so it is safe while ChannelDesk has the database "
+                  "open. An existing FILE is replaced only once the copy is complete.")
+    backup.add_argument("--out", metavar="FILE", required=True, help="the backup file to write")
+    shots = _add(commands, shared, "screenshots", screenshots_command,
+                 "render each tab of the main window to DIR/<tab>.png (offscreen)",
+                 "Creates DIR when missing. Needs Qt, but no display.")
+    shots.add_argument("--out", metavar="DIR", required=True, help="the folder for the PNGs")
+    return parser
+
+
+def _add(commands, shared: argparse.ArgumentParser, name: str,
+         handler: Callable[[argparse.Namespace], int], summary: str,
+         description: str) -> argparse.ArgumentParser:
+    sub = commands.add_parser(name, parents=[shared], help=summary,
+                              description=textwrap.fill(description),
+                              epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub.set_defaults(handler=handler)
+    return sub
+
+
+# -- running ---------------------------------------------------------------------------------
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line, run the command, and turn every failure into an exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_request:  # --help, --version and usage errors
+        return exit_request.code if isinstance(exit_request.code, int) else EXIT_USAGE
+    log_path = setup_logging(verbose=bool(args.verbose))
+    handler = getattr(args, "handler", run_gui_command)
+    log.info("channeldesk %s: %s", __version__, args.command or "gui")
+    try:
+        return handler(args)
+    except CommandError as error:
+        log.info("stopped: %s", error.message)
+        return _fail(error.code, error.message)
+    except StoreOpenError as error:
+        log.warning("cannot open the database: %s", error)
+        return _fail(EXIT_DATABASE, error.one_line())
+    except KeyboardInterrupt:
+        return _fail(EXIT_INTERRUPTED, "Interrupted. Unfinished changes were rolled back.")
+    except Exception as error:
+        log.exception("unexpected error in %s", args.command or "gui")
+        return _fail(EXIT_UNEXPECTED, (
+            f"Unexpected error: {type(error).__name__}: {_one_line(error)}. The details are in "
+            f"{log_path}; please attach that file when you report it."
+        ))
+
+
+def _one_line(error: Exception, limit: int = 200) -> str:
+    text = " ".join(str(error).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _fail(code: int, message: str) -> int:
+    print(message, file=sys.stderr)
+    return code
