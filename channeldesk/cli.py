@@ -41,6 +41,7 @@ exit codes:
   1  unexpected error (the details are in the log file named in the message)
   2  bad usage, or the command refused to run (nothing was changed)
   3  the database cannot be opened or is not healthy (the file was left as it was)
+  130  interrupted with Ctrl+C (unfinished changes were rolled back)
 """
 
 
