@@ -24,6 +24,7 @@ import peewee
 from uuid6 import uuid7
 
 from channeldesk.domain.hlc import HybridClock
+from channeldesk.domain.text_order import sort_key
 from channeldesk.store import migrations
 from channeldesk.store.backup import BackupError, backup_database
 from channeldesk.store.blobs import BlobStore
@@ -177,6 +178,7 @@ def open_store(path: Path | str) -> Store:
     if found.exists and found.version and found.needs_migration:
         _backup_before_migration(found)
     db = peewee.SqliteDatabase(str(path), pragmas=PRAGMAS, timeout=5)
+    db.register_function(sort_key, "fold", 1, deterministic=True)
     try:
         db.connect()
     except (sqlite3.Error, peewee.DatabaseError) as error:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from db_samples import make_database
 
 from channeldesk.store import backup, open_store
 from channeldesk.store.backup import BackupError, backup_database
 from channeldesk.store.models import Change, Partner
-
-from .conftest import make_database
 
 
 def partner(number: int) -> dict[str, str]:

@@ -9,12 +9,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from db_samples import make_database
 
 from channeldesk.store import StoreOpenError, journal, migrations, open_store, probe
 from channeldesk.store.errors import OpenFailure
 from channeldesk.store.models import Partner
-
-from .conftest import make_database
 
 
 def snapshot(folder: Path) -> dict[str, str]:

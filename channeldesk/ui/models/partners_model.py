@@ -1,0 +1,101 @@
+"""The partners table: filtered and sorted in SQL, painted lazily."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+
+from PySide6.QtCore import QLocale, Qt
+from PySide6.QtGui import QColor
+
+from channeldesk.domain.engagement import ENGAGEMENT_LABELS, Engagement, engagement
+from channeldesk.domain.partner import label
+from channeldesk.store import Store
+from channeldesk.store.partner_queries import (
+    PartnerFilter,
+    PartnerRow,
+    PartnerSort,
+    partner_ids,
+    partner_rows,
+)
+from channeldesk.ui.models.record_table import Column, RecordTableModel
+
+ENGAGEMENT_COLOURS = {
+    Engagement.ENGAGED: QColor("#2e7d32"),
+    Engagement.COOLING: QColor("#b26a00"),
+    Engagement.DORMANT: QColor("#c62828"),
+    Engagement.NO_CONTACT: QColor("#757575"),
+}
+
+
+def format_date(value: date | None) -> str:
+    """A date in the user's locale, short form; ISO where no locale is set (the C locale)."""
+    if value is None:
+        return ""
+    locale = QLocale()
+    if locale.language() == QLocale.Language.C:
+        return value.isoformat()
+    return locale.toString(value, QLocale.FormatType.ShortFormat)
+
+
+class PartnersTableModel(RecordTableModel[PartnerRow]):
+    """Live partners matching a :class:`PartnerFilter`, in the chosen order."""
+
+    def __init__(self, store: Store, today: date | None = None, parent=None) -> None:
+        self._today = today or date.today()
+        super().__init__(self._make_columns(), parent)
+        self._store = store
+        self._filter = PartnerFilter()
+        self._sort = PartnerSort.NAME
+        self._descending = False
+
+    def _make_columns(self) -> list[Column[PartnerRow]]:
+        def band(row: PartnerRow) -> Engagement:
+            return engagement(row.last_activity, self._today)
+
+        return [
+            Column("name", self.tr("Name"), lambda r: r.name, PartnerSort.NAME),
+            Column("partner_type", self.tr("Type"), lambda r: label(r.partner_type),
+                   PartnerSort.TYPE),
+            Column("tier", self.tr("Tier"), lambda r: label(r.tier), PartnerSort.TIER),
+            Column("status", self.tr("Status"), lambda r: label(r.status), PartnerSort.STATUS),
+            Column("region", self.tr("Region"), lambda r: label(r.region), PartnerSort.REGION),
+            Column("country", self.tr("Country"), lambda r: r.country, PartnerSort.COUNTRY),
+            Column("owner", self.tr("Owner"), lambda r: r.owner, PartnerSort.OWNER),
+            Column("last_activity", self.tr("Last activity"),
+                   lambda r: format_date(r.last_activity), PartnerSort.LAST_ACTIVITY),
+            Column("engagement", self.tr("Engagement"),
+                   lambda r: ENGAGEMENT_LABELS[band(r)], PartnerSort.LAST_ACTIVITY,
+                   foreground=lambda r: ENGAGEMENT_COLOURS[band(r)],
+                   tooltip=lambda r: self.tr("Based on the last logged activity")),
+        ]
+
+    @property
+    def partner_filter(self) -> PartnerFilter:
+        return self._filter
+
+    def set_filter(self, flt: PartnerFilter) -> None:
+        if flt != self._filter:
+            self._filter = flt
+            self.refresh()
+
+    def set_search_text(self, text: str) -> None:
+        self.set_filter(replace(self._filter, text=text.strip()))
+
+    def fetch_ids(self) -> list[str]:
+        return partner_ids(self._store.db, self._filter, self._sort, self._descending)
+
+    def fetch_rows(self, ids: Sequence[str]) -> dict[str, PartnerRow]:
+        return partner_rows(self._store.db, ids)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        sort_key = self._columns[column].sort_key
+        if sort_key is None:
+            return
+        self._sort = PartnerSort(sort_key)
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self.layoutAboutToBeChanged.emit()
+        self._ids = self.fetch_ids()
+        self._position = {row_id: n for n, row_id in enumerate(self._ids)}
+        self.layoutChanged.emit()

@@ -1,0 +1,141 @@
+"""A table model over an ordered list of row ids, fetching rows lazily in blocks.
+
+The pattern follows Anki's browser table: the query that filters and sorts returns only
+ids, which is cheap even for 100,000 rows; the rows the view actually paints are fetched
+by id in blocks of ``BLOCK`` and cached. Subclasses declare their columns and how to
+fetch ids and rows; this class does the Qt bookkeeping once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+R = TypeVar("R")
+Index = QModelIndex | QPersistentModelIndex
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+ID_ROLE = Qt.ItemDataRole.UserRole + 2
+BLOCK = 200
+
+
+@dataclass(frozen=True)
+class Column(Generic[R]):
+    """One column: header, how to show a row, and optionally its colour or alignment."""
+
+    key: str
+    header: str
+    display: Callable[[R], str]
+    sort_key: str | None = None
+    align_right: bool = False
+    foreground: Callable[[R], Any] | None = None
+    tooltip: Callable[[R], str] | None = None
+
+
+class RecordTableModel(QAbstractTableModel, Generic[R]):
+    """Rows by id; subclasses implement ``fetch_ids`` and ``fetch_rows``."""
+
+    def __init__(self, columns: Sequence[Column[R]], parent=None) -> None:
+        super().__init__(parent)
+        self._columns = list(columns)
+        self._ids: list[str] = []
+        self._rows: dict[str, R] = {}
+        self._position: dict[str, int] = {}
+
+    # -- to implement -----------------------------------------------------------------
+
+    def fetch_ids(self) -> list[str]:
+        raise NotImplementedError
+
+    def fetch_rows(self, ids: Sequence[str]) -> dict[str, R]:
+        raise NotImplementedError
+
+    # -- public -----------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Re-run the query; the view keeps nothing stale."""
+        self.beginResetModel()
+        self._ids = self.fetch_ids()
+        self._position = {row_id: n for n, row_id in enumerate(self._ids)}
+        self._rows.clear()
+        self.endResetModel()
+
+    def refresh_rows(self, ids: set[str] | frozenset[str]) -> None:
+        """Re-read rows that changed in place (same order, same membership)."""
+        for row_id in ids:
+            self._rows.pop(row_id, None)
+            row = self._position.get(row_id)
+            if row is not None:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+
+    def id_at(self, row: int) -> str | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, row_id: str) -> int | None:
+        return self._position.get(row_id)
+
+    def record(self, row: int) -> R | None:
+        row_id = self.id_at(row)
+        if row_id is None:
+            return None
+        if row_id not in self._rows:
+            self._load_block(row)
+        return self._rows.get(row_id)
+
+    def column_key(self, column: int) -> str:
+        return self._columns[column].key
+
+    def column_index(self, key: str) -> int:
+        return next(n for n, column in enumerate(self._columns) if column.key == key)
+
+    def ids(self) -> list[str]:
+        return list(self._ids)
+
+    # -- Qt ---------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt signature)
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._columns):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self._columns[section].header
+            if role == Qt.ItemDataRole.TextAlignmentRole and self._columns[section].align_right:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.column() >= len(self._columns):
+            return None
+        record = self.record(index.row())
+        if record is None:
+            return None
+        column = self._columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.display(record)
+        if role == ID_ROLE:
+            return self._ids[index.row()]
+        if role == Qt.ItemDataRole.ForegroundRole and column.foreground:
+            return column.foreground(record)
+        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip:
+            return column.tooltip(record)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def _load_block(self, row: int) -> None:
+        start = max(0, row - BLOCK // 4)
+        wanted = [row_id for row_id in self._ids[start:start + BLOCK] if row_id not in self._rows]
+        self._rows.update(self.fetch_rows(wanted))

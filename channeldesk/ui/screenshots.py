@@ -1,0 +1,40 @@
+"""Render the main window with each tab selected to PNG files (README and review)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+
+from channeldesk.store import open_store
+
+SIZE = (1400, 860)
+
+
+def render_screenshots(db_path: Path, out_dir: Path) -> list[Path]:
+    """Write ``out_dir/<tab>.png`` for every tab; returns the files written."""
+    # Imported here: app imports the window, which imports this package's siblings.
+    from channeldesk.app import application, build_window
+
+    app = application()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    settings = QSettings(str(out_dir / ".screenshot-settings.ini"), QSettings.Format.IniFormat)
+    window = build_window(open_store(db_path), settings)
+    window.resize(*SIZE)
+    window.show()
+    written = []
+    try:
+        for index, page in enumerate(window.tab_pages()):
+            window.tabs.setCurrentIndex(index)
+            if hasattr(page, "select_row") and page.model.rowCount():
+                page.select_row(0)
+            app.processEvents()
+            target = out_dir / f"{page.name}.png"
+            window.grab().save(str(target))
+            written.append(target)
+    finally:
+        window.close()
+        window.deleteLater()
+        Path(settings.fileName()).unlink(missing_ok=True)
+        app.processEvents()
+    return written

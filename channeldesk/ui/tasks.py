@@ -1,0 +1,106 @@
+"""Long work off the GUI thread, with progress shown after half a second and a real Cancel.
+
+This is the one place that creates threads. Work functions never touch widgets: they get a
+``progress(done, total, message)`` callback and a cancel token, and their result (or error)
+comes back to the GUI thread by signal (Anki's taskman pattern).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+log = logging.getLogger(__name__)
+
+SHOW_PROGRESS_AFTER_MS = 500
+Progress = Callable[[int, int, str], None]
+Work = Callable[[Progress, threading.Event], Any]
+
+
+class _TaskSignals(QObject):
+    sig_progressed = Signal(int, int, str)
+    sig_finished = Signal(object)
+    sig_failed = Signal(object)
+
+
+class _Runnable(QRunnable):
+    def __init__(self, work: Work, cancel: threading.Event, signals: _TaskSignals) -> None:
+        super().__init__()
+        self._work, self._cancel, self._signals = work, cancel, signals
+
+    def run(self) -> None:
+        try:
+            result = self._work(self._signals.sig_progressed.emit, self._cancel)
+        except BaseException as error:  # handed to the GUI thread, which reports it
+            log.exception("background task failed")
+            self._signals.sig_failed.emit(error)
+        else:
+            self._signals.sig_finished.emit(result)
+
+
+class Task(QObject):
+    """One running piece of work and its progress dialog."""
+
+    sig_done = Signal(object)
+    """Emitted on the GUI thread with the work's result."""
+    sig_failed = Signal(object)
+    """Emitted on the GUI thread with the exception (cancellation included)."""
+
+    def __init__(self, parent: QWidget, title: str, work: Work) -> None:
+        super().__init__(parent)
+        self.cancel_token = threading.Event()
+        self._signals = _TaskSignals()
+        self._dialog = QProgressDialog(title, self.tr("Cancel"), 0, 0, parent)
+        self._dialog.setObjectName("task-progress")
+        self._dialog.setWindowTitle(title)
+        self._dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self._dialog.setMinimumDuration(SHOW_PROGRESS_AFTER_MS)
+        self._dialog.setAutoClose(False)
+        self._dialog.setAutoReset(False)
+        self._dialog.canceled.connect(self.cancel_token.set)
+        self._signals.sig_progressed.connect(self._on_progress)
+        self._signals.sig_finished.connect(self._on_finished)
+        self._signals.sig_failed.connect(self._on_failed)
+        self._runnable = _Runnable(work, self.cancel_token, self._signals)
+        self._runnable.setAutoDelete(False)  # Python owns it; the pool must not free it too
+        self.running = False
+
+    def start(self) -> None:
+        self.running = True
+        self._dialog.setValue(0)
+        QThreadPool.globalInstance().start(self._runnable)
+
+    def _on_progress(self, done: int, total: int, message: str) -> None:
+        self._dialog.setMaximum(max(total, 0))
+        self._dialog.setValue(done)
+        if message:
+            self._dialog.setLabelText(message)
+
+    def _on_finished(self, result: Any) -> None:
+        self._close()
+        self.sig_done.emit(result)
+
+    def _on_failed(self, error: BaseException) -> None:
+        self._close()
+        self.sig_failed.emit(error)
+
+    def _close(self) -> None:
+        self.running = False
+        self._dialog.canceled.disconnect(self.cancel_token.set)
+        self._dialog.close()
+        self.deleteLater()
+
+
+def run_task(parent: QWidget, title: str, work: Work,
+             on_done: Callable[[Any], None], on_failed: Callable[[BaseException], None]) -> Task:
+    """Start ``work`` in the thread pool; results arrive on the GUI thread."""
+    task = Task(parent, title, work)
+    task.sig_done.connect(on_done)
+    task.sig_failed.connect(on_failed)
+    task.start()
+    return task

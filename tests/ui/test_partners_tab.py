@@ -1,0 +1,229 @@
+"""The Partners tab driven as a user would: dialogs, keys, undo, filters."""
+
+from __future__ import annotations
+
+from dialog_driver import when_dialog_opens
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTableView,
+)
+
+from channeldesk.store.models import Change, Contact, Partner
+
+
+def shown_names(window) -> list[str]:
+    model = window.partners.model
+    return [model.data(model.index(row, 0)) for row in range(model.rowCount())]
+
+
+def select_partner(window, qtbot, name: str) -> None:
+    row = shown_names(window).index(name)
+    window.partners.select_row(row)
+    qtbot.waitUntil(lambda: window.partners.detail.partner_id is not None)
+
+
+def fill_and_save(qtbot, fields: dict[str, str], choices: dict[str, str] | None = None):
+    """Type into the open dialog's fields, pick choices, press Save; returns the dialog."""
+    seen = {}
+
+    def act(dialog: QDialog) -> None:
+        seen["dialog"] = dialog
+        for name, text in fields.items():
+            edit = dialog.findChild(QLineEdit, f"field-{name}")
+            edit.clear()
+            qtbot.keyClicks(edit, text)
+        for name, code in (choices or {}).items():
+            combo = dialog.findChild(QComboBox, f"field-{name}")
+            combo.setCurrentIndex(combo.findData(code))
+            combo.activated.emit(combo.currentIndex())
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
+        seen["errors"] = {label.objectName(): label.text()
+                          for label in dialog.findChildren(QLabel)
+                          if label.objectName().startswith("error-") and label.isVisible()}
+        if dialog.isVisible():
+            dialog.reject()
+
+    when_dialog_opens(act)
+    return seen
+
+
+def test_lists_partners_sorted_by_name(window):
+    assert shown_names(window) == ["Blue Ridge MSP", "Łódź Systemy Sp. z o.o.",
+                                   "Northwind Systems"]
+    assert window.findChild(QTableView, "partners-table") is window.partners.table
+    assert window.findChild(QLineEdit, "partners-search") is window.partners.search
+    assert window.partners.count_label.text() == "3 partners"
+
+
+def test_create_partner_then_undo_and_redo(window, qtbot):
+    fill_and_save(qtbot, {"name": "Acme Channel GmbH", "country": "Austria",
+                          "website": "acme.example"},
+                  {"partner_type": "reseller", "region": "emea"})
+    window.partners.new_partner()
+    qtbot.waitUntil(lambda: "Acme Channel GmbH" in shown_names(window))
+    acme = Partner.get(Partner.name == "Acme Channel GmbH")
+    assert (acme.partner_type, acme.region, acme.website) == (
+        "reseller", "emea", "https://acme.example")
+    assert Change.select().where(Change.row_id == acme.id).count() >= 9
+    assert window.partners.detail.partner_id == acme.id
+
+    window.undo_action.trigger()
+    assert "Acme Channel GmbH" not in shown_names(window)
+    assert Partner.get_by_id(acme.id).deleted
+
+    window.redo_action.trigger()
+    assert "Acme Channel GmbH" in shown_names(window)
+    assert not Partner.get_by_id(acme.id).deleted
+
+
+def test_invalid_values_are_explained_next_to_the_field_and_never_saved(window, qtbot):
+    before = Partner.select().count()
+    seen = fill_and_save(qtbot, {"name": "", "website": "not a site", "phone": "call me"})
+    window.partners.new_partner()
+    qtbot.waitUntil(lambda: "errors" in seen)
+    assert seen["errors"]["error-name"] == "Name is required."
+    assert "web address" in seen["errors"]["error-website"]
+    assert "phone number" in seen["errors"]["error-phone"]
+    assert "error-partner_type" in seen["errors"]
+    assert Partner.select().count() == before
+
+
+def test_edit_partner_shows_the_change_and_undo_restores_it(window, qtbot):
+    select_partner(window, qtbot, "Blue Ridge MSP")
+    fill_and_save(qtbot, {"name": "Blue Ridge Managed IT"}, {"tier": "platinum"})
+    window.partners.edit_action.trigger()
+    qtbot.waitUntil(lambda: "Blue Ridge Managed IT" in shown_names(window))
+    row = shown_names(window).index("Blue Ridge Managed IT")
+    model = window.partners.model
+    assert model.data(model.index(row, model.column_index("tier"))) == "Platinum"
+    assert window.partners.detail.findChild(QLabel, "partner-title").text() == \
+        "Blue Ridge Managed IT"
+
+    window.undo_action.trigger()
+    assert "Blue Ridge MSP" in shown_names(window)
+    assert Partner.get(Partner.name == "Blue Ridge MSP").tier == "silver"
+
+
+def test_delete_asks_once_and_ctrl_z_brings_the_partner_back(window, qtbot, answer_yes):
+    select_partner(window, qtbot, "Northwind Systems")
+    window.partners.table.setFocus()
+    qtbot.keyClick(window.partners.table, Qt.Key.Key_Delete)
+    assert len(answer_yes) == 1
+    assert "Northwind Systems" not in shown_names(window)
+    assert Partner.get(Partner.name == "Northwind Systems").deleted
+
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert "Northwind Systems" in shown_names(window)
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
+    assert "Northwind Systems" not in shown_names(window)
+
+
+def test_type_to_filter_and_filters_narrow_the_list(window, qtbot):
+    qtbot.keyClicks(window.partners.search, "LODZ")
+    qtbot.waitUntil(lambda: shown_names(window) == ["Łódź Systemy Sp. z o.o."])
+    assert window.partners.count_label.text() == "1 of 3 partners shown"
+
+    window.partners.search.clear()
+    qtbot.waitUntil(lambda: len(shown_names(window)) == 3)
+    tiers = window.findChild(QComboBox, "partners-filter-tiers")
+    tiers.setCurrentIndex(tiers.findData("gold"))
+    assert shown_names(window) == ["Northwind Systems"]
+
+    qtbot.keyClicks(window.partners.search, "nothing like this")
+    qtbot.waitUntil(lambda: window.partners.model.rowCount() == 0)
+    assert window.findChild(QLabel, "partners-empty-title").isVisible()
+    window.partners.clear_filters()
+    assert len(shown_names(window)) == 3
+
+
+def test_sorting_by_a_column_orders_in_sql(window):
+    model = window.partners.model
+    window.partners.table.sortByColumn(model.column_index("tier"),
+                                       Qt.SortOrder.DescendingOrder)
+    assert shown_names(window)[0] == "Łódź Systemy Sp. z o.o."
+    window.partners.table.sortByColumn(model.column_index("tier"),
+                                       Qt.SortOrder.AscendingOrder)
+    assert shown_names(window)[0] == "Blue Ridge MSP"
+
+
+def test_presentation_mode_hides_every_internal_field(window, qtbot):
+    select_partner(window, qtbot, "Northwind Systems")
+    detail = window.partners.detail
+    notes = detail.findChild(QPlainTextEdit)
+    assert "escalate pricing" in notes.toPlainText() and notes.isVisible()
+    subjects = [detail.activities.record(n).subject for n in range(detail.activities.rowCount())]
+    assert "Churn risk" in subjects
+
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    assert window.presentation.on
+    assert window.findChild(QLabel, "presentation-badge").isVisible()
+    assert not notes.isVisible()
+    subjects = [detail.activities.record(n).subject for n in range(detail.activities.rowCount())]
+    assert subjects == ["Q3 review"]
+    headers = [detail.activities.headerData(c, Qt.Orientation.Horizontal)
+               for c in range(detail.activities.columnCount())]
+    assert "Visibility" not in headers
+    rendered = " ".join(label.text() for label in window.findChildren(QLabel)
+                        if label.isVisible())
+    assert "escalate" not in rendered and "Churn" not in rendered
+
+    seen = {}
+
+    def inspect(dialog) -> None:
+        seen["notes_visible"] = dialog.findChild(QPlainTextEdit, "field-internal_notes") \
+            .isVisible()
+        dialog.reject()
+
+    when_dialog_opens(inspect)
+    window.partners.edit_partner()
+    assert seen["notes_visible"] is False
+    assert Partner.get(Partner.name == "Northwind Systems").internal_notes  # not wiped
+
+    window.presentation_action.trigger()  # the View menu way back
+    assert not window.presentation.on and notes.isVisible()
+
+
+def test_add_primary_contact_demotes_the_old_one_in_one_undo_step(window, qtbot):
+    select_partner(window, qtbot, "Northwind Systems")
+
+    def act(dialog) -> None:
+        for name, text in (("name", "Bo Lind"), ("email", "bo@northwind.example")):
+            qtbot.keyClicks(dialog.findChild(QLineEdit, f"field-{name}"), text)
+        dialog.findChild(QCheckBox, "field-is_primary").setChecked(True)
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
+
+    when_dialog_opens(act)
+    window.partners.detail.add_contact()
+    primaries = [c.name for c in Contact.live().where(Contact.is_primary == True)]  # noqa: E712
+    assert primaries == ["Bo Lind"]
+    contacts = window.partners.detail.contacts
+    assert contacts.data(contacts.index(0, 0)) == "Bo Lind"
+
+    window.undo_action.trigger()
+    primaries = [c.name for c in Contact.live().where(Contact.is_primary == True)]  # noqa: E712
+    assert primaries == ["Ada Park"]
+
+
+def test_log_activity_updates_the_log_and_last_activity(window, qtbot):
+    select_partner(window, qtbot, "Blue Ridge MSP")
+    detail = window.partners.detail
+    assert detail.activities.rowCount() == 0
+
+    def act(dialog) -> None:
+        qtbot.keyClicks(dialog.findChild(QLineEdit, "field-subject"), "Kick-off call")
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
+
+    when_dialog_opens(act)
+    detail.add_activity()
+    assert detail.activities.rowCount() == 1
+    model = window.partners.model
+    row = shown_names(window).index("Blue Ridge MSP")
+    assert model.data(model.index(row, model.column_index("engagement"))) == "Engaged"
