@@ -28,6 +28,6 @@ def parent_advice() -> str:
 def open_failure_text(error: StoreOpenError) -> tuple[str, str]:
     """Title and body for the dialog shown when a database cannot be opened."""
     title = "ChannelDesk cannot open this database"
-    body = (f"<p><b>{error.path}</b></p><p>The reason: {error.detail}</p>"
+    body = (f"<h3>{title}</h3><p><b>{error.path}</b></p><p>The reason: {error.detail}</p>"
             f"<p>{error.hint}</p>")
     return title, body

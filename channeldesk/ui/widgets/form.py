@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -73,6 +74,7 @@ class ValidatedForm(QWidget):
     def add_choice(self, name: str, text: str, choices: Sequence[tuple[str, str]],
                    internal: bool = False) -> QComboBox:
         combo = QComboBox()
+        combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         combo.addItem(self.tr("Choose…"), None)
         for code, shown in choices:
             combo.addItem(shown, code)
@@ -123,7 +125,7 @@ class ValidatedForm(QWidget):
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(2)
         box.addWidget(widget)
-        box.addWidget(error, 0, Qt.AlignmentFlag.AlignLeft)
+        box.addWidget(error)
         row_label = QLabel(text)
         row_label.setBuddy(widget)
         self._layout.addRow(row_label, container)
