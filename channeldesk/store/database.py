@@ -157,7 +157,13 @@ class Store:
             listener(notice)
 
     def close(self) -> None:
+        """Close the calling thread's connection (peewee keeps one per thread)."""
         self.db.close()
+
+    def release_worker_connection(self) -> None:
+        """A worker thread calls this when done so its connection does not linger."""
+        if not self.db.is_closed():
+            self.db.close()
 
 
 def _stored(model: type[SyncedModel], name: str, value: Any) -> Any:

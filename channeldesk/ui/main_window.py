@@ -17,7 +17,7 @@ from channeldesk.ui.errors import show_error
 from channeldesk.ui.presentation import PresentationMode
 from channeldesk.ui.store_bridge import StoreBridge
 from channeldesk.ui.tabs.partners_tab import PartnersTab
-from channeldesk.ui.tasks import run_task
+from channeldesk.ui.tasks import cancel_and_wait_for_all, run_task
 from channeldesk.ui.undo import StoreCommand
 
 log = logging.getLogger(__name__)
@@ -136,7 +136,10 @@ class MainWindow(QMainWindow):
     def load_demo_data(self) -> None:
         """Fill the database with the demo set in the background (undo: not offered)."""
         def work(progress, cancel):
-            return load_demo_data(self.store, progress=progress, cancel=cancel)
+            try:
+                return load_demo_data(self.store, progress=progress, cancel=cancel)
+            finally:
+                self.store.release_worker_connection()
 
         def done(summary) -> None:
             self.statusBar().showMessage(self.tr("Demo data loaded: %s") % summary, 6000)
@@ -197,6 +200,7 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        cancel_and_wait_for_all()
         self.save_state()
         self.bridge.close()
         StoreCommand.report_error = None

@@ -27,4 +27,7 @@ class StoreBridge(QObject):
         self.sig_rows_changed.emit(notice)
 
     def close(self) -> None:
-        self._unsubscribe()
+        """Stop relaying; safe to call more than once (a window may be closed twice)."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None

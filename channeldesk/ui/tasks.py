@@ -12,12 +12,13 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 log = logging.getLogger(__name__)
 
 SHOW_PROGRESS_AFTER_MS = 500
+_running: set[Task] = set()
 Progress = Callable[[int, int, str], None]
 Work = Callable[[Progress, threading.Event], Any]
 
@@ -72,6 +73,7 @@ class Task(QObject):
 
     def start(self) -> None:
         self.running = True
+        _running.add(self)
         self._dialog.setValue(0)
         QThreadPool.globalInstance().start(self._runnable)
 
@@ -91,9 +93,24 @@ class Task(QObject):
 
     def _close(self) -> None:
         self.running = False
+        _running.discard(self)
         self._dialog.canceled.disconnect(self.cancel_token.set)
         self._dialog.close()
         self.deleteLater()
+
+
+def cancel_and_wait_for_all(timeout_ms: int = 30_000) -> bool:
+    """Cancel every running task and wait for the workers (before a window goes away).
+
+    A task's result is delivered to widgets of its window; letting a worker finish after
+    the window was destroyed would deliver it to freed objects. Cancelled work rolls back.
+    Returns False if a worker was still busy when the timeout ran out.
+    """
+    for task in list(_running):
+        task.cancel_token.set()
+    finished = QThreadPool.globalInstance().waitForDone(timeout_ms)
+    QCoreApplication.processEvents()  # deliver the results while the widgets still exist
+    return finished
 
 
 def run_task(parent: QWidget, title: str, work: Work,

@@ -222,14 +222,26 @@ def fail_in_sql(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO partner_segments SELECT id FROM partner")  # no such table
 
 
-def fail_in_journal(conn: sqlite3.Connection) -> None:
-    # A backfill of a synced table without a new updated_at is refused by the journal
-    # triggers, which are live while migrations run.
+def backfill_segment(conn: sqlite3.Connection) -> None:
     add_segment(conn)
     conn.execute("UPDATE partner SET segment = 'smb'")
 
 
-@pytest.mark.parametrize("failing", [fail_in_python, fail_in_sql, fail_in_journal])
+def test_migration_backfill_is_not_journalled(tmp_path, monkeypatch):
+    """Every device runs the same migration; its backfill must not sync as an edit."""
+    path = make_database(tmp_path / "db.sqlite3", partners=2)
+    monkeypatch.setattr(migrations, "MIGRATIONS", (
+        *migrations.MIGRATIONS, migrations.Migration(2, "segment backfill", backfill_segment),
+    ))
+    store = open_store(path)
+    conn = store.db.connection()
+    assert conn.execute("SELECT count(*) FROM partner WHERE segment = 'smb'").fetchone() == (2,)
+    assert conn.execute("SELECT count(*) FROM change WHERE field = 'segment'").fetchone() == (0,)
+    assert conn.execute("SELECT count(*) FROM journal_mute").fetchone() == (0,)
+    store.close()
+
+
+@pytest.mark.parametrize("failing", [fail_in_python, fail_in_sql])
 def test_failed_migration_leaves_the_file_unchanged(tmp_path, monkeypatch, failing):
     path = make_database(tmp_path / "db.sqlite3", partners=2)
     before = hashlib.sha256(path.read_bytes()).hexdigest()

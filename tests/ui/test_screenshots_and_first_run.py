@@ -34,7 +34,6 @@ def test_first_run_offers_demo_data_and_loads_it_when_accepted(qtbot, db_path, s
                                                                monkeypatch):
     window = create_main_window(db_path, settings)
     qtbot.addWidget(window)
-    window.show()
     asked = []
     monkeypatch.setattr(QMessageBox, "question",
                         lambda *args, **kwargs: asked.append(args[2]) or

@@ -39,10 +39,7 @@ def current_version() -> int:
 
 def read_version(conn: sqlite3.Connection) -> int:
     """The schema version of an open database; 0 for a database without our tables."""
-    exists = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
-    ).fetchone()
-    if not exists:
+    if not _has_table(conn, "schema_version"):
         return 0
     row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
     return int(row[0] or 0)
@@ -50,6 +47,25 @@ def read_version(conn: sqlite3.Connection) -> int:
 
 def pending(from_version: int) -> list[Migration]:
     return [m for m in MIGRATIONS if m.version > from_version]
+
+
+def _apply_unjournalled(conn: sqlite3.Connection, step: Migration) -> None:
+    """Run one migration with the journal muted (once the journal exists).
+
+    Every device runs the same migration, so a backfill of a synced table is not an edit
+    to sync: journalling it would send the same change from every device.
+    """
+    if not _has_table(conn, "journal_mute"):
+        step.apply(conn)
+        return
+    with journal.muted(conn, f"migration {step.version}"):
+        step.apply(conn)
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    return conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+    ).fetchone() is not None
 
 
 def migrate(conn: sqlite3.Connection, from_version: int) -> int:
@@ -60,7 +76,7 @@ def migrate(conn: sqlite3.Connection, from_version: int) -> int:
     conn.execute("BEGIN IMMEDIATE")
     try:
         for step in steps:
-            step.apply(conn)
+            _apply_unjournalled(conn, step)
             conn.execute(
                 "INSERT INTO schema_version (version, title, applied_at) VALUES (?, ?, ?)",
                 (step.version, step.title, datetime.now(UTC).isoformat(timespec="seconds")),
