@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 import pytest
-from db_samples import make_database
+from db_samples import HeldLock, corrupt, make_database, missing_folder, newer_schema, text_file
 from dialog_driver import when_dialog_opens
 from PySide6.QtWidgets import QMessageBox
 
@@ -19,51 +18,6 @@ from channeldesk.store import probe
 
 def digest(path: Path) -> str | None:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
-
-
-def corrupt(folder: Path) -> Path:
-    path = make_database(folder / "corrupt.sqlite3", partners=400)
-    size = path.stat().st_size
-    with path.open("r+b") as handle:
-        handle.seek(size // 2)
-        handle.write(b"\xde\xad\xbe\xef" * 4096)
-    return path
-
-
-def text_file(folder: Path) -> Path:
-    path = folder / "notes.sqlite3"
-    path.write_text("Partner list\nAcme, Gold\n")
-    return path
-
-
-def newer_schema(folder: Path) -> Path:
-    path = make_database(folder / "future.sqlite3")
-    with sqlite3.connect(path) as conn:
-        conn.execute("INSERT INTO schema_version VALUES (999, 'from the future', 'x')")
-    conn.close()
-    return path
-
-
-def missing_folder(folder: Path) -> Path:
-    return folder / "no-such-folder" / "channeldesk.sqlite3"
-
-
-class HeldLock(AbstractContextManager):
-    """Another program holding an exclusive lock on the file for the test's duration."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def __enter__(self):
-        self.conn = sqlite3.connect(self.path, isolation_level=None)
-        self.conn.execute("PRAGMA locking_mode = EXCLUSIVE")
-        self.conn.execute("BEGIN IMMEDIATE")
-        self.conn.execute("UPDATE local_meta SET value = value")
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.conn.execute("ROLLBACK")
-        self.conn.close()
 
 
 def refused_in_dialog(path: Path, during: AbstractContextManager, monkeypatch) -> str:
