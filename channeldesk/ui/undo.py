@@ -13,9 +13,11 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QWidget
 
 from channeldesk.store import Store
 from channeldesk.store.models import SyncedModel
+from channeldesk.ui.errors import show_error
 
 log = logging.getLogger(__name__)
 
@@ -130,3 +132,13 @@ def perform(stack: QUndoStack, store: Store, command: StoreCommand) -> None:
     command._skip_next_redo = True
     stack.push(command)
 
+
+def perform_or_report(parent: QWidget, stack: QUndoStack, store: Store,
+                      command: StoreCommand, failure: str) -> bool:
+    """Perform a user's edit; if the store refuses, say so and leave the stack unchanged."""
+    try:
+        perform(stack, store, command)
+    except Exception as error:
+        show_error(parent, failure, error)
+        return False
+    return True

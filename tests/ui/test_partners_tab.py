@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from dialog_driver import when_dialog_opens
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -11,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QTableView,
 )
@@ -227,3 +230,25 @@ def test_log_activity_updates_the_log_and_last_activity(window, qtbot):
     model = window.partners.model
     row = shown_names(window).index("Blue Ridge MSP")
     assert model.data(model.index(row, model.column_index("engagement"))) == "Engaged"
+
+
+def test_a_save_that_the_database_refuses_is_reported_and_not_put_on_the_undo_stack(
+        window, qtbot, monkeypatch):
+    select_partner(window, qtbot, "Blue Ridge MSP")
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warnings.append(args[2]))
+    window.store.db.execute_sql("PRAGMA busy_timeout = 100")
+    undo_steps = window.undo_stack.count()
+    fill_and_save(qtbot, {"name": "Blue Ridge Renamed"})
+    other_writer = sqlite3.connect(window.store.path, isolation_level=None)
+    other_writer.execute("BEGIN IMMEDIATE")  # another program is writing right now
+    try:
+        window.partners.edit_partner()
+    finally:
+        other_writer.execute("ROLLBACK")
+        other_writer.close()
+    assert len(warnings) == 1
+    assert "Could not save the partner" in warnings[0] and "locked" in warnings[0]
+    assert window.undo_stack.count() == undo_steps
+    assert Partner.get(Partner.name == "Blue Ridge MSP")
+    assert "Blue Ridge MSP" in shown_names(window)

@@ -26,9 +26,13 @@ from channeldesk.store.models import Partner
 from channeldesk.store.partner_queries import PartnerFilter, count_live_partners
 from channeldesk.ui.dialogs.confirm import confirm_delete
 from channeldesk.ui.dialogs.record_dialogs import PartnerDialog
-from channeldesk.ui.errors import show_error
 from channeldesk.ui.models.partners_model import PartnersTableModel
-from channeldesk.ui.undo import DeleteCommand, InsertCommand, UpdateCommand, perform
+from channeldesk.ui.undo import (
+    DeleteCommand,
+    InsertCommand,
+    UpdateCommand,
+    perform_or_report,
+)
 from channeldesk.ui.widgets.partner_detail import PartnerDetail, make_table, selected_id
 
 SEARCH_DELAY_MS = 120
@@ -304,12 +308,7 @@ class PartnersTab(QWidget):
         return partner if partner is not None and not partner.deleted else None
 
     def _perform(self, command, failure: str) -> bool:
-        try:
-            perform(self._stack, self._store, command)
-        except Exception as error:
-            show_error(self, failure, error)
-            return False
-        return True
+        return perform_or_report(self, self._stack, self._store, command, failure)
 
     # -- remembering ------------------------------------------------------------------
 

@@ -33,11 +33,15 @@ from channeldesk.store.database import ChangeNotice
 from channeldesk.store.models import Activity, Contact, Partner
 from channeldesk.ui.dialogs.confirm import confirm_delete
 from channeldesk.ui.dialogs.record_dialogs import ActivityDialog, ContactDialog
-from channeldesk.ui.errors import show_error
 from channeldesk.ui.models.engagement_models import ActivitiesModel, ContactsModel
 from channeldesk.ui.models.partners_model import format_date
 from channeldesk.ui.models.record_table import RecordTableModel
-from channeldesk.ui.undo import DeleteCommand, InsertCommand, UpdateCommand, perform
+from channeldesk.ui.undo import (
+    DeleteCommand,
+    InsertCommand,
+    UpdateCommand,
+    perform_or_report,
+)
 
 
 def make_table(model: RecordTableModel, object_name: str) -> QTableView:
@@ -346,7 +350,4 @@ class PartnerDetail(QWidget):
                           self.tr("Could not delete the activity"))
 
     def _perform(self, command, failure: str) -> None:
-        try:
-            perform(self._stack, self._store, command)
-        except Exception as error:
-            show_error(self, failure, error)
+        perform_or_report(self, self._stack, self._store, command, failure)
