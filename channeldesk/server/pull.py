@@ -1,0 +1,110 @@
+"""Reading a team's history and state: pages of changes, and pages of a snapshot.
+
+Changes come in seq order after a cursor ``since``; a cursor the server can no longer
+serve answers 410 Gone with the team's epoch: older than the retained history
+(``since < team.min_seq``), or ahead of the team's counter (the client synced with a
+server that was since restored from a backup — its number went back).
+
+A snapshot pages through the current value of every field, tombstones included, ordered
+by (table, row_id, field). It is not one frozen read: its ``as_of_seq`` is the team's seq
+when the first page was read, and the client pulls changes since that seq afterwards;
+a field changed in between arrives through the pull (or twice — the client applies a
+field only when its seq is newer than what it has, so overlap is harmless).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+
+from peewee import Tuple
+
+from channeldesk.server.accounts import Caller
+from channeldesk.server.errors import ApiError
+from channeldesk.server.models import FieldState, ServerChange, Team
+from channeldesk.server.push import load_value
+from channeldesk.server.storage import Storage
+from channeldesk.sync.protocol import ChangeOut, ChangesPage, SnapshotPage, SnapshotRow
+
+
+def _team(caller: Caller) -> Team:
+    return Team.get_by_id(caller.team_id)
+
+
+def changes_page(storage: Storage, caller: Caller, since: int, limit: int) -> ChangesPage:
+    with storage.session():
+        team = _team(caller)
+        if since < team.min_seq:
+            raise ApiError(410, f"Changes up to seq {team.min_seq} are no longer kept; "
+                                "download a snapshot, keep the outbox, then pull from its "
+                                "as_of_seq.", epoch=team.epoch)
+        if since > team.seq:
+            raise ApiError(410, f"The cursor {since} is ahead of this server's history "
+                                f"({team.seq}): the server was restored or replaced. "
+                                "Download a snapshot.", epoch=team.epoch)
+        rows = list(ServerChange
+                    .select(ServerChange.seq, ServerChange.change_id,
+                            ServerChange.table_name, ServerChange.row_id,
+                            ServerChange.field, ServerChange.value, ServerChange.hlc,
+                            ServerChange.device)
+                    .where((ServerChange.team == team.id) & (ServerChange.seq > since))
+                    .order_by(ServerChange.seq)
+                    .limit(limit + 1)
+                    .tuples())
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    changes = [ChangeOut.model_construct(seq=seq, change_id=change_id, table=table,
+                                         row_id=row_id, field=field,
+                                         value=load_value(value), hlc=hlc, device_id=device)
+               for seq, change_id, table, row_id, field, value, hlc, device in rows]
+    next_seq = rows[-1][0] if rows else since
+    return ChangesPage(changes=changes, next_seq=next_seq, has_more=has_more,
+                       epoch=team.epoch)
+
+
+def encode_cursor(as_of_seq: int, key: tuple[str, str, str]) -> str:
+    text = json.dumps([as_of_seq, *key], separators=(",", ":"))
+    return base64.urlsafe_b64encode(text.encode("utf-8")).decode("ascii").rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[int, tuple[str, str, str]]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        as_of_seq, table, row_id, field = json.loads(base64.urlsafe_b64decode(padded))
+        if not (isinstance(as_of_seq, int) and all(isinstance(part, str)
+                                                   for part in (table, row_id, field))):
+            raise ValueError("wrong types")
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as error:
+        raise ApiError(422, "cursor: not a cursor this server issued; start the snapshot "
+                            "again without one.") from error
+    return as_of_seq, (table, row_id, field)
+
+
+def snapshot_page(storage: Storage, caller: Caller, cursor: str | None,
+                  limit: int) -> SnapshotPage:
+    after = None
+    if cursor:
+        as_of_seq, after = decode_cursor(cursor)
+    with storage.session():
+        team = _team(caller)
+        if not cursor:
+            as_of_seq = team.seq
+        query = (FieldState
+                 .select(FieldState.table_name, FieldState.row_id, FieldState.field,
+                         FieldState.value, FieldState.seq, FieldState.hlc, FieldState.device)
+                 .where(FieldState.team == team.id))
+        if after is not None:
+            query = query.where(Tuple(FieldState.table_name, FieldState.row_id,
+                                      FieldState.field) > Tuple(*after))
+        rows = list(query.order_by(FieldState.table_name, FieldState.row_id,
+                                   FieldState.field).limit(limit + 1).tuples())
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    page = [SnapshotRow.model_construct(table=table, row_id=row_id, field=field,
+                                        value=load_value(value), seq=seq, hlc=hlc,
+                                        device_id=device)
+            for table, row_id, field, value, seq, hlc, device in rows]
+    next_cursor = encode_cursor(as_of_seq, rows[-1][:3]) if has_more else None
+    return SnapshotPage(rows=page, next_cursor=next_cursor, as_of_seq=as_of_seq,
+                        epoch=team.epoch)

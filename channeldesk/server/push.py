@@ -1,0 +1,243 @@
+"""Applying a pushed batch: the heart of the sync protocol (DESIGN.md §4).
+
+One transaction per batch, in this order:
+
+1. Lock the team's counter row (BEGIN IMMEDIATE on SQLite, ``SELECT … FOR UPDATE`` on
+   PostgreSQL). Pushes to one team therefore run one after another and commit in seq
+   order, so a puller reading ``seq > S`` can never skip a seq that commits late.
+2. A ``batch_id`` seen before returns its stored response unchanged (a retry after a
+   lost answer); the same id with different content is refused (409), never applied.
+3. Each change in order: a ``change_id`` already stored returns its original result
+   without applying it again. Otherwise it is a conflict when its field moved since
+   ``base_seq`` to a different value, or when its row was deleted since ``base_seq``
+   (unless the change is itself to ``deleted``) — a conflict stores nothing and returns
+   the server's value. Everything else is accepted with the next seq, added to the
+   history and made the field's current value.
+4. The counter advances by the number accepted, the response is stored under the batch
+   id, and the transaction commits — all of it or nothing.
+
+"Moved" means moved by someone else: a device's own later edits of a field it pushed
+before (both made on the same pulled base) are not a conflict with itself. Changes from
+other devices since ``base_seq`` are looked up in the history; when that history was
+pruned below ``base_seq`` the check errs towards reporting a conflict.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from peewee import Tuple
+
+from channeldesk.server.accounts import Caller
+from channeldesk.server.errors import ApiError
+from channeldesk.server.models import FieldState, ServerChange, StoredBatch, Team, utc_now
+from channeldesk.server.storage import Storage
+from channeldesk.sync.protocol import ChangeIn, PushRequest, PushResponse, PushResult
+
+log = logging.getLogger(__name__)
+
+DELETED_FIELD = "deleted"
+KEY_CHUNK = 200
+INSERT_CHUNK = 100
+
+Key = tuple[str, str, str]
+
+
+@dataclass
+class _State:
+    """A field's current server value while the batch is being applied."""
+
+    value: str  # JSON
+    seq: int
+    hlc: str
+    device: str
+
+
+def dump_value(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
+def load_value(text: str) -> Any:
+    return json.loads(text)
+
+
+def request_hash(request: PushRequest) -> str:
+    return hashlib.sha256(request.model_dump_json().encode("utf-8")).hexdigest()
+
+
+def _chunks(items: list, size: int) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _load_existing(team_id: int, change_ids: list[str]) -> dict[str, PushResult]:
+    found: dict[str, PushResult] = {}
+    for chunk in _chunks(sorted(set(change_ids)), KEY_CHUNK * 2):
+        query = (ServerChange
+                 .select(ServerChange.change_id, ServerChange.seq, ServerChange.value,
+                         ServerChange.hlc, ServerChange.device)
+                 .where((ServerChange.team == team_id) & ServerChange.change_id.in_(chunk))
+                 .tuples())
+        for change_id, seq, value, hlc, device in query:
+            found[change_id] = _accepted(change_id, seq, value, hlc, device)
+    return found
+
+
+def _load_states(team_id: int, keys: set[Key]) -> dict[Key, _State]:
+    states: dict[Key, _State] = {}
+    for chunk in _chunks(sorted(keys), KEY_CHUNK):
+        query = (FieldState
+                 .select(FieldState.table_name, FieldState.row_id, FieldState.field,
+                         FieldState.value, FieldState.seq, FieldState.hlc, FieldState.device)
+                 .where((FieldState.team == team_id)
+                        & Tuple(FieldState.table_name, FieldState.row_id,
+                                FieldState.field).in_(chunk))
+                 .tuples())
+        for table, row_id, field, value, seq, hlc, device in query:
+            states[(table, row_id, field)] = _State(value, seq, hlc, device)
+    return states
+
+
+def _accepted(change_id: str, seq: int, value: str, hlc: str, device: str) -> PushResult:
+    return PushResult(change_id=change_id, status="accepted", seq=seq,
+                      server_value=load_value(value), server_hlc=hlc, server_device=device)
+
+
+def _conflict(change_id: str, state: _State, row_deleted: bool) -> PushResult:
+    return PushResult(change_id=change_id, status="conflict", seq=state.seq,
+                      server_value=load_value(state.value), server_hlc=state.hlc,
+                      server_device=state.device, row_deleted=row_deleted)
+
+
+class _Batch:
+    """The in-memory work of one batch inside its transaction."""
+
+    def __init__(self, team: Team, caller: Caller, changes: list[ChangeIn]) -> None:
+        self.team = team
+        self.caller = caller
+        self.changes = changes
+        self.seq = team.seq
+        self.results: list[PushResult] = []
+        self.new_changes: list[dict[str, Any]] = []
+        self.touched: dict[Key, _State] = {}
+        self.done = _load_existing(team.id, [change.change_id for change in changes])
+        keys: set[Key] = set()
+        for change in changes:
+            keys.add((change.table, change.row_id, change.field))
+            keys.add((change.table, change.row_id, DELETED_FIELD))
+        self.states = _load_states(team.id, keys)
+        self._moved_cache: dict[tuple[Key, int], bool] = {}
+
+    def moved_by_others(self, key: Key, state: _State, base_seq: int) -> bool:
+        """Whether another device changed this field after ``base_seq``."""
+        if state.device != self.caller.device_id or base_seq < self.team.min_seq:
+            return True
+        cached = self._moved_cache.get((key, base_seq))
+        if cached is None:
+            table, row_id, field = key
+            cached = (ServerChange.select(ServerChange.id)
+                      .where((ServerChange.team == self.team.id)
+                             & (ServerChange.seq > base_seq)
+                             & (ServerChange.table_name == table)
+                             & (ServerChange.row_id == row_id)
+                             & (ServerChange.field == field)
+                             & (ServerChange.device != self.caller.device_id))
+                      .exists())
+            self._moved_cache[(key, base_seq)] = cached
+        return cached
+
+    def apply(self, change: ChangeIn) -> PushResult:
+        earlier = self.done.get(change.change_id)
+        if earlier is not None:
+            return earlier
+        key = (change.table, change.row_id, change.field)
+        current = self.states.get(key)
+        field_moved = (current is not None and current.seq > change.base_seq
+                       and load_value(current.value) != change.value
+                       and self.moved_by_others(key, current, change.base_seq))
+        row_gone = False
+        if change.field != DELETED_FIELD:
+            deleted_key = (change.table, change.row_id, DELETED_FIELD)
+            deletion = self.states.get(deleted_key)
+            row_gone = (deletion is not None and bool(load_value(deletion.value))
+                        and deletion.seq > change.base_seq
+                        and self.moved_by_others(deleted_key, deletion, change.base_seq))
+        if field_moved or row_gone:
+            shown = current if current is not None else self.states[
+                (change.table, change.row_id, DELETED_FIELD)]
+            return _conflict(change.change_id, shown, row_deleted=row_gone)
+        return self._accept(change, key)
+
+    def _accept(self, change: ChangeIn, key: Key) -> PushResult:
+        self.seq += 1
+        value = dump_value(change.value)
+        state = _State(value, self.seq, change.hlc, self.caller.device_id)
+        self.states[key] = state
+        self.touched[key] = state
+        self.new_changes.append({
+            "team": self.team.id, "seq": self.seq, "change_id": change.change_id,
+            "table_name": change.table, "row_id": change.row_id, "field": change.field,
+            "value": value, "hlc": change.hlc, "device": self.caller.device_id,
+            "received_at": utc_now(),
+        })
+        result = _accepted(change.change_id, self.seq, value, change.hlc,
+                           self.caller.device_id)
+        self.done[change.change_id] = result
+        return result
+
+    def run(self) -> list[PushResult]:
+        self.results = [self.apply(change) for change in self.changes]
+        return self.results
+
+    def write(self) -> None:
+        for chunk in _chunks(self.new_changes, INSERT_CHUNK):
+            ServerChange.insert_many(chunk).execute()
+        rows = [{"team": self.team.id, "table_name": table, "row_id": row_id, "field": field,
+                 "value": state.value, "seq": state.seq, "hlc": state.hlc,
+                 "device": state.device}
+                for (table, row_id, field), state in self.touched.items()]
+        for chunk in _chunks(rows, INSERT_CHUNK):
+            (FieldState.insert_many(chunk)
+             .on_conflict(conflict_target=[FieldState.team, FieldState.table_name,
+                                           FieldState.row_id, FieldState.field],
+                          preserve=[FieldState.value, FieldState.seq, FieldState.hlc,
+                                    FieldState.device])
+             .execute())
+        if self.seq != self.team.seq:
+            Team.update(seq=self.seq).where(Team.id == self.team.id).execute()
+
+
+def push(storage: Storage, caller: Caller, request: PushRequest) -> PushResponse:
+    """Apply one batch for the caller's team, atomically; see the module docstring."""
+    if request.device_id != caller.device_id:
+        raise ApiError(403, "device_id is not the device this token was issued to.",
+                       code="wrong_device")
+    fingerprint = request_hash(request)
+    with storage.write_transaction():
+        team = storage.lock_team(caller.team_id)
+        stored = StoredBatch.get_or_none((StoredBatch.team == team.id)
+                                         & (StoredBatch.batch_id == request.batch_id))
+        if stored is not None:
+            if stored.request_hash != fingerprint:
+                raise ApiError(409, f"batch_id {request.batch_id} was already used for a "
+                                    "different batch; use a new batch_id.",
+                               code="batch_id_reused")
+            log.info("device %s replayed batch %s", caller.device_id, request.batch_id)
+            return PushResponse.model_validate_json(stored.response)
+        batch = _Batch(team, caller, request.changes)
+        results = batch.run()
+        batch.write()
+        response = PushResponse(batch_id=request.batch_id, results=results,
+                                server_seq=batch.seq, epoch=team.epoch)
+        StoredBatch.create(team=team.id, batch_id=request.batch_id, request_hash=fingerprint,
+                           response=response.model_dump_json(), created_at=utc_now())
+    conflicts = sum(1 for result in results if result.status == "conflict")
+    log.info("device %s pushed batch %s: %d changes, %d new, %d conflicts, seq %d",
+             caller.device_id, request.batch_id, len(results), len(batch.new_changes),
+             conflicts, batch.seq)
+    return response

@@ -1,0 +1,62 @@
+"""Endpoints of the sync protocol: push a batch, pull changes, download a snapshot."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from channeldesk.server import pull
+from channeldesk.server import push as push_service
+from channeldesk.server.auth import CallerDep, StorageDep
+from channeldesk.server.errors import responses
+from channeldesk.sync.protocol import (
+    DEFAULT_PAGE,
+    INT64_MAX,
+    MAX_PAGE,
+    ChangesPage,
+    PushRequest,
+    PushResponse,
+    SnapshotPage,
+)
+
+router = APIRouter(tags=["sync"])
+
+PageLimit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="at most this many items")]
+
+
+@router.post("/push", response_model=PushResponse,
+             responses=responses(401, 403, 409, 413, 422),
+             summary="Apply a batch of field changes atomically",
+             description="Each change is accepted (with its new seq) or, when its field "
+                         "moved since base_seq to a different value or its row was "
+                         "deleted, rejected as a conflict with the server's value. A "
+                         "retried batch_id gets the stored response; a change_id seen "
+                         "before gets its original result. The body may be sent with "
+                         "Content-Encoding: gzip.")
+def push(body: PushRequest, caller: CallerDep, storage: StorageDep) -> PushResponse:
+    with storage.session():
+        return push_service.push(storage, caller, body)
+
+
+@router.get("/changes", response_model=ChangesPage, responses=responses(401, 410, 422),
+            summary="The team's changes after seq `since`, in seq order")
+def changes(caller: CallerDep, storage: StorageDep,
+            since: Annotated[int, Query(ge=0, le=INT64_MAX,
+                                        description="the next_seq of the last page "
+                                                    "applied (0 at first)")] = 0,
+            limit: PageLimit = DEFAULT_PAGE) -> ChangesPage:
+    return pull.changes_page(storage, caller, since, limit)
+
+
+@router.get("/snapshot", response_model=SnapshotPage, responses=responses(401, 422),
+            summary="The current value of every field of the team, in pages",
+            description="Start without a cursor, then pass next_cursor until it is null. "
+                        "Afterwards pull changes since as_of_seq. Deleted rows appear "
+                        "with deleted = 1.")
+def snapshot(caller: CallerDep, storage: StorageDep,
+             cursor: Annotated[str | None, Query(max_length=4096,
+                                                 description="next_cursor of the previous "
+                                                             "page")] = None,
+             limit: PageLimit = DEFAULT_PAGE) -> SnapshotPage:
+    return pull.snapshot_page(storage, caller, cursor, limit)

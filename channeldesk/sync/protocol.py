@@ -1,0 +1,235 @@
+"""The sync wire format: what a desktop and the server say to each other (DESIGN.md §4).
+
+One set of pydantic models, shared by the server (to validate and document its API) and
+the desktop client (to build requests and read answers), so the two cannot drift apart.
+
+Table and field names travel as data and are stored as data by the server, never used as
+SQL identifiers; they are still held to identifier shape so that a client bug or a hostile
+request cannot smuggle odd text into either side. Values are what SQLite holds in a
+journalled column: text, integer, real or null. A bool is accepted and sent on as 0/1,
+because that is what the desktop's SQLite columns store and compare against; integers are
+limited to SQLite's signed 64 bits and floats must be finite, because JSON has no NaN.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+
+from channeldesk.domain.hlc import Stamp
+
+API_PREFIX = "/v1"
+MAX_BATCH = 500
+MAX_PAGE = 5000
+DEFAULT_PAGE = 1000
+MAX_VALUE_CHARS = 100_000
+MAX_ROW_ID_CHARS = 128
+MAX_HLC_CHARS = 100
+INT64_MIN = -(2**63)
+INT64_MAX = 2**63 - 1
+
+IDENTIFIER_PATTERN = r"^[a-z_][a-z0-9_]{0,62}$"
+ROW_ID_PATTERN = r"^[A-Za-z0-9_.:\-]{1,128}$"
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+_HEX32 = re.compile(r"^[0-9a-f]{32}$")
+
+
+def normalize_uuid_text(value: Any) -> str:
+    """32 lower-case hex digits, from either that form or a dashed UUID.
+
+    The desktop journal writes ids as 32 hex digits; other clients may send a UUID with
+    dashes. Both name the same change, so they must compare equal on the server.
+    """
+    if not isinstance(value, str):
+        raise ValueError("must be a string of 32 hex digits or a UUID")
+    text = value.strip().lower()
+    if _HEX32.match(text):
+        return text
+    try:
+        return uuid.UUID(text).hex
+    except ValueError as error:
+        raise ValueError("must be 32 hex digits or a UUID") from error
+
+
+def _check_hlc(value: str) -> str:
+    if len(value) > MAX_HLC_CHARS:
+        raise ValueError(f"clock stamp longer than {MAX_HLC_CHARS} characters")
+    Stamp.decode(value)  # raises ValueError with the offending text
+    return value
+
+
+def _normalize_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int) and not INT64_MIN <= value <= INT64_MAX:
+        raise ValueError("integer outside SQLite's signed 64-bit range")
+    if isinstance(value, str) and len(value) > MAX_VALUE_CHARS:
+        raise ValueError(f"text longer than {MAX_VALUE_CHARS} characters")
+    return value
+
+
+UuidText = Annotated[str, BeforeValidator(normalize_uuid_text),
+                     Field(description="32 hex digits (a dashed UUID is accepted and "
+                                       "normalised to 32 lower-case hex digits)",
+                           examples=["0f8e2b6c9d4a4e1f8a7b6c5d4e3f2a1b"])]
+Identifier = Annotated[str, StringConstraints(pattern=IDENTIFIER_PATTERN)]
+RowId = Annotated[str, StringConstraints(pattern=ROW_ID_PATTERN)]
+HlcStamp = Annotated[str, AfterValidator(_check_hlc),
+                     Field(description="hybrid logical clock stamp: 16 hex digits, '-', "
+                                       "device id", examples=["0192f3a4b5c60000-3fa2c9d1"])]
+FieldValue = Annotated[str | int | float | bool | None, AfterValidator(_normalize_value),
+                       Field(description="text, integer or real; null clears; true/false "
+                                         "travel as 1/0")]
+Sha256 = Annotated[str, StringConstraints(pattern=SHA256_PATTERN)]
+Epoch = Annotated[str, Field(description="the team's history identity; a change means the "
+                                         "server was restored: rebuild the cursor")]
+
+
+class WireModel(BaseModel):
+    """Strict about unknown keys and non-finite numbers on every message."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+# -- push --------------------------------------------------------------------------------------
+
+class ChangeIn(WireModel):
+    """One field of one row as the client changed it, made on top of ``base_seq``."""
+
+    change_id: UuidText
+    table: Identifier
+    row_id: RowId
+    field: Identifier
+    value: FieldValue = None
+    hlc: HlcStamp
+    base_seq: int = Field(ge=0, le=INT64_MAX,
+                          description="the server seq the client had pulled up to when it "
+                                      "made this edit (or the field's own accepted seq)")
+
+
+class PushRequest(WireModel):
+    batch_id: UuidText
+    device_id: UuidText
+    changes: list[ChangeIn] = Field(max_length=MAX_BATCH)
+
+
+class PushResult(WireModel):
+    """The outcome of one pushed change.
+
+    accepted: ``seq`` is the change's seq and the ``server_*`` fields repeat what was
+    stored. conflict: nothing was stored; ``seq``/``server_*`` describe the field as the
+    server has it, and ``row_deleted`` says the row was deleted by someone else (then
+    ``seq`` is the field's seq, or the deletion's when the server never had the field).
+    """
+
+    change_id: str
+    status: Literal["accepted", "conflict"]
+    seq: int
+    server_value: FieldValue = None
+    server_hlc: str | None = None
+    server_device: str | None = None
+    row_deleted: bool = False
+
+
+class PushResponse(WireModel):
+    batch_id: str
+    results: list[PushResult]
+    server_seq: int = Field(description="the team's seq after this batch")
+    epoch: Epoch
+
+
+# -- pull --------------------------------------------------------------------------------------
+
+class ChangeOut(WireModel):
+    seq: int
+    change_id: str
+    table: str
+    row_id: str
+    field: str
+    value: FieldValue = None
+    hlc: str
+    device_id: str
+
+
+class ChangesPage(WireModel):
+    changes: list[ChangeOut]
+    next_seq: int = Field(description="the last seq in this page, or `since` when empty: "
+                                      "pass it as the next `since`")
+    has_more: bool
+    epoch: Epoch
+
+
+class SnapshotRow(WireModel):
+    """The current value of one field; tombstoned rows appear with ``deleted`` = 1."""
+
+    table: str
+    row_id: str
+    field: str
+    value: FieldValue = None
+    seq: int
+    hlc: str
+    device_id: str
+
+
+class SnapshotPage(WireModel):
+    rows: list[SnapshotRow]
+    next_cursor: str | None = Field(description="opaque; null on the last page")
+    as_of_seq: int = Field(description="the team's seq when the snapshot began: pull "
+                                       "changes since it afterwards")
+    epoch: Epoch
+
+
+# -- accounts, blobs, health -------------------------------------------------------------------
+
+class LoginRequest(WireModel):
+    email: Annotated[str, StringConstraints(min_length=3, max_length=254)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+    device_name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class LoginResponse(WireModel):
+    token: str = Field(description="send as 'Authorization: Bearer <token>'; keep it in the "
+                                   "OS keyring")
+    device_id: str
+    team: str
+    user_email: str
+
+
+class LogoutResponse(WireModel):
+    device_id: str
+    revoked: bool = True
+
+
+class BlobInfo(WireModel):
+    sha256: str
+    size: int
+
+
+class Health(WireModel):
+    status: Literal["ok", "unavailable"]
+    version: str
+    database: Literal["sqlite", "postgresql"]
+    schema_version: int | None = Field(default=None, alias="schema")
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True,
+                              serialize_by_alias=True)
+
+
+class ErrorBody(WireModel):
+    """Every error answer: a stable code for programs and a sentence for people."""
+
+    error: str = Field(description="a stable code, e.g. 'unauthorized', 'gone'")
+    detail: str
+    epoch: str | None = None
+    errors: list[dict[str, Any]] | None = Field(
+        default=None, description="per-item problems of a rejected request")
