@@ -1,0 +1,166 @@
+"""Start-up to the first shown window: ChannelDesk vs a bare PySide6 QMainWindow.
+
+Each run is a whole new process (``QT_QPA_PLATFORM=offscreen``, a fresh empty config
+directory so no saved window state is restored). The figure is the wall time from spawning
+the process until it prints "shown", which it does right after ``window.show()`` and one
+``QApplication.processEvents()``. The baseline, measured in the same run and interleaved
+with the app's runs, is a bare ``QMainWindow`` of the app's default size shown the same way.
+The child also reports where its time went (interpreter start, imports, building the window,
+showing it).
+
+    python -m bench.startup                    # 10,000 and 100,000 partners, 7 runs each
+    python -m bench.startup --runs 3 --sizes 10000
+    python -m bench.startup --profile 100000   # cProfile of create_main_window, in-process
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import pstats
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.generate import cached_db
+
+CHILD = r"""
+import json, os, sys, time
+t_start = time.perf_counter()
+mode, db = sys.argv[1], sys.argv[2]
+from PySide6.QtWidgets import QApplication, QMainWindow
+t_qt = time.perf_counter()
+app = QApplication(sys.argv[:1])
+t_app = time.perf_counter()
+if mode == "bare":
+    t_import = t_app
+    window = QMainWindow()
+    window.resize(1360, 820)
+else:
+    from channeldesk.app import create_main_window
+    t_import = time.perf_counter()
+    window = create_main_window(db)  # reuses the QApplication made above
+t_built = time.perf_counter()
+window.show()
+app.processEvents()
+t_shown = time.perf_counter()
+phases = {"import Qt": t_qt - t_start, "QApplication": t_app - t_qt,
+          "import app": t_import - t_app, "build window": t_built - t_import,
+          "show + paint": t_shown - t_built}
+print("shown " + json.dumps(phases), flush=True)
+os._exit(0)
+"""
+
+PHASES = ("interpreter", "import Qt", "QApplication", "import app", "build window",
+          "show + paint")
+
+
+def run_once(mode: str, db: Path | str) -> tuple[float, dict[str, float]]:
+    """Wall seconds from spawn to "shown", and the child's own breakdown."""
+    with (tempfile.TemporaryDirectory(prefix="cd-bench-config-") as config,
+          tempfile.TemporaryFile("w+") as errors):
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": config}
+        started = time.perf_counter()
+        child = subprocess.Popen([sys.executable, "-c", CHILD, mode, str(db)],
+                                 stdout=subprocess.PIPE, stderr=errors, text=True, env=env)
+        line = child.stdout.readline()
+        elapsed = time.perf_counter() - started
+        child.stdout.close()
+        child.wait()
+        if not line.startswith("shown "):
+            errors.seek(0)
+            raise RuntimeError(f"{mode} child did not report (exit {child.returncode}): "
+                               f"{line!r}\n{errors.read()}")
+    phases = json.loads(line[len("shown "):])
+    phases["interpreter"] = elapsed - sum(phases.values())
+    return elapsed, phases
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:7.0f}"
+
+
+def benchmark(sizes: list[int], runs: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="cd-bench-empty-") as empty_dir:
+        cases = [("bare QMainWindow (baseline)", "bare", "-")]
+        cases.append(("ChannelDesk, empty database", "app", str(Path(empty_dir) / "e.sqlite3")))
+        for size in sizes:
+            cases.append((f"ChannelDesk, {size:,} partners", "app", str(cached_db(size))))
+
+        print(f"Start-up to first shown window, {runs} runs each (+1 warm-up), "
+              f"whole processes, offscreen", flush=True)
+        for _, mode, db in cases:  # warm the page cache and Python's bytecode cache
+            run_once(mode, db)
+        totals: dict[str, list[float]] = {label: [] for label, _, _ in cases}
+        phases: dict[str, list[dict[str, float]]] = {label: [] for label, _, _ in cases}
+        for _ in range(runs):  # interleaved so drift hits every case alike
+            for label, mode, db in cases:
+                elapsed, parts = run_once(mode, db)
+                totals[label].append(elapsed)
+                phases[label].append(parts)
+
+    baseline = statistics.median(totals[cases[0][0]])
+    print(f"\n{'case':34} {'median':>7} {'min':>7} {'max':>7}   ratio to bare (median)")
+    for label, _, _ in cases:
+        values = totals[label]
+        median = statistics.median(values)
+        print(f"{label:34} {_ms(median)} {_ms(min(values))} {_ms(max(values))}   "
+              f"{median / baseline:5.2f}x")
+    print("  (milliseconds)")
+
+    print(f"\nWhere the time goes (median of each phase, ms)\n{'case':34}"
+          + "".join(f"{name:>14}" for name in PHASES))
+    for label, _, _ in cases:
+        row = "".join(
+            f"{statistics.median(p[name] for p in phases[label]) * 1000:14.0f}"
+            for name in PHASES)
+        print(f"{label:34}{row}")
+
+
+def profile(size: int, top: int) -> None:
+    """cProfile of one in-process create_main_window + show, after warming imports."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="cd-bench-config-")
+    from PySide6.QtWidgets import QApplication
+
+    from channeldesk.app import create_main_window
+
+    db = cached_db(size)
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.enable()
+    window = create_main_window(db)
+    window.show()
+    QApplication.instance().processEvents()
+    profiler.disable()
+    print(f"create_main_window + show with {size:,} partners: "
+          f"{(time.perf_counter() - started) * 1000:.0f} ms under cProfile")
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
+    window.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000],
+                        help="partner counts of the generated databases")
+    parser.add_argument("--profile", type=int, metavar="PARTNERS",
+                        help="instead: profile create_main_window in-process at this size")
+    parser.add_argument("--top", type=int, default=25, help="lines of profile to print")
+    args = parser.parse_args(argv)
+    if args.profile:
+        profile(args.profile, args.top)
+    else:
+        benchmark(args.sizes, args.runs)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
