@@ -328,10 +328,11 @@ def generate(db_path: Path | str, partners: int = 10_000, activities_per_partner
 
 # -- cached databases for the other benchmarks -------------------------------------------------
 
-# Activities per partner at each size. 100,000 partners x 10 activities (1.1 M journalled
-# rows, ~2.5 GB with the journal) takes ~7 min through Store.insert; 3 per partner keeps the
-# 100k database at ~3 min and changes nothing the benchmarks measure (the last-activity
-# lookup is an index seek per partner whatever the number of activities).
+# Activities and contacts per partner at each size. 100,000 partners x (10 activities +
+# 2 contacts) is 1.3 M rows, ~9 min and ~3.3 GB through Store.insert (the journal is ~85 %
+# of the file); 3 + 1 keeps the 100k database at ~3.5 min and 1.3 GB and changes nothing the
+# benchmarks measure (the last-activity lookup is an index seek per partner whatever the
+# number of activities).
 PROFILES: dict[int, tuple[int, int]] = {10_000: (10, 2), 100_000: (3, 1)}
 
 
