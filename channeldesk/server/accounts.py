@@ -173,14 +173,14 @@ def revoke_device(device_id: str) -> Device:
 def _retry_after(column, key: str, now: dt.datetime) -> int | None:
     """Seconds until one more attempt is allowed for this email or address, or None."""
     since = now - LOGIN_WINDOW
-    recent = (LoginFailure.select(LoginFailure.at)
+    newest = [at for (at,) in LoginFailure.select(LoginFailure.at)
               .where((column == key) & (LoginFailure.at > since))
-              .order_by(LoginFailure.at.desc()))
-    count = recent.count()
-    if count < LOGIN_MAX_FAILURES:
+              .order_by(LoginFailure.at.desc())
+              .limit(LOGIN_MAX_FAILURES).tuples()]
+    if len(newest) < LOGIN_MAX_FAILURES:
         return None
-    # The oldest failure that must expire before the count drops below the limit.
-    pivot = recent.offset(LOGIN_MAX_FAILURES - 1).limit(1).get().at
+    # The oldest of the newest N must expire before the count drops below the limit.
+    pivot = newest[-1]
     return max(1, math.ceil((pivot + LOGIN_WINDOW - now).total_seconds()))
 
 
