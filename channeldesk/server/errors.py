@@ -36,7 +36,8 @@ ERROR_CODES = {
 }
 
 DESCRIPTIONS = {
-    400: "The request cannot be used as sent (e.g. content that does not match its hash).",
+    400: "The request cannot be used as sent (content that does not match its hash, a "
+         "damaged gzip body).",
     401: "No valid bearer token: log in (again).",
     403: "The token may not do this (e.g. push for another device).",
     404: "Not found for this team.",
@@ -44,6 +45,7 @@ DESCRIPTIONS = {
     410: "The cursor is older than the history the server keeps, or from a different "
          "history: download a snapshot, keep the outbox.",
     413: "The request body is larger than the server accepts.",
+    415: "A Content-Encoding other than gzip.",
     422: "The request does not match the schema; nothing was stored.",
     429: "Too many failed logins; retry after the Retry-After seconds.",
 }

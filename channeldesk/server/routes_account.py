@@ -26,7 +26,7 @@ def client_address(request: Request) -> str:
 
 
 @router.post("/login", response_model=LoginResponse, tags=["account"],
-             responses=responses(401, 422, 429),
+             responses=responses(401, 413, 422, 429),
              summary="Log a device in with email and password; returns its token")
 def login(body: LoginRequest, request: Request, storage: StorageDep) -> LoginResponse:
     address = client_address(request)

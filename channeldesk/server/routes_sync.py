@@ -26,7 +26,7 @@ PageLimit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="at most this ma
 
 
 @router.post("/push", response_model=PushResponse,
-             responses=responses(401, 403, 409, 413, 422),
+             responses=responses(400, 401, 403, 409, 413, 415, 422),
              summary="Apply a batch of field changes atomically",
              description="Each change is accepted (with its new seq) or, when its field "
                          "moved since base_seq to a different value or its row was "
