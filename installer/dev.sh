@@ -33,8 +33,9 @@ QT_RUNTIME_PKGS=(libglib2.0-0 libgl1 libegl1 libfontconfig1 libxkbcommon0 libdbu
 QT_DESKTOP_PKGS=(libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1
                  libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0
                  libxcb-randr0)
-# Extra tools for the test suite: pdftoppm renders generated PDFs to PNG.
-TEST_PKGS=(poppler-utils)
+# Extra tools for the test suite: pdftoppm renders generated PDFs to PNG; the sync
+# server's tests start a throwaway PostgreSQL cluster of their own (initdb, pg_ctl).
+TEST_PKGS=(poppler-utils postgresql)
 
 # pip: no "new pip available" nag, and never wait for input (CI has no stdin).
 export PIP_DISABLE_PIP_VERSION_CHECK=1

@@ -17,7 +17,7 @@ _BASE_LETTERS = str.maketrans({
 })
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=200_000)
 def sort_key(text: str | None) -> str:
     """A key that orders names alphabetically for people, not by code point."""
     if not text:

@@ -10,8 +10,10 @@ left untouched, and so is a database that has tables but is not a ChannelDesk se
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -144,6 +146,36 @@ def _refuse(storage: Storage, version: int | None) -> None:
             raise SchemaError("this database holds other tables and no ChannelDesk server "
                               "schema; refusing to use it. Name an empty database.")
     elif version > LATEST:
+        raise SchemaError(f"the schema is version {version}, newer than this server "
+                          f"understands ({LATEST}). Upgrade channeldesk-server; the "
+                          "database was left untouched.")
+
+
+def probe_sqlite_file(path: Path) -> None:
+    """Refuse an existing SQLite file this server must not touch, before anything (even
+    switching it to WAL) changes it: not SQLite at all, another application's, or newer."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            names = {row[0] for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            version = None
+            if "server_meta" in names:
+                row = conn.execute("SELECT value FROM server_meta WHERE key = ?",
+                                   (VERSION_KEY,)).fetchone()
+                version = int(row[0]) if row else 0
+        finally:
+            conn.close()
+    except (sqlite3.DatabaseError, ValueError) as error:
+        raise SchemaError(f"not a usable SQLite database ({error}); the file was left "
+                          "untouched.") from error
+    foreign = {name for name in names if not name.startswith("sqlite_")}
+    if version is None and foreign:
+        raise SchemaError("this database holds other tables and no ChannelDesk server "
+                          "schema; refusing to use it. Name an empty database.")
+    if version is not None and version > LATEST:
         raise SchemaError(f"the schema is version {version}, newer than this server "
                           f"understands ({LATEST}). Upgrade channeldesk-server; the "
                           "database was left untouched.")

@@ -133,6 +133,10 @@ def _sqlite_database(url: str) -> Database:
                            "first, or choose another --database.")
     if path.exists() and not path.is_file():
         raise StorageError(f"{path.absolute()} is not a file.")
+    try:
+        schema.probe_sqlite_file(path)
+    except schema.SchemaError as error:
+        raise StorageError(f"{url}: {error}") from error
     return PooledSqliteDatabase(
         # timeout: how long to wait for a free pooled connection (busy_timeout is the
         # pragma above).

@@ -94,13 +94,18 @@ def _where(flt: PartnerFilter) -> tuple[str, list]:
     return " AND ".join(clauses), params
 
 
+def _tie_break(sort: PartnerSort) -> str:
+    """Equal keys fall back to the name, then the id, so the order is stable."""
+    return ", p.id" if sort is PartnerSort.NAME else ", fold(p.name), p.id"
+
+
 def partner_ids(db: peewee.Database, flt: PartnerFilter,
                 sort: PartnerSort = PartnerSort.NAME, descending: bool = False) -> list[str]:
     """Ids of the live partners that match, in display order (ties broken by name, id)."""
     where, params = _where(flt)
     direction = "DESC" if descending else "ASC"
     sql = (f"SELECT p.id FROM partner p WHERE {where} "
-           f"ORDER BY {_SORT_SQL[sort]} {direction}, fold(p.name), p.id")
+           f"ORDER BY {_SORT_SQL[sort]} {direction}{_tie_break(sort)}")
     return [row[0] for row in db.execute_sql(sql, params)]
 
 

@@ -49,7 +49,6 @@ CREATE TABLE partner (
     phone TEXT NOT NULL DEFAULT '',
     internal_notes TEXT NOT NULL DEFAULT ''
 );
-CREATE INDEX partner_live_name ON partner (deleted, name COLLATE NOCASE);
 
 CREATE TABLE contact (
     id TEXT PRIMARY KEY NOT NULL,

@@ -93,8 +93,13 @@ class PartnersTableModel(RecordTableModel[PartnerRow]):
         sort_key = self._columns[column].sort_key
         if sort_key is None:
             return
-        self._sort = PartnerSort(sort_key)
-        self._descending = order == Qt.SortOrder.DescendingOrder
+        wanted = (PartnerSort(sort_key), order == Qt.SortOrder.DescendingOrder)
+        if self.loaded and wanted == (self._sort, self._descending):
+            return  # Qt asks again for the same order; the query is the costly part
+        self._sort, self._descending = wanted
+        if not self.loaded:
+            self.refresh()
+            return
         self.layoutAboutToBeChanged.emit()
         self._ids = self.fetch_ids()
         self._position = {row_id: n for n, row_id in enumerate(self._ids)}

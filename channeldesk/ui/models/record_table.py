@@ -44,6 +44,7 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         self._ids: list[str] = []
         self._rows: dict[str, R] = {}
         self._position: dict[str, int] = {}
+        self.loaded = False
 
     # -- to implement -----------------------------------------------------------------
 
@@ -61,6 +62,7 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         self._ids = self.fetch_ids()
         self._position = {row_id: n for n, row_id in enumerate(self._ids)}
         self._rows.clear()
+        self.loaded = True
         self.endResetModel()
 
     def refresh_rows(self, ids: set[str] | frozenset[str]) -> None:

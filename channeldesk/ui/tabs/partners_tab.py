@@ -63,7 +63,8 @@ class PartnersTab(QWidget):
         self.detail.sig_delete_requested.connect(self.delete_partner)
         self._build()
         self._build_actions()
-        self.model.refresh()
+        if not self.model.loaded:
+            self.model.refresh()
         self._after_refresh()
 
     # -- building ---------------------------------------------------------------------
@@ -87,8 +88,9 @@ class PartnersTab(QWidget):
         bar.addWidget(new)
 
         self.table = make_table(self.model, "partners-table")
+        # Indicator first: enabling sorting then runs the one initial query, by name.
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.horizontalHeader().setSectionsMovable(True)
         self._size_columns()
         self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)
