@@ -10,7 +10,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget
 
 from channeldesk import __version__
-from channeldesk.services.demo_data import Cancelled, load_demo_data
+from channeldesk.services.demo_data import Cancelled, is_empty, load_demo_data
 from channeldesk.store import Store
 from channeldesk.store.backup import backup_database
 from channeldesk.ui.errors import show_error
@@ -134,7 +134,14 @@ class MainWindow(QMainWindow):
                     "hidden.") if on else self.tr("Presentation mode off."), 4000)
 
     def load_demo_data(self) -> None:
-        """Fill the database with the demo set in the background (undo: not offered)."""
+        """Fill the database with the demo set in the background.
+
+        Loading is one transaction (Cancel leaves nothing), not an undo step: it is a
+        set-up action, and a database that already holds data is asked about first.
+        """
+        if not is_empty(self.store) and not self._confirm_demo_beside_data():
+            return
+
         def work(progress, cancel):
             try:
                 return load_demo_data(self.store, progress=progress, cancel=cancel)
@@ -152,6 +159,16 @@ class MainWindow(QMainWindow):
                 show_error(self, self.tr("Could not load the demo data"), error)
 
         self._demo_task = run_task(self, self.tr("Loading demo data…"), work, done, failed)
+
+    def _confirm_demo_beside_data(self) -> bool:
+        answer = QMessageBox.question(
+            self, self.tr("Load demo data"),
+            self.tr("This database already holds partners. Add the demo partners beside "
+                    "them?\n\nThey cannot be removed in one step afterwards; a new, empty "
+                    "database is the better place to look around."),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
 
     def back_up(self) -> None:
         target, _ = QFileDialog.getSaveFileName(

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QLabel, QPushButton
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QPushButton
 
 from channeldesk import __version__
 from channeldesk.app import create_main_window
+from channeldesk.services.health_check import check_database
 from channeldesk.store.models import Partner
 
 
@@ -70,3 +74,27 @@ def test_empty_database_offers_demo_data_which_loads_in_the_background(
     assert not title.isVisible()
     assert Partner.select().count() == window.partners.model.rowCount()
     window.close()
+
+
+def test_demo_data_on_a_database_with_partners_asks_first(window, monkeypatch):
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: asked.append(args[2])
+                        or QMessageBox.StandardButton.No)
+    before = Partner.select().count()
+    window.demo_action.trigger()
+    assert "already holds partners" in asked[0]
+    assert Partner.select().count() == before
+
+
+def test_back_up_from_the_file_menu_writes_a_healthy_copy(window, qtbot, tmp_path,
+                                                          monkeypatch):
+    target = tmp_path / "copy.sqlite3"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *args, **kwargs: (str(target), ""))
+    window.findChild(QAction, "action-backup").trigger()
+    qtbot.waitUntil(target.exists, timeout=10_000)
+    qtbot.waitUntil(lambda: "Backed up" in window.statusBar().currentMessage())
+    assert check_database(target).ok
+    with sqlite3.connect(target) as copy:
+        assert copy.execute("SELECT count(*) FROM partner").fetchone() == (3,)
+    copy.close()
