@@ -57,6 +57,7 @@ def create_app(config: ServerConfig | None = None, storage: Storage | None = Non
         yield
         if owns_storage:
             storage.close()
+        log.info("channeldesk-server stopped cleanly")
 
     app = FastAPI(title="ChannelDesk sync server", version=__version__,
                   description=DESCRIPTION, openapi_url="/openapi.json",

@@ -94,8 +94,10 @@ def test_list_users_revoke_device_and_reset_password(run, server_db_url):
         done = run("create-user", "--team", team, "--email", email, "--password-stdin",
                    stdin="first password\n")
         assert done.returncode == 0, done.stderr
-    device = _in_storage(server_db_url, lambda: accounts.login(
-        "alice@acme.example", "first password", "laptop", "127.0.0.1")).device_id
+    session = _in_storage(server_db_url, lambda: accounts.login(
+        "alice@acme.example", "first password", "laptop", "127.0.0.1"))
+    device = session.device_id
+    assert _in_storage(server_db_url, lambda: accounts.authenticate(session.token))
 
     listed = run("list-users")
     assert listed.returncode == 0, listed.stderr
@@ -111,8 +113,7 @@ def test_list_users_revoke_device_and_reset_password(run, server_db_url):
     revoked = run("revoke-device", device)
     assert revoked.returncode == 0, revoked.stderr
     assert device in revoked.stdout
-    token_still_valid = _in_storage(server_db_url, lambda: accounts.authenticate("x"))
-    assert token_still_valid is None
+    assert _in_storage(server_db_url, lambda: accounts.authenticate(session.token)) is None
     assert run("list-users").stdout.splitlines()[0].split("\t")[2] == "devices=0"
 
     reset = run("reset-password", "--email", "carol@acme.example", "--password-stdin",
