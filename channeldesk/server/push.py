@@ -31,11 +31,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from peewee import Tuple
-
 from channeldesk.server.accounts import Caller
 from channeldesk.server.errors import ApiError
-from channeldesk.server.models import FieldState, ServerChange, StoredBatch, Team, utc_now
+from channeldesk.server.models import (
+    ServerChange,
+    StoredBatch,
+    Team,
+    database,
+    utc_now,
+)
 from channeldesk.server.storage import Storage
 from channeldesk.sync.protocol import ChangeIn, PushRequest, PushResponse, PushResult
 
@@ -77,28 +81,32 @@ def _chunks(items: list, size: int) -> Iterable[list]:
 
 def _load_existing(team_id: int, change_ids: list[str]) -> dict[str, PushResult]:
     found: dict[str, PushResult] = {}
+    param = database.param
     for chunk in _chunks(sorted(set(change_ids)), KEY_CHUNK * 2):
-        query = (ServerChange
-                 .select(ServerChange.change_id, ServerChange.seq, ServerChange.value,
-                         ServerChange.hlc, ServerChange.device)
-                 .where((ServerChange.team == team_id) & ServerChange.change_id.in_(chunk))
-                 .tuples())
-        for change_id, seq, value, hlc, device in query:
+        cursor = database.execute_sql(
+            'SELECT "change_id", "seq", "value", "hlc", "device_id" FROM "server_change" '
+            f'WHERE "team_id" = {param} AND "change_id" IN '
+            f'({", ".join([param] * len(chunk))})', [team_id, *chunk])
+        for change_id, seq, value, hlc, device in cursor.fetchall():
             found[change_id] = _accepted(change_id, seq, value, hlc, device)
     return found
 
 
 def _load_states(team_id: int, keys: set[Key]) -> dict[Key, _State]:
+    """The current state of the given fields: a join against a VALUES list, which
+    SQLite and PostgreSQL both answer from the primary key (a row-value IN list makes
+    PostgreSQL plan one OR branch per key)."""
     states: dict[Key, _State] = {}
+    param = database.param
+    triple = f"({param}, {param}, {param})"
     for chunk in _chunks(sorted(keys), KEY_CHUNK):
-        query = (FieldState
-                 .select(FieldState.table_name, FieldState.row_id, FieldState.field,
-                         FieldState.value, FieldState.seq, FieldState.hlc, FieldState.device)
-                 .where((FieldState.team == team_id)
-                        & Tuple(FieldState.table_name, FieldState.row_id,
-                                FieldState.field).in_(chunk))
-                 .tuples())
-        for table, row_id, field, value, seq, hlc, device in query:
+        cursor = database.execute_sql(
+            'SELECT s."table_name", s."row_id", s."field", s."value", s."seq", s."hlc", '
+            f's."device_id" FROM (VALUES {", ".join([triple] * len(chunk))}) AS k '
+            'JOIN "field_state" AS s ON s."table_name" = k.column1 '
+            f'AND s."row_id" = k.column2 AND s."field" = k.column3 AND s."team_id" = {param}',
+            [*(part for key in chunk for part in key), team_id])
+        for table, row_id, field, value, seq, hlc, device in cursor.fetchall():
             states[(table, row_id, field)] = _State(value, seq, hlc, device)
     return states
 
@@ -123,7 +131,8 @@ class _Batch:
         self.changes = changes
         self.seq = team.seq
         self.results: list[PushResult] = []
-        self.new_changes: list[dict[str, Any]] = []
+        self.new_changes: list[tuple] = []
+        self.received_at = ServerChange.received_at.db_value(utc_now())
         self.touched: dict[Key, _State] = {}
         self.done = _load_existing(team.id, [change.change_id for change in changes])
         keys: set[Key] = set()
@@ -179,12 +188,9 @@ class _Batch:
         state = _State(value, self.seq, change.hlc, self.caller.device_id)
         self.states[key] = state
         self.touched[key] = state
-        self.new_changes.append({
-            "team": self.team.id, "seq": self.seq, "change_id": change.change_id,
-            "table_name": change.table, "row_id": change.row_id, "field": change.field,
-            "value": value, "hlc": change.hlc, "device": self.caller.device_id,
-            "received_at": utc_now(),
-        })
+        self.new_changes.append((
+            self.team.id, self.seq, change.change_id, change.table, change.row_id,
+            change.field, value, change.hlc, self.caller.device_id, self.received_at))
         result = _accepted(change.change_id, self.seq, value, change.hlc,
                            self.caller.device_id)
         self.done[change.change_id] = result
@@ -195,21 +201,42 @@ class _Batch:
         return self.results
 
     def write(self) -> None:
-        for chunk in _chunks(self.new_changes, INSERT_CHUNK):
-            ServerChange.insert_many(chunk).execute()
-        rows = [{"team": self.team.id, "table_name": table, "row_id": row_id, "field": field,
-                 "value": state.value, "seq": state.seq, "hlc": state.hlc,
-                 "device": state.device}
-                for (table, row_id, field), state in self.touched.items()]
-        for chunk in _chunks(rows, INSERT_CHUNK):
-            (FieldState.insert_many(chunk)
-             .on_conflict(conflict_target=[FieldState.team, FieldState.table_name,
-                                           FieldState.row_id, FieldState.field],
-                          preserve=[FieldState.value, FieldState.seq, FieldState.hlc,
-                                    FieldState.device])
-             .execute())
+        """Insert the history rows and upsert the field states, many rows a statement.
+
+        Plain multi-row SQL rather than peewee's insert_many: building 500-row queries
+        through peewee's expression tree cost more than the database work itself.
+        """
+        _insert(CHANGE_COLUMNS, "server_change", self.new_changes)
+        states = [(self.team.id, table, row_id, field, state.value, state.seq, state.hlc,
+                   state.device)
+                  for (table, row_id, field), state in self.touched.items()]
+        _insert(STATE_COLUMNS, "field_state", states, STATE_UPSERT)
         if self.seq != self.team.seq:
             Team.update(seq=self.seq).where(Team.id == self.team.id).execute()
+
+
+CHANGE_COLUMNS = ("team_id", "seq", "change_id", "table_name", "row_id", "field", "value",
+                  "hlc", "device_id", "received_at")
+STATE_COLUMNS = ("team_id", "table_name", "row_id", "field", "value", "seq", "hlc",
+                 "device_id")
+# The same text on SQLite (3.24+) and PostgreSQL.
+STATE_UPSERT = (' ON CONFLICT ("team_id", "table_name", "row_id", "field") DO UPDATE SET '
+                '"value" = excluded."value", "seq" = excluded."seq", '
+                '"hlc" = excluded."hlc", "device_id" = excluded."device_id"')
+
+
+def _insert(columns: tuple[str, ...], table: str, rows: list[tuple],
+            suffix: str = "") -> None:
+    """INSERT the rows in chunks; column and table names are constants of this module."""
+    if not rows:
+        return
+    param = database.param
+    row_sql = "(" + ", ".join([param] * len(columns)) + ")"
+    names = ", ".join(f'"{column}"' for column in columns)
+    for chunk in _chunks(rows, INSERT_CHUNK):
+        sql = (f'INSERT INTO "{table}" ({names}) VALUES '
+               + ", ".join([row_sql] * len(chunk)) + suffix)
+        database.execute_sql(sql, [value for row in chunk for value in row])
 
 
 def push(storage: Storage, caller: Caller, request: PushRequest) -> PushResponse:
