@@ -92,7 +92,13 @@ def _account_error(error: accounts.AccountError) -> CommandError:
 # -- commands ----------------------------------------------------------------------------------
 
 def serve_command(args: argparse.Namespace) -> int:
-    import uvicorn  # only this command needs it
+    try:  # only this command needs them; the admin commands run without the extra
+        import fastapi  # noqa: F401
+        import uvicorn
+    except ImportError as error:
+        raise CommandError(EXIT_USAGE, f"serve needs {error.name}, which comes with the "
+                                       "server extra: pip install 'channeldesk[server]'."
+                           ) from None
 
     if bool(args.tls_cert) != bool(args.tls_key):
         raise CommandError(EXIT_USAGE, "Give both --tls-cert and --tls-key, or neither.")

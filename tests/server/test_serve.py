@@ -6,8 +6,10 @@ import contextlib
 import gzip
 import hashlib
 import json
+import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import threading
 import time
@@ -38,12 +40,14 @@ def _admin(url: str, data_dir: Path, *args: str, stdin: str | None = None) -> No
 
 
 class RunningServer:
-    def __init__(self, base_url: str, process: subprocess.Popen) -> None:
+    def __init__(self, base_url: str, process: subprocess.Popen,
+                 verify: ssl.SSLContext | bool = True) -> None:
         self.base_url = base_url
         self.process = process
+        self.verify = verify
 
     def login(self, email: str) -> tuple[httpx.Client, str]:
-        client = httpx.Client(base_url=self.base_url, timeout=30)
+        client = httpx.Client(base_url=self.base_url, timeout=30, verify=self.verify)
         answer = client.post("/v1/login", json={"email": email, "password": PASSWORD,
                                                 "device_name": "test"})
         assert answer.status_code == 200, answer.text
@@ -53,7 +57,8 @@ class RunningServer:
 
 
 @contextlib.contextmanager
-def _start(url: str, data_dir: Path, workers: int) -> Iterator[RunningServer]:
+def _start(url: str, data_dir: Path, workers: int, *extra: str,
+           verify: ssl.SSLContext | bool = True) -> Iterator[RunningServer]:
     _admin(url, data_dir, "create-team", "Acme")
     for email in ("alice@acme.example", "carol@acme.example"):
         _admin(url, data_dir, "create-user", "--team", "Acme", "--email", email,
@@ -61,23 +66,26 @@ def _start(url: str, data_dir: Path, workers: int) -> Iterator[RunningServer]:
     port = _free_port()
     process = subprocess.Popen(
         server_command("serve", "--database", url, "--data-dir", str(data_dir), "--host",
-                       "127.0.0.1", "--port", str(port), "--workers", str(workers)),
+                       "127.0.0.1", "--port", str(port), "--workers", str(workers),
+                       *extra),
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    base_url = f"http://127.0.0.1:{port}"
+    scheme = "https" if "--tls-cert" in extra else "http"
+    base_url = f"{scheme}://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:
             if process.poll() is not None:
                 raise AssertionError(f"serve exited: {process.communicate()}")
             try:
-                if httpx.get(f"{base_url}/v1/health", timeout=2).status_code == 200:
+                if httpx.get(f"{base_url}/v1/health", timeout=2,
+                             verify=verify).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
             if time.monotonic() > deadline:
                 raise AssertionError("serve did not answer within 60 s")
             time.sleep(0.1)
-        yield RunningServer(base_url, process)
+        yield RunningServer(base_url, process, verify)
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
@@ -204,3 +212,25 @@ def test_serve_refuses_half_a_tls_pair_and_a_newer_schema(server_db_url, tmp_pat
         tmp_path / "missing" / "x.db"), "--data-dir", str(tmp_path)),
         capture_output=True, text=True, timeout=60)
     assert bad.returncode == 3 and "does not exist" in bad.stderr
+
+
+def test_serve_speaks_tls_with_the_given_certificate(server_db_url, tmp_path):
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("the openssl command is needed to make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True, timeout=60)
+    trust = ssl.create_default_context(cafile=str(cert))
+    with _start(server_db_url, tmp_path / "data", 1, "--tls-cert", str(cert),
+                "--tls-key", str(key), verify=trust) as running:
+        assert running.base_url.startswith("https://")
+        client, _device = running.login("alice@acme.example")
+        assert client.get("/v1/changes").json()["changes"] == []
+        with pytest.raises(httpx.ConnectError):  # an untrusted certificate is refused
+            httpx.get(f"{running.base_url}/v1/health", timeout=5)
+        # An idle TLS connection would hold the server's shutdown for asyncio's 30 s
+        # SSL shutdown timeout; a client that goes away closes it.
+        client.close()
