@@ -10,7 +10,7 @@
 #      (checked one by one with dpkg-query; `apt-get update` runs only if something is
 #      missing). Uses sudo when not root. Other systems get a note and are skipped.
 #   2. Creates .venv in the repo root with python3 >= 3.11 (or $PYTHON if set).
-#   3. `pip install -e .` (run) or `pip install -e '.[dev]'` (test), but only when
+#   3. `pip install -e .` (run) or `pip install -e '.[dev,server]'` (test), but only when
 #      pyproject.toml or the wanted extras changed since the last install: a stamp
 #      file inside .venv remembers the hash of pyproject.toml and the extras.
 #
@@ -182,7 +182,7 @@ ensure_venv() {
 
 # ensure_installed EXTRAS: pip install -e ".[EXTRAS]" unless the stamp says that exact
 # pyproject.toml was already installed with at least those extras. EXTRAS is a comma
-# list ("" or "dev").
+# list ("" or "dev,server").
 ensure_installed() {
     local extras="$1" hash want have_hash have_extras target extra
     hash="$(sha256sum "$REPO_ROOT/pyproject.toml" | cut -d' ' -f1)"
@@ -236,7 +236,7 @@ cmd_run() {
 
 cmd_test() {
     setup "${QT_RUNTIME_PKGS[@]}" "${QT_DESKTOP_PKGS[@]}" "${TEST_PKGS[@]}"
-    ensure_installed "dev"
+    ensure_installed "dev,server"
     cd "$REPO_ROOT"
 
     # Lint first, but run the tests even if lint fails so one run reports both;

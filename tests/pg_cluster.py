@@ -69,9 +69,21 @@ class PostgresCluster:
                   str(self.root / "server.log"), "-w", "-t", "60", "start")
         return self
 
+    @property
+    def admin_url(self) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
     def create_database(self, name: str) -> str:
-        """A fresh database; returns its URL."""
-        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name)
+        """A fresh, empty database; returns its URL."""
+        import psycopg2  # the server extra's driver; only PostgreSQL tests need it
+
+        conn = psycopg2.connect(self.admin_url)
+        try:
+            conn.autocommit = True
+            with conn.cursor() as cursor:
+                cursor.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            conn.close()
         return f"postgresql://postgres@127.0.0.1:{self.port}/{name}"
 
     def stop(self) -> None:

@@ -8,6 +8,8 @@ overriding that one fixture (it must return the URL of a fresh, empty database).
 
 from __future__ import annotations
 
+import os
+import uuid
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,6 +22,8 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     from fastapi.testclient import TestClient
 
+from pg_cluster import SKIP_ENV, PostgresCluster, find_bin_dir
+
 from channeldesk.server import accounts
 from channeldesk.server.app import create_app
 from channeldesk.server.config import ServerConfig
@@ -31,10 +35,27 @@ from .wire import Account
 PASSWORD = "correct horse battery"
 
 
-@pytest.fixture
-def server_db_url(tmp_path: Path) -> str:
-    """The URL of a fresh, empty server database (a SQLite file here)."""
-    return sqlite_url(tmp_path / "server.sqlite3")
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresCluster]:
+    """One throwaway PostgreSQL server for the whole run (fsync off, trust auth)."""
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        if os.environ.get(SKIP_ENV) == "1":
+            pytest.skip(f"PostgreSQL is not installed and {SKIP_ENV}=1")
+        pytest.fail("PostgreSQL is not installed: run ./installer/dev.sh test, which installs "
+                    f"it, or set {SKIP_ENV}=1 to skip the PostgreSQL half of the suite.")
+    cluster = PostgresCluster(bin_dir).start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def server_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of a fresh, empty server database: every server test runs on both."""
+    if request.param == "sqlite":
+        return sqlite_url(tmp_path / "server.sqlite3")
+    cluster: PostgresCluster = request.getfixturevalue("postgres")
+    return cluster.create_database(f"t_{uuid.uuid4().hex}")
 
 
 @pytest.fixture
