@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -181,6 +181,18 @@ class Store:
         """Call ``listener`` after each commit that changed rows; returns an unsubscriber."""
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)
+
+    def notify_changed(self, rows: Mapping[str, Iterable[str]]) -> None:
+        """Tell listeners about rows written outside insert/update/delete/restore.
+
+        Sync applies remote changes with its own SQL (journal muted); it calls this after
+        its commit so views refresh exactly as after a local edit. Listeners hear at once,
+        on the calling thread (the UI's bridge queues a worker's notice to the GUI thread).
+        """
+        touched = {table: frozenset(ids) for table, ids in rows.items()}
+        touched = {table: ids for table, ids in touched.items() if ids}
+        if touched:
+            self._notify(ChangeNotice(touched))
 
     def _touch(self, model: type[SyncedModel], row_id: str) -> None:
         self._levels[-1].setdefault(model._meta.table_name, set()).add(row_id)
