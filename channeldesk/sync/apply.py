@@ -1,0 +1,195 @@
+"""Applying one page of server values (changes or snapshot rows) to the local database.
+
+The caller opens the transaction, mutes the journal and stores the cursor; this module
+decides, field by field, what the page means here:
+
+* a field this copy already knows at that seq or later is skipped (re-applying a page is
+  a no-op);
+* a field with local edits not yet pushed, or with an open conflict, keeps the local
+  value and its old version, so the push meets the server's conflict and the user
+  decides; an open conflict is shown the newer "theirs";
+* a table or column this version does not know is kept as a version only (and listed,
+  so an upgrade can apply it later), never written into the row;
+* everything else is written into the row (created when missing), and becomes the
+  field's version.
+
+A snapshot after an epoch change (the server was restored from a backup) compares by
+value and clock stamp instead of seq, because the seqs come from another history: a
+value this copy had from the server that the restored server lost is sent again, not
+overwritten (see ``_decide_after_restore``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from channeldesk.sync import conflict_log
+from channeldesk.sync.rows import LocalSchema, journal_again, load_rows, write_row
+from channeldesk.sync.state import Key, Version, held_keys, load_versions, save_versions
+
+Mode = Literal["changes", "gone", "epoch"]
+MISSING = object()
+
+
+class RemoteField(Protocol):
+    """What ChangeOut and SnapshotRow have in common: one field's server version."""
+
+    seq: int
+    table: str
+    row_id: str
+    field: str
+    value: Any
+    hlc: str
+    device_id: str
+
+
+@dataclass
+class PageResult:
+    written: int = 0
+    touched: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    max_hlc: str | None = None
+    skipped: set[tuple[str, str]] = field(default_factory=set)
+
+
+class PageApplier:
+    """Applies pages inside the caller's transaction; one instance per page."""
+
+    def __init__(self, conn: sqlite3.Connection, schema: LocalSchema, pushed_through: int,
+                 mode: Mode, stamp: Callable[[], str]) -> None:
+        self.conn = conn
+        self.schema = schema
+        self.pushed_through = pushed_through
+        self.mode = mode
+        self.stamp = stamp
+        self.result = PageResult()
+        self._decided: dict[Key, Version | None] = {}
+        self._writes: dict[tuple[str, str], dict[str, Any]] = defaultdict(dict)
+        self._write_hlc: dict[tuple[str, str], str] = {}
+
+    def apply(self, items: Sequence[RemoteField]) -> PageResult:
+        keys = [(item.table, item.row_id, item.field) for item in items]
+        rows: dict[str, set[str]] = defaultdict(set)
+        for table, row_id, _ in keys:
+            if table in self.schema.columns:
+                rows[table].add(row_id)
+        self._held = held_keys(self.conn, self.pushed_through, rows)
+        self._current = load_versions(self.conn, keys)
+        self._prior = (load_versions(self.conn, keys, "field_version_prior")
+                       if self.mode != "changes" else {})
+        self._local = {table: load_rows(self.conn, table, ids) for table, ids in rows.items()}
+        for item in items:
+            self._one(item)
+        self._flush()
+        return self.result
+
+    # -- deciding ------------------------------------------------------------------------
+
+    def _known(self, key: Key) -> Version | None:
+        if key in self._decided:
+            return self._decided[key]
+        return self._current.get(key) or self._prior.get(key)
+
+    def _one(self, item: RemoteField) -> None:
+        key = (item.table, item.row_id, item.field)
+        theirs = Version(item.seq, item.value, item.hlc)
+        known = self._known(key)
+        if not self.schema.knows(item.table, item.field):
+            fresher = known is None or known.seq < theirs.seq or self.mode == "epoch"
+            self._decided[key] = theirs if fresher else known
+            self.result.skipped.add((item.table, item.field))
+            return
+        if self.mode == "epoch":
+            self._decide_after_restore(item, key, theirs, known)
+        elif known is not None and known.seq >= theirs.seq:
+            self._decided[key] = known
+        elif key in self._held:
+            self._decided[key] = known
+            conflict_log.refresh_theirs(self.conn, key, theirs, item.device_id)
+        else:
+            self._write(item, key, theirs)
+
+    def _decide_after_restore(self, item: RemoteField, key: Key, theirs: Version,
+                              known: Version | None) -> None:
+        """The server's history was replaced: seqs cannot be compared with ours.
+
+        Unpushed local edits keep their value; their base is the server's version when
+        it still equals the one they were made on, else unknown (seq 0), so the push
+        reports a conflict rather than silently overwriting. Without local edits, a
+        value the server has is taken, unless this copy holds a value the server had
+        accepted (its known version) that is newer by clock than the server's: the
+        restore lost it, so it is sent again.
+        """
+        if key in self._held:
+            same_base = known is not None and known.value == theirs.value
+            self._decided[key] = theirs if same_base else (
+                Version(0, known.value, known.hlc) if known else None)
+            conflict_log.refresh_theirs(self.conn, key, theirs, item.device_id,
+                                        newer_only=False)
+            return
+        local = self._local_value(key)
+        if local is not MISSING and local == theirs.value:
+            self._decided[key] = theirs
+        elif (local is not MISSING and known is not None and known.value == local
+              and known.hlc > theirs.hlc):
+            journal_again(self.conn, key[0], key[1], key[2], local, self.stamp())
+            self.result.touched[key[0]].add(key[1])
+            self._decided[key] = theirs
+        else:
+            self._write(item, key, theirs)
+
+    def _local_value(self, key: Key) -> Any:
+        table, row_id, field_name = key
+        pending = self._writes.get((table, row_id), {})
+        if field_name in pending:
+            return pending[field_name]
+        row = self._local.get(table, {}).get(row_id)
+        return MISSING if row is None else row.get(field_name, MISSING)
+
+    def _write(self, item: RemoteField, key: Key, theirs: Version) -> None:
+        row_key = (item.table, item.row_id)
+        self._writes[row_key][item.field] = item.value
+        if item.hlc > self._write_hlc.get(row_key, ""):
+            self._write_hlc[row_key] = item.hlc
+        self._decided[key] = theirs
+        self.result.written += 1
+        if self.result.max_hlc is None or item.hlc > self.result.max_hlc:
+            self.result.max_hlc = item.hlc
+
+    # -- writing -------------------------------------------------------------------------
+
+    def _flush(self) -> None:
+        for (table, row_id), fields in self._writes.items():
+            exists = row_id in self._local.get(table, {})
+            write_row(self.conn, self.schema, table, row_id, fields,
+                      self._write_hlc[(table, row_id)], exists)
+            self.result.touched[table].add(row_id)
+        save_versions(self.conn, self._decided)
+        if self.mode != "changes":
+            self.conn.executemany(
+                "DELETE FROM field_version_prior WHERE table_name = ? AND row_id = ? "
+                "AND field = ?", list(self._decided))
+
+
+def apply_parked(conn: sqlite3.Connection, schema: LocalSchema, pushed_through: int,
+                 pairs: set[tuple[str, str]]) -> dict[str, set[str]]:
+    """Write values kept for columns this database lacked and now has (after an
+    upgrade added them); returns the rows changed. Fields with local edits keep them."""
+    touched: dict[str, set[str]] = defaultdict(set)
+    for table, field_name in sorted(pairs):
+        rows = conn.execute("SELECT row_id, value, hlc FROM field_version WHERE "
+                            "table_name = ? AND field = ?", (table, field_name)).fetchall()
+        ids = {row_id for row_id, _, _ in rows}
+        held = held_keys(conn, pushed_through, {table: ids})
+        existing = set(load_rows(conn, table, ids))
+        for row_id, value, hlc in rows:
+            if (table, row_id, field_name) in held:
+                continue
+            write_row(conn, schema, table, row_id, {field_name: value}, hlc,
+                      row_id in existing)
+            existing.add(row_id)
+            touched[table].add(row_id)
+    return touched

@@ -1,0 +1,321 @@
+"""Conflicts for the user to decide, and the decisions (DESIGN.md §4).
+
+A conflict is a pushed change the server rejected because someone else changed the
+same field since this copy's version of it (or deleted the row). Until it is decided the
+row keeps "mine" and pulls do not overwrite the field; a newer server value replaces
+"theirs" in the record. Each decision is one local transaction and an ordinary edit
+that the next sync sends:
+
+* keep mine: my value is journalled again, on top of "theirs", so the server accepts it;
+* keep theirs: their value is written here without journalling (it came from the
+  server), and becomes the field's version;
+* merged: the given value is journalled, on top of "theirs";
+* a row deleted by someone else: restore it with my values, or accept the deletion.
+
+These functions may be called from the GUI thread while a sync runs in a worker: each
+takes SQLite's write lock at its start (``BEGIN IMMEDIATE``) and so waits for the
+sync's current page or batch (at most a few hundred milliseconds).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from channeldesk.domain.hlc import Stamp
+from channeldesk.store import Store, journal
+from channeldesk.sync import conflict_log, outbox, state
+from channeldesk.sync.rows import LocalSchema, journal_again
+from channeldesk.sync.state import Version
+
+Choice = Literal["keep_mine", "keep_theirs", "merged"]
+DELETED = "deleted"
+COLUMNS = ("id, table_name, row_id, field, base_value, mine, theirs, theirs_seq, "
+           "theirs_hlc, theirs_device, mine_hlc, row_deleted, theirs_missing, detected_at, "
+           "resolved_at, resolution")
+
+
+class ConflictNotOpenError(ValueError):
+    """The conflict does not exist, was already decided, or its record is gone."""
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """One conflict as the Conflicts view shows it. ``theirs_missing``: the server
+    never had this field of the deleted row (``theirs`` is None then)."""
+
+    id: int
+    table: str
+    row_id: str
+    field: str
+    base: Any
+    mine: Any
+    theirs: Any
+    theirs_seq: int
+    theirs_hlc: str | None
+    theirs_device: str | None
+    mine_hlc: str | None
+    row_deleted: bool
+    theirs_missing: bool
+    detected_at: str
+    resolved_at: str | None
+    resolution: str | None
+
+    @property
+    def theirs_time(self) -> datetime | None:
+        """When the server's value was made (from its clock stamp), in UTC."""
+        return _stamp_time(self.theirs_hlc)
+
+    @property
+    def mine_time(self) -> datetime | None:
+        return _stamp_time(self.mine_hlc)
+
+    @property
+    def theirs_version(self) -> Version:
+        return Version(self.theirs_seq, self.theirs, self.theirs_hlc or "")
+
+
+def _stamp_time(text: str | None) -> datetime | None:
+    try:
+        return datetime.fromtimestamp(Stamp.decode(text).millis / 1000, UTC) if text else None
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def _from_row(row: tuple) -> Conflict:
+    values = list(row)
+    values[11], values[12] = bool(values[11]), bool(values[12])
+    return Conflict(*values)
+
+
+def list_conflicts(store: Store, *, include_resolved: bool = False) -> list[Conflict]:
+    """Open conflicts (or all), oldest first."""
+    where = "" if include_resolved else " WHERE resolved_at IS NULL"
+    rows = store.db.connection().execute(f"SELECT {COLUMNS} FROM conflict{where} ORDER BY id")
+    return [_from_row(row) for row in rows]
+
+
+def open_conflict_count(store: Store) -> int:
+    return conflict_log.open_count(store.db.connection())
+
+
+# -- deciding ----------------------------------------------------------------------------
+
+class _Resolution:
+    """The work of one decision transaction: the connection, the rows it touched."""
+
+    def __init__(self, store: Store, conn: sqlite3.Connection) -> None:
+        self.store = store
+        self.conn = conn
+        self.schema = LocalSchema(conn)
+        self.touched: dict[str, set[str]] = defaultdict(set)
+        self.decided: set[int] = set()
+
+    def load(self, conflict_id: int) -> Conflict | None:
+        row = self.conn.execute(f"SELECT {COLUMNS} FROM conflict WHERE id = ?",
+                                (conflict_id,)).fetchone()
+        if row is None:
+            raise ConflictNotOpenError(f"There is no conflict {conflict_id}.")
+        found = _from_row(row)
+        if found.resolved_at is not None:
+            if conflict_id in self.decided:
+                return None  # decided with its row earlier in this transaction
+            raise ConflictNotOpenError(f"Conflict {conflict_id} was already decided.")
+        if found.table not in self.schema.columns or self._row(found) is None:
+            raise ConflictNotOpenError(f"The record of conflict {conflict_id} no longer exists.")
+        return found
+
+    def _row(self, c: Conflict) -> tuple | None:
+        return self.conn.execute(f'SELECT updated_at, deleted FROM "{c.table}" WHERE id = ?',
+                                 (c.row_id,)).fetchone()
+
+    def close(self, c: Conflict, resolution: str) -> None:
+        self.conn.execute("UPDATE conflict SET resolved_at = ?, resolution = ? WHERE id = ?",
+                          (conflict_log.now_text(), resolution, c.id))
+        self.decided.add(c.id)
+
+    def stamp(self, table: str, row_id: str) -> str:
+        """A clock stamp later than the row's, so the journal accepts the edit."""
+        updated = self.conn.execute(f'SELECT updated_at FROM "{table}" WHERE id = ?',
+                                    (row_id,)).fetchone()
+        if updated:
+            self.store.clock.observe(updated[0])
+        return self.store.clock.now()
+
+    def write_journalled(self, table: str, row_id: str, field: str, value: Any) -> None:
+        """An ordinary edit; journalled even when the row already holds the value."""
+        stamp = self.stamp(table, row_id)
+        changed = self.conn.execute(
+            f'UPDATE "{table}" SET "{field}" = ?, updated_at = ? WHERE id = ? '
+            f'AND "{field}" IS NOT ?', (value, stamp, row_id, value)).rowcount
+        if not changed:
+            journal_again(self.conn, table, row_id, field, value, stamp)
+        self.touched[table].add(row_id)
+
+    def write_quietly(self, table: str, row_id: str, field: str, value: Any,
+                      hlc: str) -> None:
+        """Take a server value: not journalled, no new local stamp."""
+        with journal.muted(self.conn, "conflict"):
+            self.conn.execute(f'UPDATE "{table}" SET "{field}" = ?, '
+                              'updated_at = max(updated_at, ?) WHERE id = ?',
+                              (value, hlc or "", row_id))
+        self.touched[table].add(row_id)
+
+    def set_version(self, c: Conflict, version: Version | None) -> None:
+        state.save_versions(self.conn, {(c.table, c.row_id, c.field): version})
+
+    def unpushed(self, c: Conflict) -> bool:
+        """Whether the field has local edits waiting in the outbox."""
+        pushed = state.get_int(self.conn, state.PUSHED_THROUGH) or 0
+        return self.conn.execute(
+            "SELECT 1 FROM change WHERE table_name = ? AND row_id = ? AND field = ? "
+            "AND seq > ? LIMIT 1", (c.table, c.row_id, c.field, pushed)).fetchone() is not None
+
+
+@contextmanager
+def _deciding(store: Store) -> Iterator[_Resolution]:
+    conn = store.db.connection()
+    with store.db.atomic("IMMEDIATE"):
+        work = _Resolution(store, conn)
+        yield work
+    store.notify_changed(work.touched)
+
+
+def _keep_mine(work: _Resolution, c: Conflict) -> None:
+    if c.row_deleted:
+        _restore_row(work, c)
+        return
+    work.set_version(c, c.theirs_version)
+    work.write_journalled(c.table, c.row_id, c.field, c.mine)
+    work.close(c, "keep_mine")
+
+
+def _keep_theirs(work: _Resolution, c: Conflict) -> None:
+    if c.row_deleted:
+        _accept_delete(work, c)
+        return
+    if work.unpushed(c):
+        # A later local edit of the field waits in the outbox: supersede it with theirs
+        # (pushed on top of theirs, so accepted as the same value).
+        work.write_journalled(c.table, c.row_id, c.field, c.theirs)
+    else:
+        work.write_quietly(c.table, c.row_id, c.field, c.theirs, c.theirs_hlc or "")
+    work.set_version(c, c.theirs_version)
+    work.close(c, "keep_theirs")
+
+
+def _merged(work: _Resolution, c: Conflict, value: Any) -> None:
+    if c.row_deleted:
+        _restore_row(work, c, merged=value)
+        return
+    work.set_version(c, c.theirs_version)
+    work.write_journalled(c.table, c.row_id, c.field, value)
+    work.close(c, "merged")
+
+
+def _row_conflicts(work: _Resolution, c: Conflict) -> list[Conflict]:
+    rows = work.conn.execute(
+        f"SELECT {COLUMNS} FROM conflict WHERE resolved_at IS NULL AND row_deleted = 1 "
+        "AND table_name = ? AND row_id = ? ORDER BY id", (c.table, c.row_id))
+    return [_from_row(row) for row in rows]
+
+
+def _restore_row(work: _Resolution, c: Conflict, merged: Any = None) -> None:
+    """Undelete the row first (so the server takes the fields after it), then send my
+    value of every field of the row that met the deletion."""
+    work.write_journalled(c.table, c.row_id, DELETED, 0)
+    for each in _row_conflicts(work, c):
+        work.set_version(each, None if each.theirs_missing else each.theirs_version)
+        value = merged if (each.id == c.id and merged is not None) else each.mine
+        work.write_journalled(each.table, each.row_id, each.field, value)
+        work.close(each, "restore_with_mine")
+
+
+def _accept_delete(work: _Resolution, c: Conflict) -> None:
+    """Take the server's side for every field of the row that met the deletion, drop
+    the row's unsent field edits (they would only meet the deletion again), and make
+    sure the row is deleted here."""
+    for each in _row_conflicts(work, c):
+        if each.theirs_missing:
+            value = work.schema.blank_value(each.table, each.field)
+            work.set_version(each, None)
+        else:
+            value = each.theirs
+            work.set_version(each, each.theirs_version)
+        work.write_quietly(each.table, each.row_id, each.field, value, each.theirs_hlc or "")
+        work.close(each, "accept_delete")
+    _drop_unsent_edits(work.conn, c)
+    deleted = work.conn.execute(f'SELECT deleted FROM "{c.table}" WHERE id = ?',
+                                (c.row_id,)).fetchone()
+    if deleted and not deleted[0]:
+        work.write_journalled(c.table, c.row_id, DELETED, 1)
+
+
+def _drop_unsent_edits(conn: sqlite3.Connection, c: Conflict) -> None:
+    """Remove the row's outbox entries not yet in a sent batch, except its deletion."""
+    floor = state.get_int(conn, state.PUSHED_THROUGH) or 0
+    waiting = outbox.pending(conn)
+    if waiting is not None:
+        floor = max(floor, waiting.last_seq)
+    conn.execute("DELETE FROM change WHERE table_name = ? AND row_id = ? AND field != ? "
+                 "AND seq > ?", (c.table, c.row_id, DELETED, floor))
+
+
+def _decide(work: _Resolution, conflict_id: int, choice: Choice, merged_value: Any) -> None:
+    c = work.load(conflict_id)
+    if c is None:
+        return
+    if choice == "keep_mine":
+        _keep_mine(work, c)
+    elif choice == "keep_theirs":
+        _keep_theirs(work, c)
+    elif choice == "merged":
+        _merged(work, c, merged_value)
+    else:
+        raise ValueError(f"unknown choice {choice!r}")
+
+
+def resolve(store: Store, conflict_id: int, choice: Choice, merged_value: Any = None) -> None:
+    """Decide one conflict (see the module docstring); one transaction."""
+    resolve_many(store, [conflict_id], choice, merged_value)
+
+
+def resolve_many(store: Store, conflict_ids: Iterable[int], choice: Choice,
+                 merged_value: Any = None) -> None:
+    """The same decision for many conflicts, all in one transaction (all or none)."""
+    if choice == "merged" and merged_value is None:
+        raise ValueError("a merged decision needs merged_value")
+    with _deciding(store) as work:
+        for conflict_id in conflict_ids:
+            _decide(work, conflict_id, choice, merged_value)
+
+
+def restore_with_mine(store: Store, conflict_id: int) -> None:
+    """Someone deleted the row I edited: bring it back with my values (this decides
+    every open deletion conflict of that row)."""
+    with _deciding(store) as work:
+        c = work.load(conflict_id)
+        if c is not None:
+            _require_deleted_row(c)
+            _restore_row(work, c)
+
+
+def accept_delete(store: Store, conflict_id: int) -> None:
+    """Someone deleted the row I edited: let it go, dropping my edits of it (this
+    decides every open deletion conflict of that row)."""
+    with _deciding(store) as work:
+        c = work.load(conflict_id)
+        if c is not None:
+            _require_deleted_row(c)
+            _accept_delete(work, c)
+
+
+def _require_deleted_row(c: Conflict) -> None:
+    if not c.row_deleted:
+        raise ValueError(f"Conflict {c.id} is about a changed value, not a deleted record; "
+                         "use resolve().")

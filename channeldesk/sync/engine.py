@@ -1,0 +1,351 @@
+"""The sync client: pull, push, pull again if needed, then files (DESIGN.md §4).
+
+``SyncEngine.sync()`` is meant for a worker thread. Everything it writes goes through
+its own short ``BEGIN IMMEDIATE`` transactions on the thread's own connection, one per
+page or batch, with the journal muted for remote values and ``foreign_keys`` off (rows
+of one push can arrive in any order across pages) and ``synchronous=FULL`` (an answer
+the server stored must not be forgotten here after a power cut). It never calls the
+store's write methods, so the GUI thread can keep editing meanwhile; SQLite serialises
+the two writers. After each commit the store's listeners hear which rows changed.
+
+A cancel (a ``threading.Event``) is looked at between pages and batches; whatever was
+committed stays, the rest is done by the next sync.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import peewee
+from pydantic import BaseModel
+
+from channeldesk.store import Store, journal
+from channeldesk.sync import conflict_log, outbox, snapshot, state, validate
+from channeldesk.sync.apply import Mode, PageApplier, PageResult, RemoteField, apply_parked
+from channeldesk.sync.blobs import referenced_blobs, sync_blobs
+from channeldesk.sync.errors import (
+    LocalDataError,
+    RequestRefused,
+    ServerError,
+    ServerGone,
+    SyncBusy,
+)
+from channeldesk.sync.protocol import (
+    API_PREFIX,
+    DEFAULT_PAGE,
+    MAX_PAGE,
+    ChangesPage,
+    PushResponse,
+    SnapshotPage,
+)
+from channeldesk.sync.rows import LocalSchema
+from channeldesk.sync.transport import Transport, decode
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int, str], None]
+M = TypeVar("M", bound=BaseModel)
+MAX_SNAPSHOT_RESTARTS = 3
+
+
+@dataclass
+class SyncReport:
+    """What one sync did. ``pulled`` counts field values written here, ``pushed`` the
+    changes the server accepted, ``conflicts`` the new conflicts; ``open_conflicts`` is
+    how many wait for the user after this sync."""
+
+    pulled: int = 0
+    pushed: int = 0
+    conflicts: int = 0
+    blobs_up: int = 0
+    blobs_down: int = 0
+    snapshot: bool = False
+    cancelled: bool = False
+    open_conflicts: int = 0
+
+
+class _Run:
+    """The state of one sync() call."""
+
+    def __init__(self, progress: Progress | None, cancel: threading.Event | None) -> None:
+        self._progress = progress
+        self._cancel = cancel
+        self.report = SyncReport()
+        self.server_seq = 0
+        self.snapshot_restarts = 0
+
+    def cancelled(self) -> bool:
+        if self._cancel is not None and self._cancel.is_set():
+            self.report.cancelled = True
+        return self.report.cancelled
+
+    def progress(self, done: int, total: int, message: str) -> None:
+        if self._progress is not None:
+            self._progress(done, total, message)
+
+
+class SyncEngine:
+    """Syncs one store with one server account; see the module docstring.
+
+    ``device_id`` is the id the server gave this installation at sign-in.
+    ``blob_refs`` lists the blob hashes the local rows refer to.
+    """
+
+    def __init__(self, store: Store, transport: Transport, device_id: str, *,
+                 page_limit: int = DEFAULT_PAGE, snapshot_limit: int = MAX_PAGE,
+                 blob_refs: Callable[[Store], set[str]] = referenced_blobs) -> None:
+        self.store = store
+        self.transport = transport
+        self.device_id = device_id
+        self.page_limit = page_limit
+        self.snapshot_limit = snapshot_limit
+        self.blob_refs = blob_refs
+        self._lock = threading.Lock()
+        self._schema: LocalSchema | None = None
+
+    def close(self) -> None:
+        self.transport.close()
+
+    # -- the whole sync ------------------------------------------------------------------
+
+    def sync(self, progress: Progress | None = None,
+             cancel: threading.Event | None = None) -> SyncReport:
+        """Pull, push, pull again when the server moved on, then files.
+
+        ``progress(done, total, message)``: total 0 means "unknown". Raises a
+        :class:`~channeldesk.sync.errors.SyncError`; what was committed before stays.
+        """
+        if not self._lock.acquire(blocking=False):
+            raise SyncBusy("A sync is already running.")
+        run = _Run(progress, cancel)
+        try:
+            self._run(run)
+        except (sqlite3.Error, peewee.DatabaseError) as error:
+            raise LocalDataError(f"The local database could not be updated: {error}.") from error
+        finally:
+            self._lock.release()
+        return run.report
+
+    def _run(self, run: _Run) -> None:
+        conn = self._conn()
+        if conn.in_transaction:
+            raise LocalDataError("Sync cannot run inside an open transaction.")
+        self._schema = LocalSchema(conn)
+        self._apply_parked()
+        self._pull(run)
+        if not run.cancelled():
+            self._push(run)
+        if not run.cancelled() and run.server_seq > (state.get_int(conn, state.CURSOR) or 0):
+            self._pull(run)
+        if not run.cancelled():
+            blobs = sync_blobs(self.store, self.transport, self.blob_refs(self.store),
+                               run.progress, run._cancel)
+            run.report.blobs_up, run.report.blobs_down = blobs.uploaded, blobs.downloaded
+        if not run.cancelled():
+            state.put(conn, last_sync_at=conflict_log.now_text())
+        run.report.open_conflicts = conflict_log.open_count(conn)
+        log.info("sync: %s", run.report)
+
+    # -- local transactions --------------------------------------------------------------
+
+    def _conn(self) -> sqlite3.Connection:
+        return self.store.db.connection()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE with the journal muted, foreign keys off, synchronous FULL."""
+        conn = self._conn()
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute("PRAGMA synchronous = FULL")
+        try:
+            with self.store.db.atomic("IMMEDIATE"), journal.muted(conn, "sync"):
+                yield conn
+        finally:
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = NORMAL")
+
+    def _apply(self, items: Sequence[RemoteField], mode: Mode,
+               after: Callable[[sqlite3.Connection], dict[str, set[str]] | None]) -> PageResult:
+        """Apply one page and run ``after`` (cursor bookkeeping) in one transaction."""
+        assert self._schema is not None
+        with self._transaction() as conn:
+            pushed_through = state.get_int(conn, state.PUSHED_THROUGH) or 0
+            applier = PageApplier(conn, self._schema, pushed_through, mode,
+                                  self.store.clock.now)
+            result = applier.apply(items)
+            self._note_skipped(conn, result.skipped)
+            for table, ids in (after(conn) or {}).items():
+                result.touched[table].update(ids)
+        if result.max_hlc:
+            self.store.clock.observe(result.max_hlc)
+        self.store.notify_changed(result.touched)
+        return result
+
+    def _note_skipped(self, conn: sqlite3.Connection, skipped: set[tuple[str, str]]) -> None:
+        if not skipped:
+            return
+        known = {tuple(pair) for pair in json.loads(state.get(conn, state.SKIPPED_FIELDS)
+                                                    or "[]")}
+        new = skipped - known
+        if new:
+            log.warning("sync: kept values of fields this version does not know: %s",
+                        sorted(new))
+            state.put(conn, skipped_fields=json.dumps(sorted(known | new)))
+
+    def _apply_parked(self) -> None:
+        """Apply values kept for fields an upgrade has since added."""
+        assert self._schema is not None
+        conn = self._conn()
+        pairs = {tuple(pair) for pair in json.loads(state.get(conn, state.SKIPPED_FIELDS)
+                                                    or "[]")}
+        ready = {pair for pair in pairs if self._schema.knows(*pair)}
+        if not ready:
+            return
+        with self._transaction() as conn:
+            touched = apply_parked(conn, self._schema,
+                                   state.get_int(conn, state.PUSHED_THROUGH) or 0, ready)
+            state.put(conn, skipped_fields=json.dumps(sorted(pairs - ready)))
+        self.store.notify_changed(touched)
+
+    # -- talking to the server -----------------------------------------------------------
+
+    def _get(self, model: type[M], path: str, params: dict[str, Any], what: str) -> M:
+        reply = self.transport.request("GET", API_PREFIX + path, params=params)
+        return decode(reply, model, what)
+
+    # -- pull ----------------------------------------------------------------------------
+
+    def _pull(self, run: _Run) -> None:
+        conn = self._conn()
+        if state.get_int(conn, state.CURSOR) is None and not snapshot.in_progress(conn):
+            self._start_snapshot(run, "gone")  # first sync: the current state, not history
+        while not run.cancelled():
+            if snapshot.in_progress(conn):
+                self._snapshot(run)
+                continue
+            cursor = state.get_int(conn, state.CURSOR) or 0
+            stored_epoch = state.get(conn, state.EPOCH)
+            try:
+                page = self._get(ChangesPage, "/changes",
+                                 {"since": cursor, "limit": self.page_limit},
+                                 "Pulling changes")
+            except ServerGone as gone:
+                log.info("sync: %s", gone.message)
+                self._start_snapshot(run, "gone" if gone.epoch == stored_epoch else "epoch")
+                continue
+            if stored_epoch is not None and page.epoch != stored_epoch:
+                log.warning("sync: the server's history changed (epoch %s, was %s)",
+                            page.epoch, stored_epoch)
+                self._start_snapshot(run, "epoch")
+                continue
+            validate.check_changes_page(page, cursor)
+            result = self._apply(page.changes, "changes", lambda c, p=page: state.put(
+                c, cursor=p.next_seq, epoch=p.epoch))
+            run.report.pulled += result.written
+            run.progress(page.next_seq, 0, "Receiving changes")
+            if not page.has_more:
+                return
+
+    def _start_snapshot(self, run: _Run, mode: Mode) -> None:
+        run.snapshot_restarts += 1
+        if run.snapshot_restarts > MAX_SNAPSHOT_RESTARTS:
+            raise ServerError("The server's history kept changing while downloading it; "
+                              "try again later.")
+        run.report.snapshot = True
+        with self._transaction() as conn:
+            snapshot.begin(conn, mode)
+
+    def _snapshot(self, run: _Run) -> None:
+        """Download snapshot pages until the last one, resuming where a previous sync
+        stopped; each page is applied with its cursor in one transaction."""
+        conn = self._conn()
+        while not run.cancelled() and (progress := snapshot.in_progress(conn)):
+            mode, cursor = progress
+            params: dict[str, Any] = {"limit": self.snapshot_limit}
+            if cursor:
+                params["cursor"] = cursor
+            try:
+                page = self._get(SnapshotPage, "/snapshot", params, "Downloading team data")
+            except RequestRefused as refused:
+                if refused.status != 422 or not cursor:
+                    raise
+                self._start_snapshot(run, mode)  # a cursor this server does not know
+                continue
+            if self._snapshot_moved(conn, page):
+                self._start_snapshot(run, "epoch")
+                continue
+            validate.check_snapshot_page(page, cursor)
+            result = self._apply(page.rows, mode, lambda c, p=page, m=mode:
+                                 self._after_snapshot_page(c, p, m))
+            run.report.pulled += result.written
+            run.progress(0, 0, "Receiving team data")
+
+    def _snapshot_moved(self, conn: sqlite3.Connection, page: SnapshotPage) -> bool:
+        epoch = state.get(conn, state.SNAPSHOT_EPOCH)
+        as_of = state.get_int(conn, state.SNAPSHOT_AS_OF)
+        return (epoch is not None and epoch != page.epoch) or (
+            as_of is not None and as_of != page.as_of_seq)
+
+    def _after_snapshot_page(self, conn: sqlite3.Connection, page: SnapshotPage,
+                             mode: Mode) -> dict[str, set[str]] | None:
+        state.put(conn, snapshot_cursor=page.next_cursor or "", snapshot_epoch=page.epoch,
+                  snapshot_as_of=page.as_of_seq)
+        if page.next_cursor is not None:
+            return None
+        assert self._schema is not None
+        return snapshot.finish(conn, self._schema, mode, page.as_of_seq, page.epoch,
+                               state.get_int(conn, state.PUSHED_THROUGH) or 0,
+                               self.store.clock.now)
+
+    # -- push ----------------------------------------------------------------------------
+
+    def _push(self, run: _Run) -> None:
+        conn = self._conn()
+        waiting = outbox.pending(conn)
+        if waiting is not None:
+            if waiting.request.device_id != self.device_id:
+                waiting = outbox.with_new_id(waiting, self.device_id)
+            self._send(run, waiting)
+        entries = outbox.outbox(conn, state.get_int(conn, state.PUSHED_THROUGH) or 0)
+        batches = list(outbox.chunks(entries))
+        for done, chunk in enumerate(batches):
+            if run.cancelled():
+                return
+            run.progress(done, len(batches), "Sending changes")
+            with self._transaction() as conn:
+                batch = outbox.build(conn, chunk, self.device_id)
+                state.put(conn, pending_batch=batch.dump())
+            self._send(run, batch)
+        if batches:
+            run.progress(len(batches), len(batches), "Sending changes")
+
+    def _send(self, run: _Run, batch: outbox.PendingBatch) -> None:
+        """Send a stored batch and record the answer; a batch id the server saw with
+        other content is replaced by a fresh one once."""
+        try:
+            response = self._post_batch(batch)
+        except RequestRefused as refused:
+            if refused.code != "batch_id_reused":
+                raise
+            batch = outbox.with_new_id(batch, self.device_id)
+            with self._transaction() as conn:
+                state.put(conn, pending_batch=batch.dump())
+            response = self._post_batch(batch)
+        outbox.check_response(batch, response)
+        with self._transaction() as conn:
+            outcome = outbox.record(conn, batch, response)
+        run.report.pushed += outcome.accepted
+        run.report.conflicts += outcome.conflicts
+        run.server_seq = max(run.server_seq, response.server_seq)
+
+    def _post_batch(self, batch: outbox.PendingBatch) -> PushResponse:
+        reply = self.transport.request("POST", f"{API_PREFIX}/push",
+                                       json=batch.request.model_dump(mode="json"))
+        return decode(reply, PushResponse, "Sending changes")

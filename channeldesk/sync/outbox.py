@@ -1,0 +1,164 @@
+"""The outbox: journal entries not yet pushed, sent in batches, and what comes back.
+
+The outbox is every journal entry after ``pushed_through``, coalesced to the latest
+entry per field (the server needs the value, not every keystroke), in journal order,
+cut into batches of at most 500. Each change carries its field's known version as
+``base_seq``.
+
+A batch is written to ``sync_state.pending_batch`` (the whole request, not just its
+range) before it is sent. If the answer is lost — or the app dies between the server's
+commit and ours — the next sync sends the identical request again and the server
+replays its stored answer; a rebuilt request could differ (bases move when versions
+change) and be refused as a reused batch id. The answer is recorded in one transaction
+with ``pushed_through``, so a batch is either fully recorded or will be sent again.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from channeldesk.sync import conflict_log, state
+from channeldesk.sync.errors import LocalDataError, ServerError
+from channeldesk.sync.protocol import MAX_BATCH, ChangeIn, PushRequest, PushResponse
+from channeldesk.sync.state import Key, Version
+
+DELETED = "deleted"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """The latest journal entry of one field."""
+
+    seq: int
+    change_id: str
+    table: str
+    row_id: str
+    field: str
+    value: object
+    hlc: str
+
+    @property
+    def key(self) -> Key:
+        return (self.table, self.row_id, self.field)
+
+
+@dataclass(frozen=True)
+class PendingBatch:
+    """A batch as sent (or about to be): the request and the journal seq it covers."""
+
+    request: PushRequest
+    last_seq: int
+
+    def dump(self) -> str:
+        return json.dumps({"last_seq": self.last_seq,
+                           "request": self.request.model_dump(mode="json")})
+
+    @classmethod
+    def load(cls, text: str) -> PendingBatch:
+        data = json.loads(text)
+        return cls(PushRequest.model_validate(data["request"]), int(data["last_seq"]))
+
+
+@dataclass
+class PushOutcome:
+    accepted: int = 0
+    conflicts: int = 0
+
+
+def pending(conn: sqlite3.Connection) -> PendingBatch | None:
+    text = state.get(conn, state.PENDING_BATCH)
+    return PendingBatch.load(text) if text else None
+
+
+def outbox(conn: sqlite3.Connection, pushed_through: int) -> list[Entry]:
+    """The latest unpushed entry per field, oldest first."""
+    rows = conn.execute(
+        "SELECT c.seq, c.change_id, c.table_name, c.row_id, c.field, c.value, c.hlc "
+        "FROM change AS c JOIN (SELECT max(seq) AS seq FROM change WHERE seq > ? "
+        "GROUP BY table_name, row_id, field) AS latest ON c.seq = latest.seq "
+        "ORDER BY c.seq", (pushed_through,)).fetchall()
+    return [Entry(*row) for row in rows]
+
+
+def chunks(entries: list[Entry], size: int = MAX_BATCH) -> Iterator[list[Entry]]:
+    for start in range(0, len(entries), size):
+        yield entries[start:start + size]
+
+
+def build(conn: sqlite3.Connection, entries: list[Entry], device_id: str) -> PendingBatch:
+    """A request for these entries with the bases known now; not yet stored."""
+    bases = state.load_versions(conn, [entry.key for entry in entries])
+    changes = []
+    for entry in entries:
+        base = bases.get(entry.key)
+        try:
+            changes.append(ChangeIn(change_id=entry.change_id, table=entry.table,
+                                    row_id=entry.row_id, field=entry.field,
+                                    value=entry.value, hlc=entry.hlc,
+                                    base_seq=base.seq if base else 0))
+        except ValidationError as error:
+            raise LocalDataError(
+                f"The change of {entry.field} in {entry.table} {entry.row_id} cannot be "
+                f"sent: {error.errors()[0]['msg']}. Edit that field and sync again."
+            ) from error
+    request = PushRequest(batch_id=uuid.uuid4().hex, device_id=device_id, changes=changes)
+    return PendingBatch(request, max(entry.seq for entry in entries))
+
+
+def with_new_id(batch: PendingBatch, device_id: str) -> PendingBatch:
+    """The same changes under a fresh batch id (and the current device): the server saw
+    the old id with other content; change ids keep already-applied changes from being
+    applied twice."""
+    request = batch.request.model_copy(update={"batch_id": uuid.uuid4().hex,
+                                               "device_id": device_id})
+    return PendingBatch(request, batch.last_seq)
+
+
+def check_response(batch: PendingBatch, response: PushResponse) -> None:
+    """An answer for another batch, or with results that do not match the changes,
+    is nonsense: nothing of it is recorded."""
+    changes = batch.request.changes
+    if (response.batch_id.replace("-", "").lower() != batch.request.batch_id
+            or len(response.results) != len(changes)
+            or any(result.change_id.replace("-", "").lower() != change.change_id
+                   for result, change in zip(response.results, changes, strict=True))):
+        raise ServerError("The server answered a push with results for other changes; "
+                          "nothing was recorded.")
+
+
+def record(conn: sqlite3.Connection, batch: PendingBatch, response: PushResponse) -> PushOutcome:
+    """Record an answer in the caller's transaction: versions of accepted fields,
+    conflicts for rejected ones, then move ``pushed_through`` past the batch."""
+    outcome = PushOutcome()
+    changes = batch.request.changes
+    keys = [(c.table, c.row_id, c.field) for c in changes]
+    keys += [(c.table, c.row_id, DELETED) for c in changes]
+    known = state.load_versions(conn, keys)
+    accepted: dict[Key, Version | None] = {}
+    for change, result in zip(changes, response.results, strict=True):
+        key = (change.table, change.row_id, change.field)
+        if result.status == "accepted":
+            accepted[key] = Version(result.seq, change.value, change.hlc)
+            outcome.accepted += 1
+            continue
+        deletion = known.get((change.table, change.row_id, DELETED))
+        base = known.get(key)
+        theirs_missing = (result.row_deleted and change.field != DELETED
+                          and deletion is not None and deletion.seq == result.seq
+                          and (base is None or base.seq != result.seq))
+        if conflict_log.record(
+                conn, key, base=base, mine=change.value, mine_hlc=change.hlc,
+                theirs=None if theirs_missing else result.server_value,
+                theirs_seq=result.seq, theirs_hlc=result.server_hlc,
+                theirs_device=result.server_device, row_deleted=result.row_deleted,
+                theirs_missing=theirs_missing):
+            outcome.conflicts += 1
+    state.save_versions(conn, accepted)
+    state.put(conn, pushed_through=batch.last_seq, pending_batch=None)
+    return outcome

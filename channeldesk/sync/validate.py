@@ -1,0 +1,63 @@
+"""Checks on server answers beyond their JSON shape, made before anything is applied.
+
+The protocol models accept any text in a pulled change's names and clock stamp (the
+server wrote them), but a server that answers nonsense must not get odd text into the
+local database or a page loop that never ends. A page that fails a check ends the sync
+with :class:`ServerError` and nothing of it is written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from itertools import pairwise
+
+from channeldesk.domain.hlc import Stamp
+from channeldesk.sync.apply import RemoteField
+from channeldesk.sync.errors import ServerError
+from channeldesk.sync.protocol import (
+    IDENTIFIER_PATTERN,
+    ROW_ID_PATTERN,
+    ChangesPage,
+    SnapshotPage,
+)
+
+_IDENTIFIER = re.compile(IDENTIFIER_PATTERN)
+_ROW_ID = re.compile(ROW_ID_PATTERN)
+
+
+def _nonsense(what: str) -> ServerError:
+    return ServerError(f"The server sent {what}; nothing of that page was applied.")
+
+
+def check_fields(items: Sequence[RemoteField]) -> None:
+    for item in items:
+        if not (_IDENTIFIER.match(item.table) and _IDENTIFIER.match(item.field)
+                and _ROW_ID.match(item.row_id)):
+            raise _nonsense(f"a change with a malformed name ({item.table!r}, "
+                            f"{item.row_id!r}, {item.field!r})")
+        if item.seq < 1:
+            raise _nonsense(f"a change with seq {item.seq}")
+        try:
+            Stamp.decode(item.hlc)
+        except ValueError:
+            raise _nonsense(f"a change with a malformed clock stamp {item.hlc[:40]!r}") from None
+
+
+def check_changes_page(page: ChangesPage, since: int) -> None:
+    seqs = [change.seq for change in page.changes]
+    if any(later <= earlier for earlier, later in pairwise(seqs)):
+        raise _nonsense("changes out of order")
+    if seqs and (seqs[0] <= since or page.next_seq != seqs[-1]):
+        raise _nonsense(f"changes that do not follow seq {since}")
+    if not seqs and (page.next_seq != since or page.has_more):
+        raise _nonsense("an empty page that claims more")
+    check_fields(page.changes)
+
+
+def check_snapshot_page(page: SnapshotPage, cursor: str | None) -> None:
+    if page.next_cursor is not None and (not page.rows or page.next_cursor == cursor):
+        raise _nonsense("a snapshot page that does not advance")
+    if page.as_of_seq < 0:
+        raise _nonsense(f"a snapshot as of seq {page.as_of_seq}")
+    check_fields(page.rows)
