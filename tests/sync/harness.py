@@ -49,15 +49,21 @@ class FaultyTransport:
     def __init__(self, inner: Transport) -> None:
         self.inner = inner
         self.offline = False
-        self.faults: list[tuple[str, str]] = []
+        self.faults: list[list] = []
         self.log: list[tuple[str, str, int]] = []
 
-    def fail(self, kind: str, path: str = "") -> None:
-        self.faults.append((kind, path))
+    def fail(self, kind: str, path: str = "", after: int = 0) -> None:
+        """Misbehave on a request whose path contains ``path``, after letting
+        ``after`` such requests through."""
+        self.faults.append([kind, path, after])
 
     def _fault_for(self, path: str) -> str | None:
-        for index, (kind, fragment) in enumerate(self.faults):
+        for index, fault in enumerate(self.faults):
+            kind, fragment, after = fault
             if fragment in path:
+                if after:
+                    fault[2] -= 1
+                    return None
                 del self.faults[index]
                 return kind
         return None
