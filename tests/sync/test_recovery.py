@@ -202,7 +202,7 @@ def test_a_restored_server_gets_back_what_it_lost_and_the_outbox(pair):
 
 
 def test_a_revoked_device_gets_auth_expired(pair):
-    alice, carol, partner = pair
+    _, carol, _ = pair
     with carol.server.storage.session():
         accounts.revoke_device(carol.engine.device_id)
     before = snapshot_of(carol)

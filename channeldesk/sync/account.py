@@ -1,0 +1,174 @@
+"""Signing a database in to a sync server, out again, and building its engine.
+
+The token is kept by a *vault* passed in by the caller — in the app and the command
+line, the module ``channeldesk.services.credentials`` (the OS keyring). It is passed in
+rather than imported because ``services`` and ``sync`` are independent layers
+(pyproject's import contract): the UI and the CLI, above both, join them.
+
+What the database keeps (``sync_state``): the server address, the email, the team and
+the device id the server gave — never the token. Signing in to another server or team
+forgets the sync history (cursor, versions), so the local data is sent to the new one;
+signing in again to the same one keeps it. Signing out revokes the token on the server
+(best effort), removes it from the vault and forgets the device id; the data stays.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from pydantic import ValidationError
+
+from channeldesk.store import Store
+from channeldesk.sync import state
+from channeldesk.sync.engine import SyncEngine
+from channeldesk.sync.errors import LoginFailed, NotSignedIn, SyncError
+from channeldesk.sync.protocol import API_PREFIX, LoginRequest, LoginResponse
+from channeldesk.sync.transport import HttpTransport, Transport, decode, normalize_server_url
+
+
+class SavedToken(Protocol):
+    secure: bool
+    reason: str | None
+
+
+class TokenVault(Protocol):
+    """Where tokens are kept; ``channeldesk.services.credentials`` is one."""
+
+    def save_token(self, server_url: str, email: str, token: str,
+                   profile: str = "") -> SavedToken: ...
+
+    def load_token(self, server_url: str, email: str, profile: str = "") -> str | None: ...
+
+    def delete_token(self, server_url: str, email: str, profile: str = "") -> None: ...
+
+
+TransportFactory = Callable[[str, str | None], Transport]  # (server_url, token)
+
+
+@dataclass(frozen=True)
+class Account:
+    """The sync account of a database; ``device_id`` None means signed out."""
+
+    server_url: str
+    email: str
+    team: str
+    device_id: str | None
+    last_sync_at: str | None
+
+    @property
+    def signed_in(self) -> bool:
+        return self.device_id is not None
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    account: Account
+    secure: bool  # False: no secure keyring, the token lasts for this session only
+    keyring_note: str | None
+    history_reset: bool  # another server or team than before: everything is sent anew
+
+
+def account(store: Store) -> Account | None:
+    """The database's sync account, or None when it was never signed in."""
+    values = state.read_all(store.db.connection())
+    if state.SERVER_URL not in values:
+        return None
+    return Account(values[state.SERVER_URL], values.get(state.USER_EMAIL, ""),
+                   values.get(state.TEAM, ""), values.get(state.DEVICE_ID),
+                   values.get(state.LAST_SYNC_AT))
+
+
+def sign_in(store: Store, server_url: str, email: str, password: str, device_name: str, *,
+            tokens: TokenVault, transport_factory: TransportFactory = HttpTransport
+            ) -> SignInResult:
+    """Log this device in (POST /v1/login) and remember the account.
+
+    Raises ValueError for a malformed address, email or password, LoginFailed for a
+    wrong email or password, and the transport's SyncErrors otherwise.
+    """
+    url = normalize_server_url(server_url)
+    try:
+        body = LoginRequest(email=email, password=password, device_name=device_name)
+    except ValidationError as error:
+        raise ValueError(f"Cannot sign in: {error.errors()[0]['msg']}.") from error
+    transport = transport_factory(url, None)
+    try:
+        reply = transport.request("POST", f"{API_PREFIX}/login", json=body.model_dump())
+    finally:
+        transport.close()
+    if reply.status == 401:
+        raise LoginFailed("Wrong email or password.")
+    login = decode(reply, LoginResponse, "Signing in")
+    previous = account(store)
+    saved = tokens.save_token(url, login.user_email, login.token, store.device_id)
+    if previous is not None and (previous.server_url, previous.email) != (url, login.user_email):
+        tokens.delete_token(previous.server_url, previous.email, store.device_id)
+    reset = previous is not None and (previous.server_url, previous.team) != (url, login.team)
+    with _writing(store) as conn:
+        if reset:
+            state.forget_history(conn)
+        state.put(conn, server_url=url, user_email=login.user_email, team=login.team,
+                  device_id=login.device_id)
+    return SignInResult(Account(url, login.user_email, login.team, login.device_id, None),
+                        saved.secure, saved.reason, reset)
+
+
+def sign_out(store: Store, *, tokens: TokenVault,
+             transport_factory: TransportFactory = HttpTransport) -> bool:
+    """Revoke the device token (best effort) and forget it; True when the server
+    confirmed. The data and the sync history stay."""
+    current = account(store)
+    if current is None:
+        return False
+    token = tokens.load_token(current.server_url, current.email, store.device_id)
+    revoked = False
+    if token and current.signed_in:
+        transport = transport_factory(current.server_url, token)
+        try:
+            revoked = transport.request("POST", f"{API_PREFIX}/logout").status == 200
+        except SyncError:
+            revoked = False
+        finally:
+            transport.close()
+    tokens.delete_token(current.server_url, current.email, store.device_id)
+    with _writing(store) as conn:
+        state.put(conn, device_id=None)
+    return revoked
+
+
+def make_engine(store: Store, *, tokens: TokenVault,
+                transport_factory: TransportFactory = HttpTransport,
+                **options: Any) -> SyncEngine | None:
+    """An engine for the signed-in account, or None (not signed in, or the token is not
+    available: a session-only token from an earlier run is gone)."""
+    try:
+        return require_engine(store, tokens=tokens, transport_factory=transport_factory,
+                              **options)
+    except NotSignedIn:
+        return None
+
+
+def require_engine(store: Store, *, tokens: TokenVault,
+                   transport_factory: TransportFactory = HttpTransport,
+                   **options: Any) -> SyncEngine:
+    """Like make_engine, but NotSignedIn says why there is none."""
+    current = account(store)
+    if current is None or not current.signed_in:
+        raise NotSignedIn("This database is not signed in to a sync server.")
+    token = tokens.load_token(current.server_url, current.email, store.device_id)
+    if not token:
+        raise NotSignedIn(f"The sign-in token for {current.email} at {current.server_url} "
+                          "is not available (no secure keyring kept it); sign in again.")
+    return SyncEngine(store, transport_factory(current.server_url, token),
+                      current.device_id or "", **options)
+
+
+@contextmanager
+def _writing(store: Store) -> Iterator[sqlite3.Connection]:
+    """A short write transaction on the calling thread's connection."""
+    with store.db.atomic("IMMEDIATE"):
+        yield store.db.connection()
