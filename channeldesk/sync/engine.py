@@ -128,7 +128,8 @@ class SyncEngine:
         try:
             self._run(run)
         except (sqlite3.Error, peewee.DatabaseError) as error:
-            raise LocalDataError(f"The local database could not be updated: {error}.") from error
+            raise LocalDataError(f"The local database could not be updated ({error}); what "
+                                 "was synced before stays, try again.") from error
         finally:
             self._lock.release()
         return run.report
@@ -172,10 +173,14 @@ class SyncEngine:
             conn.execute("PRAGMA synchronous = NORMAL")
 
     def _apply(self, items: Sequence[RemoteField], mode: Mode,
-               after: Callable[[sqlite3.Connection], dict[str, set[str]] | None]) -> PageResult:
-        """Apply one page and run ``after`` (cursor bookkeeping) in one transaction."""
+               after: Callable[[sqlite3.Connection], dict[str, set[str]] | None],
+               before: Callable[[sqlite3.Connection], None] | None = None) -> PageResult:
+        """Apply one page between ``before`` and ``after`` (bookkeeping), all in one
+        transaction."""
         assert self._schema is not None
         with self._transaction() as conn:
+            if before is not None:
+                before(conn)
             pushed_through = state.get_int(conn, state.PUSHED_THROUGH) or 0
             applier = PageApplier(conn, self._schema, pushed_through, mode,
                                   self.store.clock.now)
@@ -259,14 +264,18 @@ class SyncEngine:
             raise ServerError("The server's history kept changing while downloading it; "
                               "try again later.")
         run.report.snapshot = True
-        with self._transaction() as conn:
-            snapshot.begin(conn, mode)
+        self._snapshot(run, fresh=mode)
 
-    def _snapshot(self, run: _Run) -> None:
+    def _snapshot(self, run: _Run, fresh: Mode | None = None) -> None:
         """Download snapshot pages until the last one, resuming where a previous sync
-        stopped; each page is applied with its cursor in one transaction."""
+        stopped; each page is applied with its cursor in one transaction. A ``fresh``
+        snapshot is begun in the transaction of its first page, so a failure before
+        that leaves nothing behind."""
         conn = self._conn()
-        while not run.cancelled() and (progress := snapshot.in_progress(conn)):
+        while not run.cancelled():
+            progress = (fresh, None) if fresh else snapshot.in_progress(conn)
+            if progress is None:
+                return
             mode, cursor = progress
             params: dict[str, Any] = {"limit": self.snapshot_limit}
             if cursor:
@@ -277,13 +286,15 @@ class SyncEngine:
                 if refused.status != 422 or not cursor:
                     raise
                 self._start_snapshot(run, mode)  # a cursor this server does not know
-                continue
-            if self._snapshot_moved(conn, page):
+                return
+            if not fresh and self._snapshot_moved(conn, page):
                 self._start_snapshot(run, "epoch")
-                continue
+                return
             validate.check_snapshot_page(page, cursor)
+            begin = (lambda c, m=fresh: snapshot.begin(c, m)) if fresh else None
             result = self._apply(page.rows, mode, lambda c, p=page, m=mode:
-                                 self._after_snapshot_page(c, p, m))
+                                 self._after_snapshot_page(c, p, m), before=begin)
+            fresh = None
             run.report.pulled += result.written
             run.progress(0, 0, "Receiving team data")
 

@@ -89,13 +89,14 @@ class HttpTransport:
     """
 
     def __init__(self, server_url: str, token: str | None = None, *,
-                 client: httpx.Client | None = None) -> None:
+                 client: httpx.Client | None = None,
+                 timeout: httpx.Timeout | None = None) -> None:
         self.server_url = normalize_server_url(server_url)
         self._token = token
         self._owns_client = client is None
         self._client = client or httpx.Client(
             base_url=self.server_url, follow_redirects=False,
-            timeout=httpx.Timeout(READ_TIMEOUT, connect=CONNECT_TIMEOUT))
+            timeout=timeout or httpx.Timeout(READ_TIMEOUT, connect=CONNECT_TIMEOUT))
 
     def request(self, method: str, path: str, *, json: Any = None,
                 params: Mapping[str, Any] | None = None, content: bytes | None = None,

@@ -103,6 +103,7 @@ class Server:
     app: FastAPI
     http: TestClient
     teams: set[str] = field(default_factory=set)
+    url: str = SERVER_URL
 
     @property
     def storage(self):
@@ -146,7 +147,8 @@ class Server:
 class Client:
     """One desktop: a database file, signed in through the real account code."""
 
-    def __init__(self, server: Server, path: Path, email: str, **engine_options) -> None:
+    def __init__(self, server: Any, path: Path, email: str, **engine_options) -> None:
+        """``server``: anything with ``url`` and ``transport(token)``."""
         self.server = server
         self.email = email
         self.store: Store = open_store(path)
@@ -160,7 +162,7 @@ class Client:
         return self.transport
 
     def sign_in(self) -> account.SignInResult:
-        result = account.sign_in(self.store, SERVER_URL, self.email, PASSWORD, "test laptop",
+        result = account.sign_in(self.store, self.server.url, self.email, PASSWORD, "laptop",
                                  tokens=credentials, transport_factory=self._factory)
         self.engine: SyncEngine = account.require_engine(
             self.store, tokens=credentials, transport_factory=self._factory,
