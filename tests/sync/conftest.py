@@ -83,7 +83,9 @@ def _client_factory(server: Server, tmp_path: Path) -> Iterator[Callable[..., Cl
     def make(name: str, email: str | None = None, **engine_options) -> Client:
         email = email or f"{name}@acme.example"
         server.add_user(email)
-        client = Client(server, tmp_path / f"{name}.sqlite3", email, **engine_options)
+        folder = tmp_path / name  # each desktop has its own blob folder beside its file
+        folder.mkdir()
+        client = Client(server, folder / f"{name}.sqlite3", email, **engine_options)
         made.append(client)
         return client
 

@@ -123,7 +123,7 @@ def test_details_travel_with_the_exception(odd_server):
     with pytest.raises(RequestRefused) as refused:
         get_page(odd_server, "/409")
     assert (refused.value.status, refused.value.code) == (409, "batch_id_reused")
-    with pytest.raises(ServerError, match="redirected to https://sync.example.com"):
+    with pytest.raises(ServerError, match=r"redirected to https://sync\.example\.com"):
         get_page(odd_server, "/redirect")
 
 
