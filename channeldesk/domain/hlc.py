@@ -20,7 +20,7 @@ MAX_COUNTER = 0xFFFF
 MAX_MILLIS = (1 << 48) - 1
 # Lower-case fixed-width hex only: int(..., 16) would also take 'A', '+', '_' or '0x',
 # which encode differently and break "text order is time order".
-_STAMP = re.compile(r"^([0-9a-f]{12})([0-9a-f]{4})-([^-]+)$")
+_STAMP = re.compile(r"\A([0-9a-f]{12})([0-9a-f]{4})-([0-9A-Za-z_]{1,64})\Z")
 
 
 @dataclass(frozen=True, order=True)

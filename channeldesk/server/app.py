@@ -20,7 +20,7 @@ from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddle
 from channeldesk import __version__
 from channeldesk.server import routes_account, routes_blobs, routes_sync
 from channeldesk.server.config import ServerConfig
-from channeldesk.server.errors import install_error_handlers
+from channeldesk.server.errors import install_error_handlers, responses
 from channeldesk.server.http_limits import BodyLimitMiddleware, GzipRequestMiddleware
 from channeldesk.server.storage import Storage, open_storage
 from channeldesk.store.blobs import BlobStore
@@ -67,7 +67,8 @@ def create_app(config: ServerConfig | None = None, storage: Storage | None = Non
     app.state.blob_store = BlobStore(config.blob_dir)
     install_error_handlers(app)
     for router in (routes_account.router, routes_sync.router, routes_blobs.router):
-        app.include_router(router, prefix=API_PREFIX)
+        # The body middlewares can answer any route with these before it runs.
+        app.include_router(router, prefix=API_PREFIX, responses=responses(400, 413, 415))
     # add_middleware puts each new one outside the previous ones.
     app.add_middleware(GZipMiddleware, minimum_size=config.gzip_minimum_bytes,
                        compresslevel=6,

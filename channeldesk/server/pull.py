@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 
 from peewee import Tuple
 
@@ -25,7 +26,18 @@ from channeldesk.server.errors import ApiError
 from channeldesk.server.models import FieldState, ServerChange, Team
 from channeldesk.server.push import load_value
 from channeldesk.server.storage import Storage
-from channeldesk.sync.protocol import ChangeOut, ChangesPage, SnapshotPage, SnapshotRow
+from channeldesk.sync.protocol import (
+    IDENTIFIER_PATTERN,
+    INT64_MAX,
+    ROW_ID_PATTERN,
+    ChangeOut,
+    ChangesPage,
+    SnapshotPage,
+    SnapshotRow,
+)
+
+IDENTIFIER = re.compile(IDENTIFIER_PATTERN.replace("$", r"\Z"))
+ROW_ID = re.compile(ROW_ID_PATTERN.replace("$", r"\Z"))
 
 
 def _team(caller: Caller) -> Team:
@@ -48,7 +60,10 @@ def changes_page(storage: Storage, caller: Caller, since: int, limit: int) -> Ch
                             ServerChange.table_name, ServerChange.row_id,
                             ServerChange.field, ServerChange.value, ServerChange.hlc,
                             ServerChange.device)
-                    .where((ServerChange.team == team.id) & (ServerChange.seq > since))
+                    # Seqs above min_seq are contiguous, so the page is a bounded range:
+                    # the planner reads exactly the page even with stale statistics.
+                    .where((ServerChange.team == team.id) & (ServerChange.seq > since)
+                           & (ServerChange.seq <= since + limit + 1))
                     .order_by(ServerChange.seq)
                     .limit(limit + 1)
                     .tuples())
@@ -72,9 +87,11 @@ def decode_cursor(cursor: str) -> tuple[int, tuple[str, str, str]]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         as_of_seq, table, row_id, field = json.loads(base64.urlsafe_b64decode(padded))
-        if not (isinstance(as_of_seq, int) and all(isinstance(part, str)
-                                                   for part in (table, row_id, field))):
-            raise ValueError("wrong types")
+        if not (type(as_of_seq) is int and 0 <= as_of_seq <= INT64_MAX
+                and all(isinstance(part, str) for part in (table, row_id, field))
+                and IDENTIFIER.match(table) and IDENTIFIER.match(field)
+                and ROW_ID.match(row_id)):
+            raise ValueError("not a cursor this server issued")
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as error:
         raise ApiError(422, "cursor: not a cursor this server issued; start the snapshot "
                             "again without one.") from error

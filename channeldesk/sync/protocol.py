@@ -62,9 +62,22 @@ def normalize_uuid_text(value: Any) -> str:
 
 
 def _check_hlc(value: str) -> str:
+    plain_text(value)
     if len(value) > MAX_HLC_CHARS:
         raise ValueError(f"clock stamp longer than {MAX_HLC_CHARS} characters")
     Stamp.decode(value)  # raises ValueError with the offending text
+    return value
+
+
+def plain_text(value: str) -> str:
+    """Refuse text no database can store: NUL (PostgreSQL rejects it) and lone UTF-16
+    surrogates (not encodable as UTF-8). A 422, not a 500 deep in a driver."""
+    if "\x00" in value:
+        raise ValueError("text must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ValueError("text must be valid Unicode (no lone surrogates)") from error
     return value
 
 
@@ -73,8 +86,10 @@ def _normalize_value(value: Any) -> Any:
         return int(value)
     if isinstance(value, int) and not INT64_MIN <= value <= INT64_MAX:
         raise ValueError("integer outside SQLite's signed 64-bit range")
-    if isinstance(value, str) and len(value) > MAX_VALUE_CHARS:
-        raise ValueError(f"text longer than {MAX_VALUE_CHARS} characters")
+    if isinstance(value, str):
+        if len(value) > MAX_VALUE_CHARS:
+            raise ValueError(f"text longer than {MAX_VALUE_CHARS} characters")
+        plain_text(value)
     return value
 
 
@@ -191,10 +206,13 @@ class SnapshotPage(WireModel):
 
 # -- accounts, blobs, health -------------------------------------------------------------------
 
+PlainText = AfterValidator(plain_text)
+
+
 class LoginRequest(WireModel):
-    email: Annotated[str, StringConstraints(min_length=3, max_length=254)]
-    password: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
-    device_name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    email: Annotated[str, StringConstraints(min_length=3, max_length=254), PlainText]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=1024), PlainText]
+    device_name: Annotated[str, StringConstraints(min_length=1, max_length=200), PlainText]
 
 
 class LoginResponse(WireModel):
