@@ -15,6 +15,9 @@ from channeldesk.store import StoreOpenError, journal, migrations, open_store, p
 from channeldesk.store.errors import OpenFailure
 from channeldesk.store.models import Partner
 
+# A made-up migration one past the real ones, to exercise upgrades.
+NEXT = migrations.CURRENT_VERSION + 1
+
 
 def snapshot(folder: Path) -> dict[str, str]:
     """Every file under ``folder`` with the SHA-256 of its bytes."""
@@ -184,17 +187,17 @@ def add_segment(conn: sqlite3.Connection) -> None:
 def test_migration_backs_up_first_and_journals_new_columns(tmp_path, monkeypatch):
     path = make_database(tmp_path / "db.sqlite3", partners=2)
     monkeypatch.setattr(migrations, "MIGRATIONS", (
-        *migrations.MIGRATIONS, migrations.Migration(2, "partner segment", add_segment),
+        *migrations.MIGRATIONS, migrations.Migration(NEXT, "partner segment", add_segment),
     ))
 
     store = open_store(path)
-    assert store.schema_version == 2
+    assert store.schema_version == NEXT
 
-    backups = sorted(tmp_path.glob("db.schema1-*.bak.sqlite3"))
+    backups = sorted(tmp_path.glob(f"db.schema{NEXT - 1}-*.bak.sqlite3"))
     assert len(backups) == 1
     with immutable(backups[0]) as old:
         assert old.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert migrations.read_version(old) == 1
+        assert migrations.read_version(old) == NEXT - 1
         assert old.execute("SELECT count(*) FROM partner").fetchone()[0] == 2
     old.close()
 
@@ -231,7 +234,7 @@ def test_migration_backfill_is_not_journalled(tmp_path, monkeypatch):
     """Every device runs the same migration; its backfill must not sync as an edit."""
     path = make_database(tmp_path / "db.sqlite3", partners=2)
     monkeypatch.setattr(migrations, "MIGRATIONS", (
-        *migrations.MIGRATIONS, migrations.Migration(2, "segment backfill", backfill_segment),
+        *migrations.MIGRATIONS, migrations.Migration(NEXT, "segment backfill", backfill_segment),
     ))
     store = open_store(path)
     conn = store.db.connection()
@@ -246,7 +249,7 @@ def test_failed_migration_leaves_the_file_unchanged(tmp_path, monkeypatch, faili
     path = make_database(tmp_path / "db.sqlite3", partners=2)
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     monkeypatch.setattr(migrations, "MIGRATIONS", (
-        *migrations.MIGRATIONS, migrations.Migration(2, "partner segment", failing),
+        *migrations.MIGRATIONS, migrations.Migration(NEXT, "partner segment", failing),
     ))
 
     with pytest.raises(StoreOpenError) as caught:
@@ -256,9 +259,9 @@ def test_failed_migration_leaves_the_file_unchanged(tmp_path, monkeypatch, faili
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
     left = sorted(p.name for p in tmp_path.iterdir())
     assert len(left) == 2 and "db.sqlite3" in left
-    assert any(name.startswith("db.schema1-") for name in left)
+    assert any(name.startswith(f"db.schema{NEXT - 1}-") for name in left)
     with immutable(path) as conn:
-        assert migrations.read_version(conn) == 1
+        assert migrations.read_version(conn) == NEXT - 1
         assert "segment" not in journal.table_columns(conn, "partner")
     conn.close()
 
@@ -269,7 +272,7 @@ def test_failed_first_migration_leaves_no_new_file(tmp_path, monkeypatch, empty)
     if empty:
         path.write_bytes(b"")
     monkeypatch.setattr(migrations, "MIGRATIONS", (
-        *migrations.MIGRATIONS, migrations.Migration(2, "broken", fail_in_python),
+        *migrations.MIGRATIONS, migrations.Migration(NEXT, "broken", fail_in_python),
     ))
     before = snapshot(tmp_path)
     with pytest.raises(StoreOpenError) as caught:
