@@ -3,6 +3,10 @@
 This is the one place that creates threads. Work functions never touch widgets: they get a
 ``progress(done, total, message)`` callback and a cancel token, and their result (or error)
 comes back to the GUI thread by signal (Anki's taskman pattern).
+
+``run_task`` is for work the user waits for (a window-modal progress dialog);
+``run_in_background`` is for work that must never get in the way, such as sync: no
+dialog, progress by signal for a status-bar widget to show.
 """
 
 from __future__ import annotations
@@ -45,25 +49,33 @@ class _Runnable(QRunnable):
 
 
 class Task(QObject):
-    """One running piece of work and its progress dialog."""
+    """One running piece of work and, unless it runs in the background, its progress
+    dialog."""
 
     sig_done = Signal(object)
     """Emitted on the GUI thread with the work's result."""
     sig_failed = Signal(object)
     """Emitted on the GUI thread with the exception (cancellation included)."""
+    sig_progressed = Signal(int, int, str)
+    """Emitted on the GUI thread with the work's ``progress(done, total, message)``."""
 
-    def __init__(self, parent: QWidget, title: str, work: Work) -> None:
+    def __init__(self, parent: QObject, title: str, work: Work, *,
+                 with_dialog: bool = True) -> None:
         super().__init__(parent)
+        self.title = title
         self.cancel_token = threading.Event()
         self._signals = _TaskSignals()
-        self._dialog = QProgressDialog(title, self.tr("Cancel"), 0, 0, parent)
-        self._dialog.setObjectName("task-progress")
-        self._dialog.setWindowTitle(title)
-        self._dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        self._dialog.setMinimumDuration(SHOW_PROGRESS_AFTER_MS)
-        self._dialog.setAutoClose(False)
-        self._dialog.setAutoReset(False)
-        self._dialog.canceled.connect(self.cancel_token.set)
+        self._dialog: QProgressDialog | None = None
+        if with_dialog:
+            assert isinstance(parent, QWidget), "a progress dialog needs a parent widget"
+            self._dialog = QProgressDialog(title, self.tr("Cancel"), 0, 0, parent)
+            self._dialog.setObjectName("task-progress")
+            self._dialog.setWindowTitle(title)
+            self._dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            self._dialog.setMinimumDuration(SHOW_PROGRESS_AFTER_MS)
+            self._dialog.setAutoClose(False)
+            self._dialog.setAutoReset(False)
+            self._dialog.canceled.connect(self.cancel_token.set)
         self._signals.sig_progressed.connect(self._on_progress)
         self._signals.sig_finished.connect(self._on_finished)
         self._signals.sig_failed.connect(self._on_failed)
@@ -74,10 +86,18 @@ class Task(QObject):
     def start(self) -> None:
         self.running = True
         _running.add(self)
-        self._dialog.setValue(0)
+        if self._dialog is not None:
+            self._dialog.setValue(0)
         QThreadPool.globalInstance().start(self._runnable)
 
+    def cancel(self) -> None:
+        """Ask the work to stop; it ends through ``sig_done`` or ``sig_failed`` as usual."""
+        self.cancel_token.set()
+
     def _on_progress(self, done: int, total: int, message: str) -> None:
+        self.sig_progressed.emit(done, total, message)
+        if self._dialog is None:
+            return
         self._dialog.setMaximum(max(total, 0))
         self._dialog.setValue(done)
         if message:
@@ -94,8 +114,9 @@ class Task(QObject):
     def _close(self) -> None:
         self.running = False
         _running.discard(self)
-        self._dialog.canceled.disconnect(self.cancel_token.set)
-        self._dialog.close()
+        if self._dialog is not None:
+            self._dialog.canceled.disconnect(self.cancel_token.set)
+            self._dialog.close()
         self.deleteLater()
 
 
@@ -119,5 +140,20 @@ def run_task(parent: QWidget, title: str, work: Work,
     task = Task(parent, title, work)
     task.sig_done.connect(on_done)
     task.sig_failed.connect(on_failed)
+    task.start()
+    return task
+
+
+def run_in_background(parent: QObject, title: str, work: Work,
+                      on_done: Callable[[Any], None],
+                      on_failed: Callable[[BaseException], None],
+                      on_progress: Callable[[int, int, str], None] | None = None) -> Task:
+    """Start ``work`` in the thread pool with no dialog, for work that must not get in
+    the user's way; cancel it with ``Task.cancel()``."""
+    task = Task(parent, title, work, with_dialog=False)
+    task.sig_done.connect(on_done)
+    task.sig_failed.connect(on_failed)
+    if on_progress is not None:
+        task.sig_progressed.connect(on_progress)
     task.start()
     return task
