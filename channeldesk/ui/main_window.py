@@ -16,6 +16,7 @@ from channeldesk.store.backup import backup_database
 from channeldesk.ui.errors import show_error
 from channeldesk.ui.presentation import PresentationMode
 from channeldesk.ui.store_bridge import StoreBridge
+from channeldesk.ui.sync_controller import SyncController
 from channeldesk.ui.tabs.partners_tab import PartnersTab
 from channeldesk.ui.tasks import cancel_and_wait_for_all, run_task
 from channeldesk.ui.undo import StoreCommand
@@ -45,10 +46,14 @@ class MainWindow(QMainWindow):
         self.partners = PartnersTab(store, self.undo_stack, self)
         self.partners.sig_load_demo_requested.connect(self.load_demo_data)
         self._add_tab(self.partners)
+        self.sync = SyncController(store, settings, self, bridge=self.bridge,
+                                   presentation=self.presentation)
+        self.addToolBar(self.sync.toolbar)
         self._build_menus()
         self._build_status_bar()
         self.presentation.sig_toggled.connect(self._on_presentation)
         self._restore_state()
+        self.sync.start()
 
     def _add_tab(self, tab) -> None:
         self.tabs.addTab(tab, tab.title)
@@ -78,6 +83,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._action(self.tr("&Back up database…"), self.back_up,
                                          name="action-backup"))
         file_menu.addSeparator()
+        file_menu.addActions([self.sync.sync_now_action, self.sync.conflicts_action])
+        file_menu.addSeparator()
         file_menu.addAction(self._action(self.tr("&Quit"), self.close,
                                          QKeySequence.StandardKey.Quit, "action-quit"))
 
@@ -106,6 +113,9 @@ class MainWindow(QMainWindow):
             self.tr("Hide internal-only fields and notes while sharing your screen"))
         view_menu.addAction(self.presentation_action)
 
+        settings_menu = bar.addMenu(self.tr("&Settings"))
+        settings_menu.addAction(self.sync.settings_action)
+
         help_menu = bar.addMenu(self.tr("&Help"))
         help_menu.addAction(self._action(self.tr("&About ChannelDesk"), self.show_about,
                                          name="action-about"))
@@ -118,6 +128,7 @@ class MainWindow(QMainWindow):
             "background: #8e24aa; color: white; border-radius: 3px; font-weight: bold;")
         self.presentation_badge.hide()
         self.statusBar().addPermanentWidget(self.presentation_badge)
+        self.statusBar().addPermanentWidget(self.sync.status_widget)
 
     def focus_search(self) -> None:
         page = self.tabs.currentWidget()
@@ -217,6 +228,7 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.sync.shutdown()
         cancel_and_wait_for_all()
         self.save_state()
         self.bridge.close()
