@@ -24,11 +24,17 @@ def make_database(path: Path, partners: int = 1) -> Path:
 
 
 def corrupt(folder: Path) -> Path:
+    """A database whose partner table pages (not free or journal pages) are overwritten."""
     path = make_database(folder / "corrupt.sqlite3", partners=400)
-    size = path.stat().st_size
+    reader = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
+    page_size = reader.execute("PRAGMA page_size").fetchone()[0]
+    pages = [row[0] for row in reader.execute(
+        "SELECT pageno FROM dbstat WHERE name = 'partner' ORDER BY pageno")]
+    reader.close()
     with path.open("r+b") as handle:
-        handle.seek(size // 2)
-        handle.write(b"\xde\xad\xbe\xef" * 4096)
+        for page in pages[len(pages) // 2:len(pages) // 2 + 2]:
+            handle.seek((page - 1) * page_size)
+            handle.write(b"\xde\xad\xbe\xef" * (page_size // 4))
     return path
 
 
