@@ -97,8 +97,12 @@ class Store:
         tells the listeners. Cost is per row touched, however deep the nesting.
         """
         self._levels.append({})
+        # The outermost level takes the write lock up front (BEGIN IMMEDIATE): a deferred
+        # transaction that read first could not upgrade to a writer once another thread
+        # (a sync worker) committed in between, and would fail with "database is locked".
+        outermost = len(self._levels) == 1
         try:
-            with self.db.atomic():
+            with self.db.atomic("IMMEDIATE") if outermost else self.db.atomic():
                 yield
         except BaseException:
             self._levels.pop()

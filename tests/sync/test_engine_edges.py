@@ -6,7 +6,6 @@ import json
 import threading
 import time
 
-import peewee
 import pytest
 
 from channeldesk.server.models import ServerChange
@@ -126,19 +125,24 @@ def test_the_gui_thread_can_edit_while_a_worker_syncs(make_sqlite_client):
     assert alice.get(Partner, mine[0]) is not None and carol.get(Partner, ids[-1])
 
 
-@pytest.mark.xfail(strict=True, raises=peewee.OperationalError,
-                   reason="Store.transaction begins DEFERRED: a write after a read fails at "
-                          "once with 'database is locked' when another connection (the sync "
-                          "worker) committed in between; it needs BEGIN IMMEDIATE")
 def test_a_store_edit_that_read_before_a_sync_commit_can_still_write(make_sqlite_client):
+    """The GUI's transaction holds the write lock from its start (BEGIN IMMEDIATE): a sync
+    worker that wants to commit meanwhile waits for it instead of making the edit fail."""
     alice, carol = make_sqlite_client("alice"), make_sqlite_client("carol")
     partner = carol.add_partner("Carol's")
     alice.add_partner("Acme")
     alice.sync()
+    worker = None
     with carol.activate().transaction():
         carol.get(Partner, partner)  # the GUI reads the row it is about to change ...
-        run_in_thread(carol.sync)  # ... while the worker commits a page
+        worker = threading.Thread(target=carol.sync)  # ... while the worker syncs
+        worker.start()
+        time.sleep(0.2)  # the worker reaches its first write and waits for the lock
         carol.update(Partner, partner, {"tier": "gold"})
+    worker.join(timeout=30)
+    assert not worker.is_alive()
+    assert carol.get(Partner, partner).tier == "gold"
+    assert {p.name for p in Partner.live()} >= {"Acme", "Carol's"}
 
 
 def test_local_edits_after_a_pull_stamp_later_than_what_was_pulled(make_sqlite_client):
