@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -59,12 +59,11 @@ class PageApplier:
     """Applies pages inside the caller's transaction; one instance per page."""
 
     def __init__(self, conn: sqlite3.Connection, schema: LocalSchema, pushed_through: int,
-                 mode: Mode, stamp: Callable[[], str]) -> None:
+                 mode: Mode) -> None:
         self.conn = conn
         self.schema = schema
         self.pushed_through = pushed_through
         self.mode = mode
-        self.stamp = stamp
         self.result = PageResult()
         self._decided: dict[Key, Version | None] = {}
         self._writes: dict[tuple[str, str], dict[str, Any]] = defaultdict(dict)
@@ -121,7 +120,8 @@ class PageApplier:
         reports a conflict rather than silently overwriting. Without local edits, a
         value the server has is taken, unless this copy holds a value the server had
         accepted (its known version) that is newer by clock than the server's: the
-        restore lost it, so it is sent again.
+        restore lost it, so it is sent again. Across histories the clock stamps (edit
+        times) are the only order left; this is last-writer-wins, for this rare case.
         """
         if key in self._held:
             same_base = known is not None and known.value == theirs.value
@@ -135,7 +135,9 @@ class PageApplier:
             self._decided[key] = theirs
         elif (local is not MISSING and known is not None and known.value == local
               and known.hlc > theirs.hlc):
-            journal_again(self.conn, key[0], key[1], key[2], local, self.stamp())
+            # Sent again with the stamp of the edit itself, not of this moment: a value
+            # re-sent after one restore must not look newer than edits made since.
+            journal_again(self.conn, key[0], key[1], key[2], local, known.hlc)
             self.result.touched[key[0]].add(key[1])
             self._decided[key] = theirs
         else:

@@ -249,21 +249,32 @@ def _accept_delete(work: _Resolution, c: Conflict) -> None:
             work.set_version(each, each.theirs_version)
         work.write_quietly(each.table, each.row_id, each.field, value, each.theirs_hlc or "")
         work.close(each, "accept_delete")
-    _drop_unsent_edits(work.conn, c)
+    _drop_unsent_edits(work, c)
     deleted = work.conn.execute(f'SELECT deleted FROM "{c.table}" WHERE id = ?',
                                 (c.row_id,)).fetchone()
     if deleted and not deleted[0]:
         work.write_journalled(c.table, c.row_id, DELETED, 1)
 
 
-def _drop_unsent_edits(conn: sqlite3.Connection, c: Conflict) -> None:
-    """Remove the row's outbox entries not yet in a sent batch, except its deletion."""
-    floor = state.get_int(conn, state.PUSHED_THROUGH) or 0
-    waiting = outbox.pending(conn)
+def _drop_unsent_edits(work: _Resolution, c: Conflict) -> None:
+    """Remove the row's outbox entries not yet in a sent batch, except its deletion,
+    and put those fields back to the server's version, as everyone else has them."""
+    floor = state.get_int(work.conn, state.PUSHED_THROUGH) or 0
+    waiting = outbox.pending(work.conn)
     if waiting is not None:
         floor = max(floor, waiting.last_seq)
-    conn.execute("DELETE FROM change WHERE table_name = ? AND row_id = ? AND field != ? "
-                 "AND seq > ?", (c.table, c.row_id, DELETED, floor))
+    where = "table_name = ? AND row_id = ? AND field != ? AND seq > ?"
+    params = (c.table, c.row_id, DELETED, floor)
+    fields = [f for (f,) in work.conn.execute(f"SELECT DISTINCT field FROM change WHERE {where}",
+                                              params)]
+    work.conn.execute(f"DELETE FROM change WHERE {where}", params)
+    known = state.load_versions(work.conn, [(c.table, c.row_id, f) for f in fields])
+    for field in fields:
+        if not work.schema.knows(c.table, field):
+            continue
+        version = known.get((c.table, c.row_id, field))
+        value = version.value if version else work.schema.blank_value(c.table, field)
+        work.write_quietly(c.table, c.row_id, field, value, version.hlc if version else "")
 
 
 def _decide(work: _Resolution, conflict_id: int, choice: Choice, merged_value: Any) -> None:

@@ -1,5 +1,8 @@
 """The sync client: pull, push, pull again if needed, then files (DESIGN.md §4).
 
+(A batch whose answer was lost is sent again first, before the pull: see
+``_resend_pending``.)
+
 ``SyncEngine.sync()`` is meant for a worker thread. Everything it writes goes through
 its own short ``BEGIN IMMEDIATE`` transactions on the thread's own connection, one per
 page or batch, with the journal muted for remote values and ``foreign_keys`` off (rows
@@ -140,6 +143,7 @@ class SyncEngine:
             raise LocalDataError("Sync cannot run inside an open transaction.")
         self._schema = LocalSchema(conn)
         self._apply_parked()
+        self._resend_pending(run)
         self._pull(run)
         if not run.cancelled():
             self._push(run)
@@ -182,8 +186,7 @@ class SyncEngine:
             if before is not None:
                 before(conn)
             pushed_through = state.get_int(conn, state.PUSHED_THROUGH) or 0
-            applier = PageApplier(conn, self._schema, pushed_through, mode,
-                                  self.store.clock.now)
+            applier = PageApplier(conn, self._schema, pushed_through, mode)
             result = applier.apply(items)
             self._note_skipped(conn, result.skipped)
             for table, ids in (after(conn) or {}).items():
@@ -317,13 +320,24 @@ class SyncEngine:
 
     # -- push ----------------------------------------------------------------------------
 
+    def _resend_pending(self, run: _Run) -> None:
+        """Send again a batch whose answer was lost, before pulling.
+
+        Its changes still count as unpushed, so a pull would keep their fields' local
+        values; but the server may have committed them long ago and taken newer values
+        from others on top. Recording the (replayed) answer first lets the pull apply
+        those newer values instead of skipping them for good.
+        """
+        waiting = outbox.pending(self._conn())
+        if waiting is None:
+            return
+        if waiting.request.device_id != self.device_id:
+            waiting = outbox.with_new_id(waiting, self.device_id)
+        self._send(run, waiting)
+
     def _push(self, run: _Run) -> None:
         conn = self._conn()
-        waiting = outbox.pending(conn)
-        if waiting is not None:
-            if waiting.request.device_id != self.device_id:
-                waiting = outbox.with_new_id(waiting, self.device_id)
-            self._send(run, waiting)
+        self._resend_pending(run)
         entries = outbox.outbox(conn, state.get_int(conn, state.PUSHED_THROUGH) or 0)
         batches = list(outbox.chunks(entries))
         for done, chunk in enumerate(batches):

@@ -55,11 +55,11 @@ def finish(conn: sqlite3.Connection, schema: LocalSchema, mode: Mode, as_of_seq:
            epoch: str, pushed_through: int, stamp: Callable[[], str]) -> dict[str, set[str]]:
     """Settle what the server no longer has, then pull from ``as_of_seq``; returns the
     rows changed."""
-    leftover: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for table, row_id, field in conn.execute(
-            "SELECT table_name, row_id, field FROM field_version_prior"):
+    leftover: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    for table, row_id, field, hlc in conn.execute(
+            "SELECT table_name, row_id, field, hlc FROM field_version_prior"):
         if table in schema.columns:
-            leftover[(table, row_id)].append(field)
+            leftover[(table, row_id)].append((field, hlc))
     rows_by_table: dict[str, set[str]] = defaultdict(set)
     for table, row_id in leftover:
         rows_by_table[table].add(row_id)
@@ -77,9 +77,10 @@ def finish(conn: sqlite3.Connection, schema: LocalSchema, mode: Mode, as_of_seq:
                 log.info("snapshot: %s %s is gone from the server; removed here", table,
                          row_id)
             else:
-                for field in fields:
+                for field, hlc in fields:
                     if schema.knows(table, field) and (table, row_id, field) not in held:
-                        journal_again(conn, table, row_id, field, row[field], stamp())
+                        # The edit's own stamp (see apply._decide_after_restore).
+                        journal_again(conn, table, row_id, field, row[field], hlc or stamp())
             touched[table].add(row_id)
     conn.execute("DELETE FROM field_version_prior")
     state.put(conn, cursor=as_of_seq, epoch=epoch, snapshot_mode=None, snapshot_cursor=None,

@@ -130,13 +130,27 @@ class Server:
 
     def restore_to(self, seq: int, epoch: str, name: str = "Acme Channel") -> None:
         """Act as if the server was restored from a backup taken at ``seq``: later
-        history and values are gone, the counter goes back, the epoch is new."""
+        history is gone, each field holds its value as of then, the counter goes back,
+        the epoch is new. Needs the history up to ``seq`` (no prune in between)."""
         with self.storage.session(), self.storage.write_transaction():
             team = Team.get(Team.name == name)
-            ServerChange.delete().where((ServerChange.team == team.id)
-                                        & (ServerChange.seq > seq)).execute()
+            newer = list(FieldState.select().where((FieldState.team == team.id)
+                                                   & (FieldState.seq > seq)))
             FieldState.delete().where((FieldState.team == team.id)
                                       & (FieldState.seq > seq)).execute()
+            for state in newer:
+                then = (ServerChange.select()
+                        .where((ServerChange.team == team.id) & (ServerChange.seq <= seq)
+                               & (ServerChange.table_name == state.table_name)
+                               & (ServerChange.row_id == state.row_id)
+                               & (ServerChange.field == state.field))
+                        .order_by(ServerChange.seq.desc()).first())
+                if then is not None:
+                    FieldState.create(team=team.id, table_name=then.table_name,
+                                      row_id=then.row_id, field=then.field, value=then.value,
+                                      seq=then.seq, hlc=then.hlc, device=then.device_id)
+            ServerChange.delete().where((ServerChange.team == team.id)
+                                        & (ServerChange.seq > seq)).execute()
             StoredBatch.delete().where(StoredBatch.team == team.id).execute()
             Team.update(seq=seq, epoch=epoch).where(Team.id == team.id).execute()
 
@@ -147,15 +161,22 @@ class Server:
 class Client:
     """One desktop: a database file, signed in through the real account code."""
 
-    def __init__(self, server: Any, path: Path, email: str, **engine_options) -> None:
-        """``server``: anything with ``url`` and ``transport(token)``."""
+    def __init__(self, server: Any, path: Path, email: str, *, reopen: bool = False,
+                 **engine_options) -> None:
+        """``server``: anything with ``url`` and ``transport(token)``. ``reopen``: the
+        database is signed in already (an app restarted), just build the engine."""
         self.server = server
         self.email = email
         self.store: Store = open_store(path)
         self.path = path
         self.transport: FaultyTransport | None = None
         self.engine_options = engine_options
-        self.sign_in()
+        if reopen:
+            self.engine = account.require_engine(self.store, tokens=credentials,
+                                                 transport_factory=self._factory,
+                                                 **engine_options)
+        else:
+            self.sign_in()
 
     def _factory(self, url: str, token: str | None) -> Transport:
         self.transport = FaultyTransport(self.server.transport(token))

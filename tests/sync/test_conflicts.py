@@ -190,3 +190,15 @@ def test_restore_with_mine_refuses_a_value_conflict(pair):
         conflicts.restore_with_mine(carol.store, found.id)
     with pytest.raises(ConflictNotOpenError):
         conflicts.resolve(carol.store, 9999, "keep_mine")
+
+
+def test_accepting_a_delete_also_undoes_later_unsent_edits_of_the_row(pair):
+    """Found by the model test: an edit made after the conflict was dropped from the
+    outbox but stayed in the row, so this desktop differed from everyone else."""
+    alice, carol, partner = pair
+    delete_versus_edit(alice, carol, partner)
+    carol.update(Partner, partner, {"status": "inactive"})  # after the conflict, unsent
+    conflicts.accept_delete(carol.store, conflicts.list_conflicts(carol.store)[0].id)
+    assert carol.value(Partner, partner, "status") == "active"
+    converge(carol, alice)
+    assert table_hashes(alice.store) == table_hashes(carol.store)

@@ -1,0 +1,232 @@
+"""A model-based test: desktops edit, delete, restore, sync through a faulty network,
+crash between the server's commit and theirs, and decide conflicts; the server prunes
+its history or is restored from a backup; all in random order.
+
+Invariants, checked after a quiet round (every conflict decided, everyone synced until
+nothing moves): all databases hold the same data; the server stored no change twice;
+every database passes its integrity check; a field only one desktop ever wrote holds
+that desktop's last value (nothing acknowledged is lost, no deleted row comes back by
+itself); every value is one somebody wrote.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+import warnings
+from pathlib import Path
+
+import keyring
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+)
+
+from channeldesk.server.app import create_app
+from channeldesk.server.config import ServerConfig
+from channeldesk.server.models import ServerChange
+from channeldesk.server.storage import sqlite_url
+from channeldesk.services import credentials
+from channeldesk.store.models import Partner
+from channeldesk.sync import conflicts
+from channeldesk.sync.errors import SyncError
+
+from .fake_keyrings import MemoryKeyring
+from .harness import Client, Server, TestClient, table_hashes
+
+FIELDS = ("tier", "phone", "status")
+VALUES = st.sampled_from(["a", "b", "c", "d"])
+FAULTS = st.sampled_from([None, None, None, ("drop_request", "/push"),
+                          ("drop_response", "/push"), ("duplicate", "/push"),
+                          ("truncate", "/changes"), ("drop_request", "/changes"),
+                          ("html", "/push")])
+NAMES = ("alice", "carol", "dave")
+QUIET_ROUNDS = 8
+
+
+class SyncMachine(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.previous_keyring = keyring.get_keyring()
+        keyring.set_keyring(MemoryKeyring())
+        self.folder = Path(tempfile.mkdtemp(prefix="sync-model-"))
+        app = create_app(ServerConfig(database_url=sqlite_url(self.folder / "s.sqlite3"),
+                                      data_dir=self.folder / "server"))
+        self.server = Server(app, TestClient(app, raise_server_exceptions=False))
+        self.clients: list[Client] = []
+        for name in NAMES:
+            self.server.add_user(f"{name}@acme.example")
+            (self.folder / name).mkdir()
+            self.clients.append(Client(self.server, self.folder / name / "db.sqlite3",
+                                       f"{name}@acme.example", page_limit=7))
+        self.rows: list[str] = []
+        self.restores = 0
+        self.writers: dict[tuple[str, str], set[int]] = {}
+        self.last: dict[tuple[str, str], object] = {}
+        self.written: dict[tuple[str, str], set] = {}
+
+    def _wrote(self, who: int, row: str, field: str, value) -> None:
+        key = (row, field)
+        self.writers.setdefault(key, set()).add(who)
+        self.last[key] = value
+        self.written.setdefault(key, set()).add(value)
+
+    def _here(self, who: int, row: str):
+        return self.clients[who].get(Partner, row)
+
+    # -- what desktops do ----------------------------------------------------------------
+
+    @initialize()
+    def shared_partners(self) -> None:
+        """Start from partners every desktop has, so edits meet each other."""
+        for name in ("x", "y"):
+            self.create(0, name)
+        for client in self.clients:
+            client.sync()
+
+    @rule(who=st.integers(0, 2), name=VALUES)
+    def create(self, who: int, name: str) -> None:
+        row = self.clients[who].add_partner(f"P {name}")
+        self.rows.append(row)
+        for field, value in (("tier", "silver"), ("phone", ""), ("status", "active"),
+                             ("deleted", 0)):
+            self._wrote(who, row, field, value)
+
+    @precondition(lambda self: self.rows)
+    @rule(who=st.integers(0, 2), pick=st.integers(0, 1000), field=st.sampled_from(FIELDS),
+          value=VALUES)
+    def edit(self, who: int, pick: int, field: str, value: str) -> None:
+        row = self.rows[pick % len(self.rows)]
+        here = self._here(who, row)
+        if here is not None and getattr(here, field) != value:
+            self.clients[who].update(Partner, row, {field: value})
+            self._wrote(who, row, field, value)
+
+    @precondition(lambda self: self.rows)
+    @rule(who=st.integers(0, 2), pick=st.integers(0, 1000), deleted=st.booleans())
+    def delete_or_restore(self, who: int, pick: int, deleted: bool) -> None:
+        row = self.rows[pick % len(self.rows)]
+        here = self._here(who, row)
+        if here is not None and here.deleted != deleted:
+            self.clients[who].update(Partner, row, {"deleted": deleted})
+            self._wrote(who, row, "deleted", int(deleted))
+
+    @rule(who=st.integers(0, 2), fault=FAULTS)
+    def sync(self, who: int, fault) -> None:
+        client = self.clients[who]
+        if fault is not None:
+            client.transport.fail(*fault)
+        with contextlib.suppress(SyncError):
+            client.sync()
+        client.transport.faults.clear()
+
+    @rule()
+    def server_prunes_its_history(self) -> None:
+        """Anyone behind now gets 410 Gone and a snapshot."""
+        self.server.prune_all()
+
+    @rule(back=st.integers(1, 40))
+    def server_restored_from_a_backup(self, back: int) -> None:
+        """The server goes back ``back`` changes (not before its pruned history) and
+        gets a new epoch: what it lost must come back from the desktops."""
+        team = self.server.team()
+        target = max(team.min_seq, team.seq - back)
+        self.restores += 1
+        self.server.restore_to(target, epoch=f"restored-{self.restores}")
+
+    @rule(who=st.integers(0, 2))
+    def crash_and_restart(self, who: int) -> None:
+        old = self.clients[who]
+        old.close()
+        self.clients[who] = Client(self.server, old.path, old.email, reopen=True,
+                                   page_limit=7)
+
+    @rule(who=st.integers(0, 2), keep_mine=st.booleans())
+    def decide(self, who: int, keep_mine: bool) -> None:
+        self._decide(who, keep_mine)
+
+    def _decide(self, who: int, keep_mine: bool) -> None:
+        client = self.clients[who]
+        for found in conflicts.list_conflicts(client.store):
+            try:
+                if found.row_deleted and keep_mine:
+                    conflicts.restore_with_mine(client.store, found.id)
+                    self._wrote(who, found.row_id, "deleted", 0)
+                elif found.row_deleted:
+                    conflicts.accept_delete(client.store, found.id)
+                else:
+                    conflicts.resolve(client.store, found.id,
+                                      "keep_mine" if keep_mine else "keep_theirs")
+            except conflicts.ConflictNotOpenError:
+                continue  # decided with its row a moment ago
+            if not keep_mine:
+                self._forget_single_writer(found.row_id, found.row_deleted, found.field)
+
+    def _forget_single_writer(self, row: str, whole_row: bool, field: str) -> None:
+        """Taking theirs on purpose drops my edit: not a loss."""
+        for key in list(self.writers):
+            if key[0] == row and (whole_row or key[1] == field):
+                self.writers[key] = {-1, -2}
+
+    # -- invariants ----------------------------------------------------------------------
+
+    @invariant()
+    def no_change_is_stored_twice(self) -> None:
+        with self.server.storage.session():
+            ids = [r[0] for r in ServerChange.select(ServerChange.change_id).tuples()]
+        assert len(ids) == len(set(ids))
+
+    def teardown(self) -> None:
+        try:
+            self._quiet_round()
+            self._check_final_state()
+        finally:
+            for client in self.clients:
+                client.close()
+            self.server.http.close()
+            self.server.app.state.storage.close()
+            keyring.set_keyring(self.previous_keyring)
+            credentials._session_tokens.clear()
+
+    def _quiet_round(self) -> None:
+        """Everyone syncs and keeps their own side of each conflict, round after round,
+        until a whole round moves nothing."""
+        for _ in range(QUIET_ROUNDS):
+            moved = 0
+            for who, client in enumerate(self.clients):
+                report = client.sync()
+                moved += report.pulled + report.pushed + report.open_conflicts
+                self._decide(who, keep_mine=True)
+            if not moved:
+                return
+        raise AssertionError("the clients did not settle in quiet rounds")
+
+    def _check_final_state(self) -> None:
+        reference = table_hashes(self.clients[0].store)
+        for client in self.clients:
+            assert table_hashes(client.store) == reference
+            conn = client.store.db.connection()
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        first = self.clients[0]
+        for (row, field), writers in self.writers.items():
+            final = first.store.db.connection().execute(
+                f'SELECT "{field}" FROM partner WHERE id = ?', (row,)).fetchone()
+            assert final is not None, row
+            assert final[0] in self.written[(row, field)], (row, field, final)
+            if len(writers) == 1:
+                assert final[0] == self.last[(row, field)], (row, field, writers)
+
+
+@pytest.mark.slow
+def test_sync_model():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        runner = settings(max_examples=30, stateful_step_count=40, deadline=None,
+                          suppress_health_check=list(HealthCheck))(SyncMachine)
+        runner.TestCase().runTest()
