@@ -29,7 +29,14 @@ from typing import Any, Literal, Protocol
 
 from channeldesk.sync import conflict_log
 from channeldesk.sync.rows import LocalSchema, journal_again, load_rows, write_row
-from channeldesk.sync.state import Key, Version, held_keys, load_versions, save_versions
+from channeldesk.sync.state import (
+    Key,
+    Version,
+    held_keys,
+    load_versions,
+    note_resent,
+    save_versions,
+)
 
 Mode = Literal["changes", "gone", "epoch"]
 MISSING = object()
@@ -53,6 +60,7 @@ class PageResult:
     touched: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     max_hlc: str | None = None
     skipped: set[tuple[str, str]] = field(default_factory=set)
+    resent: list[str] = field(default_factory=list)  # change ids of re-sends
 
 
 class PageApplier:
@@ -83,6 +91,8 @@ class PageApplier:
         for item in items:
             self._one(item)
         self._flush()
+        if self.result.resent:
+            note_resent(self.conn, self.result.resent)
         return self.result
 
     # -- deciding ------------------------------------------------------------------------
@@ -137,7 +147,8 @@ class PageApplier:
               and known.hlc > theirs.hlc):
             # Sent again with the stamp of the edit itself, not of this moment: a value
             # re-sent after one restore must not look newer than edits made since.
-            journal_again(self.conn, key[0], key[1], key[2], local, known.hlc)
+            self.result.resent.append(
+                journal_again(self.conn, key[0], key[1], key[2], local, known.hlc))
             self.result.touched[key[0]].add(key[1])
             self._decided[key] = theirs
         else:

@@ -328,12 +328,27 @@ class SyncEngine:
         from others on top. Recording the (replayed) answer first lets the pull apply
         those newer values instead of skipping them for good.
         """
-        waiting = outbox.pending(self._conn())
-        if waiting is None:
-            return
+        conn = self._conn()
+        waiting = outbox.pending(conn)
+        if waiting is None or not self._same_history(conn):
+            return  # after an epoch change, the snapshot drops it and rebuilds it
         if waiting.request.device_id != self.device_id:
             waiting = outbox.with_new_id(waiting, self.device_id)
         self._send(run, waiting)
+
+    def _same_history(self, conn: sqlite3.Connection) -> bool:
+        """Whether the server still has the history this copy knows (a one-change
+        probe): a batch built on another history's seqs must not be sent as it is."""
+        stored = state.get(conn, state.EPOCH)
+        if stored is None:
+            return False
+        cursor = state.get_int(conn, state.CURSOR) or 0
+        try:
+            page = self._get(ChangesPage, "/changes", {"since": cursor, "limit": 1},
+                             "Checking the server's history")
+        except ServerGone as gone:
+            return gone.epoch == stored
+        return page.epoch == stored
 
     def _push(self, run: _Run) -> None:
         conn = self._conn()
@@ -364,8 +379,10 @@ class SyncEngine:
                 state.put(conn, pending_batch=batch.dump())
             response = self._post_batch(batch)
         outbox.check_response(batch, response)
+        assert self._schema is not None
         with self._transaction() as conn:
-            outcome = outbox.record(conn, batch, response)
+            outcome = outbox.record(conn, self._schema, batch, response)
+        self.store.notify_changed(outcome.touched)
         run.report.pushed += outcome.accepted
         run.report.conflicts += outcome.conflicts
         run.server_seq = max(run.server_seq, response.server_seq)

@@ -19,13 +19,20 @@ import json
 import sqlite3
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
 from channeldesk.sync import conflict_log, state
 from channeldesk.sync.errors import LocalDataError, ServerError
-from channeldesk.sync.protocol import MAX_BATCH, ChangeIn, PushRequest, PushResponse
+from channeldesk.sync.protocol import (
+    MAX_BATCH,
+    ChangeIn,
+    PushRequest,
+    PushResponse,
+    PushResult,
+)
+from channeldesk.sync.rows import LocalSchema
 from channeldesk.sync.state import Key, Version
 
 DELETED = "deleted"
@@ -69,6 +76,7 @@ class PendingBatch:
 class PushOutcome:
     accepted: int = 0
     conflicts: int = 0
+    touched: dict[str, set[str]] = field(default_factory=dict)
 
 
 def pending(conn: sqlite3.Connection) -> PendingBatch | None:
@@ -132,19 +140,25 @@ def check_response(batch: PendingBatch, response: PushResponse) -> None:
                           "nothing was recorded.")
 
 
-def record(conn: sqlite3.Connection, batch: PendingBatch, response: PushResponse) -> PushOutcome:
+def record(conn: sqlite3.Connection, schema: LocalSchema, batch: PendingBatch,
+           response: PushResponse) -> PushOutcome:
     """Record an answer in the caller's transaction: versions of accepted fields,
-    conflicts for rejected ones, then move ``pushed_through`` past the batch."""
+    conflicts for rejected ones, then move ``pushed_through`` past the batch.
+
+    A rejected re-send (a value a restored server had lost, which someone has set again
+    since) is not a conflict: theirs is taken, unless the field was edited here since.
+    """
     outcome = PushOutcome()
     changes = batch.request.changes
     keys = [(c.table, c.row_id, c.field) for c in changes]
     keys += [(c.table, c.row_id, DELETED) for c in changes]
     known = state.load_versions(conn, keys)
-    accepted: dict[Key, Version | None] = {}
+    resent = state.resent_ids(conn)
+    versions: dict[Key, Version | None] = {}
     for change, result in zip(changes, response.results, strict=True):
         key = (change.table, change.row_id, change.field)
         if result.status == "accepted":
-            accepted[key] = Version(result.seq, change.value, change.hlc)
+            versions[key] = Version(result.seq, change.value, change.hlc)
             outcome.accepted += 1
             continue
         deletion = known.get((change.table, change.row_id, DELETED))
@@ -152,6 +166,12 @@ def record(conn: sqlite3.Connection, batch: PendingBatch, response: PushResponse
         theirs_missing = (result.row_deleted and change.field != DELETED
                           and deletion is not None and deletion.seq == result.seq
                           and (base is None or base.seq != result.seq))
+        if change.change_id in resent:
+            if not theirs_missing:
+                versions[key] = Version(result.seq, result.server_value,
+                                        result.server_hlc or "")
+                _take_theirs(conn, schema, batch, change, result, outcome)
+            continue
         if conflict_log.record(
                 conn, key, base=base, mine=change.value, mine_hlc=change.hlc,
                 theirs=None if theirs_missing else result.server_value,
@@ -159,6 +179,25 @@ def record(conn: sqlite3.Connection, batch: PendingBatch, response: PushResponse
                 theirs_device=result.server_device, row_deleted=result.row_deleted,
                 theirs_missing=theirs_missing):
             outcome.conflicts += 1
-    state.save_versions(conn, accepted)
+    state.save_versions(conn, versions)
+    if resent:
+        state.note_resent(conn, (), done=[change.change_id for change in changes])
     state.put(conn, pushed_through=batch.last_seq, pending_batch=None)
     return outcome
+
+
+def _take_theirs(conn: sqlite3.Connection, schema: LocalSchema, batch: PendingBatch,
+                 change: ChangeIn, result: PushResult, outcome: PushOutcome) -> None:
+    """Write the server's value of a re-sent field here (the journal is muted by the
+    caller), unless the field has local edits newer than the batch."""
+    if not schema.knows(change.table, change.field):
+        return
+    edited = conn.execute("SELECT 1 FROM change WHERE table_name = ? AND row_id = ? AND "
+                          "field = ? AND seq > ? LIMIT 1",
+                          (change.table, change.row_id, change.field, batch.last_seq))
+    if edited.fetchone():
+        return
+    conn.execute(f'UPDATE "{change.table}" SET "{change.field}" = ?, '
+                 "updated_at = max(updated_at, ?) WHERE id = ?",
+                 (result.server_value, result.server_hlc or "", change.row_id))
+    outcome.touched.setdefault(change.table, set()).add(change.row_id)

@@ -108,15 +108,18 @@ def remove_row(conn: sqlite3.Connection, table: str, row_id: str) -> None:
 
 
 def journal_again(conn: sqlite3.Connection, table: str, row_id: str, field: str,
-                  value: Any, hlc: str) -> None:
+                  value: Any, hlc: str) -> str:
     """Put a field's value in the outbox again, as if it had just been edited.
 
     Used when the value is already in the row (so an UPDATE would journal nothing):
-    keeping "mine" in a conflict, or re-sending what a restored server lost. The row's
+    keeping "mine" in a conflict, or re-sending what a restored server lost (see
+    ``state.note_resent``). Returns the entry's change id. The row's
     updated_at moves to the new stamp; that column is not journalled, so only the
     explicit entry is.
     """
     conn.execute(f'UPDATE "{table}" SET updated_at = max(updated_at, ?) WHERE id = ?',
                  (hlc, row_id))
-    conn.execute("INSERT INTO change (table_name, row_id, field, value, hlc) "
-                 "VALUES (?, ?, ?, ?, ?)", (table, row_id, field, value, hlc))
+    cursor = conn.execute("INSERT INTO change (table_name, row_id, field, value, hlc) "
+                          "VALUES (?, ?, ?, ?, ?)", (table, row_id, field, value, hlc))
+    return conn.execute("SELECT change_id FROM change WHERE seq = ?",
+                        (cursor.lastrowid,)).fetchone()[0]

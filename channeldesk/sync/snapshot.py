@@ -9,7 +9,9 @@ what the server no longer has:
   which no field came back was removed on the server; it is removed here too, unless it
   has unpushed edits or an open conflict (then the push recreates it);
 * another history (epoch change, the server was restored): the restored server lost
-  those values, so they are journalled again and the push sends them back.
+  those values, so they are journalled again and the push sends them back; should
+  someone have set such a field on the restored server meanwhile, theirs stands
+  (a re-send is no user's decision, see ``state.note_resent``).
 
 Either way the outbox is kept; nothing is overwritten one way.
 """
@@ -66,6 +68,7 @@ def finish(conn: sqlite3.Connection, schema: LocalSchema, mode: Mode, as_of_seq:
     held = state.held_keys(conn, pushed_through, rows_by_table)
     held_rows = {(table, row_id) for table, row_id, _ in held}
     touched: dict[str, set[str]] = defaultdict(set)
+    resent: list[str] = []
     for table, row_ids in rows_by_table.items():
         local = load_rows(conn, table, row_ids)
         for row_id, row in local.items():
@@ -80,8 +83,10 @@ def finish(conn: sqlite3.Connection, schema: LocalSchema, mode: Mode, as_of_seq:
                 for field, hlc in fields:
                     if schema.knows(table, field) and (table, row_id, field) not in held:
                         # The edit's own stamp (see apply._decide_after_restore).
-                        journal_again(conn, table, row_id, field, row[field], hlc or stamp())
+                        resent.append(journal_again(conn, table, row_id, field, row[field],
+                                                    hlc or stamp()))
             touched[table].add(row_id)
+    state.note_resent(conn, resent)
     conn.execute("DELETE FROM field_version_prior")
     state.put(conn, cursor=as_of_seq, epoch=epoch, snapshot_mode=None, snapshot_cursor=None,
               snapshot_epoch=None, snapshot_as_of=None)

@@ -7,6 +7,7 @@ follows it commit together or not at all.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
@@ -27,11 +28,13 @@ SNAPSHOT_CURSOR = "snapshot_cursor"  # next_cursor of the last applied snapshot 
 SNAPSHOT_EPOCH = "snapshot_epoch"
 SNAPSHOT_AS_OF = "snapshot_as_of"
 SKIPPED_FIELDS = "skipped_fields"  # JSON [[table, field], ...] this schema lacked
+RESENT = "resent"  # JSON [change_id, ...]: re-sends of values a restored server lost
 LAST_SYNC_AT = "last_sync_at"
 
 # Forgotten when the database is signed in to another server or team.
 HISTORY_KEYS = (EPOCH, CURSOR, PUSHED_THROUGH, PENDING_BATCH, SNAPSHOT_MODE,
-                SNAPSHOT_CURSOR, SNAPSHOT_EPOCH, SNAPSHOT_AS_OF, SKIPPED_FIELDS, LAST_SYNC_AT)
+                SNAPSHOT_CURSOR, SNAPSHOT_EPOCH, SNAPSHOT_AS_OF, SKIPPED_FIELDS, RESENT,
+                LAST_SYNC_AT)
 VERSION_TABLES = ("field_version", "field_version_prior")
 
 Key = tuple[str, str, str]  # table, row id, field
@@ -74,6 +77,19 @@ def forget_history(conn: sqlite3.Connection) -> None:
         conn.execute(f"DELETE FROM {table}")
     conn.execute("UPDATE conflict SET resolved_at = datetime('now'), resolution = "
                  "'other server' WHERE resolved_at IS NULL")
+
+
+def resent_ids(conn: sqlite3.Connection) -> set[str]:
+    return set(json.loads(get(conn, RESENT) or "[]"))
+
+
+def note_resent(conn: sqlite3.Connection, change_ids: Iterable[str],
+                done: Iterable[str] = ()) -> None:
+    """Remember journal entries that only re-send what a restored server lost (and
+    forget those whose answer came). Such an entry is no user's decision: when it meets
+    a conflict, the value someone set on the restored server stands (``outbox.record``)."""
+    ids = (resent_ids(conn) | set(change_ids)) - set(done)
+    put(conn, resent=json.dumps(sorted(ids)) if ids else None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -226,3 +226,26 @@ def test_a_newer_value_on_top_of_a_batch_whose_answer_was_lost_is_not_skipped(pa
     assert report.conflicts == 0
     assert alice.value(Partner, partner, "tier") == "platinum"
     assert table_hashes(alice.store) == table_hashes(carol.store)
+
+
+def test_a_resend_after_a_restore_gives_way_to_an_edit_made_since(pair):
+    """What a restored server lost is sent again, but that is nobody's decision: when
+    someone has set the field again meanwhile, theirs stands and no conflict is shown."""
+    alice, carol, partner = pair
+    backup_seq = alice.server.team().seq
+    alice.update(Partner, partner, {"tier": "gold"})
+    alice.sync()
+    carol.sync()
+    alice.server.restore_to(backup_seq, epoch="restored")
+    carol.transport.fail("drop_request", "/push")
+    with pytest.raises(Offline):
+        carol.sync()  # carol's snapshot queued gold again; the send failed
+    alice.sync()  # alice re-sends gold too ...
+    alice.update(Partner, partner, {"tier": "bronze"})
+    alice.sync()  # ... and then changes it: the newest edit
+    report = carol.sync()
+    assert report.conflicts == 0 and report.open_conflicts == 0
+    assert carol.value(Partner, partner, "tier") == "bronze"
+    alice.sync()
+    assert table_hashes(alice.store) == table_hashes(carol.store)
+    assert state.get(carol.store.db.connection(), state.RESENT) is None
