@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from db_samples import make_database
+from pg_cluster import SKIP_ENV, PostgresCluster, find_bin_dir
 
 from channeldesk.store import Store, open_store
 
@@ -61,3 +63,18 @@ def read_only_folder(tmp_path: Path):
             yield folder
         finally:
             folder.chmod(0o755)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresCluster]:
+    """One throwaway PostgreSQL server for the whole run (fsync off, trust auth), shared by
+    the server and sync suites."""
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        if os.environ.get(SKIP_ENV) == "1":
+            pytest.skip(f"PostgreSQL is not installed and {SKIP_ENV}=1")
+        pytest.fail("PostgreSQL is not installed: run ./installer/dev.sh test, which installs "
+                    f"it, or set {SKIP_ENV}=1 to skip the PostgreSQL half of the suite.")
+    cluster = PostgresCluster(bin_dir).start()
+    yield cluster
+    cluster.stop()

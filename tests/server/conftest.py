@@ -8,7 +8,6 @@ overriding that one fixture (it must return the URL of a fresh, empty database).
 
 from __future__ import annotations
 
-import os
 import uuid
 import warnings
 from collections.abc import Callable, Iterator
@@ -22,7 +21,7 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     from fastapi.testclient import TestClient
 
-from pg_cluster import SKIP_ENV, PostgresCluster, find_bin_dir
+from pg_cluster import PostgresCluster
 
 from channeldesk.server import accounts
 from channeldesk.server.app import create_app
@@ -33,20 +32,6 @@ from channeldesk.server.storage import sqlite_url
 from .wire import Account
 
 PASSWORD = "correct horse battery"
-
-
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[PostgresCluster]:
-    """One throwaway PostgreSQL server for the whole run (fsync off, trust auth)."""
-    bin_dir = find_bin_dir()
-    if bin_dir is None:
-        if os.environ.get(SKIP_ENV) == "1":
-            pytest.skip(f"PostgreSQL is not installed and {SKIP_ENV}=1")
-        pytest.fail("PostgreSQL is not installed: run ./installer/dev.sh test, which installs "
-                    f"it, or set {SKIP_ENV}=1 to skip the PostgreSQL half of the suite.")
-    cluster = PostgresCluster(bin_dir).start()
-    yield cluster
-    cluster.stop()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
