@@ -1,7 +1,7 @@
 """The sync client: pull, push, pull again if needed, then files (DESIGN.md §4).
 
-(A batch whose answer was lost is sent again first, before the pull: see
-``_resend_pending``.)
+A batch whose answer was lost is sent again first, before the pull (see
+``_resend_pending``).
 
 ``SyncEngine.sync()`` is meant for a worker thread. Everything it writes goes through
 its own short ``BEGIN IMMEDIATE`` transactions on the thread's own connection, one per

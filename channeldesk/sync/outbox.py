@@ -161,7 +161,10 @@ def record(conn: sqlite3.Connection, schema: LocalSchema, batch: PendingBatch,
             versions[key] = Version(result.seq, change.value, change.hlc)
             outcome.accepted += 1
             continue
-        deletion = known.get((change.table, change.row_id, DELETED))
+        # The deletion this result may describe: as known before, or accepted earlier
+        # in this very batch.
+        deleted_key = (change.table, change.row_id, DELETED)
+        deletion = versions.get(deleted_key) or known.get(deleted_key)
         base = known.get(key)
         theirs_missing = (result.row_deleted and change.field != DELETED
                           and deletion is not None and deletion.seq == result.seq

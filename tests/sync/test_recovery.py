@@ -249,3 +249,21 @@ def test_a_resend_after_a_restore_gives_way_to_an_edit_made_since(pair):
     alice.sync()
     assert table_hashes(alice.store) == table_hashes(carol.store)
     assert state.get(carol.store.db.connection(), state.RESENT) is None
+
+
+def test_a_resend_that_meets_its_own_deletion_keeps_the_field_value(make_sqlite_client):
+    """Found by the model test: the server answers a re-sent field of a row deleted in
+    the same batch with the deletion (value 1); that must not be written into the field."""
+    alice, carol = make_sqlite_client("alice"), make_sqlite_client("carol")
+    before = alice.server.team().seq
+    partner = alice.add_partner("Acme")
+    converge(alice, carol)
+    alice.server.restore_to(before + 2, epoch="restored")  # created_at, deleted survive
+    carol.delete(Partner, partner)
+    carol.sync()
+    alice.sync()
+    for client in (alice, carol):
+        row = client.get(Partner, partner)
+        assert (row.deleted, row.phone, row.tier, row.name) == (True, "", "silver", "Acme")
+        assert conflicts.list_conflicts(client.store) == []
+    assert table_hashes(alice.store) == table_hashes(carol.store)
