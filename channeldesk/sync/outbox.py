@@ -20,6 +20,7 @@ import sqlite3
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -30,7 +31,6 @@ from channeldesk.sync.protocol import (
     ChangeIn,
     PushRequest,
     PushResponse,
-    PushResult,
 )
 from channeldesk.sync.rows import LocalSchema
 from channeldesk.sync.state import Key, Version
@@ -100,16 +100,27 @@ def chunks(entries: list[Entry], size: int = MAX_BATCH) -> Iterator[list[Entry]]
 
 
 def build(conn: sqlite3.Connection, entries: list[Entry], device_id: str) -> PendingBatch:
-    """A request for these entries with the bases known now; not yet stored."""
-    bases = state.load_versions(conn, [entry.key for entry in entries])
+    """A request for these entries with the bases known now; not yet stored.
+
+    A re-send (see ``state.note_resent``) is based on the row's deletion too when this
+    copy has seen one: it restores a value the server lost, on the tombstone as well, so
+    every copy of the row agrees and an undelete brings the value back.
+    """
+    keys = [entry.key for entry in entries]
+    keys += [(entry.table, entry.row_id, DELETED) for entry in entries]
+    bases = state.load_versions(conn, keys)
+    resent = state.resent_ids(conn)
     changes = []
     for entry in entries:
         base = bases.get(entry.key)
+        base_seq = base.seq if base else 0
+        if entry.change_id in resent:
+            deletion = bases.get((entry.table, entry.row_id, DELETED))
+            base_seq = max(base_seq, deletion.seq if deletion else 0)
         try:
             changes.append(ChangeIn(change_id=entry.change_id, table=entry.table,
                                     row_id=entry.row_id, field=entry.field,
-                                    value=entry.value, hlc=entry.hlc,
-                                    base_seq=base.seq if base else 0))
+                                    value=entry.value, hlc=entry.hlc, base_seq=base_seq))
         except ValidationError as error:
             raise LocalDataError(
                 f"The change of {entry.field} in {entry.table} {entry.row_id} cannot be "
@@ -170,11 +181,12 @@ def record(conn: sqlite3.Connection, schema: LocalSchema, batch: PendingBatch,
                           and deletion is not None and deletion.seq == result.seq
                           and (base is None or base.seq != result.seq))
         if change.change_id in resent:
-            if not theirs_missing:
+            if not theirs_missing and schema.knows(change.table, change.field):
                 versions[key] = Version(result.seq, result.server_value,
                                         result.server_hlc or "")
-                _take_theirs(conn, schema, batch, change, result, outcome)
-            continue
+                _take(conn, batch, change, result.server_value, result.server_hlc or "",
+                      outcome)
+            continue  # (a deletion that came after the pull: the local value stays)
         if conflict_log.record(
                 conn, key, base=base, mine=change.value, mine_hlc=change.hlc,
                 theirs=None if theirs_missing else result.server_value,
@@ -189,12 +201,10 @@ def record(conn: sqlite3.Connection, schema: LocalSchema, batch: PendingBatch,
     return outcome
 
 
-def _take_theirs(conn: sqlite3.Connection, schema: LocalSchema, batch: PendingBatch,
-                 change: ChangeIn, result: PushResult, outcome: PushOutcome) -> None:
-    """Write the server's value of a re-sent field here (the journal is muted by the
+def _take(conn: sqlite3.Connection, batch: PendingBatch, change: ChangeIn, value: Any,
+          hlc: str, outcome: PushOutcome) -> None:
+    """Write a value the server decided into a re-sent field (the journal is muted by the
     caller), unless the field has local edits newer than the batch."""
-    if not schema.knows(change.table, change.field):
-        return
     edited = conn.execute("SELECT 1 FROM change WHERE table_name = ? AND row_id = ? AND "
                           "field = ? AND seq > ? LIMIT 1",
                           (change.table, change.row_id, change.field, batch.last_seq))
@@ -202,5 +212,5 @@ def _take_theirs(conn: sqlite3.Connection, schema: LocalSchema, batch: PendingBa
         return
     conn.execute(f'UPDATE "{change.table}" SET "{change.field}" = ?, '
                  "updated_at = max(updated_at, ?) WHERE id = ?",
-                 (result.server_value, result.server_hlc or "", change.row_id))
+                 (value, hlc, change.row_id))
     outcome.touched.setdefault(change.table, set()).add(change.row_id)

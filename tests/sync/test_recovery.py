@@ -252,8 +252,10 @@ def test_a_resend_after_a_restore_gives_way_to_an_edit_made_since(pair):
 
 
 def test_a_resend_that_meets_its_own_deletion_keeps_the_field_value(make_sqlite_client):
-    """Found by the model test: the server answers a re-sent field of a row deleted in
-    the same batch with the deletion (value 1); that must not be written into the field."""
+    """Found by the model test: the server answered a re-sent field of a row deleted in
+    the same batch with the deletion (value 1), which went into the field. Re-sends are
+    now based on the deletion they have seen, so the values are restored on the
+    tombstone, the same on every copy."""
     alice, carol = make_sqlite_client("alice"), make_sqlite_client("carol")
     before = alice.server.team().seq
     partner = alice.add_partner("Acme")
