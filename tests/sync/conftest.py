@@ -1,16 +1,15 @@
-"""Sync test fixtures: the real server (SQLite and PostgreSQL), an in-memory keyring,
-and client databases signed in to the server."""
+"""Sync test fixtures: the real server (SQLite and PostgreSQL, the session cluster of the
+root conftest), an in-memory keyring, and client databases signed in to the server."""
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import keyring
 import pytest
-from pg_cluster import SKIP_ENV, PostgresCluster, find_bin_dir
+from pg_cluster import PostgresCluster
 
 from channeldesk.server.app import create_app
 from channeldesk.server.config import ServerConfig
@@ -18,20 +17,6 @@ from channeldesk.server.storage import sqlite_url
 
 from .fake_keyrings import MemoryKeyring
 from .harness import Client, Server, TestClient
-
-
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[PostgresCluster]:
-    """One throwaway PostgreSQL server for the sync tests (fsync off, trust auth)."""
-    bin_dir = find_bin_dir()
-    if bin_dir is None:
-        if os.environ.get(SKIP_ENV) == "1":
-            pytest.skip(f"PostgreSQL is not installed and {SKIP_ENV}=1")
-        pytest.fail("PostgreSQL is not installed: run ./installer/dev.sh test, or set "
-                    f"{SKIP_ENV}=1 to skip the PostgreSQL half of the suite.")
-    cluster = PostgresCluster(bin_dir).start()
-    yield cluster
-    cluster.stop()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
