@@ -35,6 +35,7 @@ from channeldesk.domain.partner import (
     PartnerType,
     Region,
 )
+from channeldesk.services.demo_data import STATUS_WEIGHTS, TIER_WEIGHTS, TYPE_WEIGHTS
 from channeldesk.store import Store, open_store
 from channeldesk.store.migrations import current_version
 from channeldesk.store.models import Activity, Contact, Partner
@@ -136,13 +137,6 @@ INTERNAL_NOTES = ("Margin pressure from a competitor; escalate to the regional d
                   "Renewal at risk: they ask for an 18% discount. Do not promise yet.",
                   "Slow to pay MDF invoices; hold new funds.", "", "", "")
 
-TYPE_WEIGHTS = {PartnerType.RESELLER: 3, PartnerType.MSP: 3, PartnerType.SYSTEM_INTEGRATOR: 2,
-                PartnerType.REFERRAL: 2, PartnerType.DISTRIBUTOR: 1, PartnerType.ISV: 1}
-TIER_WEIGHTS = {PartnerTier.REGISTERED: 3, PartnerTier.SILVER: 3, PartnerTier.GOLD: 2,
-                PartnerTier.PLATINUM: 1}
-STATUS_WEIGHTS = {PartnerStatus.ACTIVE: 12, PartnerStatus.ONBOARDING: 3,
-                  PartnerStatus.INACTIVE: 2, PartnerStatus.SUSPENDED: 1,
-                  PartnerStatus.TERMINATED: 1}
 KIND_WEIGHTS = {ActivityKind.CALL: 30, ActivityKind.EMAIL: 25, ActivityKind.MEETING: 20,
                 ActivityKind.QBR: 8, ActivityKind.TRAINING: 9, ActivityKind.EVENT: 8}
 
