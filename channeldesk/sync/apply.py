@@ -28,7 +28,13 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from channeldesk.sync import conflict_log
-from channeldesk.sync.rows import LocalSchema, journal_again, load_rows, write_row
+from channeldesk.sync.rows import (
+    LocalSchema,
+    insert_rows,
+    journal_again,
+    load_rows,
+    write_row,
+)
 from channeldesk.sync.state import (
     Key,
     Version,
@@ -175,11 +181,16 @@ class PageApplier:
     # -- writing -------------------------------------------------------------------------
 
     def _flush(self) -> None:
+        new_rows: dict[str, list[tuple[str, dict[str, Any], str]]] = defaultdict(list)
         for (table, row_id), fields in self._writes.items():
-            exists = row_id in self._local.get(table, {})
-            write_row(self.conn, self.schema, table, row_id, fields,
-                      self._write_hlc[(table, row_id)], exists)
+            hlc = self._write_hlc[(table, row_id)]
+            if row_id in self._local.get(table, {}):
+                write_row(self.conn, self.schema, table, row_id, fields, hlc, exists=True)
+            else:
+                new_rows[table].append((row_id, fields, hlc))
             self.result.touched[table].add(row_id)
+        for table, rows in new_rows.items():
+            insert_rows(self.conn, self.schema, table, rows)
         save_versions(self.conn, self._decided)
         if self.mode != "changes":
             self.conn.executemany(

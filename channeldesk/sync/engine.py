@@ -40,6 +40,7 @@ from channeldesk.sync.errors import (
     ServerGone,
     SyncBusy,
 )
+from channeldesk.sync.prefetch import PageFetcher
 from channeldesk.sync.protocol import (
     API_PREFIX,
     DEFAULT_PAGE,
@@ -112,6 +113,7 @@ class SyncEngine:
         self.blob_refs = blob_refs
         self._lock = threading.Lock()
         self._schema: LocalSchema | None = None
+        self._pages = PageFetcher()
 
     def close(self) -> None:
         self.transport.close()
@@ -128,12 +130,14 @@ class SyncEngine:
         if not self._lock.acquire(blocking=False):
             raise SyncBusy("A sync is already running.")
         run = _Run(progress, cancel)
+        self._pages = PageFetcher()
         try:
             self._run(run)
         except (sqlite3.Error, peewee.DatabaseError) as error:
             raise LocalDataError(f"The local database could not be updated ({error}); what "
                                  "was synced before stays, try again.") from error
         finally:
+            self._pages.close()
             self._lock.release()
         return run.report
 
@@ -228,6 +232,14 @@ class SyncEngine:
         reply = self.transport.request("GET", API_PREFIX + path, params=params)
         return decode(reply, model, what)
 
+    def _page(self, model: type[M], path: str, params: dict[str, Any], what: str) -> M:
+        """A page of changes or of a snapshot, prefetched when it was foreseen."""
+        return self._pages.get(path, params, lambda: self._get(model, path, params, what))
+
+    def _foresee(self, model: type[M], path: str, params: dict[str, Any], what: str) -> None:
+        """Ask for the page that will follow while the current one is applied."""
+        self._pages.prefetch(path, params, lambda: self._get(model, path, params, what))
+
     # -- pull ----------------------------------------------------------------------------
 
     def _pull(self, run: _Run) -> None:
@@ -241,9 +253,9 @@ class SyncEngine:
             cursor = state.get_int(conn, state.CURSOR) or 0
             stored_epoch = state.get(conn, state.EPOCH)
             try:
-                page = self._get(ChangesPage, "/changes",
-                                 {"since": cursor, "limit": self.page_limit},
-                                 "Pulling changes")
+                page = self._page(ChangesPage, "/changes",
+                                  {"since": cursor, "limit": self.page_limit},
+                                  "Pulling changes")
             except ServerGone as gone:
                 log.info("sync: %s", gone.message)
                 self._start_snapshot(run, "gone" if gone.epoch == stored_epoch else "epoch")
@@ -254,6 +266,10 @@ class SyncEngine:
                 self._start_snapshot(run, "epoch")
                 continue
             validate.check_changes_page(page, cursor)
+            if page.has_more:
+                self._foresee(ChangesPage, "/changes",
+                              {"since": page.next_seq, "limit": self.page_limit},
+                              "Pulling changes")
             result = self._apply(page.changes, "changes", lambda c, p=page: state.put(
                 c, cursor=p.next_seq, epoch=p.epoch))
             run.report.pulled += result.written
@@ -284,7 +300,7 @@ class SyncEngine:
             if cursor:
                 params["cursor"] = cursor
             try:
-                page = self._get(SnapshotPage, "/snapshot", params, "Downloading team data")
+                page = self._page(SnapshotPage, "/snapshot", params, "Downloading team data")
             except RequestRefused as refused:
                 if refused.status != 422 or not cursor:
                     raise
@@ -294,6 +310,10 @@ class SyncEngine:
                 self._start_snapshot(run, "epoch")
                 return
             validate.check_snapshot_page(page, cursor)
+            if page.next_cursor is not None:
+                self._foresee(SnapshotPage, "/snapshot",
+                              {"limit": self.snapshot_limit, "cursor": page.next_cursor},
+                              "Downloading team data")
             begin = (lambda c, m=fresh: snapshot.begin(c, m)) if fresh else None
             result = self._apply(page.rows, mode, lambda c, p=page, m=mode:
                                  self._after_snapshot_page(c, p, m), before=begin)

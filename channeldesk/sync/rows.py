@@ -10,6 +10,7 @@ from the server's text, before they are put into SQL.
 from __future__ import annotations
 
 import sqlite3
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -95,11 +96,24 @@ def write_row(conn: sqlite3.Connection, schema: LocalSchema, table: str, row_id:
                      f'updated_at = max(updated_at, ?) WHERE id = ?',
                      (*fields.values(), hlc, row_id))
         return
-    values = {**schema.placeholders(table), "created_at": hlc, **fields,
-              "id": row_id, "updated_at": hlc}
-    names = ", ".join(f'"{name}"' for name in values)
-    conn.execute(f'INSERT INTO "{table}" ({names}) VALUES ({", ".join("?" * len(values))})',
-                 tuple(values.values()))
+    insert_rows(conn, schema, table, [(row_id, fields, hlc)])
+
+
+def insert_rows(conn: sqlite3.Connection, schema: LocalSchema, table: str,
+                rows: Iterable[tuple[str, dict[str, Any], str]]) -> None:
+    """Create rows missing here from (id, fields, hlc): one prepared INSERT per set of
+    columns, executed for all rows that have that set (a first sync creates thousands
+    of rows a page, nearly all with every column)."""
+    placeholders = schema.placeholders(table)
+    by_columns: dict[tuple[str, ...], list[tuple[Any, ...]]] = defaultdict(list)
+    for row_id, fields, hlc in rows:
+        values = {**placeholders, "created_at": hlc, **fields, "id": row_id,
+                  "updated_at": hlc}
+        by_columns[tuple(values)].append(tuple(values.values()))
+    for names, batch in by_columns.items():
+        columns = ", ".join(f'"{name}"' for name in names)
+        conn.executemany(f'INSERT INTO "{table}" ({columns}) VALUES '
+                         f'({", ".join("?" * len(names))})', batch)
 
 
 def remove_row(conn: sqlite3.Connection, table: str, row_id: str) -> None:
