@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from channeldesk.server import passwords
 from channeldesk.server.models import Device, LoginFailure, Team, User, database, utc_now
+from channeldesk.sync.protocol import DeviceInfo
 
 LOGIN_MAX_FAILURES = 10
 LOGIN_WINDOW = dt.timedelta(minutes=15)
@@ -233,3 +234,13 @@ def authenticate(token: str, now: dt.datetime | None = None) -> Caller | None:
 def logout(caller: Caller) -> None:
     (Device.update(revoked_at=utc_now())
      .where((Device.id == caller.device_id) & Device.revoked_at.is_null()).execute())
+
+
+def team_devices(caller: Caller) -> list[DeviceInfo]:
+    """Every device of the caller's team, revoked ones too (their changes stay)."""
+    query = (Device.select(Device.id, Device.name, Device.revoked_at, User.email)
+             .join(User).where(User.team == caller.team_id).order_by(User.email, Device.name,
+                                                                     Device.id))
+    return [DeviceInfo(device_id=device.id, device_name=device.name,
+                       user_email=device.user.email, revoked=device.revoked_at is not None)
+            for device in query]

@@ -13,7 +13,13 @@ from channeldesk.server import accounts
 from channeldesk.server.auth import CallerDep, StorageDep
 from channeldesk.server.errors import ApiError, responses
 from channeldesk.server.models import database
-from channeldesk.sync.protocol import Health, LoginRequest, LoginResponse, LogoutResponse
+from channeldesk.sync.protocol import (
+    DevicesPage,
+    Health,
+    LoginRequest,
+    LoginResponse,
+    LogoutResponse,
+)
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -54,6 +60,15 @@ def logout(caller: CallerDep, storage: StorageDep) -> LogoutResponse:
         accounts.logout(caller)
     log.info("device %s logged out", caller.device_id)
     return LogoutResponse(device_id=caller.device_id)
+
+
+@router.get("/devices", response_model=DevicesPage, tags=["account"],
+            responses=responses(401),
+            summary="The devices of the caller's team, with their users' emails",
+            description="Changes and conflicts name a device id; this says whose it is.")
+def devices(caller: CallerDep, storage: StorageDep) -> DevicesPage:
+    with storage.session():
+        return DevicesPage(devices=accounts.team_devices(caller))
 
 
 @router.get("/health", response_model=Health, tags=["server"],

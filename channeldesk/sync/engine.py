@@ -30,7 +30,7 @@ import peewee
 from pydantic import BaseModel
 
 from channeldesk.store import Store, journal
-from channeldesk.sync import conflict_log, outbox, snapshot, state, validate
+from channeldesk.sync import conflict_log, devices, outbox, snapshot, state, validate
 from channeldesk.sync.apply import Mode, PageApplier, PageResult, RemoteField, apply_parked
 from channeldesk.sync.blobs import referenced_blobs, sync_blobs
 from channeldesk.sync.errors import (
@@ -39,6 +39,7 @@ from channeldesk.sync.errors import (
     ServerError,
     ServerGone,
     SyncBusy,
+    SyncError,
 )
 from channeldesk.sync.prefetch import PageFetcher
 from channeldesk.sync.protocol import (
@@ -46,6 +47,7 @@ from channeldesk.sync.protocol import (
     DEFAULT_PAGE,
     MAX_PAGE,
     ChangesPage,
+    DevicesPage,
     PushResponse,
     SnapshotPage,
 )
@@ -153,6 +155,8 @@ class SyncEngine:
             self._push(run)
         if not run.cancelled() and run.server_seq > (state.get_int(conn, state.CURSOR) or 0):
             self._pull(run)
+        if not run.cancelled():
+            self._learn_devices()
         if not run.cancelled():
             blobs = sync_blobs(self.store, self.transport, self.blob_refs(self.store),
                                run.progress, run._cancel)
@@ -337,6 +341,19 @@ class SyncEngine:
         return snapshot.finish(conn, self._schema, mode, page.as_of_seq, page.epoch,
                                state.get_int(conn, state.PUSHED_THROUGH) or 0,
                                self.store.clock.now)
+
+    def _learn_devices(self) -> None:
+        """Ask who the devices are that open conflicts name, when some are new here.
+        Only for showing a person instead of an id: a failure is logged, not raised."""
+        if not devices.unknown_in_conflicts(self._conn()):
+            return
+        try:
+            page = self._get(DevicesPage, "/devices", {}, "Listing the team's devices")
+        except SyncError as error:
+            log.warning("sync: could not list the team's devices: %s", error)
+            return
+        with self._transaction() as conn:
+            devices.remember(conn, page.devices)
 
     # -- push ----------------------------------------------------------------------------
 

@@ -228,6 +228,21 @@ class LogoutResponse(WireModel):
     revoked: bool = True
 
 
+class DeviceInfo(WireModel):
+    device_id: str
+    device_name: str
+    user_email: str
+    revoked: bool = Field(description="signed out or revoked; its changes stay in the "
+                                      "history")
+
+
+class DevicesPage(WireModel):
+    """Every device of the caller's team, so that a client can say who made a change
+    (changes and conflicts carry only the device id)."""
+
+    devices: list[DeviceInfo]
+
+
 class BlobInfo(WireModel):
     sha256: str
     size: int

@@ -30,11 +30,12 @@ SNAPSHOT_AS_OF = "snapshot_as_of"
 SKIPPED_FIELDS = "skipped_fields"  # JSON [[table, field], ...] this schema lacked
 RESENT = "resent"  # JSON [change_id, ...]: re-sends of values a restored server lost
 LAST_SYNC_AT = "last_sync_at"
+DEVICES = "devices"  # JSON {device_id: [email, device name]} (see devices.py)
 
 # Forgotten when the database is signed in to another server or team.
 HISTORY_KEYS = (EPOCH, CURSOR, PUSHED_THROUGH, PENDING_BATCH, SNAPSHOT_MODE,
                 SNAPSHOT_CURSOR, SNAPSHOT_EPOCH, SNAPSHOT_AS_OF, SKIPPED_FIELDS, RESENT,
-                LAST_SYNC_AT)
+                LAST_SYNC_AT, DEVICES)
 VERSION_TABLES = ("field_version", "field_version_prior")
 
 Key = tuple[str, str, str]  # table, row id, field

@@ -19,6 +19,7 @@ AUTHENTICATED = [
     ("post", "/v1/push", {"batch_id": new_id(), "device_id": new_id(), "changes": []}),
     ("get", "/v1/changes?since=0", None),
     ("get", "/v1/snapshot", None),
+    ("get", "/v1/devices", None),
     ("put", "/v1/blobs/" + hashlib.sha256(b"x").hexdigest(), b"x"),
     ("get", "/v1/blobs/" + hashlib.sha256(b"x").hexdigest(), None),
     ("head", "/v1/blobs/" + hashlib.sha256(b"x").hexdigest(), None),
@@ -176,3 +177,19 @@ def test_push_for_another_device_id_is_refused(client, alice, carol):
     assert response.status_code == 403
     assert response.json()["error"] == "wrong_device"
     assert push(client, alice)["results"] == []
+
+
+def test_devices_lists_the_team_with_emails_and_revocations(client, alice, carol, bob,
+                                                            login):
+    spare = login("Acme Channel", "alice@acme.example", device_name="tablet", create=False)
+    assert client.post("/v1/logout", headers=spare.headers).status_code == 200
+    response = client.get("/v1/devices", headers=alice.headers)
+    assert response.status_code == 200
+    devices = {d["device_id"]: d for d in response.json()["devices"]}
+    assert set(devices) == {alice.device_id, carol.device_id, spare.device_id}  # not bob's
+    assert devices[carol.device_id] == {"device_id": carol.device_id, "device_name": "laptop",
+                                        "user_email": "carol@acme.example", "revoked": False}
+    assert devices[spare.device_id]["revoked"] is True
+    assert client.get("/v1/devices", headers=bob.headers).json()["devices"] == [
+        {"device_id": bob.device_id, "device_name": "laptop",
+         "user_email": "bob@globex.example", "revoked": False}]

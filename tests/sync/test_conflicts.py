@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from channeldesk.store.models import Partner
-from channeldesk.sync import conflicts
+from channeldesk.sync import conflicts, devices
 from channeldesk.sync.conflicts import ConflictNotOpenError
 
 from .harness import converge, table_hashes
@@ -202,3 +202,28 @@ def test_accepting_a_delete_also_undoes_later_unsent_edits_of_the_row(pair):
     assert carol.value(Partner, partner, "status") == "active"
     converge(carol, alice)
     assert table_hashes(alice.store) == table_hashes(carol.store)
+
+
+def test_a_conflict_names_the_person_and_device_behind_theirs(pair):
+    alice, carol, partner = pair
+    clash(alice, carol, partner)
+    conn = carol.store.db.connection()
+    assert devices.known(conn)[alice.engine.device_id] == devices.DeviceName(
+        "alice@acme.example", "laptop")
+    [found] = conflicts.list_conflicts(carol.store)
+    assert devices.describe(found.theirs_device, devices.known(conn)) == (
+        "alice@acme.example (laptop)")
+    # Asked once: a second sync with the same conflict does not list the devices again.
+    carol.transport.log.clear()
+    carol.sync()
+    assert not any(path.endswith("/devices") for _, path, _ in carol.transport.log)
+
+
+def test_a_device_the_server_cannot_list_stays_an_id(pair):
+    alice, carol, partner = pair
+    carol.transport.fail("error_500", "/devices")
+    report = clash(alice, carol, partner)
+    assert report.open_conflicts == 1  # the sync itself went through
+    [found] = conflicts.list_conflicts(carol.store)
+    assert devices.describe(found.theirs_device, devices.known(
+        carol.store.db.connection())) == f"Device {alice.engine.device_id[:8]}"

@@ -318,7 +318,7 @@ def test_conflicts_are_decided_in_the_view_and_synced(window, qtbot, server, col
     record, _field, base, mine, theirs, who, when = row_texts(dialog, "Tier")
     assert (record, base, mine, theirs) == ("Partner · Northwind Systems", "Gold",
                                             "Platinum", "Registered")
-    assert who.startswith("Device ") and when
+    assert who == "bob@acme.example (laptop)" and when  # the colleague, by name
 
     window.presentation.set_on(True)
     assert row_texts(dialog, "Internal notes")[2:5] == ["hidden"] * 3

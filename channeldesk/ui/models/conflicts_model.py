@@ -21,6 +21,7 @@ from PySide6.QtGui import QColor, QFont
 from channeldesk.domain.partner import label
 from channeldesk.store import Store
 from channeldesk.store.models import synced_models
+from channeldesk.sync import devices
 from channeldesk.sync.conflicts import Conflict, list_conflicts
 from channeldesk.ui.models.record_table import ID_ROLE, SORT_ROLE, Index
 from channeldesk.ui.widgets.sync_status import local_time_text
@@ -94,6 +95,7 @@ class ConflictRow:
     record: str  # e.g. "Partner · Northwind Systems"
     internal_field: bool  # the field is internal-only
     internal_row: bool  # the whole record is internal-only (an internal activity)
+    who: str  # who made "theirs", e.g. "carol@acme.example (laptop)"
 
     @property
     def id(self) -> int:
@@ -114,11 +116,6 @@ class ConflictRow:
         if stamp is not None:
             return QDateTime.fromMSecsSinceEpoch(int(stamp.timestamp() * 1000))
         return QDateTime.fromString(c.detected_at, Qt.DateFormat.ISODate)
-
-    @property
-    def who(self) -> str:
-        device = self.conflict.theirs_device
-        return f"Device {device[:8]}" if device else "Someone (unknown device)"
 
 
 def _internal_fields() -> dict[str, frozenset[str]]:
@@ -151,6 +148,7 @@ def describe(store: Store, found: Sequence[Conflict]) -> list[ConflictRow]:
     conn = store.db.connection()
     internal = _internal_fields()
     labels: dict[tuple[str, str], tuple[str, bool]] = {}
+    names = devices.known(conn)
     rows = []
     for c in found:
         key = (c.table, c.row_id)
@@ -158,7 +156,7 @@ def describe(store: Store, found: Sequence[Conflict]) -> list[ConflictRow]:
             labels[key] = _record_label(conn, c.table, c.row_id)
         record, internal_row = labels[key]
         rows.append(ConflictRow(c, record, c.field in internal.get(c.table, frozenset()),
-                                internal_row))
+                                internal_row, devices.describe(c.theirs_device, names)))
     return rows
 
 
