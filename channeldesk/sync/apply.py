@@ -192,10 +192,10 @@ class PageApplier:
         for table, rows in new_rows.items():
             insert_rows(self.conn, self.schema, table, rows)
         save_versions(self.conn, self._decided)
-        if self.mode != "changes":
+        if self._prior:  # only keys loaded from it can be there (none on a first sync)
             self.conn.executemany(
                 "DELETE FROM field_version_prior WHERE table_name = ? AND row_id = ? "
-                "AND field = ?", list(self._decided))
+                "AND field = ?", [key for key in self._decided if key in self._prior])
 
 
 def apply_parked(conn: sqlite3.Connection, schema: LocalSchema, pushed_through: int,
