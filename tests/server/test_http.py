@@ -15,6 +15,7 @@ from .wire import batch, change, pull_all
 PATHS = {
     "/v1/login": {"post"},
     "/v1/logout": {"post"},
+    "/v1/devices": {"get"},
     "/v1/health": {"get"},
     "/v1/push": {"post"},
     "/v1/changes": {"get"},
@@ -119,7 +120,7 @@ def test_openapi_document_describes_every_route_and_its_errors(client):
     schemas = document["components"]["schemas"]
     for name in ("PushRequest", "PushResponse", "PushResult", "ChangeIn", "ChangesPage",
                  "ChangeOut", "SnapshotPage", "SnapshotRow", "LoginRequest",
-                 "LoginResponse", "Health", "ErrorBody", "BlobInfo"):
+                 "LoginResponse", "Health", "ErrorBody", "BlobInfo", "DevicesPage"):
         assert name in schemas, name
     assert schemas["PushRequest"]["properties"]["changes"]["maxItems"] == MAX_BATCH
     assert "HTTPBearer" in document["components"]["securitySchemes"]
@@ -130,6 +131,7 @@ def test_openapi_document_describes_every_route_and_its_errors(client):
         ("/v1/snapshot", "get"): {"401", "422"},
         ("/v1/login", "post"): {"401", "413", "422", "429"},
         ("/v1/logout", "post"): {"401"},
+        ("/v1/devices", "get"): {"401"},
         ("/v1/blobs/{sha256}", "put"): {"400", "401", "413", "422"},
         ("/v1/blobs/{sha256}", "get"): {"401", "404", "422"},
         ("/v1/blobs/{sha256}", "head"): {"401", "404", "422"},
