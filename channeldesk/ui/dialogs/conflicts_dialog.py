@@ -162,7 +162,7 @@ class ConflictsDialog(QDialog):
         self.setObjectName("conflicts-dialog")
         self.setWindowTitle(self.tr("Sync conflicts"))
         self.setWindowFlag(Qt.WindowType.Window)
-        self.resize(1040, 440)
+        self.resize(1180, 440)
         self._store, self._controller = store, controller
         self.model = ConflictsModel(store, self)
         self.proxy = QSortFilterProxyModel(self)
@@ -188,7 +188,7 @@ class ConflictsDialog(QDialog):
         header.setStretchLastSection(False)
         chars = self.table.fontMetrics().averageCharWidth()
         for column, width in ((ConflictColumn.RECORD, 30), (ConflictColumn.FIELD, 14),
-                              (ConflictColumn.WHO, 16), (ConflictColumn.WHEN, 19)):
+                              (ConflictColumn.WHO, 28), (ConflictColumn.WHEN, 19)):
             self.table.setColumnWidth(column, chars * width + 16)
         for column in (ConflictColumn.BASE, ConflictColumn.MINE, ConflictColumn.THEIRS):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
