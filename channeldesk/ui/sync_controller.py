@@ -352,7 +352,8 @@ class SyncController(QObject):
 
     def show_conflicts(self) -> ConflictsDialog:
         if self._conflicts_dialog is None:
-            self._conflicts_dialog = ConflictsDialog(self.store, self, self.window)
+            self._conflicts_dialog = ConflictsDialog(self.store, self, self.window.undo_stack,
+                                                    self.window)
         self._conflicts_dialog.reload()
         self._conflicts_dialog.show()
         self._conflicts_dialog.raise_()

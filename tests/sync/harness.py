@@ -245,6 +245,16 @@ def table_hashes(store: Store) -> dict[str, str]:
     return hashes
 
 
+def local_state(store: Store) -> dict:
+    """Every synced table and all sync bookkeeping, for comparing whole states."""
+    conn = store.db.connection()
+    found: dict = dict(table_hashes(store))
+    for table in ("change", "field_version", "field_version_prior", "conflict",
+                  "sync_state"):
+        found[table] = sorted(map(repr, conn.execute(f"SELECT * FROM {table}")))
+    return found
+
+
 def converge(*clients: Client, rounds: int = 2) -> None:
     """Quiet sync rounds: every client syncs, in turn, ``rounds`` times."""
     for _ in range(rounds):

@@ -35,11 +35,11 @@ from channeldesk.server.models import ServerChange
 from channeldesk.server.storage import sqlite_url
 from channeldesk.services import credentials
 from channeldesk.store.models import Partner
-from channeldesk.sync import conflicts
+from channeldesk.sync import conflicts, decision_undo
 from channeldesk.sync.errors import SyncError
 
 from .fake_keyrings import MemoryKeyring
-from .harness import Client, Server, TestClient, table_hashes
+from .harness import Client, Server, TestClient, local_state, table_hashes
 
 FIELDS = ("tier", "phone", "status")
 VALUES = st.sampled_from(["a", "b", "c", "d"])
@@ -168,6 +168,23 @@ class SyncMachine(RuleBasedStateMachine):
                 continue  # decided with its row a moment ago
             if not keep_mine:
                 self._forget_single_writer(found.row_id, found.row_deleted, found.field)
+
+    @rule(who=st.integers(0, 2), keep_mine=st.booleans())
+    def decide_and_take_it_back(self, who: int, keep_mine: bool) -> None:
+        """One decision for every open conflict, undone at once: exactly as before."""
+        store = self.clients[who].store
+        ids = [found.id for found in conflicts.list_conflicts(store)]
+        if not ids:
+            return
+        before = local_state(store)
+        try:
+            decision = decision_undo.resolve_undoably(
+                store, ids, "keep_mine" if keep_mine else "keep_theirs")
+        except conflicts.ConflictNotOpenError:
+            assert local_state(store) == before  # refused whole
+            return
+        decision_undo.undo(store, decision)
+        assert local_state(store) == before
 
     def _forget_single_writer(self, row: str, whole_row: bool, field: str) -> None:
         """Taking theirs on purpose drops my edit: not a loss."""

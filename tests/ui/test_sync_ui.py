@@ -14,7 +14,15 @@ import pytest
 from dialog_driver import when_dialog_opens
 from keyring.backends import fail
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QMessageBox
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+)
 from sync.fake_keyrings import MemoryKeyring
 from sync.served import RunningServer, free_port
 from sync_driver import (
@@ -401,3 +409,42 @@ def test_a_merged_value_is_checked_like_the_edit_forms():
     assert "required" in merged_value_error("partner", "name", " ")
     assert "date" in merged_value_error("activity", "occurred_on", "next week")
     assert merged_value_error("activity", "occurred_on", "2026-11-27") is None
+
+
+def test_a_decision_is_undone_with_ctrl_z_until_the_next_sync(window, qtbot, server,
+                                                               colleague, seeded_db):
+    _, ids = seeded_db
+    northwind = ids["Northwind Systems"]
+    sign_in(window, qtbot, server, ALICE)
+    make_conflicts(window, qtbot, colleague, northwind)
+    dialog = window.sync.show_conflicts()
+    undo_button = dialog.findChild(QPushButton, "conflicts-undo")
+    select_fields(dialog, "Tier")
+    dialog.buttons["keep-theirs"].click()
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 3)
+    assert window.store.get(Partner, northwind).tier == "registered"
+    assert window.undo_stack.undoText() == "Keep theirs (1 conflict)"
+    assert undo_button.isEnabled()
+    QApplication.activeWindow().close()  # the sign-in window had the focus
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.keyClick(dialog, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 4)
+    assert window.store.get(Partner, northwind).tier == "platinum"  # mine again
+    assert row_texts(dialog, "Tier")[3:5] == ["Platinum", "Registered"]
+    assert window.sync.status.open_conflicts == 4
+
+    select_fields(dialog, "Tier")
+    dialog.buttons["keep-mine"].click()
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 3)
+    assert_synced(sync_now(window, qtbot))
+    messages = []
+    when_dialog_opens(lambda box: (messages.append(" ".join(
+        label.text() for label in box.findChildren(QLabel))), box.close()))
+    undo_button.click()
+    qtbot.waitUntil(lambda: bool(messages))
+    assert "already been synced" in messages[0] and "edit the record" in messages[0]
+    assert window.store.get(Partner, northwind).tier == "platinum"  # the synced decision
+    assert window.undo_stack.undoText() != "Keep mine (1 conflict)"  # dropped from the stack
+    colleague.sync()
+    assert colleague.value(Partner, northwind, "tier") == "platinum"

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import peewee
 from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtGui import QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -47,6 +48,8 @@ from channeldesk.domain.partner import (
 from channeldesk.store import Store
 from channeldesk.store.database import ChangeNotice
 from channeldesk.sync import conflicts
+from channeldesk.sync.conflicts import Choice
+from channeldesk.ui.conflict_undo import DecisionCommand
 from channeldesk.ui.errors import show_error
 from channeldesk.ui.models.conflicts_model import (
     BOOL_FIELDS,
@@ -57,6 +60,7 @@ from channeldesk.ui.models.conflicts_model import (
     format_value,
 )
 from channeldesk.ui.models.record_table import ID_ROLE, SORT_ROLE
+from channeldesk.ui.undo import perform
 from channeldesk.ui.widgets.form import ERROR_STYLE
 from channeldesk.ui.widgets.partner_detail import make_table
 
@@ -156,14 +160,14 @@ class MergedValueDialog(QDialog):
 class ConflictsDialog(QDialog):
     """Open conflicts with Keep mine / Keep theirs / Merged / Restore / Accept delete."""
 
-    def __init__(self, store: Store, controller: SyncController,
+    def __init__(self, store: Store, controller: SyncController, undo_stack: QUndoStack,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("conflicts-dialog")
         self.setWindowTitle(self.tr("Sync conflicts"))
         self.setWindowFlag(Qt.WindowType.Window)
         self.resize(1180, 440)
-        self._store, self._controller = store, controller
+        self._store, self._controller, self._undo_stack = store, controller, undo_stack
         self.model = ConflictsModel(store, self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -214,6 +218,7 @@ class ConflictsDialog(QDialog):
             self.buttons[key] = button
             row.addWidget(button)
         row.addStretch(1)
+        row.addWidget(self._undo_button())
         close = QPushButton(self.tr("Close"))
         close.setObjectName("conflicts-close")
         close.clicked.connect(self.close)
@@ -226,6 +231,30 @@ class ConflictsDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.note)
         layout.addLayout(row)
+
+    def _undo_button(self) -> QPushButton:
+        """Undo/redo of the main window's stack, reachable (Ctrl+Z / Ctrl+Shift+Z) while
+        this window has the focus; a decision can be taken back until the next sync."""
+        undo = self._undo_stack.createUndoAction(self, self.tr("&Undo"))
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self._undo_stack.createRedoAction(self, self.tr("&Redo"))
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        self.addActions([undo, redo])
+        button = QPushButton(self.tr("Undo"))
+        button.setObjectName("conflicts-undo")
+        button.setToolTip(self.tr("Take back the last edit (Ctrl+Z); a decision can be "
+                                  "taken back until the next sync"))
+        button.setEnabled(self._undo_stack.canUndo())
+        self._undo_stack.canUndoChanged.connect(button.setEnabled)
+        button.clicked.connect(self._undo_stack.undo)
+        # An undo or redo, here or in the main window, may open or close conflicts.
+        self._undo_stack.indexChanged.connect(self._after_undo_or_redo)
+        return button
+
+    def _after_undo_or_redo(self) -> None:
+        self._controller.refresh_conflicts()
+        if self.isVisible():
+            self.reload()
 
     # -- showing -------------------------------------------------------------------------
 
@@ -293,10 +322,10 @@ class ConflictsDialog(QDialog):
     # -- deciding ------------------------------------------------------------------------
 
     def keep_mine(self) -> None:
-        self._decide(lambda ids: conflicts.resolve_many(self._store, ids, "keep_mine"))
+        self._decide("keep_mine")
 
     def keep_theirs(self) -> None:
-        self._decide(lambda ids: conflicts.resolve_many(self._store, ids, "keep_theirs"))
+        self._decide("keep_theirs")
 
     def merge(self) -> None:
         rows = self.selected_rows()
@@ -305,25 +334,27 @@ class ConflictsDialog(QDialog):
         dialog = MergedValueDialog(rows[0], len(rows), self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        value = dialog.value()
-        self._decide(lambda ids: conflicts.resolve_many(self._store, ids, "merged", value))
+        self._decide("merged", dialog.value())
 
     def restore(self) -> None:
         """Deleted-record conflicts: keep mine means restore (the core decides every
         field of the record that met the deletion, in one transaction)."""
-        self._decide(lambda ids: conflicts.resolve_many(self._store, ids, "keep_mine"))
+        self._decide("keep_mine", text=self.tr("Restore with my changes"))
 
     def accept_delete(self) -> None:
-        self._decide(lambda ids: conflicts.resolve_many(self._store, ids, "keep_theirs"))
+        self._decide("keep_theirs", text=self.tr("Accept delete"))
 
-    def _decide(self, write: Callable[[list[int]], None]) -> None:
+    def _decide(self, choice: Choice, merged: Any = None, text: str | None = None) -> None:
+        """One undoable decision for the selected conflicts (Ctrl+Z takes it back until
+        the next sync)."""
         ids = self.selected_ids()
         if not ids:
             return
 
         def edit() -> None:
             try:
-                write(ids)
+                perform(self._undo_stack, self._store,
+                        DecisionCommand(self._store, ids, choice, merged, text))
             except WRITE_ERRORS as error:
                 show_error(self, self.tr("Could not apply the decision"), error,
                            self.tr("Nothing was changed; the list shows what is still open."))
