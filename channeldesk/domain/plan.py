@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
@@ -89,6 +90,13 @@ class Period:
         if self.index == limit:
             return Period(self.year + 1, self.kind, 1)
         return Period(self.year, self.kind, self.index + 1)
+
+    def start(self) -> date:
+        return date(self.year, (self.quarters()[0].index - 1) * 3 + 1, 1)
+
+    def end(self) -> date:
+        last = self.quarters()[-1].index * 3
+        return date(self.year + (last == 12), last % 12 + 1, 1) - timedelta(days=1)
 
     @property
     def sort_key(self) -> tuple[int, int, int]:

@@ -1,5 +1,6 @@
 """Plan periods, statuses and attainment: the rules the tab and the PDFs rely on."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -135,3 +136,11 @@ def test_roll_up_sums_quarters_and_ignores_a_period_row_beside_them():
     assert [q for q, _, _ in revenue.by_quarter] == ["2026-Q1", "2026-Q2"]
     assert customers.actual is None and customers.attainment is None
     assert custom.label == "Webinars held" and custom.attainment is None
+
+
+def test_period_start_and_end():
+    assert Period.parse("FY2026").start() == date(2026, 1, 1)
+    assert Period.parse("FY2026").end() == date(2026, 12, 31)
+    assert Period.parse("2026-H2").start() == date(2026, 7, 1)
+    assert Period.parse("2026-Q1").end() == date(2026, 3, 31)
+    assert Period.parse("2026-Q4").end() == date(2026, 12, 31)
