@@ -278,3 +278,18 @@ def carry_quarter(quarter: str, old: Period, new: Period) -> str:
     except (PeriodError, ValueError):
         return ""  # a quarter outside the old period: carry it as a whole-period target
     return str(new_quarters[min(position, len(new_quarters) - 1)])
+
+
+def validate_plan(values: dict) -> dict[str, str]:
+    """Errors by field for a new plan: a partner, a period we can read, a currency."""
+    errors: dict[str, str] = {}
+    if not values.get("partner"):
+        errors["partner"] = "Choose the partner this plan is with."
+    try:
+        Period.parse(values.get("period") or "")
+    except PeriodError as error:
+        errors["period"] = str(error)
+    currency = (values.get("currency") or "").strip()
+    if len(currency) != 3 or not currency.isalpha() or not currency.isascii():
+        errors["currency"] = f"'{currency}' is not a currency code (three letters, e.g. EUR)."
+    return errors

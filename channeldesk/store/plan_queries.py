@@ -13,8 +13,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
+
+from peewee import SQL, fn
 
 from channeldesk.domain.partner import ActivityKind
 from channeldesk.domain.plan import Period, PeriodError, carry_quarter, roll_up
@@ -25,6 +29,7 @@ from channeldesk.domain.plan_document import (
     PlanDocument,
     SignatureItem,
 )
+from channeldesk.domain.text_order import sort_key
 from channeldesk.store.blobs import BlobStore
 from channeldesk.store.models import (
     Activity,
@@ -232,3 +237,67 @@ def copy_values(plan_id: str) -> tuple[dict[str, Any], dict[type, list[dict[str,
 def plan_exists(partner_id: str, period: str) -> bool:
     return BusinessPlan.live().where(BusinessPlan.partner == partner_id,
                                      BusinessPlan.period == period).exists()
+
+
+# -- the Plans tab's list -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PlanRow:
+    id: str
+    partner_id: str
+    partner_name: str
+    period: str
+    status: str
+    currency: str
+    revenue_target: int | None
+    average_attainment: Decimal | None
+    updated_at: str
+
+
+def plan_list_ids(search: str = "", status: str | None = None) -> list[str]:
+    """Live plans of live partners, by partner name (accent- and case-insensitive), then
+    newest period first; ``search`` matches the partner's name or the period.
+
+    Filtered in SQL; the order of periods inside one partner is by meaning (FY2026 before
+    2026-H2), which text order cannot give, so that last step is done on the few rows left.
+    """
+    query = (BusinessPlan.select(BusinessPlan.id, BusinessPlan.partner, BusinessPlan.period,
+                                 fn.fold(Partner.name))
+             .join(Partner)
+             .where(BusinessPlan.deleted == False, Partner.deleted == False))  # noqa: E712
+    text = sort_key(search.strip())
+    if text:
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(SQL("(fold(t2.name) LIKE ? ESCAPE '\\' OR "
+                                "fold(t1.period) LIKE ? ESCAPE '\\')", (pattern, pattern)))
+    if status:
+        query = query.where(BusinessPlan.status == status)
+    rows = list(query.tuples())
+    rows.sort(key=lambda r: (r[3], r[1], tuple(-n for n in _period_key(r[2])), r[0]))
+    return [row[0] for row in rows]
+
+
+def plan_list_rows(ids: list[str]) -> dict[str, PlanRow]:
+    """The rows for the given ids, with two aggregate queries instead of one per plan."""
+    if not ids:
+        return {}
+    plans = list(BusinessPlan.select().where(BusinessPlan.id.in_(ids)))
+    names = dict(Partner.select(Partner.id, Partner.name)
+                 .where(Partner.id.in_({plan.partner_id for plan in plans})).tuples())
+    targets: dict[str, list[tuple[str, str, str, int, int | None]]] = {}
+    for plan_id, metric, label, quarter, target, actual in (
+            PlanTarget.live().select(PlanTarget.plan, PlanTarget.metric, PlanTarget.label,
+                                     PlanTarget.quarter, PlanTarget.target, PlanTarget.actual)
+            .where(PlanTarget.plan.in_(ids)).order_by(PlanTarget.position).tuples()):
+        targets.setdefault(plan_id, []).append((metric, label, quarter, target, actual))
+    rows = {}
+    for plan in plans:
+        lines = roll_up(targets.get(plan.id, []))
+        revenue = next((line.target for line in lines if line.metric == "revenue"), None)
+        known = [line.attainment for line in lines if line.attainment is not None]
+        average = (sum(known, Decimal(0)) / len(known)).quantize(Decimal(1)) if known else None
+        rows[plan.id] = PlanRow(plan.id, plan.partner_id, names.get(plan.partner_id, ""),
+                                plan.period,
+                                plan.status, plan.currency, revenue, average,
+                                plan.updated_at)
+    return rows
