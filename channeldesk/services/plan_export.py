@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,6 +21,7 @@ from channeldesk.domain.plan import Period, PeriodError
 from channeldesk.domain.plan_document import PackDocument, PlanDocument
 from channeldesk.services.pdf.branding import Branding
 from channeldesk.services.pdf.build import render_pack, render_plan, write_atomically
+from channeldesk.services.pdf.fonts import register_fonts
 from channeldesk.store import Store
 from channeldesk.store.models import BusinessPlan, Partner
 from channeldesk.store.plan_queries import (
@@ -169,24 +170,34 @@ def export_all_plans(store: Store, out_dir: Path, branding: Branding,
         raise ExportError("There are no plans to export" + (f" for {period}." if period
                                                             else "."))
     taken: set[str] = set()
-    jobs = []
-    for plan_id in ids:
-        document = load_plan_document(plan_id, store.blobs)
-        jobs.append((document, str(out_dir / file_name_for(document, taken))))
-    return _run_batch(jobs, branding, today, progress, cancel, workers)
+
+    def jobs() -> Iterator[tuple[PlanDocument, str]]:
+        for plan_id in ids:
+            document = load_plan_document(plan_id, store.blobs)
+            yield document, str(out_dir / file_name_for(document, taken))
+
+    return _run_batch(jobs(), len(ids), branding, today, progress, cancel, workers)
 
 
-def _run_batch(jobs: list[tuple[PlanDocument, str]], branding: Branding, today: date,
-               progress: Progress | None, cancel: threading.Event | None,
+def _warm_worker() -> None:
+    """Worker start-up: register the font once, before the first plan arrives."""
+    register_fonts()
+
+
+def _run_batch(jobs: Iterator[tuple[PlanDocument, str]], total: int, branding: Branding,
+               today: date, progress: Progress | None, cancel: threading.Event | None,
                workers: int | None) -> BatchResult:
+    """Render ``jobs`` on ``workers`` processes; documents are loaded (here, from the
+    database) while the workers start and render, and at most a few per worker wait in
+    the queue, so a cancel takes effect within a file or two."""
     result = BatchResult()
-    total = len(jobs)
     workers = max(1, min(workers or os.cpu_count() or 1, total))
     # spawn, not fork: the app has Qt and database threads that must not be forked.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
+                             initializer=_warm_worker) as pool:
         pending: dict[Future, PlanDocument] = {}
-        queue = list(reversed(jobs))
-        while queue or pending:
+        more = True
+        while more or pending:
             if cancel is not None and cancel.is_set():
                 for future in pending:
                     future.cancel()
@@ -194,9 +205,12 @@ def _run_batch(jobs: list[tuple[PlanDocument, str]], branding: Branding, today: 
                 raise ExportCancelledError(
                     f"Export cancelled after {len(result.written)} of {total} plans; the "
                     "files written are complete.")
-            # Keep a short queue per worker so a cancel takes effect within a file or two.
-            while queue and len(pending) < workers * 2:
-                document, out = queue.pop()
+            while more and len(pending) < workers * 3:
+                job = next(jobs, None)
+                if job is None:
+                    more = False
+                    break
+                document, out = job
                 pending[pool.submit(_render_one, document, branding, out, today)] = document
             done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
             for future in done:
