@@ -270,10 +270,15 @@ def _write_activities(store: Store, rng: random.Random, plan_id: str, partner: P
                 status = "in_progress" if (due - today).days < 45 else "planned"
             store.insert(PlanActivity, {
                 "plan": plan_id, "position": position, "activity_group": group.value,
-                "title": title.format(**fill), "owner_side": side.value,
+                "title": _sentence(title.format(**fill)), "owner_side": side.value,
                 "owner_name": owner, "due_on": due, "status": status,
                 "budget": budget if budget is None else int(budget * rng.uniform(0.6, 1.4)
                                                             / 10_000) * 10_000,
                 "internal_notes": ("Partner's marketing lead is new; check in weekly."
                                    if rng.random() < 0.15 else "")})
             position += 1
+
+
+def _sentence(text: str) -> str:
+    """'the Nimbus platform bootcamp' → 'The Nimbus platform bootcamp'."""
+    return text[:1].upper() + text[1:]

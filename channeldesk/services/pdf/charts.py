@@ -7,6 +7,7 @@ on which the small metrics vanish. Gauges show attainment at a glance.
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
@@ -38,6 +39,17 @@ def compact(value: int | None, unit: MetricUnit, currency: str) -> str:
             text = f"{short:f}".rstrip("0").rstrip(".")
             return f"{symbol}{text}{letter}{suffix}"
     return f"{symbol}{amount.quantize(Decimal(1)):,}{suffix}"
+
+
+def nice_axis(top: float, steps: int = 4) -> tuple[float, float]:
+    """An axis maximum at or above ``top`` and a round step (1, 2, 2.5 or 5 x 10^n), so the
+    highest bar sits under a labelled line."""
+    if top <= 0:
+        return 1.0, 1.0
+    raw = top / steps
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    return step * math.ceil(top / step), step
 
 
 def _label(text: str, font: str, size: float, width: float) -> str:
@@ -126,6 +138,7 @@ def quarterly_chart(line: TargetLine, currency: str, styles: Styles, width: floa
     chart.categoryAxis.labels.fontSize = 7.5
     chart.categoryAxis.strokeColor = RULE
     chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueMax, chart.valueAxis.valueStep = nice_axis(max(targets + actuals))
     chart.valueAxis.labels.fontName = REGULAR
     chart.valueAxis.labels.fontSize = 7
     chart.valueAxis.labelTextFormat = lambda v: compact(int(v), line.unit, currency)

@@ -37,8 +37,17 @@ def scorecard(ctx: SectionContext) -> list[Flowable]:
     # The review starts on a page of its own: it is what the meeting walks through.
     story: list[Flowable] = [PageBreak(), Paragraph("Scorecard", s.h1),
                              para(f"Where {plan.partner_name} stands on {day(ctx.generated_on)}"
-                                  f" against the {plan.period_label} plan.", s.body),
+                                  f" against its {plan.period} plan.", s.body),
                              kpi_tiles(tiles, s), Spacer(1, 4 * mm)]
+    if plan.targets:
+        rows = [[line.label, plan.format_value(line.unit, line.target),
+                 plan.format_value(line.unit, line.actual),
+                 "–" if line.attainment is None else f"{line.attainment}%"]
+                for line in plan.targets]
+        story += [Paragraph("Targets vs actuals", s.h2),
+                  data_table(["Metric", "Target", "Actual to date", "Attainment"], rows,
+                             [CONTENT_W - 108 * mm, 36 * mm, 36 * mm, 36 * mm], s,
+                             right_columns=frozenset({1, 2, 3}))]
     story += [Paragraph("Engagement: touchpoints per month", s.h2),
               charts.monthly_activity_chart(engagement.per_month, s, CONTENT_W),
               para(f"Last touchpoint: {day(engagement.last_activity)}. Last business "
