@@ -282,3 +282,15 @@ def test_the_registered_sections_come_in_order():
                                     "commitments", "signatures"]
     assert section_keys("pack")[:2] == ["cover", "contents"]
     assert "scorecard" in section_keys("pack")
+
+
+def test_long_names_texts_and_many_metrics_stay_on_the_page(store, tmp_path, branding):
+    name = ("Ελληνική Εταιρεία Πληροφορικής και Επικοινωνιών Ανώνυμη Εταιρεία " * 4).strip()
+    partner = add_partner(store, name)
+    add_plan(store, partner, summary="Word " * 1500 + "https://example.com/" + "x" * 300,
+             activities=40, targets=[(f"metric_{n}", "", n * 10, n * 7) for n in range(30)])
+    export_plan(store, partner, None, tmp_path / "long.pdf", branding, TODAY)
+    _, pages = text_of(tmp_path / "long.pdf")
+    assert "Executive summary" in pages[1]  # the cover stayed one page
+    assert "Metric 29" in "\n".join(pages)
+    assert "Planned activity number 40" in "\n".join(pages)

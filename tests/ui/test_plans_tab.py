@@ -10,7 +10,15 @@ from dialog_driver import when_dialog_opens
 from plan_samples import SECRETS, add_plan
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QLineEdit
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+)
 
 from channeldesk.app import create_main_window
 from channeldesk.store import open_store
@@ -229,3 +237,29 @@ def test_models_pass_the_qt_model_tester(plans, plan_ids, qtmodeltester):
     select(plans, plan_ids["lodz"])
     for model in plans.plans.editor.models.values():
         qtmodeltester.check(model)
+
+
+def test_a_partner_logo_goes_on_the_cover(plans, plan_ids, tmp_path, monkeypatch, qtbot):
+    logo = tmp_path / "logo.png"
+    image = QImage(64, 64, QImage.Format.Format_ARGB32)
+    image.fill(QColor("#2e7d32"))
+    image.save(str(logo))
+    (tmp_path / "fake.png").write_text("not an image")
+    select(plans, plan_ids["lodz"])
+    answers = iter([str(tmp_path / "fake.png"), str(logo)])
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        lambda *args, **kwargs: (next(answers), ""))
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warned.append(args[2]))
+    plans.plans.editor.choose_logo()
+    assert warned and "not a PNG or JPEG" in warned[0]
+    assert BusinessPlan.get_by_id(plan_ids["lodz"]).partner_logo == ""
+    plans.plans.editor.choose_logo()
+    sha = BusinessPlan.get_by_id(plan_ids["lodz"]).partner_logo
+    assert plans.store.blobs.has(sha)
+    out = tmp_path / "lodz.pdf"
+    plans.plans.exports.export_plan(out=out)
+    qtbot.waitUntil(lambda: plans.plans.exports.last_result is not None, timeout=20_000)
+    assert len(PdfReader(out).pages[0].images) == 2  # the vendor's logo and the partner's
+    plans.undo_action.trigger()
+    assert BusinessPlan.get_by_id(plan_ids["lodz"]).partner_logo == ""

@@ -142,17 +142,21 @@ class DeskDocTemplate(BaseDocTemplate):
         canvas.cd_footer = self._cover_footer
 
     def _draw_partner_mark(self, canvas: Canvas) -> None:
-        """The partner's logo, or its initials in a circle when it has none."""
-        size = 24 * mm
-        x, y = PAGE_W - MARGIN_X - size, PAGE_H - BAND_H - size / 2
+        """The partner's logo on a white card (logos are mostly wide), or its initials in
+        a circle when it has none; either straddles the edge of the band."""
         canvas.saveState()
         canvas.setFillColor(colors.white)
         canvas.setStrokeColor(RULE)
-        canvas.circle(x + size / 2, y + size / 2, size / 2 + 1.5 * mm, stroke=1, fill=1)
         if self._partner_logo is not None:
-            canvas.drawImage(self._partner_logo, x + 3 * mm, y + 3 * mm, size - 6 * mm,
-                             size - 6 * mm, mask="auto", preserveAspectRatio=True)
+            width, height = 44 * mm, 24 * mm
+            x, y = PAGE_W - MARGIN_X - width, PAGE_H - BAND_H - height / 2
+            canvas.roundRect(x, y, width, height, 3 * mm, stroke=1, fill=1)
+            canvas.drawImage(self._partner_logo, x + 3 * mm, y + 3 * mm, width - 6 * mm,
+                             height - 6 * mm, mask="auto", preserveAspectRatio=True)
         else:
+            size = 24 * mm
+            x, y = PAGE_W - MARGIN_X - size, PAGE_H - BAND_H - size / 2
+            canvas.circle(x + size / 2, y + size / 2, size / 2 + 1.5 * mm, stroke=1, fill=1)
             canvas.setFillColor(self.styles.brand_light)
             canvas.circle(x + size / 2, y + size / 2, size / 2, stroke=0, fill=1)
             canvas.setFillColor(self.styles.brand)

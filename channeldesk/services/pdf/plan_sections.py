@@ -66,7 +66,7 @@ def cover(ctx: SectionContext) -> list[Flowable]:
     if ctx.kind == PACK:
         title = f"Quarterly partner review of the {title.lower()} for {plan.period}"
     return [
-        para(plan.partner_name, _narrow(s.title)),
+        para(plan.partner_name, _narrow(s.title, plan.partner_name)),
         para(title, s.muted),
         Spacer(1, 10 * mm),
         table,
@@ -95,9 +95,12 @@ def _glance(ctx: SectionContext) -> list[Flowable]:
     return [Paragraph("At a glance", s.h2), kpi_tiles(tiles, s)]
 
 
-def _narrow(style: ParagraphStyle) -> ParagraphStyle:
-    """The cover title leaves room for the partner's logo at the right."""
-    return ParagraphStyle("cover_title", parent=style, rightIndent=30 * mm)
+def _narrow(style: ParagraphStyle, name: str) -> ParagraphStyle:
+    """The cover title leaves room for the partner's logo at the right, and a very long
+    name gets a smaller size so the cover stays one page."""
+    size = 26 if len(name) <= 60 else 18 if len(name) <= 140 else 12
+    return ParagraphStyle("cover_title", parent=style, rightIndent=20 * mm, fontSize=size,
+                          leading=size * 1.22)
 
 
 def contents(ctx: SectionContext) -> list[Flowable]:

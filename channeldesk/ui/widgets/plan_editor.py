@@ -7,14 +7,18 @@ Every change is one undoable store command; texts are saved when the field loses
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from peewee import Case
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QImageReader
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QStackedWidget,
@@ -47,6 +51,7 @@ from channeldesk.store.models import (
     PlanSignature,
     PlanTarget,
 )
+from channeldesk.ui.errors import show_error
 from channeldesk.ui.models.plan_items_model import ItemColumn, PlanItemsModel
 from channeldesk.ui.undo import UpdateCommand, perform_or_report
 from channeldesk.ui.widgets.plan_items_panel import PlanItemsPanel
@@ -146,6 +151,11 @@ class PlanEditor(QWidget):
         self.copy_button = QPushButton(self.tr("Copy to next period"))
         self.copy_button.setObjectName("plan-copy")
         self.copy_button.clicked.connect(self.sig_copy_requested)
+        self.logo_button = QPushButton(self.tr("Partner logo…"))
+        self.logo_button.setObjectName("plan-logo")
+        self.logo_button.setToolTip(self.tr("The partner's logo on the PDF cover (PNG or "
+                                            "JPEG); without one the cover shows initials"))
+        self.logo_button.clicked.connect(self.choose_logo)
         self.export_button = QPushButton(self.tr("Export PDF…"))
         self.export_button.setObjectName("plan-export")
         self.export_button.clicked.connect(self.sig_export_requested)
@@ -154,6 +164,7 @@ class PlanEditor(QWidget):
         row.addWidget(QLabel(self.tr("Status:")))
         row.addWidget(self.status)
         row.addWidget(self.copy_button)
+        row.addWidget(self.logo_button)
         row.addWidget(self.export_button)
         return row
 
@@ -358,6 +369,32 @@ class PlanEditor(QWidget):
         """Save a text being typed (before an export or a switch to another plan)."""
         for edit, field in ((self.summary, "summary"), (self.notes, "internal_notes")):
             self._save_text(field, edit)
+
+    def choose_logo(self) -> None:
+        """Store a logo file in the blob store and point the plan at it (undoable)."""
+        plan = self.plan()
+        if plan is None:
+            return
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Partner logo for the PDF cover"), "",
+            self.tr("Images (*.png *.jpg *.jpeg)"))
+        if not chosen:
+            return
+        reader = QImageReader(chosen)
+        if not reader.canRead() or reader.format().data().decode() not in ("png", "jpeg"):
+            QMessageBox.warning(self, self.tr("Partner logo"), self.tr(
+                "%s is not a PNG or JPEG image. Nothing was changed.") % chosen)
+            return
+        try:
+            sha256 = self._store.blobs.put_file(Path(chosen))
+        except OSError as error:
+            show_error(self, self.tr("Could not read the logo file"), error)
+            return
+        perform_or_report(self, self._stack, self._store,
+                          UpdateCommand(self._store, BusinessPlan, plan.id,
+                                        {"partner_logo": sha256},
+                                        self.tr("Set partner logo")),
+                          self.tr("Could not save the logo"))
 
     def _on_status_chosen(self, index: int) -> None:
         plan = self.plan()
