@@ -47,15 +47,44 @@ ActualSource = Callable[[str, Period, str], int | None]
 """(partner id, period, quarter or '') → the actual, or None where the data does not exist."""
 
 _ACTUAL_SOURCES: dict[str, ActualSource] = {}
+_SOURCE_NAMES: dict[str, str] = {}
 
 
-def register_actual_source(metric: str, source: ActualSource) -> None:
-    """Let a later feature compute a metric's actual from its own tables."""
+def register_actual_source(metric: str, source: ActualSource, name: str = "") -> None:
+    """Let a later feature compute a metric's actual from its own tables; ``name`` (such
+    as "Enablement") tells the user where the figure comes from."""
     _ACTUAL_SOURCES[metric] = source
+    _SOURCE_NAMES[metric] = name
 
 
 def unregister_actual_source(metric: str) -> None:
     _ACTUAL_SOURCES.pop(metric, None)
+    _SOURCE_NAMES.pop(metric, None)
+
+
+def actual_source_name(metric: str) -> str | None:
+    """Where a metric's actual is computed from, or None when it is entered by hand."""
+    return _SOURCE_NAMES.get(metric) if metric in _ACTUAL_SOURCES else None
+
+
+def source_actual(row: PlanTarget) -> int | None:
+    """A target row's actual as its registered source computes it; None where no source
+    is registered or the source has no data (then the entered actual stands)."""
+    source = _ACTUAL_SOURCES.get(row.metric)
+    if source is None:
+        return None
+    plan = row.plan
+    try:
+        period = Period.parse(plan.period)
+    except PeriodError:
+        return None
+    return source(plan.partner_id, period, row.quarter)
+
+
+def target_actual(row: PlanTarget) -> int | None:
+    """A target row's actual as shown: computed where a source has data, else entered."""
+    computed = source_actual(row)
+    return row.actual if computed is None else computed
 
 
 def computed_actual(metric: str, partner_id: str, period: Period, quarter: str,
@@ -292,7 +321,16 @@ def plan_list_rows(ids: list[str]) -> dict[str, PlanRow]:
         targets.setdefault(plan_id, []).append((metric, label, quarter, target, actual))
     rows = {}
     for plan in plans:
-        lines = roll_up(targets.get(plan.id, []))
+        rows_of_plan = targets.get(plan.id, [])
+        if _ACTUAL_SOURCES:
+            try:
+                period = Period.parse(plan.period)
+                rows_of_plan = [
+                    (m, label, q, t, computed_actual(m, plan.partner_id, period, q, a))
+                    for m, label, q, t, a in rows_of_plan]
+            except PeriodError:
+                pass
+        lines = roll_up(rows_of_plan)
         revenue = next((line.target for line in lines if line.metric == "revenue"), None)
         known = [line.attainment for line in lines if line.attainment is not None]
         average = (sum(known, Decimal(0)) / len(known)).quantize(Decimal(1)) if known else None

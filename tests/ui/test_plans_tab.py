@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from channeldesk.app import create_main_window
 from channeldesk.store import open_store
 from channeldesk.store.models import BusinessPlan, PlanSignature, PlanTarget
+from channeldesk.store.plan_queries import register_actual_source, unregister_actual_source
 from channeldesk.ui.models.plans_model import PlansTableModel
 
 
@@ -197,6 +198,9 @@ def test_new_plan_dialog_validates_and_creates_signature_lines(plans, seeded_db,
     assert {s.side for s in PlanSignature.select().where(PlanSignature.plan == plan.id)} == {
         "vendor", "partner"}
     assert plans.plans.editor.plan_id == plan.id
+    plans.undo_action.trigger()
+    assert BusinessPlan.get_by_id(plan.id).deleted
+    assert plans.plans.model.row_of(plan.id) is None
 
 
 def test_add_and_remove_an_activity_with_undo(plans, plan_ids, answer_yes):
@@ -263,3 +267,20 @@ def test_a_partner_logo_goes_on_the_cover(plans, plan_ids, tmp_path, monkeypatch
     assert len(PdfReader(out).pages[0].images) == 2  # the vendor's logo and the partner's
     plans.undo_action.trigger()
     assert BusinessPlan.get_by_id(plan_ids["lodz"]).partner_logo == ""
+
+
+def test_a_computed_actual_is_shown_read_only(plans, plan_ids):
+    register_actual_source("certified_people", lambda *_: 2, "Enablement")
+    try:
+        select(plans, plan_ids["northwind"])
+        model, index = target_cell(plans, "certified_people", "", "actual")
+        assert index.data() == "2"
+        assert "Enablement" in index.data(Qt.ItemDataRole.ToolTipRole)
+        assert not model.flags(index) & Qt.ItemFlag.ItemIsEditable
+        _, percent = target_cell(plans, "certified_people", "", "")
+        assert percent.data() == "66.7%"
+    finally:
+        unregister_actual_source("certified_people")
+    plans.plans.editor.models["targets"].refresh()
+    model, index = target_cell(plans, "certified_people", "", "actual")
+    assert index.data() == "0" and model.flags(index) & Qt.ItemFlag.ItemIsEditable

@@ -26,6 +26,7 @@ from channeldesk.ui.undo import UpdateCommand, perform_or_report
 Index = QModelIndex | QPersistentModelIndex
 CHOICES_ROLE = Qt.ItemDataRole.UserRole + 10
 INTERNAL_COLOUR = QColor("#8e24aa")
+COMPUTED_COLOUR = QColor("#1565c0")
 
 
 class CellError(ValueError):
@@ -45,6 +46,9 @@ class ItemColumn:
     chars: int = 14
     required: bool = False
     money_when: Callable[[Any], bool] | None = None  # a count column that holds money
+    # A value computed elsewhere replaces the stored one: (value, where it comes from), or
+    # None where the stored value stands. Such a cell is read-only.
+    computed_from: Callable[[Any], tuple[Any, str] | None] | None = None
 
 
 class PlanItemsModel(QAbstractTableModel):
@@ -147,6 +151,13 @@ class PlanItemsModel(QAbstractTableModel):
             return None
         row, column = self._rows[index.row()], self._columns[index.column()]
         value = getattr(row, column.field, None) if column.field else None
+        computed = column.computed_from(row) if column.computed_from else None
+        if computed is not None:
+            value = computed[0]
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self.tr("Computed from %s; not edited here") % computed[1]
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return COMPUTED_COLOUR
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column, value)
         if role == Qt.ItemDataRole.EditRole:
@@ -168,8 +179,10 @@ class PlanItemsModel(QAbstractTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        kind = self._columns[index.column()].kind
-        if kind == "computed":
+        column = self._columns[index.column()]
+        kind = column.kind
+        if kind == "computed" or (column.computed_from and self._rows[index.row()] and
+                                  column.computed_from(self._rows[index.row()]) is not None):
             return base
         if kind == "check":
             return base | Qt.ItemFlag.ItemIsUserCheckable

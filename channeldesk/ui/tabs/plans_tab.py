@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from channeldesk.domain.plan import SIDE_LABELS, STATUS_LABELS, PlanStatus
+from channeldesk.domain.plan import SIDE_LABELS, STATUS_LABELS, PeriodError, PlanStatus
 from channeldesk.store import Store
 from channeldesk.store.database import ChangeNotice
 from channeldesk.store.models import BusinessPlan, Partner, PlanSignature
@@ -223,7 +223,11 @@ class PlansTab(QWidget):
         if plan is None:
             return
         self.editor.flush_text()
-        values, children = copy_values(plan.id)
+        try:
+            values, children = copy_values(plan.id)
+        except PeriodError as error:
+            QMessageBox.information(self, self.tr("Copy plan"), str(error))
+            return
         if plan_exists(plan.partner_id, values["period"]):
             QMessageBox.information(self, self.tr("Copy plan"), self.tr(
                 "%s already has a plan for %s. Open it from the list.")

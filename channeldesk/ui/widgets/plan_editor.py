@@ -51,6 +51,7 @@ from channeldesk.store.models import (
     PlanSignature,
     PlanTarget,
 )
+from channeldesk.store.plan_queries import actual_source_name, source_actual, target_actual
 from channeldesk.ui.errors import show_error
 from channeldesk.ui.models.plan_items_model import ItemColumn, PlanItemsModel
 from channeldesk.ui.undo import UpdateCommand, perform_or_report
@@ -60,8 +61,16 @@ SIDES = tuple(SIDE_LABELS.items())
 
 
 def _percent(row) -> str:
-    value = attainment(row.actual, row.target)
+    value = attainment(target_actual(row), row.target)
     return "–" if value is None else f"{value}%"
+
+
+def _computed_actual(row) -> tuple[int | None, str] | None:
+    """The actual a later feature computes (e.g. certified people from Enablement)."""
+    computed = source_actual(row)
+    if computed is None:
+        return None
+    return computed, actual_source_name(row.metric) or "another tab"
 
 
 class CommitTextEdit(QPlainTextEdit):
@@ -207,7 +216,7 @@ class PlanEditor(QWidget):
             ItemColumn("target", self.tr("Target"), "count", required=True, chars=14,
                        money_when=money),
             ItemColumn("actual", self.tr("Actual to date"), "count", chars=14,
-                       money_when=money),
+                       money_when=money, computed_from=_computed_actual),
             ItemColumn("", self.tr("Attainment"), "computed", compute=_percent, chars=10),
             ItemColumn("internal_notes", self.tr("Internal note"), internal=True, chars=24),
         ], lambda m: [m.position, m.id], self.tr("target"), self)
