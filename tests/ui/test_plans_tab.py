@@ -284,3 +284,13 @@ def test_a_computed_actual_is_shown_read_only(plans, plan_ids):
     plans.plans.editor.models["targets"].refresh()
     model, index = target_cell(plans, "certified_people", "", "actual")
     assert index.data() == "0" and model.flags(index) & Qt.ItemFlag.ItemIsEditable
+
+
+def test_find_focuses_the_plans_search_and_file_menu_lists_the_exports(plans):
+    plans.activateWindow()
+    plans.focus_search()
+    assert plans.focusWidget() is plans.plans.search
+    file_menu = plans.menuBar().actions()[0].menu()
+    names = [action.objectName() for action in file_menu.actions()]
+    assert {"action-export-plan", "action-export-pack", "action-export-all-plans"} <= set(
+        names)
