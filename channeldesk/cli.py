@@ -22,6 +22,7 @@ from pathlib import Path
 from channeldesk import __version__
 from channeldesk.logs import setup_logging
 from channeldesk.paths import DB_ENV_VAR, resolve_db_path
+from channeldesk.plan_commands import ExportCommandError, add_export_command
 from channeldesk.services.demo_data import is_empty, load_demo_data
 from channeldesk.services.health_check import check_database
 from channeldesk.store import StoreOpenError, open_store
@@ -316,6 +317,7 @@ def build_parser() -> argparse.ArgumentParser:
                  "Creates DIR when missing. Needs Qt, but no display.")
     shots.add_argument("--out", metavar="DIR", required=True, help="the folder for the PNGs")
     _add_sync_commands(commands, shared)
+    add_export_command(commands, shared, _add)
     return parser
 
 
@@ -344,7 +346,7 @@ def _add_sync_commands(commands, shared: argparse.ArgumentParser) -> None:
 
 
 def _add(commands, shared: argparse.ArgumentParser, name: str,
-         handler: Callable[[argparse.Namespace], int], summary: str,
+         handler: Callable[[argparse.Namespace], int] | None, summary: str,
          description: str) -> argparse.ArgumentParser:
     sub = commands.add_parser(name, parents=[shared], help=summary,
                               description=textwrap.fill(description),
@@ -367,7 +369,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     log.info("channeldesk %s: %s", __version__, args.command or "gui")
     try:
         return handler(args)
-    except CommandError as error:
+    except (CommandError, ExportCommandError) as error:
         log.info("stopped: %s", error.message)
         return _fail(error.code, error.message)
     except StoreOpenError as error:

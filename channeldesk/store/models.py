@@ -19,6 +19,7 @@ from peewee import (
     BooleanField,
     DateField,
     ForeignKeyField,
+    IntegerField,
     Model,
     TextField,
 )
@@ -137,3 +138,77 @@ def synced_models() -> list[type[SyncedModel]]:
 def all_models() -> list[type[LocalModel]]:
     """Every model the store binds to its database."""
     return [*synced_models(), Change, LocalMeta]
+
+
+# -- joint business plans (migration 4) -------------------------------------------------------
+
+class BusinessPlan(SyncedModel):
+    """One partner's joint business plan for one period (FY2026, 2026-H1, 2026-Q3)."""
+
+    partner = ForeignKeyField(Partner, backref="plans", column_name="partner_id")
+    period = TextField()
+    status = TextField(default="draft")
+    title = TextField(default="")
+    currency = TextField(default="EUR")
+    summary = TextField(default="")
+    partner_logo = TextField(default="")  # blob hash of the partner's logo, '' for none
+    internal_notes = TextField(default="")
+
+    internal_fields: ClassVar[frozenset[str]] = frozenset({"internal_notes"})
+    blob_fields: ClassVar[tuple[str, ...]] = ("partner_logo",)
+
+    class Meta:
+        table_name = "business_plan"
+
+
+class PlanObjective(SyncedModel):
+    plan = ForeignKeyField(BusinessPlan, backref="objectives", column_name="plan_id")
+    position = IntegerField(default=0)
+    text = TextField()
+
+
+class PlanTarget(SyncedModel):
+    """A metric's target and actual, for the whole period (quarter '') or one quarter."""
+
+    plan = ForeignKeyField(BusinessPlan, backref="targets", column_name="plan_id")
+    position = IntegerField(default=0)
+    metric = TextField()
+    label = TextField(default="")
+    quarter = TextField(default="")
+    target = IntegerField(default=0)
+    actual = IntegerField(null=True)
+    internal_notes = TextField(default="")
+
+    internal_fields: ClassVar[frozenset[str]] = frozenset({"internal_notes"})
+
+
+class PlanCommitment(SyncedModel):
+    plan = ForeignKeyField(BusinessPlan, backref="commitments", column_name="plan_id")
+    position = IntegerField(default=0)
+    side = TextField()
+    text = TextField()
+    due_on = IsoDateField(null=True)
+    done = BooleanField(default=False)
+
+
+class PlanActivity(SyncedModel):
+    plan = ForeignKeyField(BusinessPlan, backref="activities", column_name="plan_id")
+    position = IntegerField(default=0)
+    activity_group = TextField()
+    title = TextField()
+    owner_side = TextField(default="partner")
+    owner_name = TextField(default="")
+    due_on = IsoDateField(null=True)
+    status = TextField(default="planned")
+    budget = IntegerField(null=True)  # minor units of the plan's currency
+    internal_notes = TextField(default="")
+
+    internal_fields: ClassVar[frozenset[str]] = frozenset({"internal_notes"})
+
+
+class PlanSignature(SyncedModel):
+    plan = ForeignKeyField(BusinessPlan, backref="signatures", column_name="plan_id")
+    side = TextField()
+    name = TextField(default="")
+    title = TextField(default="")
+    signed_on = IsoDateField(null=True)

@@ -18,6 +18,7 @@ from channeldesk.ui.presentation import PresentationMode
 from channeldesk.ui.store_bridge import StoreBridge
 from channeldesk.ui.sync_controller import SyncController
 from channeldesk.ui.tabs.partners_tab import PartnersTab
+from channeldesk.ui.tabs.plans_tab import PlansTab
 from channeldesk.ui.tasks import cancel_and_wait_for_all, run_task
 from channeldesk.ui.undo import StoreCommand
 
@@ -46,6 +47,8 @@ class MainWindow(QMainWindow):
         self.partners = PartnersTab(store, self.undo_stack, self)
         self.partners.sig_load_demo_requested.connect(self.load_demo_data)
         self._add_tab(self.partners)
+        self.plans = PlansTab(store, self.undo_stack, self)
+        self._add_tab(self.plans)
         self.sync = SyncController(store, settings, self, bridge=self.bridge,
                                    presentation=self.presentation)
         self.addToolBar(self.sync.toolbar)
@@ -83,6 +86,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._action(self.tr("&Back up database…"), self.back_up,
                                          name="action-backup"))
         file_menu.addSeparator()
+        file_menu.addActions(self.plans.export_actions())
+        file_menu.addSeparator()
         file_menu.addActions([self.sync.sync_now_action, self.sync.conflicts_action])
         file_menu.addSeparator()
         file_menu.addAction(self._action(self.tr("&Quit"), self.close,
@@ -103,6 +108,7 @@ class MainWindow(QMainWindow):
 
         partner_menu = bar.addMenu(self.tr("&Partner"))
         partner_menu.addActions(self.partners.menu_actions())
+        bar.addMenu(self.tr("P&lan")).addActions(self.plans.menu_actions())
 
         view_menu = bar.addMenu(self.tr("&View"))
         self.presentation_action = self._action(

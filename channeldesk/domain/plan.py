@@ -1,0 +1,295 @@
+"""Joint business plans: periods, statuses, metrics and attainment. Pure values, no db.
+
+A plan covers one partner for one period: a fiscal year (``FY2026``), a half
+(``2026-H1``) or a quarter (``2026-Q3``). Targets may be set for the whole period or per
+quarter inside it, so a yearly plan can be tracked quarter by quarter at each QBR.
+Attainment is never a division by zero: a zero or missing target has no percentage, and
+the PDF and the tab show a dash instead of a made-up number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+
+class PeriodError(ValueError):
+    """A period text that is not FY2026, 2026-H1 or 2026-Q3."""
+
+
+class PeriodKind(StrEnum):
+    YEAR = "year"
+    HALF = "half"
+    QUARTER = "quarter"
+
+
+_PERIOD = re.compile(
+    r"^\s*(?:FY\s*(?P<fy>\d{4})|(?P<year>\d{4})\s*[-/ ]?\s*(?P<kind>[HQ])(?P<n>\d))\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A planning period; ``index`` is the half (1-2) or quarter (1-4), 0 for a year."""
+
+    year: int
+    kind: PeriodKind
+    index: int = 0
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """Read 'FY2026', '2026-H1', '2026-Q3' (case and separators are forgiven)."""
+        found = _PERIOD.match(text or "")
+        if not found:
+            raise PeriodError(
+                f"'{text}' is not a period. Use FY2026 for a year, 2026-H1 for a half or "
+                "2026-Q3 for a quarter.")
+        if found["fy"]:
+            return cls(int(found["fy"]), PeriodKind.YEAR, 0)
+        kind = PeriodKind.HALF if found["kind"].upper() == "H" else PeriodKind.QUARTER
+        index = int(found["n"])
+        limit = 2 if kind is PeriodKind.HALF else 4
+        if not 1 <= index <= limit:
+            raise PeriodError(f"'{text}': a year has {limit} {kind.value}s, not {index}.")
+        return cls(int(found["year"]), kind, index)
+
+    def __str__(self) -> str:
+        if self.kind is PeriodKind.YEAR:
+            return f"FY{self.year}"
+        return f"{self.year}-{'H' if self.kind is PeriodKind.HALF else 'Q'}{self.index}"
+
+    @property
+    def label(self) -> str:
+        """How a partner reads it on a cover page."""
+        if self.kind is PeriodKind.YEAR:
+            return f"Fiscal year {self.year}"
+        if self.kind is PeriodKind.HALF:
+            return f"{'First' if self.index == 1 else 'Second'} half of {self.year}"
+        return f"Q{self.index} {self.year}"
+
+    def quarters(self) -> list[Period]:
+        """The quarters inside this period, in order (a quarter holds itself)."""
+        if self.kind is PeriodKind.QUARTER:
+            return [self]
+        first = 1 if self.kind is PeriodKind.YEAR or self.index == 1 else 3
+        count = 4 if self.kind is PeriodKind.YEAR else 2
+        return [Period(self.year, PeriodKind.QUARTER, q) for q in range(first, first + count)]
+
+    def contains(self, other: Period) -> bool:
+        return other.year == self.year and set(other.quarters()) <= set(self.quarters())
+
+    def next(self) -> Period:
+        """The period of the same length that follows: the one a copied plan is for."""
+        if self.kind is PeriodKind.YEAR:
+            return Period(self.year + 1, self.kind, 0)
+        limit = 2 if self.kind is PeriodKind.HALF else 4
+        if self.index == limit:
+            return Period(self.year + 1, self.kind, 1)
+        return Period(self.year, self.kind, self.index + 1)
+
+    def start(self) -> date:
+        return date(self.year, (self.quarters()[0].index - 1) * 3 + 1, 1)
+
+    def end(self) -> date:
+        last = self.quarters()[-1].index * 3
+        return date(self.year + (last == 12), last % 12 + 1, 1) - timedelta(days=1)
+
+    @property
+    def sort_key(self) -> tuple[int, int, int]:
+        """Chronological by start, longer periods first at the same start."""
+        first = self.quarters()[0].index
+        return (self.year, first, -len(self.quarters()))
+
+
+class PlanStatus(StrEnum):
+    DRAFT = "draft"
+    AGREED = "agreed"
+    SIGNED = "signed"
+    ARCHIVED = "archived"
+
+
+STATUS_LABELS = {
+    PlanStatus.DRAFT: "Draft",
+    PlanStatus.AGREED: "Agreed",
+    PlanStatus.SIGNED: "Signed",
+    PlanStatus.ARCHIVED: "Archived",
+}
+
+# Forward along the life of a plan; back one step when a partner reopens what was agreed
+# (a signed plan is a record: it can only be archived).
+_TRANSITIONS: dict[PlanStatus, frozenset[PlanStatus]] = {
+    PlanStatus.DRAFT: frozenset({PlanStatus.AGREED, PlanStatus.ARCHIVED}),
+    PlanStatus.AGREED: frozenset({PlanStatus.DRAFT, PlanStatus.SIGNED, PlanStatus.ARCHIVED}),
+    PlanStatus.SIGNED: frozenset({PlanStatus.ARCHIVED}),
+    PlanStatus.ARCHIVED: frozenset(),
+}
+
+
+def allowed_transitions(status: PlanStatus | str) -> frozenset[PlanStatus]:
+    return _TRANSITIONS[PlanStatus(status)]
+
+
+def can_transition(current: PlanStatus | str, new: PlanStatus | str) -> bool:
+    return PlanStatus(new) in _TRANSITIONS[PlanStatus(current)]
+
+
+class MetricUnit(StrEnum):
+    MONEY = "money"    # stored in minor units of the plan's currency
+    COUNT = "count"
+
+
+@dataclass(frozen=True)
+class MetricDef:
+    code: str
+    label: str
+    unit: MetricUnit
+
+
+METRICS: dict[str, MetricDef] = {m.code: m for m in (
+    MetricDef("revenue", "Revenue", MetricUnit.MONEY),
+    MetricDef("new_customers", "New customers", MetricUnit.COUNT),
+    MetricDef("deals_registered", "Deals registered", MetricUnit.COUNT),
+    MetricDef("pipeline", "Pipeline created", MetricUnit.MONEY),
+    MetricDef("certified_people", "Certified people", MetricUnit.COUNT),
+    MetricDef("mdf_spend", "MDF spend", MetricUnit.MONEY),
+    MetricDef("renewal_rate", "Renewals closed", MetricUnit.COUNT),
+)}
+
+
+def metric_label(code: str, custom_label: str = "") -> str:
+    if custom_label:
+        return custom_label
+    known = METRICS.get(code)
+    return known.label if known else code.replace("_", " ").capitalize()
+
+
+def metric_unit(code: str) -> MetricUnit:
+    known = METRICS.get(code)
+    return known.unit if known else MetricUnit.COUNT
+
+
+def attainment(actual: int | Decimal | None, target: int | Decimal | None) -> Decimal | None:
+    """Actual as a percentage of target, one decimal; None when there is nothing to divide.
+
+    A missing actual or a target of zero (or less, or missing) has no meaningful
+    percentage; callers show a dash rather than 0 % or infinity.
+    """
+    if actual is None or target is None or target <= 0:
+        return None
+    percent = Decimal(actual) * 100 / Decimal(target)
+    return percent.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class TargetLine:
+    """One metric's target and actual for the whole period, summed over its quarters."""
+
+    metric: str
+    label: str
+    unit: MetricUnit
+    target: int
+    actual: int | None
+    by_quarter: tuple[tuple[str, int, int | None], ...] = ()
+
+    @property
+    def attainment(self) -> Decimal | None:
+        return attainment(self.actual, self.target)
+
+
+def roll_up(rows: list[tuple[str, str, str, int, int | None]]) -> list[TargetLine]:
+    """Per-metric totals from target rows ``(metric, label, quarter, target, actual)``.
+
+    ``quarter`` is '' for a whole-period row or '2026-Q1'. A metric with quarter rows is
+    the sum of them (a whole-period row beside them is ignored, since it would count twice);
+    an actual is known once any row of the metric has one. Order of first appearance.
+    """
+    grouped: dict[str, list[tuple[str, str, str, int, int | None]]] = {}
+    for row in rows:
+        grouped.setdefault(row[0], []).append(row)
+    lines = []
+    for metric, group in grouped.items():
+        quarterly = sorted((r for r in group if r[2]), key=lambda r: r[2])
+        used = quarterly or [r for r in group if not r[2]]
+        actuals = [r[4] for r in used if r[4] is not None]
+        lines.append(TargetLine(
+            metric=metric,
+            label=metric_label(metric, group[0][1]),
+            unit=metric_unit(metric),
+            target=sum(r[3] or 0 for r in used),
+            actual=sum(actuals) if actuals else None,
+            by_quarter=tuple((r[2], r[3] or 0, r[4]) for r in quarterly),
+        ))
+    return lines
+
+
+class ActivityGroup(StrEnum):
+    MARKETING = "marketing"
+    SALES = "sales"
+    TECHNICAL = "technical"
+    SUPPORT = "support"
+
+
+GROUP_LABELS = {
+    ActivityGroup.MARKETING: "Marketing",
+    ActivityGroup.SALES: "Sales",
+    ActivityGroup.TECHNICAL: "Technical",
+    ActivityGroup.SUPPORT: "Support",
+}
+
+
+class ActivityStatus(StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+ACTIVITY_STATUS_LABELS = {
+    ActivityStatus.PLANNED: "Planned",
+    ActivityStatus.IN_PROGRESS: "In progress",
+    ActivityStatus.DONE: "Done",
+    ActivityStatus.CANCELLED: "Cancelled",
+}
+
+
+class Side(StrEnum):
+    VENDOR = "vendor"
+    PARTNER = "partner"
+
+
+SIDE_LABELS = {Side.VENDOR: "Vendor", Side.PARTNER: "Partner"}
+
+
+def carry_quarter(quarter: str, old: Period, new: Period) -> str:
+    """The quarter of ``new`` that takes the place of ``quarter`` of ``old`` in a copy.
+
+    Copying FY2026 to FY2027 moves 2026-Q3 targets to 2027-Q3: the same position inside
+    the period. A whole-period target ('') stays whole-period.
+    """
+    if not quarter:
+        return ""
+    old_quarters, new_quarters = old.quarters(), new.quarters()
+    try:
+        position = old_quarters.index(Period.parse(quarter))
+    except (PeriodError, ValueError):
+        return ""  # a quarter outside the old period: carry it as a whole-period target
+    return str(new_quarters[min(position, len(new_quarters) - 1)])
+
+
+def validate_plan(values: dict) -> dict[str, str]:
+    """Errors by field for a new plan: a partner, a period we can read, a currency."""
+    errors: dict[str, str] = {}
+    if not values.get("partner"):
+        errors["partner"] = "Choose the partner this plan is with."
+    try:
+        Period.parse(values.get("period") or "")
+    except PeriodError as error:
+        errors["period"] = str(error)
+    currency = (values.get("currency") or "").strip()
+    if len(currency) != 3 or not currency.isalpha() or not currency.isascii():
+        errors["currency"] = f"'{currency}' is not a currency code (three letters, e.g. EUR)."
+    return errors

@@ -1,0 +1,56 @@
+"""The embedded TTF font, so partner names in any European script print correctly.
+
+reportlab's built-in fonts are Latin-1 only: "Łódź", "Ελληνική", "Москва" would print as
+black boxes. DejaVu Sans (shipped in resources/fonts with its licence) covers Latin
+Extended, Greek and Cyrillic. Scripts it cannot set well (CJK and Thai have no glyphs;
+Arabic and Hebrew would need shaping and right-to-left order that reportlab does not do)
+are reported by :func:`covers` so callers can choose what to do.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache
+
+from reportlab.lib.fonts import addMapping
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from channeldesk.services.pdf.assets import font_path
+
+REGULAR = "DeskSans"
+BOLD = "DeskSans-Bold"
+FILES = {REGULAR: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf"}
+
+
+class FontMissingError(RuntimeError):
+    """The shipped font file is not where it should be (a broken installation)."""
+
+
+@cache
+def register_fonts() -> str:
+    """Register the font family once per process; returns the regular font's name."""
+    for name, file_name in FILES.items():
+        path = font_path(file_name)
+        if not path.is_file():
+            raise FontMissingError(
+                f"The PDF font {path} is missing; reinstall ChannelDesk.")
+        pdfmetrics.registerFont(TTFont(name, str(path)))
+    addMapping(REGULAR, 0, 0, REGULAR)
+    addMapping(REGULAR, 1, 0, BOLD)
+    addMapping(REGULAR, 0, 1, REGULAR)
+    addMapping(REGULAR, 1, 1, BOLD)
+    return REGULAR
+
+
+def covers(text: str) -> bool:
+    """True when every character can be set: the font has a glyph and the script needs
+    no shaping or right-to-left layout."""
+    register_fonts()
+    glyphs = pdfmetrics.getFont(REGULAR).face.charToGlyph
+    for char in text:
+        if char.isspace():
+            continue
+        if unicodedata.bidirectional(char) in ("R", "AL") or ord(char) not in glyphs:
+            return False
+    return True

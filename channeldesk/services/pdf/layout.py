@@ -1,0 +1,260 @@
+"""Page layout: a cover page, then body pages with header, footer and "Page n of N".
+
+The cover is drawn from the document's facts (vendor band, logos, partner, period,
+status); body pages carry the vendor's name and the plan's partner and period in the
+header, the generation date and page numbers in the footer, and a faint DRAFT mark while
+the plan is not agreed. Headings of level 1 become PDF bookmarks and table-of-contents
+entries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from io import BytesIO
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
+
+from channeldesk.services.pdf.branding import Branding
+from channeldesk.services.pdf.fonts import BOLD, REGULAR
+from channeldesk.services.pdf.styles import INK, MUTED, RULE, Styles
+
+PAGE_W, PAGE_H = A4
+MARGIN_X = 18 * mm
+MARGIN_TOP = 24 * mm
+MARGIN_BOTTOM = 20 * mm
+CONTENT_W = PAGE_W - 2 * MARGIN_X
+BAND_H = 92 * mm
+
+
+@dataclass(frozen=True)
+class CoverFacts:
+    """What the cover and the running header show."""
+
+    kicker: str          # "JOINT BUSINESS PLAN"
+    partner_name: str
+    period_label: str
+    status_label: str
+    draft: bool
+    partner_logo: bytes | None
+    generated_on: date
+
+
+class NumberedCanvas(Canvas):
+    """Defers each page until the end so the footer can say "Page n of N"."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict] = []
+        self.cd_footer = None
+
+    def showPage(self) -> None:
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+        self.cd_footer = None
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for number, state in enumerate(self._pages, start=1):
+            self.__dict__.update(state)
+            if self.cd_footer is not None:
+                self.cd_footer(self, number, total)
+            super().showPage()
+        super().save()
+
+
+class DeskDocTemplate(BaseDocTemplate):
+    """A4 with the cover and body templates; headings feed bookmarks and the TOC."""
+
+    def __init__(self, target, styles: Styles, branding: Branding, facts: CoverFacts,
+                 title: str) -> None:
+        super().__init__(target, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X,
+                         topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, title=title,
+                         author=branding.vendor_name, subject=title,
+                         creator="ChannelDesk", invariant=1)
+        self.styles, self.branding, self.facts = styles, branding, facts
+        self._vendor_logo = _image(branding.logo_bytes())
+        self._partner_logo = _image(facts.partner_logo)
+        self._heading_count = 0
+        cover_frame = Frame(MARGIN_X, MARGIN_BOTTOM, CONTENT_W,
+                            PAGE_H - BAND_H - MARGIN_BOTTOM - 14 * mm, id="cover",
+                            leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        body_frame = Frame(MARGIN_X, MARGIN_BOTTOM, CONTENT_W,
+                           PAGE_H - MARGIN_TOP - MARGIN_BOTTOM, id="body",
+                           leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        self.addPageTemplates([
+            PageTemplate("cover", [cover_frame], onPage=self._draw_cover),
+            PageTemplate("body", [body_frame], onPage=self._draw_body_page),
+        ])
+
+    # -- TOC and bookmarks ---------------------------------------------------------------
+
+    def afterFlowable(self, flowable) -> None:
+        if isinstance(flowable, Paragraph) and flowable.style.name == "h1":
+            text = flowable.getPlainText()
+            self._heading_count += 1
+            key = f"h{self._heading_count}"
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(text, key, level=0, closed=False)
+            self.notify("TOCEntry", (0, text, self.page, key))
+
+    def handle_documentBegin(self) -> None:
+        self._heading_count = 0
+        super().handle_documentBegin()
+
+    # -- pages ---------------------------------------------------------------------------
+
+    def _draw_cover(self, canvas: Canvas, _doc) -> None:
+        s, facts = self.styles, self.facts
+        canvas.saveState()
+        canvas.setFillColor(s.brand)
+        canvas.rect(0, PAGE_H - BAND_H, PAGE_W, BAND_H, stroke=0, fill=1)
+        top = PAGE_H - 16 * mm
+        x = MARGIN_X
+        if self._vendor_logo is not None:
+            size = 14 * mm
+            canvas.setFillColor(colors.white)
+            canvas.roundRect(x - 1.2 * mm, top - size - 1.2 * mm, size + 2.4 * mm,
+                             size + 2.4 * mm, 2.5 * mm, stroke=0, fill=1)
+            canvas.drawImage(self._vendor_logo, x, top - size, size, size, mask="auto",
+                             preserveAspectRatio=True)
+            x += size + 5 * mm
+        canvas.setFillColor(colors.white)
+        canvas.setFont(BOLD, 15)
+        canvas.drawString(x, top - 9.5 * mm, _fit(self.branding.vendor_name, BOLD, 15,
+                                                  PAGE_W - x - MARGIN_X))
+        canvas.setFont(REGULAR, 10)
+        canvas.setFillColor(colors.Color(1, 1, 1, alpha=0.8))
+        canvas.drawString(MARGIN_X, PAGE_H - BAND_H + 36 * mm, facts.kicker.upper())
+        canvas.setFillColor(colors.white)
+        canvas.setFont(BOLD, 30)
+        canvas.drawString(MARGIN_X, PAGE_H - BAND_H + 22 * mm,
+                          _fit(facts.period_label, BOLD, 30, CONTENT_W))
+        _status_pill(canvas, MARGIN_X, PAGE_H - BAND_H + 9 * mm, facts.status_label)
+        canvas.restoreState()
+        self._draw_partner_mark(canvas)
+        canvas.cd_footer = self._cover_footer
+
+    def _draw_partner_mark(self, canvas: Canvas) -> None:
+        """The partner's logo on a white card (logos are mostly wide), or its initials in
+        a circle when it has none; either straddles the edge of the band."""
+        canvas.saveState()
+        canvas.setFillColor(colors.white)
+        canvas.setStrokeColor(RULE)
+        if self._partner_logo is not None:
+            width, height = 44 * mm, 24 * mm
+            x, y = PAGE_W - MARGIN_X - width, PAGE_H - BAND_H - height / 2
+            canvas.roundRect(x, y, width, height, 3 * mm, stroke=1, fill=1)
+            canvas.drawImage(self._partner_logo, x + 3 * mm, y + 3 * mm, width - 6 * mm,
+                             height - 6 * mm, mask="auto", preserveAspectRatio=True)
+        else:
+            size = 24 * mm
+            x, y = PAGE_W - MARGIN_X - size, PAGE_H - BAND_H - size / 2
+            canvas.circle(x + size / 2, y + size / 2, size / 2 + 1.5 * mm, stroke=1, fill=1)
+            canvas.setFillColor(self.styles.brand_light)
+            canvas.circle(x + size / 2, y + size / 2, size / 2, stroke=0, fill=1)
+            canvas.setFillColor(self.styles.brand)
+            canvas.setFont(BOLD, 20)
+            canvas.drawCentredString(x + size / 2, y + size / 2 - 7,
+                                     initials(self.facts.partner_name))
+        canvas.restoreState()
+
+    def _draw_body_page(self, canvas: Canvas, _doc) -> None:
+        canvas.saveState()
+        if self.facts.draft:
+            canvas.setFillColor(colors.Color(0.85, 0.87, 0.9, alpha=0.35))
+            canvas.setFont(BOLD, 110)
+            canvas.translate(PAGE_W / 2, PAGE_H / 2)
+            canvas.rotate(40)
+            canvas.drawCentredString(0, -35, "DRAFT")
+            canvas.rotate(-40)
+            canvas.translate(-PAGE_W / 2, -PAGE_H / 2)
+        y = PAGE_H - 14 * mm
+        canvas.setFont(BOLD, 8.5)
+        canvas.setFillColor(self.styles.brand)
+        canvas.drawString(MARGIN_X, y, _fit(self.branding.vendor_name, BOLD, 8.5,
+                                            CONTENT_W * 0.4))
+        canvas.setFont(REGULAR, 8.5)
+        canvas.setFillColor(MUTED)
+        right = f"{self.facts.partner_name} · {self.facts.period_label}"
+        canvas.drawRightString(PAGE_W - MARGIN_X, y,
+                               _fit(right, REGULAR, 8.5, CONTENT_W * 0.58))
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.6)
+        canvas.line(MARGIN_X, y - 3 * mm, PAGE_W - MARGIN_X, y - 3 * mm)
+        canvas.restoreState()
+        canvas.cd_footer = self._body_footer
+
+    def _footer_text(self) -> str:
+        generated = f"Generated {self.facts.generated_on:%d %B %Y}".replace(" 0", " ")
+        note = self.branding.footer_note
+        return f"{generated} · {note}" if note else generated
+
+    def _body_footer(self, canvas: Canvas, number: int, total: int) -> None:
+        canvas.saveState()
+        y = 11 * mm
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.6)
+        canvas.line(MARGIN_X, y + 4 * mm, PAGE_W - MARGIN_X, y + 4 * mm)
+        canvas.setFont(REGULAR, 7.5)
+        canvas.setFillColor(MUTED)
+        pages = f"Page {number} of {total}"
+        canvas.drawRightString(PAGE_W - MARGIN_X, y, pages)
+        room = CONTENT_W - stringWidth(pages, REGULAR, 7.5) - 8 * mm
+        canvas.drawString(MARGIN_X, y, _fit(self._footer_text(), REGULAR, 7.5, room))
+        canvas.restoreState()
+
+    def _cover_footer(self, canvas: Canvas, _number: int, _total: int) -> None:
+        canvas.saveState()
+        canvas.setFont(REGULAR, 7.5)
+        canvas.setFillColor(MUTED)
+        canvas.drawString(MARGIN_X, 11 * mm, _fit(self._footer_text(), REGULAR, 7.5,
+                                                  CONTENT_W))
+        canvas.restoreState()
+
+
+def _status_pill(canvas: Canvas, x: float, y: float, text: str) -> None:
+    width = stringWidth(text, BOLD, 9) + 8 * mm
+    canvas.setFillColor(colors.white)
+    canvas.roundRect(x, y - 2 * mm, width, 7 * mm, 3.5 * mm, stroke=0, fill=1)
+    canvas.setFillColor(INK)
+    canvas.setFont(BOLD, 9)
+    canvas.drawString(x + 4 * mm, y + 0.4 * mm, text)
+
+
+def _image(data: bytes | None) -> ImageReader | None:
+    if not data:
+        return None
+    try:
+        reader = ImageReader(BytesIO(data))
+        reader.getSize()
+    except Exception:  # a damaged logo must not stop the export: the name stands in
+        return None
+    return reader
+
+
+_LEGAL_FORMS = {"ооо", "оао", "зао", "пао", "ао", "llc", "inc.", "ltd.", "gmbh", "ag", "sa",
+                "s.a.", "sas", "as", "ab", "a.e.", "sp.", "bv", "b.v.", "nv", "oy", "the"}
+
+
+def initials(name: str) -> str:
+    """Up to two initials of the significant words: 'Łódź Systemy Sp. z o.o.' → 'ŁS'."""
+    words = [w for w in name.replace("-", " ").split()
+             if w[:1].isalpha() and w[:1].isupper() and w.casefold() not in _LEGAL_FORMS]
+    letters = "".join(w[0] for w in words[:2])
+    return letters or (name.strip()[:1].upper() or "?")
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    """The text, shortened with an ellipsis if it would run past ``width``."""
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"

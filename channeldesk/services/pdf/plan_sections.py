@@ -1,0 +1,267 @@
+"""The sections of a joint business plan: cover, summary and objectives, targets table,
+charts, activities by group, commitments and the signature block. Each is registered for
+the plan PDF and the partner pack."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    ListFlowable,
+    ListItem,
+    NextPageTemplate,
+    PageBreak,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.tableofcontents import TableOfContents
+
+from channeldesk.domain.plan import (
+    ACTIVITY_STATUS_LABELS,
+    GROUP_LABELS,
+    STATUS_LABELS,
+    ActivityGroup,
+    Side,
+    attainment,
+)
+from channeldesk.domain.plan_document import format_money
+from channeldesk.services.pdf import charts
+from channeldesk.services.pdf.layout import CONTENT_W
+from channeldesk.services.pdf.sections import PACK, PLAN, SectionContext, register_section
+from channeldesk.services.pdf.styles import RULE, attainment_colour
+from channeldesk.services.pdf.tables import data_table, day, kpi_tiles, para
+
+BOTH = {PLAN, PACK}
+CHART_ROWS_PER_DRAWING = 12
+
+
+def cover(ctx: SectionContext) -> list[Flowable]:
+    s, plan = ctx.styles, ctx.plan
+    facts = [
+        ("Partner", plan.partner_name),
+        ("Country", plan.partner_country or "–"),
+        ("Period", f"{plan.period_label} ({plan.period})"),
+        ("Status", STATUS_LABELS.get(plan.status, plan.status)),
+        ("Currency", plan.currency),
+        ("Prepared by", ctx.branding.vendor_name),
+        ("Date", day(ctx.generated_on)),
+    ]
+    table = Table([[para(k, s.muted), para(v, s.body)] for k, v in facts],
+                  colWidths=[32 * mm, CONTENT_W - 32 * mm - 30 * mm], hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+    ]))
+    title = plan.title or "Joint business plan"
+    if ctx.kind == PACK:
+        title = f"Quarterly partner review of the {title.lower()} for {plan.period}"
+    return [
+        para(plan.partner_name, _narrow(s.title, plan.partner_name)),
+        para(title, s.muted),
+        Spacer(1, 10 * mm),
+        table,
+        Spacer(1, 12 * mm),
+        *_glance(ctx),
+        NextPageTemplate("body"),
+        PageBreak(),
+    ]
+
+
+def _glance(ctx: SectionContext) -> list[Flowable]:
+    """Four figures on the cover: what the plan is about before anyone turns the page."""
+    s, plan = ctx.styles, ctx.plan
+    revenue = next((line for line in plan.targets if line.metric == "revenue"), None)
+    known = [line.attainment for line in plan.targets if line.attainment is not None]
+    average = (sum(known, Decimal(0)) / len(known)).quantize(Decimal(1)) if known else None
+    budget = sum(a.budget or 0 for a in plan.activities)
+    tiles = [
+        ("Revenue target", plan.format_value(revenue.unit, revenue.target)
+         if revenue else "–", s.brand),
+        ("Average attainment to date", "–" if average is None else f"{average}%",
+         attainment_colour(average) if average is not None else s.brand),
+        ("Joint activities", str(len(plan.activities)), s.brand),
+        ("Activity budget", format_money(plan.money(budget)) if budget else "–", s.brand),
+    ]
+    return [Paragraph("At a glance", s.h2), kpi_tiles(tiles, s)]
+
+
+def _narrow(style: ParagraphStyle, name: str) -> ParagraphStyle:
+    """The cover title leaves room for the partner's logo at the right, and a very long
+    name gets a smaller size so the cover stays one page."""
+    size = 26 if len(name) <= 60 else 18 if len(name) <= 140 else 12
+    return ParagraphStyle("cover_title", parent=style, rightIndent=20 * mm, fontSize=size,
+                          leading=size * 1.22)
+
+
+def contents(ctx: SectionContext) -> list[Flowable]:
+    toc = TableOfContents()
+    toc.levelStyles = [ctx.styles.toc1]
+    toc.dotsMinLevel = 0
+    return [Paragraph("Contents", ctx.styles.h2), toc, PageBreak()]
+
+
+def summary(ctx: SectionContext) -> list[Flowable]:
+    s, plan = ctx.styles, ctx.plan
+    story: list[Flowable] = [Paragraph("Executive summary", s.h1)]
+    paragraphs = [p.strip() for p in plan.summary.split("\n\n") if p.strip()]
+    story += [para(p, s.body) for p in paragraphs] or [
+        para("The executive summary has not been written yet.", s.muted)]
+    story.append(Paragraph("Objectives", s.h2))
+    if plan.objectives:
+        story.append(ListFlowable(
+            [ListItem(para(text, s.body), leftIndent=14, value=n)
+             for n, text in enumerate(plan.objectives, start=1)],
+            bulletType="1", bulletFontName=s.body.fontName, bulletFontSize=9.5,
+            leftIndent=14, bulletColor=s.brand))
+    else:
+        story.append(para("No objectives recorded yet.", s.muted))
+    return story
+
+
+def targets_table(ctx: SectionContext) -> list[Flowable]:
+    s, plan = ctx.styles, ctx.plan
+    story: list[Flowable] = [CondPageBreak(40 * mm),
+                             Paragraph("Financial targets and results", s.h1)]
+    if not plan.targets:
+        return [*story, para("No targets have been set for this period yet.", s.muted)]
+    rows: list[list] = []
+    for line in plan.targets:
+        rows.append([para(line.label, s.cell_bold), plan.format_value(line.unit, line.target),
+                     plan.format_value(line.unit, line.actual), _percent(line.attainment, s)])
+        for quarter, target, actual in line.by_quarter:
+            rows.append([para(f"    {quarter.replace('-', ' ')}", s.small),
+                         plan.format_value(line.unit, target),
+                         plan.format_value(line.unit, actual),
+                         _percent(attainment(actual, target), s)])
+    widths = [CONTENT_W - 3 * 36 * mm, 36 * mm, 36 * mm, 36 * mm]
+    story.append(data_table(["Metric", "Target", "Actual to date", "Attainment"], rows,
+                            widths, s, right_columns=frozenset({1, 2, 3})))
+    story.append(Spacer(1, 2 * mm))
+    story.append(para("Attainment is the actual to date as a share of the target; a dash "
+                      "means no target or no actual yet.", s.small))
+    return story
+
+
+def _percent(value: Decimal | None, s) -> Paragraph:
+    if value is None:
+        return para("–", s.cell_right)
+    colour = attainment_colour(value).hexval()[2:]
+    return Paragraph(f'<font color="#{colour}"><b>{value}%</b></font>', s.cell_right)
+
+
+def target_charts(ctx: SectionContext) -> list[Flowable]:
+    s, plan = ctx.styles, ctx.plan
+    lines = list(plan.targets)
+    if not lines:
+        return []
+    story: list[Flowable] = [CondPageBreak(90 * mm), Paragraph("Targets at a glance", s.h1),
+                             Paragraph("Attainment", s.h2)]
+    for start in range(0, len(lines), 16):
+        story.append(charts.gauges(lines[start:start + 16], s, CONTENT_W))
+    story.append(Paragraph("Target and actual to date", s.h2))
+    for start in range(0, len(lines), CHART_ROWS_PER_DRAWING):
+        story.append(charts.target_bars(lines[start:start + CHART_ROWS_PER_DRAWING],
+                                        plan.currency, s, CONTENT_W))
+    for line in [line for line in lines if len(line.by_quarter) > 1][:2]:
+        story += [Spacer(1, 4 * mm), charts.quarterly_chart(line, plan.currency, s,
+                                                            CONTENT_W)]
+    return story
+
+
+def activities(ctx: SectionContext) -> list[Flowable]:
+    s, plan = ctx.styles, ctx.plan
+    story: list[Flowable] = [CondPageBreak(50 * mm), Paragraph("Joint activities", s.h1)]
+    if not plan.activities:
+        return [*story, para("No activities planned yet.", s.muted)]
+    widths = [CONTENT_W - 112 * mm, 43 * mm, 24 * mm, 23 * mm, 22 * mm]
+    for group in ActivityGroup:
+        items = [a for a in plan.activities if a.group == group]
+        if not items:
+            continue
+        budget = sum(a.budget or 0 for a in items)
+        heading = f"{GROUP_LABELS[group]} ({len(items)})"
+        if budget:
+            heading += f" · budget {format_money(plan.money(budget))}"
+        rows = [[a.title, _owner(a.owner_side, a.owner_name, ctx), day(a.due_on),
+                 ACTIVITY_STATUS_LABELS.get(a.status, a.status),
+                 format_money(plan.money(a.budget)) if a.budget else "–"] for a in items]
+        story += [Paragraph(heading, s.h2),
+                  data_table(["Activity", "Owner", "Due", "Status", "Budget"], rows, widths, s,
+                             right_columns=frozenset({4}))]
+    return story
+
+
+def _owner(side: str, name: str, ctx: SectionContext) -> str:
+    company = ctx.branding.vendor_name if side == Side.VENDOR else ctx.plan.partner_name
+    return f"{name} ({company})" if name else company
+
+
+def commitments(ctx: SectionContext) -> list[Flowable]:
+    s, plan = ctx.styles, ctx.plan
+    story: list[Flowable] = [CondPageBreak(50 * mm), Paragraph("Commitments", s.h1)]
+    if not plan.commitments:
+        return [*story, para("No commitments recorded yet.", s.muted)]
+    widths = [CONTENT_W - 46 * mm, 25 * mm, 21 * mm]
+    for side, company in ((Side.VENDOR, ctx.branding.vendor_name),
+                          (Side.PARTNER, plan.partner_name)):
+        items = [c for c in plan.commitments if c.side == side]
+        if not items:
+            continue
+        rows = [[c.text, day(c.due_on), "Done" if c.done else "Open"] for c in items]
+        story += [para(f"{company} commits to", s.h2),
+                  data_table(["Commitment", "Due", "Status"], rows, widths, s)]
+    return story
+
+
+def signatures(ctx: SectionContext) -> list[Flowable]:
+    s, plan = ctx.styles, ctx.plan
+    signed = {sig.side: sig for sig in plan.signatures}
+    cells = []
+    for side, company in ((Side.VENDOR, ctx.branding.vendor_name),
+                          (Side.PARTNER, plan.partner_name)):
+        sig = signed.get(side)
+        cells.append([
+            para(f"For {company}", s.cell_bold),
+            Spacer(1, 14 * mm),
+            _signature_line(s),
+            para(f"Name: {sig.name if sig and sig.name else ''}", s.cell),
+            para(f"Title: {sig.title if sig and sig.title else ''}", s.cell),
+            para(f"Date: {day(sig.signed_on) if sig and sig.signed_on else ''}", s.cell),
+        ])
+    half = (CONTENT_W - 10 * mm) / 2
+    table = Table([cells], colWidths=[half, 10 * mm, half][::2], hAlign="LEFT")
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("RIGHTPADDING", (0, 0), (-1, -1), 10 * mm)]))
+    return [KeepTogether([
+        Paragraph("Signatures", s.h1),
+        para("By signing, both parties agree to the targets, activities and commitments in "
+             "this plan for the period stated.", s.body),
+        Spacer(1, 4 * mm), table])]
+
+
+def _signature_line(s) -> Flowable:
+    line = Table([[""]], colWidths=[70 * mm], rowHeights=[2])
+    line.setStyle(TableStyle([("LINEABOVE", (0, 0), (-1, -1), 0.8, s.brand)]))
+    line.hAlign = "LEFT"
+    return line
+
+
+register_section("cover", 100, BOTH, cover)
+register_section("contents", 105, {PACK}, contents)
+register_section("summary", 110, BOTH, summary)
+register_section("targets", 120, BOTH, targets_table)
+register_section("charts", 130, BOTH, target_charts)
+register_section("activities", 140, BOTH, activities)
+register_section("commitments", 150, BOTH, commitments)
+register_section("signatures", 160, {PLAN}, signatures)

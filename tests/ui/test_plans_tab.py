@@ -1,0 +1,296 @@
+"""The Plans tab driven as in a planning session: inline edits, undo, presentation mode,
+copy to the next period, new plans and the PDF exports from the File menu."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from dialog_driver import when_dialog_opens
+from plan_samples import SECRETS, add_plan
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+)
+
+from channeldesk.app import create_main_window
+from channeldesk.store import open_store
+from channeldesk.store.models import BusinessPlan, PlanSignature, PlanTarget
+from channeldesk.store.plan_queries import register_actual_source, unregister_actual_source
+from channeldesk.ui.models.plans_model import PlansTableModel
+
+
+@pytest.fixture
+def plan_ids(seeded_db):
+    path, ids = seeded_db
+    store = open_store(path)
+    try:
+        plans = {
+            "northwind": add_plan(store, ids["Northwind Systems"], status="draft"),
+            "lodz": add_plan(store, ids["Łódź Systemy Sp. z o.o."], period="2026-H2",
+                             status="signed"),
+        }
+    finally:
+        store.close()
+    return plans
+
+
+@pytest.fixture
+def plans(qtbot, seeded_db, plan_ids, settings, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    main = create_main_window(seeded_db[0], settings)
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitExposed(main)
+    main.tabs.setCurrentWidget(main.plans)
+    yield main
+    main.close()
+
+
+def select(window, plan_id: str) -> None:
+    window.plans.select_plan(plan_id)
+    assert window.plans.editor.plan_id == plan_id
+
+
+def target_cell(window, metric: str, quarter: str, field: str):
+    model = window.plans.editor.models["targets"]
+    row = next(n for n in range(model.rowCount())
+               if model.record(n).metric == metric and model.record(n).quarter == quarter)
+    column = next(n for n, c in enumerate(model.columns()) if c.field == field)
+    return model, model.index(row, column)
+
+
+def test_the_tab_lists_plans_with_stable_names(plans, plan_ids):
+    tab = plans.findChild(type(plans.plans), "tab-plans")
+    assert tab is plans.plans
+    table = plans.plans.table
+    assert table.objectName() == "plans-table"
+    assert plans.plans.search.objectName() == "plans-search"
+    model = plans.plans.model
+    assert {model.data(model.index(r, 0)) for r in range(model.rowCount())} == {
+        "Northwind Systems", "Łódź Systemy Sp. z o.o."}
+    assert plans.plans.count_label.text() == "2 plans"
+
+
+def test_search_is_accent_insensitive_and_matches_periods(plans, qtbot):
+    plans.plans.search.setText("lodz")
+    qtbot.waitUntil(lambda: plans.plans.model.rowCount() == 1)
+    plans.plans.search.setText("2026-h")
+    qtbot.waitUntil(lambda: plans.plans.model.rowCount() == 1)
+    plans.plans.search.clear()
+    qtbot.waitUntil(lambda: plans.plans.model.rowCount() == 2)
+
+
+def test_inline_target_edit_is_saved_and_undone(plans, plan_ids):
+    select(plans, plan_ids["northwind"])
+    model, index = target_cell(plans, "new_customers", "", "actual")
+    assert model.setData(index, "9")
+    row_id = model.row_id(index.row())
+    assert PlanTarget.get_by_id(row_id).actual == 9
+    _, attainment = target_cell(plans, "new_customers", "", "")
+    assert attainment.data() == "75.0%"
+    plans.undo_action.trigger()
+    assert PlanTarget.get_by_id(row_id).actual == 5
+    plans.redo_action.trigger()
+    assert PlanTarget.get_by_id(row_id).actual == 9
+
+
+def test_money_targets_take_amounts_and_refuse_nonsense(plans, plan_ids):
+    select(plans, plan_ids["northwind"])
+    model, index = target_cell(plans, "revenue", "2026-Q1", "target")
+    assert index.data(Qt.ItemDataRole.EditRole) == "500000.00"
+    assert model.setData(index, "525,000.50")
+    assert PlanTarget.get_by_id(model.row_id(index.row())).target == 52_500_050
+    assert index.data() == "€525,000"
+    assert not model.setData(index, "lots")
+    error = plans.plans.editor.panels["targets"].error
+    assert "not an amount" in error.text() and "Nothing was changed" in error.text()
+    assert PlanTarget.get_by_id(model.row_id(index.row())).target == 52_500_050
+
+
+def test_presentation_mode_hides_internal_columns_and_notes(plans, plan_ids):
+    select(plans, plan_ids["northwind"])
+    editor = plans.plans.editor
+    headers = lambda m: [m.headerData(n, Qt.Orientation.Horizontal)  # noqa: E731
+                         for n in range(m.columnCount())]
+    assert "Internal note" in headers(editor.models["targets"])
+    assert editor.notes.toPlainText() == "SECRET-PLAN-NOTE"
+    plans.presentation_action.trigger()
+    assert "Internal note" not in headers(editor.models["targets"])
+    assert "Internal note" not in headers(editor.models["activities"])
+    assert not editor.notes_box.isVisible()
+    shown = [editor.models["targets"].index(r, c).data()
+             for r in range(editor.models["targets"].rowCount())
+             for c in range(editor.models["targets"].columnCount())]
+    assert "SECRET-TARGET-NOTE" not in shown
+    plans.presentation_action.trigger()
+    assert editor.notes_box.isVisible()
+
+
+def test_status_moves_forward_and_undoes(plans, plan_ids):
+    select(plans, plan_ids["northwind"])
+    status = plans.plans.editor.status
+    assert [status.itemData(n) for n in range(status.count())] == ["draft", "agreed",
+                                                                    "archived"]
+    status.setCurrentIndex(1)
+    status.activated.emit(1)
+    assert BusinessPlan.get_by_id(plan_ids["northwind"]).status == "agreed"
+    assert status.itemData(0) == "agreed"
+    plans.undo_action.trigger()
+    assert BusinessPlan.get_by_id(plan_ids["northwind"]).status == "draft"
+
+
+def test_summary_text_is_one_undo_step(plans, plan_ids, qtbot):
+    select(plans, plan_ids["northwind"])
+    editor = plans.plans.editor
+    editor.tabs.setCurrentIndex(0)
+    editor.summary.setFocus()
+    editor.summary.setPlainText("A new summary, typed live.")
+    editor.flush_text()
+    assert BusinessPlan.get_by_id(plan_ids["northwind"]).summary == "A new summary, typed live."
+    plans.undo_action.trigger()
+    assert BusinessPlan.get_by_id(plan_ids["northwind"]).summary.startswith("We grow")
+
+
+def test_copy_to_next_period_carries_targets_and_undoes_as_one_step(plans, plan_ids):
+    select(plans, plan_ids["northwind"])
+    plans.plans.copy_to_next_period()
+    copy = BusinessPlan.get(BusinessPlan.period == "FY2027")
+    assert plans.plans.editor.plan_id == copy.id
+    targets = list(PlanTarget.live().where(PlanTarget.plan == copy.id))
+    assert {t.quarter for t in targets} == {"2027-Q1", "2027-Q2", "2027-Q3", ""}
+    assert all(t.actual is None for t in targets)
+    assert all(t.internal_notes == "" for t in targets)
+    assert copy.status == "draft"
+    plans.undo_action.trigger()
+    assert BusinessPlan.get_by_id(copy.id).deleted
+    assert all(t.deleted for t in PlanTarget.select().where(PlanTarget.plan == copy.id))
+    assert plans.plans.model.rowCount() == 2
+
+
+def test_new_plan_dialog_validates_and_creates_signature_lines(plans, seeded_db, qtbot):
+    _path, ids = seeded_db
+    seen = {}
+
+    def fill(dialog):
+        combo = dialog.findChild(QComboBox, "field-partner")
+        combo.setCurrentIndex(combo.findData(ids["Blue Ridge MSP"]))
+        period = dialog.findChild(QLineEdit, "field-period")
+        period.setText("2027-Q5")
+        save = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+        save.click()
+        seen["error"] = dialog.findChild(QLabel, "error-period").text()
+        period.setText("2027-q1")
+        save.click()
+
+    when_dialog_opens(fill)
+    plans.plans.new_plan()
+    assert "a year has 4 quarters" in seen["error"]
+    plan = BusinessPlan.get(BusinessPlan.partner == ids["Blue Ridge MSP"])
+    assert (plan.period, plan.status) == ("2027-Q1", "draft")
+    assert {s.side for s in PlanSignature.select().where(PlanSignature.plan == plan.id)} == {
+        "vendor", "partner"}
+    assert plans.plans.editor.plan_id == plan.id
+    plans.undo_action.trigger()
+    assert BusinessPlan.get_by_id(plan.id).deleted
+    assert plans.plans.model.row_of(plan.id) is None
+
+
+def test_add_and_remove_an_activity_with_undo(plans, plan_ids, answer_yes):
+    select(plans, plan_ids["lodz"])
+    panel = plans.plans.editor.panels["activities"]
+    before = panel.model.rowCount()
+    panel.add_button.click()
+    assert panel.model.rowCount() == before + 1
+    title = next(n for n, c in enumerate(panel.model.columns()) if c.field == "title")
+    new_row = panel.view.currentIndex().row()  # the new row is selected, in its group
+    assert panel.model.index(new_row, title).data() == "New activity"
+    panel.remove_button.click()
+    assert answer_yes and panel.model.rowCount() == before
+    plans.undo_action.trigger()
+    assert panel.model.rowCount() == before + 1
+
+
+def test_export_plan_and_all_plans_from_the_file_menu(plans, plan_ids, qtbot, tmp_path):
+    select(plans, plan_ids["northwind"])
+    exports = plans.plans.exports
+    assert exports.plan_action.isEnabled() and exports.pack_action.isEnabled()
+    out = tmp_path / "northwind.pdf"
+    exports.export_plan(out=out)
+    qtbot.waitUntil(lambda: exports.last_result is not None, timeout=20_000)
+    assert exports.last_result == out
+    text = "".join(page.extract_text() for page in PdfReader(out).pages)
+    assert "Northwind Systems" in text and not any(s in text for s in SECRETS)
+    exports.last_result = None
+    folder = tmp_path / "all"
+    folder.mkdir()
+    exports.export_all(out_dir=folder)
+    qtbot.waitUntil(lambda: exports.last_result is not None, timeout=60_000)
+    assert len(list(Path(folder).glob("*.pdf"))) == 2
+
+
+def test_models_pass_the_qt_model_tester(plans, plan_ids, qtmodeltester):
+    qtmodeltester.check(PlansTableModel(plans.store))
+    select(plans, plan_ids["lodz"])
+    for model in plans.plans.editor.models.values():
+        qtmodeltester.check(model)
+
+
+def test_a_partner_logo_goes_on_the_cover(plans, plan_ids, tmp_path, monkeypatch, qtbot):
+    logo = tmp_path / "logo.png"
+    image = QImage(64, 64, QImage.Format.Format_ARGB32)
+    image.fill(QColor("#2e7d32"))
+    image.save(str(logo))
+    (tmp_path / "fake.png").write_text("not an image")
+    select(plans, plan_ids["lodz"])
+    answers = iter([str(tmp_path / "fake.png"), str(logo)])
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        lambda *args, **kwargs: (next(answers), ""))
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warned.append(args[2]))
+    plans.plans.editor.choose_logo()
+    assert warned and "not a PNG or JPEG" in warned[0]
+    assert BusinessPlan.get_by_id(plan_ids["lodz"]).partner_logo == ""
+    plans.plans.editor.choose_logo()
+    sha = BusinessPlan.get_by_id(plan_ids["lodz"]).partner_logo
+    assert plans.store.blobs.has(sha)
+    out = tmp_path / "lodz.pdf"
+    plans.plans.exports.export_plan(out=out)
+    qtbot.waitUntil(lambda: plans.plans.exports.last_result is not None, timeout=20_000)
+    assert len(PdfReader(out).pages[0].images) == 2  # the vendor's logo and the partner's
+    plans.undo_action.trigger()
+    assert BusinessPlan.get_by_id(plan_ids["lodz"]).partner_logo == ""
+
+
+def test_a_computed_actual_is_shown_read_only(plans, plan_ids):
+    register_actual_source("certified_people", lambda *_: 2, "Enablement")
+    try:
+        select(plans, plan_ids["northwind"])
+        model, index = target_cell(plans, "certified_people", "", "actual")
+        assert index.data() == "2"
+        assert "Enablement" in index.data(Qt.ItemDataRole.ToolTipRole)
+        assert not model.flags(index) & Qt.ItemFlag.ItemIsEditable
+        _, percent = target_cell(plans, "certified_people", "", "")
+        assert percent.data() == "66.7%"
+    finally:
+        unregister_actual_source("certified_people")
+    plans.plans.editor.models["targets"].refresh()
+    model, index = target_cell(plans, "certified_people", "", "actual")
+    assert index.data() == "0" and model.flags(index) & Qt.ItemFlag.ItemIsEditable
+
+
+def test_find_focuses_the_plans_search_and_file_menu_lists_the_exports(plans):
+    plans.activateWindow()
+    plans.focus_search()
+    assert plans.focusWidget() is plans.plans.search
+    file_menu = plans.menuBar().actions()[0].menu()
+    names = [action.objectName() for action in file_menu.actions()]
+    assert {"action-export-plan", "action-export-pack", "action-export-all-plans"} <= set(
+        names)
