@@ -105,6 +105,12 @@ HlcStamp = Annotated[str, AfterValidator(_check_hlc),
 FieldValue = Annotated[str | int | float | bool | None, AfterValidator(_normalize_value),
                        Field(description="text, integer or real; null clears; true/false "
                                          "travel as 1/0")]
+# The same values as they come back from the server, checked a page at a time by the
+# client (sync/validate.py) rather than one Python call per value: a snapshot page holds
+# thousands of them.
+PulledValue = Annotated[str | int | float | bool | None,
+                        Field(description="text, integer or real; null clears; true/false "
+                                          "travel as 1/0")]
 Sha256 = Annotated[str, StringConstraints(pattern=SHA256_PATTERN)]
 Epoch = Annotated[str, Field(description="the team's history identity; a change means the "
                                          "server was restored: rebuild the cursor")]
@@ -171,7 +177,7 @@ class ChangeOut(WireModel):
     table: str
     row_id: str
     field: str
-    value: FieldValue = None
+    value: PulledValue = None
     hlc: str
     device_id: str
 
@@ -190,7 +196,7 @@ class SnapshotRow(WireModel):
     table: str
     row_id: str
     field: str
-    value: FieldValue = None
+    value: PulledValue = None
     seq: int
     hlc: str
     device_id: str

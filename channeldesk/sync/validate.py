@@ -17,6 +17,9 @@ from channeldesk.sync.apply import RemoteField
 from channeldesk.sync.errors import ServerError
 from channeldesk.sync.protocol import (
     IDENTIFIER_PATTERN,
+    INT64_MAX,
+    INT64_MIN,
+    MAX_VALUE_CHARS,
     ROW_ID_PATTERN,
     ChangesPage,
     SnapshotPage,
@@ -54,6 +57,26 @@ def check_fields(items: Sequence[RemoteField]) -> None:
                 raise _nonsense("a change with a malformed clock stamp "
                                 f"{item.hlc[:40]!r}") from None
             stamps_ok.add(item.hlc)
+    check_values(items)
+
+
+def check_values(items: Sequence[RemoteField]) -> None:
+    """What a push refuses, refused in a pulled page too: NUL or lone surrogates in text,
+    text over the size limit, integers SQLite cannot hold. The text checks run once over
+    the page's texts joined (a surrogate never encodes, paired or not)."""
+    texts = [item.value for item in items if isinstance(item.value, str)]
+    joined = "".join(texts)
+    if "\x00" in joined:
+        raise _nonsense("text with a NUL character")
+    try:
+        joined.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _nonsense("text that is not valid Unicode") from None
+    if any(len(text) > MAX_VALUE_CHARS for text in texts):
+        raise _nonsense(f"text longer than {MAX_VALUE_CHARS:,} characters")
+    if any(type(item.value) is int and not INT64_MIN <= item.value <= INT64_MAX
+           for item in items):
+        raise _nonsense("an integer outside SQLite's range")
 
 
 def _malformed(item: RemoteField) -> ServerError:

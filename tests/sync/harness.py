@@ -9,6 +9,7 @@ through ``HttpTransport`` over the app's TestClient (an httpx client), wrapped i
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 import warnings
 from collections.abc import Callable
@@ -34,6 +35,18 @@ from channeldesk.sync.transport import HttpTransport, Reply, Transport
 
 PASSWORD = "correct horse battery"
 SERVER_URL = "http://testserver"
+
+
+# A well-formed page whose first value no database should take (see ``_poisoned``).
+POISONED_VALUES = {"nul_text": "Acme\x00", "surrogate_text": "Acme \ud800",
+                   "huge_int": 2**63, "long_text": "x" * 100_001}
+
+
+def _poisoned(reply: Reply, value: Any) -> Reply:
+    body = json.loads(reply.body)
+    items = body.get("changes") or body.get("rows")
+    items[0]["value"] = value
+    return Reply(reply.status, json.dumps(body).encode(), reply.headers)
 
 
 class FaultyTransport:
@@ -88,12 +101,23 @@ class FaultyTransport:
         if kind == "truncate":
             return Reply(reply.status, reply.body[: max(1, len(reply.body) // 2)],
                          reply.headers)
+        if kind in POISONED_VALUES:
+            return _poisoned(reply, POISONED_VALUES[kind])
         if kind == "error_500":
             return Reply(500, b"Internal Server Error", {"content-type": "text/plain"})
         return reply
 
     def close(self) -> None:
         self.inner.close()
+
+
+def _as_change(state: FieldState | None, seq: int) -> ServerChange | None:
+    """A field state kept at a prune, shaped like the history row it came from."""
+    if state is None or state.seq > seq:
+        return None
+    return ServerChange(table_name=state.table_name, row_id=state.row_id, field=state.field,
+                        value=state.value, seq=state.seq, hlc=state.hlc,
+                        device_id=state.device_id)
 
 
 @dataclass
@@ -104,6 +128,10 @@ class Server:
     http: TestClient
     teams: set[str] = field(default_factory=set)
     url: str = SERVER_URL
+    # Field states as they were at the last prune, per team: a backup's values for
+    # fields whose history the prune dropped (see restore_to).
+    pruned_states: dict[str, dict[tuple[str, str, str], FieldState]] = field(
+        default_factory=dict)
 
     @property
     def storage(self):
@@ -124,6 +152,9 @@ class Server:
         """Drop the whole history (as retention does after 180 days)."""
         with self.storage.session(), self.storage.write_transaction():
             team = Team.get(Team.name == name)
+            self.pruned_states[name] = {
+                (state.table_name, state.row_id, state.field): state
+                for state in FieldState.select().where(FieldState.team == team.id)}
             ServerChange.delete().where(ServerChange.team == team.id).execute()
             StoredBatch.delete().where(StoredBatch.team == team.id).execute()
             Team.update(min_seq=team.seq).where(Team.id == team.id).execute()
@@ -131,7 +162,9 @@ class Server:
     def restore_to(self, seq: int, epoch: str, name: str = "Acme Channel") -> None:
         """Act as if the server was restored from a backup taken at ``seq``: later
         history is gone, each field holds its value as of then, the counter goes back,
-        the epoch is new. Needs the history up to ``seq`` (no prune in between)."""
+        the epoch is new. ``seq`` is not below the pruned history; a field whose history
+        before ``seq`` was pruned takes its value from the prune (which a real backup
+        would have held)."""
         with self.storage.session(), self.storage.write_transaction():
             team = Team.get(Team.name == name)
             newer = list(FieldState.select().where((FieldState.team == team.id)
@@ -145,6 +178,9 @@ class Server:
                                & (ServerChange.row_id == state.row_id)
                                & (ServerChange.field == state.field))
                         .order_by(ServerChange.seq.desc()).first())
+                if then is None:
+                    then = _as_change(self.pruned_states.get(name, {}).get(
+                        (state.table_name, state.row_id, state.field)), seq)
                 if then is not None:
                     FieldState.create(team=team.id, table_name=then.table_name,
                                       row_id=then.row_id, field=then.field, value=then.value,

@@ -253,3 +253,19 @@ def test_sync_model():
         runner = settings(max_examples=30, stateful_step_count=40, deadline=None,
                           suppress_health_check=list(HealthCheck))(SyncMachine)
         runner.TestCase().runTest()
+
+
+def test_a_restore_right_after_a_prune_keeps_the_edit_the_restore_lost():
+    """Found by the model: an edit pushed after a prune, lost by a restore to the
+    prune's seq, while the re-send is interrupted and a colleague syncs first."""
+    state = SyncMachine()
+    try:
+        state.shared_partners()
+        state.edit(field="tier", pick=0, value="a", who=0)
+        state.server_prunes_its_history()
+        state.sync(fault=None, who=0)
+        state.server_restored_from_a_backup(back=1)
+        state.sync(fault=("drop_request", "/push"), who=0)
+        state.sync(fault=None, who=1)
+    finally:
+        state.teardown()  # quiet rounds, then every invariant

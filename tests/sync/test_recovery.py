@@ -11,7 +11,7 @@ from channeldesk.store.models import Partner
 from channeldesk.sync import conflicts, state
 from channeldesk.sync.errors import AuthExpired, Offline, ServerError
 
-from .harness import converge, table_hashes
+from .harness import POISONED_VALUES, converge, table_hashes
 
 
 def snapshot_of(client) -> tuple:
@@ -75,6 +75,25 @@ def test_nonsense_answers_raise_server_error_and_change_nothing(make_sqlite_clie
     alice.sync()
     assert table_hashes(alice.store) == table_hashes(carol.store)
     assert len(server_changes(alice)) == len(set(server_changes(alice)))
+
+
+@pytest.mark.parametrize("kind", sorted(POISONED_VALUES))
+@pytest.mark.parametrize("path", ["/changes", "/snapshot"])
+def test_a_page_with_a_value_no_database_takes_is_refused_whole(make_sqlite_client, kind,
+                                                                path):
+    alice, carol = make_sqlite_client("alice"), make_sqlite_client("carol")
+    partner = alice.add_partner("Acme")
+    if path == "/changes":
+        converge(alice, carol)
+        alice.update(Partner, partner, {"tier": "gold", "phone": "+1"})
+    alice.sync()
+    before = snapshot_of(carol)
+    carol.transport.fail(kind, path)
+    with pytest.raises(ServerError):  # refused by the JSON parser or by validate.py
+        carol.sync()
+    assert snapshot_of(carol) == before
+    carol.sync()
+    assert table_hashes(alice.store) == table_hashes(carol.store)
 
 
 def test_a_lost_push_answer_is_healed_by_the_next_sync_without_duplicates(pair):
