@@ -1,4 +1,4 @@
-"""How well a prospect fits the ideal partner profile: a 0–100 score a person can read.
+"""How well a prospect fits the ideal partner profile: a 0-100 score a person can read.
 
 Each criterion has a weight. The 100 points are shared out over the criteria in
 proportion to their weights (largest remainder, so the shares add up to exactly 100);
@@ -152,7 +152,7 @@ def shares(weights: Sequence[int], total: int = 100) -> list[int]:
 
 
 def score(criteria: Sequence[Criterion], facts: ProspectFacts) -> FitScore:
-    """The prospect's fit: 0–100, the sum of the points on its breakdown lines."""
+    """The prospect's fit: 0 to 100, the sum of the points on its breakdown lines."""
     points = shares([max(0, c.weight) for c in criteria])
     lines = []
     for criterion, share in zip(criteria, points, strict=True):

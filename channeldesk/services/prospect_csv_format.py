@@ -142,7 +142,7 @@ DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%m/%d/%Y"
 MAX_EMPLOYEES = 10_000_000
 
 
-class ValueProblem(ValueError):
+class ValueProblem(ValueError):  # noqa: N818 -- a cell problem, worded for people
     """A cell that cannot be read; the message says what was expected."""
 
 

@@ -130,11 +130,17 @@ END;
 CREATE TRIGGER prospect_stale_update AFTER UPDATE ON prospect
 BEGIN
     INSERT OR IGNORE INTO prospect_stale (prospect_id) VALUES (NEW.id);
-END
+END;
 """
 
 
 def apply(conn: sqlite3.Connection) -> None:
-    for statement in SCHEMA.split(";\n\n"):
-        if statement.strip():
+    # Split where SQLite says a statement is complete: trigger bodies hold semicolons.
+    statement = ""
+    for line in SCHEMA.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
             conn.execute(statement)
+            statement = ""
+    if statement.strip():
+        conn.execute(statement)
