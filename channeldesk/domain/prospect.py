@@ -126,7 +126,7 @@ def is_overdue(next_step_on: date | None, stage: str, today: date) -> bool:
 _LEGAL_SUFFIXES = frozenset({
     "inc", "incorporated", "llc", "ltd", "limited", "plc", "corp", "corporation", "co",
     "company", "gmbh", "ag", "kg", "sa", "sas", "sarl", "srl", "spa", "bv", "nv", "ab",
-    "as", "asa", "oy", "sp", "zoo", "kk", "pty", "pte", "sl", "lda", "se", "group",
+    "as", "asa", "oy", "sp", "z", "o", "zoo", "kk", "pty", "pte", "sl", "lda", "se", "group",
 })
 _NON_WORD = re.compile(r"[^\w]+")
 

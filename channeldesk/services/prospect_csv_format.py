@@ -126,6 +126,9 @@ STAGES = _choice_map(Stage, PROSPECT_LABELS, {
     "closed converted": "signed", "won": "signed", "closed won": "signed",
     "customer": "signed", "closed not converted": "lost", "unqualified": "lost",
     "closed lost": "lost", "bad timing": "lost",
+    # HubSpot lifecycle stages
+    "subscriber": "identified", "lead": "identified", "marketing qualified lead": "contacted",
+    "sales qualified lead": "qualified", "opportunity": "proposal", "evangelist": "signed",
 })
 SOURCES = _choice_map(Source, PROSPECT_LABELS, {
     "trade show": "event", "seminar": "event", "webinar": "event", "conference": "event",

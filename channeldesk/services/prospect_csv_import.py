@@ -52,6 +52,9 @@ from channeldesk.store.prospect_derived import derive_now
 MAX_BYTES = 32 * 1024 * 1024
 MAX_FIELD_CHARS = 100_000
 DEFAULT_LOST_REASON = "Not given in the import"
+# A merge fills in and updates facts; the name the CAM knows the prospect by and its
+# place in the pipeline (a move with history) stay as they are.
+MERGE_KEEPS = frozenset({"company", "stage", "lost_reason"})
 Progress = Callable[[int, int, str], None]
 
 # A mapping target that is not a prospect field: the contact's first name, joined with
@@ -149,6 +152,7 @@ class ImportResult:
     merged: dict[str, dict[str, Any]]  # prospect id → the values the merge replaced
     skipped_duplicates: int
     skipped_invalid: int
+    merged_values: dict[str, dict[str, Any]] = field(default_factory=dict)  # … and set
 
     def summary(self) -> str:
         return (f"{len(self.created):,} added, {len(self.merged):,} merged, "
@@ -395,7 +399,8 @@ def _check_row(row: PreviewRow, raw: dict[str, tuple[str, str]]) -> None:
             continue  # already reported when the cell was read
         if name == "company" and not text:
             message = "every prospect needs a company name"
-        row.issues.append(Issue(row.number, header, text, message.rstrip(".")))
+        row.issues.append(Issue(row.number, header, text,
+                                message[:1].lower() + message[1:].rstrip(".")))
 
 
 # -- duplicates ------------------------------------------------------------------------------
@@ -478,7 +483,8 @@ def apply_import(store: Store, preview: ImportPreview,
         if dup is None:
             new_rows.append(_with_defaults(row.values))
         elif dup.kind == "prospect" and duplicates == DuplicatePolicy.MERGE:
-            merges.append((dup.row_id, row.values))
+            merges.append((dup.row_id, {name: value for name, value in row.values.items()
+                                        if name not in MERGE_KEEPS}))
         else:
             skipped += 1
     total = len(new_rows) + len(merges)
@@ -497,6 +503,7 @@ def apply_import(store: Store, preview: ImportPreview,
             previous = store.update(Prospect, prospect_id, values)
             if previous:
                 result.merged[prospect_id] = previous
+                result.merged_values[prospect_id] = {name: values[name] for name in previous}
         _check_cancel(cancel)
         derive_now(store.db, [*result.created, *result.merged])
         _check_cancel(cancel)
@@ -526,11 +533,10 @@ def undo_import(store: Store, result: ImportResult) -> None:
             store.update(Prospect, prospect_id, previous)
 
 
-def redo_import(store: Store, result: ImportResult,
-                merged_values: dict[str, dict[str, Any]]) -> None:
+def redo_import(store: Store, result: ImportResult) -> None:
     """Apply an undone import again: restore the added rows, re-apply the merges."""
     with store.transaction():
         for prospect_id in result.created:
             store.restore(Prospect, prospect_id)
-        for prospect_id, values in merged_values.items():
+        for prospect_id, values in result.merged_values.items():
             store.update(Prospect, prospect_id, values)
