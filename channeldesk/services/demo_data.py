@@ -30,6 +30,7 @@ from channeldesk.domain.partner import (
     PartnerType,
     Region,
 )
+from channeldesk.services.demo_prospects import add_demo_prospects
 from channeldesk.store.database import Store
 from channeldesk.store.models import Activity, Contact, Partner
 
@@ -529,6 +530,7 @@ def load_demo_data(
             _write_partner(store, partner)
             contacts += len(partner.contacts)
             activities += len(partner.activities)
+        add_demo_prospects(store, seed, today)
         _stop_if_cancelled(cancel)  # a cancel during the last partner still wins
     if progress:
         progress(total, total, "Demo data loaded")

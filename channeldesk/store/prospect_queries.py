@@ -150,12 +150,15 @@ def prospect_ids_sql(flt: ProspectFilter, sort: ProspectSort = ProspectSort.COMP
 
 
 def prospect_ids(db: peewee.Database, flt: ProspectFilter,
-                 sort: ProspectSort = ProspectSort.COMPANY, descending: bool = False) -> list[str]:
+                 sort: ProspectSort = ProspectSort.COMPANY, descending: bool = False,
+                 limit: int | None = None) -> list[str]:
     """Ids of the live prospects that match, in display order (ties by company, id).
 
     Call ``prospect_derived.catch_up`` first so that new and edited rows are searchable.
     """
     sql, params = prospect_ids_sql(flt, sort, descending)
+    if limit is not None:
+        sql, params = f"{sql} LIMIT ?", [*params, limit]
     return [row[0] for row in db.execute_sql(sql, params)]
 
 

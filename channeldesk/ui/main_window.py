@@ -18,6 +18,7 @@ from channeldesk.ui.presentation import PresentationMode
 from channeldesk.ui.store_bridge import StoreBridge
 from channeldesk.ui.sync_controller import SyncController
 from channeldesk.ui.tabs.partners_tab import PartnersTab
+from channeldesk.ui.tabs.prospects_tab import ProspectsTab
 from channeldesk.ui.tasks import cancel_and_wait_for_all, run_task
 from channeldesk.ui.undo import StoreCommand
 
@@ -46,6 +47,9 @@ class MainWindow(QMainWindow):
         self.partners = PartnersTab(store, self.undo_stack, self)
         self.partners.sig_load_demo_requested.connect(self.load_demo_data)
         self._add_tab(self.partners)
+        self.prospects = ProspectsTab(store, self.undo_stack, self)
+        self.prospects.sig_status.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self._add_tab(self.prospects)
         self.sync = SyncController(store, settings, self, bridge=self.bridge,
                                    presentation=self.presentation)
         self.addToolBar(self.sync.toolbar)
@@ -83,6 +87,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._action(self.tr("&Back up database…"), self.back_up,
                                          name="action-backup"))
         file_menu.addSeparator()
+        file_menu.addActions(self.prospects.file_actions())
+        file_menu.addSeparator()
         file_menu.addActions([self.sync.sync_now_action, self.sync.conflicts_action])
         file_menu.addSeparator()
         file_menu.addAction(self._action(self.tr("&Quit"), self.close,
@@ -103,6 +109,7 @@ class MainWindow(QMainWindow):
 
         partner_menu = bar.addMenu(self.tr("&Partner"))
         partner_menu.addActions(self.partners.menu_actions())
+        bar.addMenu(self.tr("P&rospect")).addActions(self.prospects.menu_actions())
 
         view_menu = bar.addMenu(self.tr("&View"))
         self.presentation_action = self._action(
