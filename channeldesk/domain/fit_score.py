@@ -54,12 +54,12 @@ ATTRIBUTE_LABELS: dict[Attribute, str] = {
     Attribute.REGION: "region", Attribute.COUNTRY: "country", Attribute.VERTICAL: "vertical",
     Attribute.PARTNER_TYPE: "partner type", Attribute.SOURCE: "source",
     Attribute.EMPLOYEES: "employees", Attribute.ANNUAL_REVENUE: "revenue",
-    Attribute.COMPETENCY: "competency", Attribute.COMPETITOR: "sells",
+    Attribute.COMPETENCY: "competencies", Attribute.COMPETITOR: "competitors sold",
 }
 OPERATOR_LABELS: dict[Operator, str] = {
     Operator.IN: "is one of", Operator.NOT_IN: "is none of", Operator.BETWEEN: "between",
-    Operator.AT_LEAST: "at least", Operator.AT_MOST: "at most", Operator.HAS: "has",
-    Operator.LACKS: "does not have",
+    Operator.AT_LEAST: "at least", Operator.AT_MOST: "at most",
+    Operator.HAS: "include any of", Operator.LACKS: "include none of",
 }
 MAX_WEIGHT = 100
 
@@ -169,7 +169,8 @@ def _judge(criterion: Criterion, facts: ProspectFacts) -> tuple[bool, str]:
         if not value:
             return False, f"{name} unknown"
         wanted = {sort_key(c.strip()) for c in criterion.choices}
-        inside = sort_key(value) in wanted
+        # codes and their labels both count: "emea", "EMEA", "na", "North America"
+        inside = sort_key(value) in wanted or sort_key(label(value)) in wanted
         met = inside if criterion.operator == Operator.IN else not inside
         return met, f"{name} {label(value)}"
     if criterion.attribute in LIST_ATTRIBUTES:

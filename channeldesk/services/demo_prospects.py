@@ -27,7 +27,8 @@ from channeldesk.store.models import (
 PROSPECT_COUNT = 300
 STAGE_WEIGHTS = {Stage.IDENTIFIED: 80, Stage.CONTACTED: 60, Stage.QUALIFIED: 45,
                  Stage.PROPOSAL: 30, Stage.NEGOTIATION: 20, Stage.SIGNED: 25, Stage.LOST: 40}
-# country, region, currency, CAMs of the territory
+# country, region, currency, CAMs of the territory (revenue comes in USD, as a CRM that
+# converts to the corporate currency exports it; the currency column shows the local one)
 COUNTRIES = (
     ("Germany", "emea", "EUR", ("Marco Bellini", "Sofie Lindholm")),
     ("France", "emea", "EUR", ("Marco Bellini",)),
@@ -72,10 +73,10 @@ SUBJECTS = {ActivityKind.CALL: ("Discovery call", "Follow-up call", "Pricing que
             ActivityKind.EMAIL: ("Sent the program overview", "Sent the proposal"),
             ActivityKind.EVENT: ("Met at Partner Summit", "Met at Cloud Expo")}
 PROFILE = (
-    ("region", "in", "emea, na", None, None, 25),
+    ("region", "in", "EMEA, North America", None, None, 25),
     ("vertical", "in", "Healthcare, Finance", None, None, 20),
     ("employees", "between", "", 50, 500, 20),
-    ("annual_revenue", "at_least", "EUR", 5_000_000, None, 15),
+    ("annual_revenue", "at_least", "USD", 5_000_000, None, 15),
     ("competency", "has", "Security", None, None, 10),
     ("competitor", "lacks", "Brightline", None, None, 10),
 )
@@ -116,7 +117,7 @@ def _domain(name: str) -> str:
 
 def _add_prospect(store: Store, rng: random.Random, name: str, stage: Stage,
                   today: date) -> None:
-    country, region, currency, owners = rng.choice(COUNTRIES)
+    country, region, _local_currency, owners = rng.choice(COUNTRIES)
     employees = int(10 ** rng.uniform(1, 3.6)) if rng.random() > 0.08 else None
     revenue = employees * rng.randint(60_000, 240_000) * 100 if employees else None
     path = list(Stage)[: list(Stage).index(stage) + 1] if stage != Stage.LOST else \
@@ -130,7 +131,7 @@ def _add_prospect(store: Store, rng: random.Random, name: str, stage: Stage,
     prospect = store.insert(Prospect, {
         "company": name, "website": f"https://www.{_domain(name)}", "country": country,
         "region": region, "vertical": rng.choice(VERTICALS), "employees": employees,
-        "annual_revenue_minor": revenue, "currency": currency,
+        "annual_revenue_minor": revenue, "currency": "USD",
         "partner_type": rng.choice(list(PartnerType)).value,
         "source": rng.choice(list(Source)).value, "stage": stage.value,
         "lost_reason": rng.choice(LOST_REASONS) if stage == Stage.LOST else "",

@@ -41,7 +41,7 @@ from channeldesk.ui.widgets.form import ERROR_STYLE
 
 HEADERS = ("Criterion", "Condition", "Values", "Weight", "Points", "")
 PLACEHOLDERS = {
-    Attribute.REGION: "emea, apac, na, latam", Attribute.COUNTRY: "Germany, France",
+    Attribute.REGION: "EMEA, APAC, North America, Latin America", Attribute.COUNTRY: "Germany, France",
     Attribute.VERTICAL: "Healthcare, Finance", Attribute.PARTNER_TYPE: "msp, reseller",
     Attribute.SOURCE: "event, referral", Attribute.COMPETENCY: "Azure, Security",
     Attribute.COMPETITOR: "Brightline, NovaShield",
@@ -101,8 +101,8 @@ class CriterionRow:
         self._on_attribute()
         self.operator.setCurrentIndex(max(0, self.operator.findData(criterion.operator.value)))
         self.values.setText(", ".join(criterion.choices))
-        self.low.setText("" if criterion.low is None else str(criterion.low))
-        self.high.setText("" if criterion.high is None else str(criterion.high))
+        self.low.setText("" if criterion.low is None else f"{criterion.low:,}")
+        self.high.setText("" if criterion.high is None else f"{criterion.high:,}")
         self.currency.setText(criterion.currency)
         self.weight.setValue(max(1, min(MAX_WEIGHT, criterion.weight)))
 

@@ -195,6 +195,8 @@ class ProspectImportDialog(QDialog):
         self.issues_view.setModel(self.issues)
         self.issues_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.issues_view.verticalHeader().hide()
+        self.issues_view.verticalHeader().setDefaultSectionSize(
+            self.issues_view.fontMetrics().height() + 8)
         self.issues_view.setWordWrap(False)
         self.issues_view.setAlternatingRowColors(True)
         self.issues_view.horizontalHeader().setSectionResizeMode(

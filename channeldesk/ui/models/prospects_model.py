@@ -35,19 +35,41 @@ def score_colour(score: int | None) -> QColor | None:
     return next(colour for floor, colour in SCORE_COLOURS if score >= floor)
 
 
-def format_number(value: int | None) -> str:
-    return "" if value is None else QLocale().toString(value)
+def format_number(value: int | float | None, decimals: int = 0) -> str:
+    """A number in the user's locale; with digit grouping where no locale is set."""
+    if value is None:
+        return ""
+    locale = QLocale()
+    if locale.language() == QLocale.Language.C:
+        return f"{value:,.{decimals}f}"
+    return locale.toString(float(value), "f", decimals) if decimals else locale.toString(
+        int(value))
+
+
+def revenue_units(minor: int | None, currency: str) -> int | None:
+    if minor is None:
+        return None
+    try:
+        return int(Money.from_minor(minor, currency).amount)
+    except MoneyError:
+        return None
 
 
 def format_revenue(minor: int | None, currency: str) -> str:
-    """Whole units in the user's locale ('2,500,000 USD'); cents do not help a table."""
-    if minor is None:
+    """Whole units in the user's locale ('2,500,000 USD'); cents do not help here."""
+    units = revenue_units(minor, currency)
+    return "" if units is None else f"{format_number(units)} {currency}"
+
+
+def format_revenue_short(minor: int | None, currency: str) -> str:
+    """'16.1 M USD': a table column that reads at a glance (the tooltip is exact)."""
+    units = revenue_units(minor, currency)
+    if units is None:
         return ""
-    try:
-        amount = Money.from_minor(minor, currency).amount
-    except MoneyError:
-        return ""
-    return f"{QLocale().toString(int(amount))} {currency}"
+    for size, suffix in ((10**9, "B"), (10**6, "M"), (10**3, "k")):
+        if units >= size:
+            return f"{format_number(units / size, 1)} {suffix} {currency}"
+    return f"{format_number(units)} {currency}"
 
 
 class ProspectsTableModel(RecordTableModel[ProspectRow]):
@@ -79,8 +101,9 @@ class ProspectsTableModel(RecordTableModel[ProspectRow]):
             Column("employees", self.tr("Employees"), lambda r: format_number(r.employees),
                    ProspectSort.EMPLOYEES, align_right=True),
             Column("revenue", self.tr("Revenue"),
-                   lambda r: format_revenue(r.annual_revenue_minor, r.currency),
-                   ProspectSort.REVENUE, align_right=True),
+                   lambda r: format_revenue_short(r.annual_revenue_minor, r.currency),
+                   ProspectSort.REVENUE, align_right=True,
+                   tooltip=lambda r: format_revenue(r.annual_revenue_minor, r.currency)),
             Column("partner_type", self.tr("Type sought"), lambda r: label(r.partner_type),
                    ProspectSort.PARTNER_TYPE),
             Column("source", self.tr("Source"), lambda r: label(r.source), ProspectSort.SOURCE),

@@ -200,8 +200,8 @@ class ProspectsTab(QWidget):
 
     def _size_columns(self) -> None:
         metrics = self.table.fontMetrics()
-        widths = {"company": 26, "score": 5, "stage": 11, "country": 12, "region": 11,
-                  "vertical": 12, "employees": 9, "revenue": 14, "partner_type": 14,
+        widths = {"company": 26, "score": 5, "stage": 11, "country": 13, "region": 13,
+                  "vertical": 13, "employees": 9, "revenue": 12, "partner_type": 15,
                   "source": 9, "owner": 13, "next_step": 20, "next_step_on": 10,
                   "last_touch": 10}
         for key, chars in widths.items():

@@ -18,11 +18,15 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from PySide6.QtGui import QFont, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -42,7 +46,56 @@ from channeldesk.ui.models.prospects_model import score_colour
 
 PER_STAGE = 200
 MIME = "application/x-channeldesk-prospect"
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
+
+
+class CardDelegate(QStyledItemDelegate):
+    """A card: the company in bold on the first line; fit score (in its colour) and
+    country on the second; both elided to the column's width."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        row: ProspectRow | None = index.data(ROW_ROLE)
+        if row is None:
+            return
+        self.initStyleOption(option, index)
+        option.text = ""
+        style = option.widget.style() if option.widget else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter,
+                              option.widget)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        rect = option.rect.adjusted(6, 3, -6, -3)
+        line = rect.height() // 2
+        bold = QFont(option.font)
+        bold.setBold(True)
+        painter.save()
+        painter.setFont(bold)
+        text_colour = option.palette.highlightedText().color() if selected else \
+            option.palette.text().color()
+        painter.setPen(text_colour)
+        metrics = painter.fontMetrics()
+        painter.drawText(rect.adjusted(0, 0, 0, -line), Qt.AlignmentFlag.AlignVCenter,
+                         metrics.elidedText(row.company, Qt.TextElideMode.ElideRight,
+                                            rect.width()))
+        painter.setFont(option.font)
+        score = "—" if row.score is None else str(row.score)
+        colour = score_colour(row.score)
+        painter.setPen(text_colour if selected or colour is None else colour)
+        fit = f"{score}  "
+        painter.drawText(rect.adjusted(0, line, 0, 0), Qt.AlignmentFlag.AlignVCenter, fit)
+        offset = painter.fontMetrics().horizontalAdvance(fit)
+        painter.setPen(text_colour)
+        rest = painter.fontMetrics().elidedText(row.country, Qt.TextElideMode.ElideRight,
+                                                max(0, rect.width() - offset))
+        painter.drawText(rect.adjusted(offset, line, 0, 0), Qt.AlignmentFlag.AlignVCenter, rest)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index):
+        hint = super().sizeHint(option, index)
+        hint.setHeight(option.fontMetrics.height() * 2 + 10)
+        hint.setWidth(40)  # cards take the column's width and elide, never scroll sideways
+        return hint
 
 
 class StageListModel(QAbstractListModel):
@@ -71,17 +124,14 @@ class StageListModel(QAbstractListModel):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == Qt.ItemDataRole.DisplayRole:  # what screen readers and tests read
             score = "—" if row.score is None else str(row.score)
-            details = " · ".join(v for v in (row.country, row.owner) if v)
-            return f"{row.company}\n{self.tr('Fit')} {score}" + (f" · {details}" if details
-                                                                 else "")
+            return f"{row.company}, {self.tr('fit')} {score}, {row.country}"
+        if role == ROW_ROLE:
+            return row
         if role == Qt.ItemDataRole.ToolTipRole:
-            return row.breakdown or None
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return None
-        if role == Qt.ItemDataRole.DecorationRole:
-            return score_colour(row.score)
+            owner = f"{self.tr('Owner')}: {row.owner}\n" if row.owner else ""
+            return f"{row.company}\n{owner}{row.breakdown}".strip()
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -149,8 +199,10 @@ class ProspectBoard(QWidget):
         view.setObjectName(f"board-{stage}")
         view.setAccessibleName(self.tr("%s prospects") % label(stage))
         view.setModel(model)
-        view.setWordWrap(True)
-        view.setSpacing(2)
+        view.setItemDelegate(CardDelegate(view))
+        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        view.setResizeMode(QListView.ResizeMode.Adjust)
+        view.setSpacing(1)
         view.setAlternatingRowColors(True)
         view.setUniformItemSizes(True)
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
