@@ -41,7 +41,8 @@ from channeldesk.ui.widgets.form import ERROR_STYLE
 
 HEADERS = ("Criterion", "Condition", "Values", "Weight", "Points", "")
 PLACEHOLDERS = {
-    Attribute.REGION: "EMEA, APAC, North America, Latin America", Attribute.COUNTRY: "Germany, France",
+    Attribute.REGION: "EMEA, APAC, North America, Latin America",
+    Attribute.COUNTRY: "Germany, France",
     Attribute.VERTICAL: "Healthcare, Finance", Attribute.PARTNER_TYPE: "msp, reseller",
     Attribute.SOURCE: "event, referral", Attribute.COMPETENCY: "Azure, Security",
     Attribute.COMPETITOR: "Brightline, NovaShield",
