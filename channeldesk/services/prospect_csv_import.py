@@ -481,7 +481,7 @@ def apply_import(store: Store, preview: ImportPreview,
             continue
         dup = row.duplicate
         if dup is None:
-            new_rows.append(_with_defaults(row.values))
+            new_rows.append(complete_values(row.values))
         elif dup.kind == "prospect" and duplicates == DuplicatePolicy.MERGE:
             merges.append((dup.row_id, {name: value for name, value in row.values.items()
                                         if name not in MERGE_KEEPS}))
@@ -512,7 +512,7 @@ def apply_import(store: Store, preview: ImportPreview,
     return result
 
 
-def _with_defaults(values: dict[str, Any]) -> dict[str, Any]:
+def complete_values(values: dict[str, Any]) -> dict[str, Any]:
     """Every column set, so all rows of an insert_many share one column list."""
     defaults = {name: Prospect._meta.fields[name].default for name in Prospect.editable_fields()}
     defaults["converted_partner"] = None

@@ -88,6 +88,7 @@ class ProspectsTab(QWidget):
         self._show_internal = True
         self._rescore_task = None
         self._rescore_again = False
+        self._total = count_live_prospects(store.db)  # re-counted when prospects change
         self.model = ProspectsTableModel(store, parent=self)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._apply_search)
@@ -346,6 +347,7 @@ class ProspectsTab(QWidget):
         if notice.tables & PROFILE_TABLES:
             self.rescore()
         if notice.tables & PROSPECT_TABLES:
+            self._total = count_live_prospects(self._store.db)
             self._fill_value_filters()
             self._keep_selection(self.model.refresh)
         self.detail.on_rows_changed(notice)
@@ -373,7 +375,7 @@ class ProspectsTab(QWidget):
 
     def _after_refresh(self) -> None:
         shown = self.model.rowCount()
-        total = count_live_prospects(self._store.db)
+        total = self._total
         noun = self.tr("prospect") if total == 1 else self.tr("prospects")
         if shown == total:
             self.count_label.setText(f"{total:,} {noun}")
