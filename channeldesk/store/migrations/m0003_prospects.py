@@ -13,6 +13,12 @@ synced-row shape so the journal installs no triggers on them):
   connection), and the store layer folds and scores those rows before it next reads them
   (``store/prospect_derived.py``). Folding needs Python (``domain/text_order.py``), which
   a trigger on a raw connection could not call.
+
+The parent columns of the child tables (``prospect_id``, ``profile_id``) are nullable in
+SQL although the app always sets them: sync creates a row whose fields span two pulled
+pages with placeholders (``sync/rows.py``), and a NOT NULL parent column would get ''
+there, which points at no row, so a sync stopped between the pages would leave a file
+that fails the foreign-key check. NULL is "not arrived yet" and passes it.
 """
 
 import sqlite3
@@ -56,7 +62,7 @@ CREATE TABLE prospect_stage_change (
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
     deleted INTEGER NOT NULL DEFAULT 0,
-    prospect_id TEXT NOT NULL REFERENCES prospect (id) DEFERRABLE INITIALLY DEFERRED,
+    prospect_id TEXT REFERENCES prospect (id) DEFERRABLE INITIALLY DEFERRED,
     from_stage TEXT NOT NULL DEFAULT '',
     to_stage TEXT NOT NULL,
     changed_on TEXT NOT NULL,
@@ -70,7 +76,7 @@ CREATE TABLE prospect_activity (
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
     deleted INTEGER NOT NULL DEFAULT 0,
-    prospect_id TEXT NOT NULL REFERENCES prospect (id) DEFERRABLE INITIALLY DEFERRED,
+    prospect_id TEXT REFERENCES prospect (id) DEFERRABLE INITIALLY DEFERRED,
     kind TEXT NOT NULL,
     occurred_on TEXT NOT NULL,
     subject TEXT NOT NULL,
@@ -93,7 +99,7 @@ CREATE TABLE profile_criterion (
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
     deleted INTEGER NOT NULL DEFAULT 0,
-    profile_id TEXT NOT NULL REFERENCES ideal_partner_profile (id)
+    profile_id TEXT REFERENCES ideal_partner_profile (id)
         DEFERRABLE INITIALLY DEFERRED,
     attribute TEXT NOT NULL,
     operator TEXT NOT NULL,
