@@ -2,6 +2,7 @@
 
     python -m bench.prospects                  # 100,000 prospects, all three
     python -m bench.prospects --rows 20000 --repeats 3
+    python -m bench.prospects --skip import --skip rescore   # filter only, last database
 
 * **import**: a generated CSV (Salesforce-style headers) is read and previewed
   (``read_file`` + ``build_preview``, timed apart), then written by ``apply_import``
@@ -293,9 +294,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--skip", choices=("filter", "rescore"), action="append", default=[])
+    parser.add_argument("--skip", choices=("import", "filter", "rescore"), action="append",
+                        default=[], help="leave a part out (import: reuse the last database)")
     args = parser.parse_args()
-    db_path = bench_import(args.rows)
+    db_path = OUT_DIR / f"prospects{args.rows}-bench.sqlite3"
+    if "import" not in args.skip or not db_path.exists():
+        db_path = bench_import(args.rows)
     if "rescore" not in args.skip:
         bench_rescore(db_path)
     if "filter" not in args.skip:

@@ -94,7 +94,7 @@ def _scored(profile: Profile | None, facts: Sequence) -> tuple[int | None, str]:
 
 
 def _derive(db: peewee.Database, ids: Sequence[str], profile: Profile | None) -> None:
-    columns = ", ".join(("id", *SEARCHED_COLUMNS, *FACT_COLUMNS))
+    columns = ", ".join(("id", *SEARCHED_COLUMNS, *FACT_COLUMNS, "deleted"))
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         marks = ", ".join("?" * len(chunk))
@@ -105,11 +105,12 @@ def _derive(db: peewee.Database, ids: Sequence[str], profile: Profile | None) ->
         for row in rows:
             searched = row[1:1 + n]
             text = " ".join(sort_key(value) for value in searched if value)
-            searches.append((row[0], sort_key(row[1]), sort_key(row[4]), text))
-            fits.append((row[0], *_scored(profile, row[1 + n:])))
+            searches.append((row[0], 0 if row[-1] else 1, sort_key(row[1]),
+                             sort_key(row[4]), text))
+            fits.append((row[0], *_scored(profile, row[1 + n:-1])))
         cursor = db.cursor()
-        cursor.executemany("INSERT OR REPLACE INTO prospect_search "
-                           "(prospect_id, company_key, owner_key, text_key) VALUES (?, ?, ?, ?)",
+        cursor.executemany("INSERT OR REPLACE INTO prospect_search (prospect_id, live, "
+                           "company_key, owner_key, text_key) VALUES (?, ?, ?, ?, ?)",
                            searches)
         cursor.executemany("INSERT OR REPLACE INTO prospect_fit (prospect_id, score, breakdown) "
                            "VALUES (?, ?, ?)", fits)

@@ -8,7 +8,7 @@ per row; sorting by company or owner uses the stored folded keys for the same re
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
@@ -137,15 +137,27 @@ def _where(flt: ProspectFilter) -> tuple[str, list]:
 
 FROM = ("prospect p JOIN prospect_search s ON s.prospect_id = p.id "
         "LEFT JOIN prospect_fit f ON f.prospect_id = p.id")
+FROM_PROSPECT = ("prospect p ON p.id = s.prospect_id "
+                 "LEFT JOIN prospect_fit f ON f.prospect_id = p.id")
 
 
 def prospect_ids_sql(flt: ProspectFilter, sort: ProspectSort = ProspectSort.COMPANY,
                      descending: bool = False) -> tuple[str, list]:
     """The query of :func:`prospect_ids` (the benchmark runs it raw as its baseline)."""
-    where, params = _where(flt)
     direction = "DESC" if descending else "ASC"
+    if sort is ProspectSort.COMPANY and replace(flt, text="") == ProspectFilter():
+        # Search text alone, company order: one walk of the covering index.
+        clauses, params = ["s.live = 1"], []
+        for term in sort_key(flt.text).split():
+            clauses.append("s.text_key LIKE ? ESCAPE '\\'")
+            params.append(like_pattern(term))
+        return (f"SELECT s.prospect_id FROM prospect_search s WHERE {' AND '.join(clauses)} "
+                f"ORDER BY s.company_key {direction}, s.prospect_id {direction}", params)
+    where, params = _where(flt)
     tie = ", p.id" if sort is ProspectSort.COMPANY else ", s.company_key, p.id"
-    return (f"SELECT p.id FROM {FROM} WHERE {where} "
+    # With search text, read the (small) search rows first and look up only the matches.
+    source = f"prospect_search s CROSS JOIN {FROM_PROSPECT}" if flt.text.strip() else FROM
+    return (f"SELECT p.id FROM {source} WHERE {where} "
             f"ORDER BY {_SORT_SQL[sort]} {direction}{tie}", params)
 
 
