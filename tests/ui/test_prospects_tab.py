@@ -214,3 +214,31 @@ def test_export_writes_the_filtered_view_without_internal_fields_in_presentation
     assert len(rows) == 2 and rows[1][0] == "Łódź Care"
     assert "Internal notes" not in rows[0]
     assert "Secret margin talk" not in target.read_text(encoding="utf-8-sig")
+
+
+def test_keyboard_delete_in_the_table_and_ctrl_f(tab, window, qtbot, answer_yes):
+    from PySide6.QtCore import Qt
+
+    window.focus_search()
+    assert tab.search.hasFocus() or not window.isActiveWindow()
+    select(tab, qtbot, "Acme Retail")
+    tab.table.setFocus()
+    qtbot.keyClick(tab.table, Qt.Key.Key_Delete)
+    assert answer_yes and "Acme Retail" not in shown(tab)
+    assert tab.count_label.text() == "2 prospects"
+    window.undo_action.trigger()
+    assert "Acme Retail" in shown(tab)
+
+
+def test_presentation_mode_hides_the_lost_reason(tab, window, qtbot, prospects):
+    prospect = window.store.get(Prospect, prospects["Acme Retail"])
+    tab.move_to(prospect, "lost", "Chose a competitor")
+    row = shown(tab).index("Acme Retail")
+    stage_column = tab.model.column_index("stage")
+    tooltip = tab.model.index(row, stage_column).data(3)  # ToolTipRole
+    assert tooltip == "Chose a competitor"
+    window.presentation.set_on(True)
+    assert not tab.model.index(row, stage_column).data(3)
+    select(tab, qtbot, "Acme Retail")
+    assert "Chose a competitor" not in tab.detail._subtitle.text()
+    assert "Chose a competitor" not in tab.detail._history.text()

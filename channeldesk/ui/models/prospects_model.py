@@ -81,6 +81,7 @@ class ProspectsTableModel(RecordTableModel[ProspectRow]):
 
     def __init__(self, store: Store, today: date | None = None, parent=None) -> None:
         self._today = today or date.today()
+        self.show_internal = True  # off in presentation mode: no lost reason in tooltips
         super().__init__(self._make_columns(), parent)
         self._store = store
         self._filter = ProspectFilter()
@@ -98,7 +99,7 @@ class ProspectsTableModel(RecordTableModel[ProspectRow]):
                    foreground=lambda r: score_colour(r.score),
                    tooltip=lambda r: r.breakdown or self.tr("No ideal partner profile yet")),
             Column("stage", self.tr("Stage"), lambda r: label(r.stage), ProspectSort.STAGE,
-                   tooltip=lambda r: r.lost_reason),
+                   tooltip=lambda r: r.lost_reason if self.show_internal else ""),
             Column("country", self.tr("Country"), lambda r: r.country, ProspectSort.COUNTRY),
             Column("region", self.tr("Region"), lambda r: label(r.region), ProspectSort.REGION),
             Column("vertical", self.tr("Vertical"), lambda r: r.vertical, ProspectSort.VERTICAL),

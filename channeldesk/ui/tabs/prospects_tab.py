@@ -286,7 +286,10 @@ class ProspectsTab(QWidget):
                                     "action-export-prospects")
         for act in (self.move_action, self.delete_action):
             act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.addAction(act)
+        self.addAction(self.move_action)
+        # Delete only where a prospect is selected, never in the search box.
+        for view in (self.table, *self.board.views.values()):
+            view.addAction(self.delete_action)
 
     def menu_actions(self) -> list[QAction]:
         """Actions the main window lists in its Prospect menu."""
@@ -354,6 +357,7 @@ class ProspectsTab(QWidget):
 
     def set_presentation(self, on: bool) -> None:
         self._show_internal = not on
+        self.model.show_internal = not on
         self.detail.set_show_internal(not on)
 
     def _keep_selection(self, change: Callable[[], None], select: str | None = None) -> None:
