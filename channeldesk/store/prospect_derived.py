@@ -9,6 +9,7 @@ prospect with :func:`rescore_all`, off the GUI thread.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from channeldesk.domain.fit_score import Attribute, Criterion, Operator, Prospec
 from channeldesk.domain.money import MoneyError, minor_digits
 from channeldesk.domain.text_order import sort_key
 
+log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], None]
 CHUNK = 5000
 SEARCHED_COLUMNS = ("company", "website", "country", "owner", "vertical", "contact_name")
@@ -122,13 +124,20 @@ def catch_up(db: peewee.Database) -> int:
     """Recompute the derived rows of every stale prospect; returns how many.
 
     Cheap when nothing changed (one lookup in an empty table). Runs in the caller's
-    transaction if there is one, else in its own.
+    transaction if there is one, else in its own, which takes the write lock first
+    (IMMEDIATE): a read that later wanted to write would fail at once, not wait, when a
+    worker (re-scoring, sync) writes meanwhile. Should the lock not come within the
+    busy timeout, the list is read with the rows it has; the next read catches up.
     """
     stale = [row[0] for row in db.execute_sql("SELECT prospect_id FROM prospect_stale")]
     if not stale:
         return 0
-    with db.atomic():
-        _derive(db, stale, current_profile(db))
+    try:
+        with db.atomic("IMMEDIATE"):
+            _derive(db, stale, current_profile(db))
+    except peewee.OperationalError as error:
+        log.warning("prospect search and fit rows not brought up to date: %s", error)
+        return 0
     return len(stale)
 
 
@@ -158,7 +167,7 @@ def rescore_all(db: peewee.Database, progress: Progress | None = None,
         fits.append((row[0], *_scored(profile, row[1:])))
     if cancel is not None and cancel.is_set():
         raise RescoreCancelled("Re-scoring was cancelled; the previous scores stay.")
-    with db.atomic():
+    with db.atomic("IMMEDIATE"):
         db.cursor().executemany("INSERT OR REPLACE INTO prospect_fit "
                                 "(prospect_id, score, breakdown) VALUES (?, ?, ?)", fits)
     if progress:

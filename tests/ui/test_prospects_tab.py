@@ -140,13 +140,13 @@ def test_saving_the_profile_rescores_in_a_worker_and_undoes(tab, window, qtbot):
     criteria = [Criterion(Attribute.REGION, Operator.IN, 3, ("EMEA",)),
                 Criterion(Attribute.VERTICAL, Operator.IN, 1, ("healthcare",))]
     perform(window.undo_stack, window.store, save_profile_command(window.store, "P", criteria))
-    qtbot.waitUntil(lambda: tab._rescore_task is None and tab.model.record(
+    qtbot.waitUntil(lambda: not tab.jobs.rescoring and tab.model.record(
         shown(tab).index("Łódź Care")).score == 100, timeout=10_000)
     record = tab.model.record(shown(tab).index("Signed Ltd"))
     assert record.score == 75 and record.breakdown == "+75 region EMEA\n+0 vertical Finance"
     window.undo_action.trigger()
     assert not ProfileCriterion.live().exists()
-    qtbot.waitUntil(lambda: tab._rescore_task is None and tab.model.record(0).score is None,
+    qtbot.waitUntil(lambda: not tab.jobs.rescoring and tab.model.record(0).score is None,
                     timeout=10_000)
 
 

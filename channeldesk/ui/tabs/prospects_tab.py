@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -31,18 +29,10 @@ from PySide6.QtWidgets import (
 
 from channeldesk.domain.partner import PartnerStatus, PartnerTier, Region
 from channeldesk.domain.prospect import PIPELINE, label
-from channeldesk.services.prospect_csv_export import ExportCancelled, export_prospects
-from channeldesk.services.prospect_csv_import import (
-    CsvRefused,
-    ImportCancelled,
-    KnownCompanies,
-    apply_import,
-    read_file,
-)
 from channeldesk.store import Store
 from channeldesk.store.database import ChangeNotice
 from channeldesk.store.models import Prospect, ProspectActivity
-from channeldesk.store.prospect_derived import RescoreCancelled, current_profile, rescore_all
+from channeldesk.store.prospect_derived import current_profile
 from channeldesk.store.prospect_queries import (
     SCORE_BANDS,
     ProspectFilter,
@@ -52,17 +42,14 @@ from channeldesk.store.prospect_queries import (
 from channeldesk.ui.dialogs.confirm import confirm_delete
 from channeldesk.ui.dialogs.profile_editor import ProfileEditor
 from channeldesk.ui.dialogs.prospect_dialogs import ProspectDialog, StageMoveDialog
-from channeldesk.ui.dialogs.prospect_import_dialog import ProspectImportDialog
 from channeldesk.ui.dialogs.record_dialogs import PartnerDialog
-from channeldesk.ui.errors import show_error
 from channeldesk.ui.models.prospects_model import ProspectsTableModel
 from channeldesk.ui.prospect_edits import (
     ConvertCommand,
-    ImportCommand,
     move_stage_command,
     save_profile_command,
 )
-from channeldesk.ui.tasks import run_task
+from channeldesk.ui.prospect_jobs import ProspectJobs
 from channeldesk.ui.undo import DeleteCommand, InsertCommand, UpdateCommand, perform_or_report
 from channeldesk.ui.widgets.partner_detail import make_table, selected_id
 from channeldesk.ui.widgets.prospect_board import ProspectBoard
@@ -86,8 +73,9 @@ class ProspectsTab(QWidget):
         self.title = self.tr("P&rospects")
         self._store, self._stack = store, undo_stack
         self._show_internal = True
-        self._rescore_task = None
-        self._rescore_again = False
+        self.jobs = ProspectJobs(store, undo_stack, self)
+        self.jobs.sig_status.connect(self.sig_status)
+        self.jobs.sig_rescored.connect(self._after_rescore)
         self._total = count_live_prospects(store.db)  # re-counted when prospects change
         self.model = ProspectsTableModel(store, parent=self)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
@@ -497,7 +485,7 @@ class ProspectsTab(QWidget):
     def _perform(self, command, failure: str) -> bool:
         return perform_or_report(self, self._stack, self._store, command, failure)
 
-    # -- the ideal partner profile ----------------------------------------------------
+    # -- the ideal partner profile, import and export (workers in ProspectJobs) -------
 
     def edit_profile(self) -> None:
         profile = current_profile(self._store.db)
@@ -509,114 +497,22 @@ class ProspectsTab(QWidget):
                           self.tr("Could not save the profile"))
 
     def rescore(self) -> None:
-        """Re-score every prospect in a worker; a change meanwhile re-scores again."""
-        if self._rescore_task is not None:
-            self._rescore_again = True
-            return
-        self._rescore_again = False
+        self.jobs.rescore()
 
-        def work(progress, cancel):
-            try:
-                return rescore_all(self._store.db, progress, cancel)
-            finally:
-                self._store.release_worker_connection()
-
-        def done(count: int) -> None:
-            self._rescore_task = None
-            self._keep_selection(self.model.refresh)
-            self.detail.show_prospect(self.detail.prospect_id)
-            self.sig_status.emit(self.tr("Scores updated for %s prospects.") % f"{count:,}")
-            if self._rescore_again:
-                self.rescore()
-
-        def failed(error: BaseException) -> None:
-            self._rescore_task = None
-            if not isinstance(error, RescoreCancelled):
-                show_error(self, self.tr("Could not re-score the prospects"), error)
-
-        self._rescore_task = run_task(self, self.tr("Re-scoring prospects…"), work, done,
-                                      failed)
-
-    # -- import and export ------------------------------------------------------------
+    def _after_rescore(self) -> None:
+        self._keep_selection(self.model.refresh)
+        self.detail.show_prospect(self.detail.prospect_id)
 
     def import_csv(self, path: str | None = None) -> None:
-        if not path:
-            path, _ = QFileDialog.getOpenFileName(
-                self, self.tr("Import prospects"), str(Path.home()),
-                self.tr("CSV files (*.csv *.txt);;All files (*)"))
-        if not path:
-            return
+        self.jobs.import_csv(path or None)
 
-        def work(progress, _cancel):
-            try:
-                progress(0, 0, self.tr("Reading %s…") % Path(path).name)
-                return read_file(path), KnownCompanies.load(self._store)
-            finally:
-                self._store.release_worker_connection()
-
-        def failed(error: BaseException) -> None:
-            if isinstance(error, CsvRefused):
-                show_error(self, self.tr("This file cannot be imported"), error)
-            else:
-                show_error(self, self.tr("Could not read the file"), error)
-
-        self._import_task = run_task(self, self.tr("Reading the file…"), work,
-                                     lambda read: self.open_import_dialog(path, *read), failed)
-
-    def open_import_dialog(self, path: str, table, known) -> ProspectImportDialog:
-        dialog = ProspectImportDialog(table, known, Path(path).name, self)
-        dialog.sig_import_requested.connect(self._run_import)
-        dialog.open()
-        self.import_dialog = dialog
-        return dialog
-
-    def _run_import(self, preview, duplicates, skip_invalid: bool) -> None:
-        def work(progress, cancel):
-            try:
-                return apply_import(self._store, preview, duplicates, skip_invalid, progress,
-                                    cancel)
-            finally:
-                self._store.release_worker_connection()
-
-        def done(result) -> None:
-            text = self.tr("Import %s prospects") % f"{len(result.created):,}"
-            self._stack.push(ImportCommand(self._store, result, text))
-            self.sig_status.emit(self.tr("Imported: %s.") % result.summary())
-
-        def failed(error: BaseException) -> None:
-            if isinstance(error, ImportCancelled):
-                self.sig_status.emit(self.tr("Import cancelled; nothing was written."))
-            else:
-                show_error(self, self.tr("The import failed; nothing was written"), error)
-
-        self._import_task = run_task(self, self.tr("Importing prospects…"), work, done, failed)
+    def open_import_dialog(self, path: str, table, known):
+        return self.jobs.open_import_dialog(path, table, known)
 
     def export_csv(self, path: str | None = None) -> None:
-        if not path:
-            path, _ = QFileDialog.getSaveFileName(
-                self, self.tr("Export prospects"), str(Path.home() / "prospects.csv"),
-                self.tr("CSV files (*.csv)"))
-        if not path:
-            return
-        flt = self.model.prospect_filter
         sort, descending = self.model.sort_order
-        include_internal = self._show_internal
-
-        def work(progress, cancel):
-            try:
-                return export_prospects(self._store, path, flt, sort, descending,
-                                        include_internal, progress, cancel)
-            finally:
-                self._store.release_worker_connection()
-
-        def failed(error: BaseException) -> None:
-            if not isinstance(error, ExportCancelled):
-                show_error(self, self.tr("The export failed; no file was written"), error)
-
-        self._export_task = run_task(
-            self, self.tr("Exporting prospects…"), work,
-            lambda count: self.sig_status.emit(self.tr("Exported %s prospects to %s")
-                                               % (f"{count:,}", path)), failed)
+        self.jobs.export_csv(path or None, self.model.prospect_filter, sort, descending,
+                             self._show_internal)
 
     # -- remembering ------------------------------------------------------------------
 
