@@ -19,10 +19,10 @@ import textwrap
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from channeldesk import __version__
+from channeldesk import __version__, prospect_commands
 from channeldesk.logs import setup_logging
 from channeldesk.paths import DB_ENV_VAR, resolve_db_path
-from channeldesk.plan_commands import ExportCommandError, add_export_command
+from channeldesk.plan_commands import ExportCommandError, add_export_kinds
 from channeldesk.services.demo_data import is_empty, load_demo_data
 from channeldesk.services.health_check import check_database
 from channeldesk.store import StoreOpenError, open_store
@@ -317,8 +317,37 @@ def build_parser() -> argparse.ArgumentParser:
                  "Creates DIR when missing. Needs Qt, but no display.")
     shots.add_argument("--out", metavar="DIR", required=True, help="the folder for the PNGs")
     _add_sync_commands(commands, shared)
-    add_export_command(commands, shared, _add)
+    import_kinds = _kinds(_add(commands, shared, "import", _no_kind, "import records from a "
+                               "file: channeldesk import KIND FILE", "KIND says what the file "
+                               "holds. Nothing is written unless the whole file is valid."))
+    prospect_commands.add_import_arguments(_add(
+        import_kinds, shared, "prospects", prospect_commands.import_prospects_command,
+        "prospects from a CSV file (Salesforce, HubSpot or plain headers)",
+        "Checks every row first; any error means nothing is imported (exit 2) unless "
+        "--skip-invalid. Then all rows are written in one transaction."))
+    export_kinds = _kinds(_add(commands, shared, "export", _no_kind, "export records to a "
+                               "file: channeldesk export KIND ... --out FILE", "KIND says "
+                               "what to export: prospects as CSV, or partner-facing PDFs "
+                               "(plan, pack, plans). Every file is written to a temporary "
+                               "file and renamed when complete, so no half-written file is "
+                               "left behind."))
+    prospect_commands.add_export_arguments(_add(
+        export_kinds, shared, "prospects", prospect_commands.export_prospects_command,
+        "every prospect to a CSV file that imports again",
+        "Writes UTF-8 CSV with the importer's headers; --presentation leaves out "
+        "internal-only columns."))
+    add_export_kinds(export_kinds, shared, _add)
     return parser
+
+
+def _kinds(parser: argparse.ArgumentParser):
+    """The KIND sub-commands of import and export (each feature adds its kinds)."""
+    return parser.add_subparsers(dest="kind", metavar="KIND", required=True)
+
+
+def _no_kind(args: argparse.Namespace) -> int:
+    raise CommandError(EXIT_USAGE, f"Name what to {args.command}, e.g. channeldesk "
+                                   f"{args.command} prospects --help")
 
 
 def _add_sync_commands(commands, shared: argparse.ArgumentParser) -> None:
@@ -346,7 +375,7 @@ def _add_sync_commands(commands, shared: argparse.ArgumentParser) -> None:
 
 
 def _add(commands, shared: argparse.ArgumentParser, name: str,
-         handler: Callable[[argparse.Namespace], int] | None, summary: str,
+         handler: Callable[[argparse.Namespace], int], summary: str,
          description: str) -> argparse.ArgumentParser:
     sub = commands.add_parser(name, parents=[shared], help=summary,
                               description=textwrap.fill(description),

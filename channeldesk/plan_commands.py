@@ -140,14 +140,9 @@ def export_plans_command(args: argparse.Namespace) -> int:
     return EXIT_OK if not result.failed else EXIT_USAGE
 
 
-def add_export_command(commands, shared: argparse.ArgumentParser, add) -> None:
-    """Register ``export`` with its kinds; ``add`` is cli.py's sub-command helper."""
-    export = add(commands, shared, "export", None,
-                 "write partner-facing PDFs (plan, pack, plans)",
-                 "Writes a joint business plan, a quarterly partner pack, or every plan as "
-                 "PDF. Each file is written to a temporary file and renamed when complete, "
-                 "so no half-written PDF is ever left behind.")
-    kinds = export.add_subparsers(dest="kind", metavar="KIND", required=True)
+def add_export_kinds(kinds, shared: argparse.ArgumentParser, add) -> None:
+    """Register the PDF kinds of ``export`` (plan, pack, plans); ``add`` is cli.py's
+    sub-command helper."""
     branding_help = ("a JSON file with vendor_name, brand_colour, logo and footer_note "
                      "(default: branding.json in your config folder, else the shipped "
                      "defaults)")

@@ -31,6 +31,7 @@ from channeldesk.domain.partner import (
     Region,
 )
 from channeldesk.services.demo_plans import add_demo_plans
+from channeldesk.services.demo_prospects import add_demo_prospects
 from channeldesk.store.database import Store
 from channeldesk.store.models import Activity, Contact, Partner
 
@@ -531,6 +532,7 @@ def load_demo_data(
             contacts += len(partner.contacts)
             activities += len(partner.activities)
         add_demo_plans(store, [p.values["name"] for p in portfolio], today or date.today(), seed)
+        add_demo_prospects(store, seed, today)
         _stop_if_cancelled(cancel)  # a cancel during the last partner still wins
     if progress:
         progress(total, total, "Demo data loaded")

@@ -140,6 +140,92 @@ def all_models() -> list[type[LocalModel]]:
     return [*synced_models(), Change, LocalMeta]
 
 
+# -- recruitment: prospects and the ideal partner profile ---------------------------------
+
+class Prospect(SyncedModel):
+    """A company the CAM is working towards a partner agreement (DESIGN.md step 1).
+
+    Money is integer minor units plus an ISO 4217 code; ``competencies`` and
+    ``competitors`` are comma-separated lists, as a CRM export gives them. The fit score
+    is not a column: it is derived on each device from the profile (``prospect_fit``).
+    """
+
+    company = TextField()
+    website = TextField(default="")
+    country = TextField(default="")
+    region = TextField(default="")
+    vertical = TextField(default="")
+    employees = IntegerField(null=True)
+    annual_revenue_minor = IntegerField(null=True)
+    currency = TextField(default="USD")
+    partner_type = TextField(default="")
+    source = TextField(default="")
+    stage = TextField(default="identified")
+    lost_reason = TextField(default="")
+    owner = TextField(default="")
+    next_step = TextField(default="")
+    next_step_on = IsoDateField(null=True)
+    contact_name = TextField(default="")
+    contact_email = TextField(default="")
+    contact_phone = TextField(default="")
+    competencies = TextField(default="")
+    competitors = TextField(default="")
+    internal_notes = TextField(default="")
+    converted_partner = ForeignKeyField(Partner, null=True, column_name="converted_partner_id",
+                                        backref="source_prospects")
+
+    internal_fields: ClassVar[frozenset[str]] = frozenset({"internal_notes", "lost_reason"})
+
+
+class ProspectStageChange(SyncedModel):
+    """One move through the pipeline: who moved the prospect, from where to where, when."""
+
+    prospect = ForeignKeyField(Prospect, backref="stage_changes", column_name="prospect_id")
+    from_stage = TextField(default="")
+    to_stage = TextField()
+    changed_on = TextField()  # ISO 8601 UTC timestamp, for people; the HLC orders edits
+    changed_by = TextField(default="")
+    lost_reason = TextField(default="")
+
+    internal_fields: ClassVar[frozenset[str]] = frozenset({"lost_reason"})
+
+
+class ProspectActivity(SyncedModel):
+    """A call or meeting with a prospect; carried over to the partner on conversion.
+
+    A table of its own because ``activity.partner_id`` is NOT NULL: letting it point at
+    a prospect instead would mean rebuilding the synced activity table.
+    """
+
+    prospect = ForeignKeyField(Prospect, backref="activities", column_name="prospect_id")
+    kind = TextField()
+    occurred_on = IsoDateField()
+    subject = TextField()
+    notes = TextField(default="")
+    internal_only = BooleanField(default=False)
+
+    internal_fields: ClassVar[frozenset[str]] = frozenset({"internal_only"})
+
+
+class IdealPartnerProfile(SyncedModel):
+    """The weighted criteria every prospect is scored against; the newest live one counts."""
+
+    name = TextField()
+
+
+class ProfileCriterion(SyncedModel):
+    """One weighted criterion of a profile (see ``domain/fit_score.py`` for the meaning)."""
+
+    profile = ForeignKeyField(IdealPartnerProfile, backref="criteria", column_name="profile_id")
+    attribute = TextField()
+    operator = TextField()
+    choices = TextField(default="")  # comma-separated values for in / not in / has / lacks
+    low = IntegerField(null=True)
+    high = IntegerField(null=True)
+    weight = IntegerField(default=1)
+    position = IntegerField(default=0)
+
+
 # -- joint business plans (migration 4) -------------------------------------------------------
 
 class BusinessPlan(SyncedModel):

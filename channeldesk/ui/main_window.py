@@ -19,6 +19,7 @@ from channeldesk.ui.store_bridge import StoreBridge
 from channeldesk.ui.sync_controller import SyncController
 from channeldesk.ui.tabs.partners_tab import PartnersTab
 from channeldesk.ui.tabs.plans_tab import PlansTab
+from channeldesk.ui.tabs.prospects_tab import ProspectsTab
 from channeldesk.ui.tasks import cancel_and_wait_for_all, run_task
 from channeldesk.ui.undo import StoreCommand
 
@@ -44,11 +45,16 @@ class MainWindow(QMainWindow):
         self.tabs.setObjectName("main-tabs")
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
+        # Tabs in the order of the partner lifecycle (DESIGN.md §1); Partners opens first.
+        self.prospects = ProspectsTab(store, self.undo_stack, self)
+        self.prospects.sig_status.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self._add_tab(self.prospects)
         self.partners = PartnersTab(store, self.undo_stack, self)
         self.partners.sig_load_demo_requested.connect(self.load_demo_data)
         self._add_tab(self.partners)
         self.plans = PlansTab(store, self.undo_stack, self)
         self._add_tab(self.plans)
+        self.tabs.setCurrentWidget(self.partners)
         self.sync = SyncController(store, settings, self, bridge=self.bridge,
                                    presentation=self.presentation)
         self.addToolBar(self.sync.toolbar)
@@ -86,6 +92,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._action(self.tr("&Back up database…"), self.back_up,
                                          name="action-backup"))
         file_menu.addSeparator()
+        file_menu.addActions(self.prospects.file_actions())
         file_menu.addActions(self.plans.export_actions())
         file_menu.addSeparator()
         file_menu.addActions([self.sync.sync_now_action, self.sync.conflicts_action])
@@ -106,6 +113,7 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self._action(self.tr("&Find"), self.focus_search,
                                          QKeySequence.StandardKey.Find, "action-find"))
 
+        bar.addMenu(self.tr("P&rospect")).addActions(self.prospects.menu_actions())
         partner_menu = bar.addMenu(self.tr("&Partner"))
         partner_menu.addActions(self.partners.menu_actions())
         bar.addMenu(self.tr("P&lan")).addActions(self.plans.menu_actions())

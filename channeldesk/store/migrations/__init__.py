@@ -15,7 +15,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from channeldesk.store import journal
-from channeldesk.store.migrations import m0001_initial, m0002_sync, m0004_plans
+from channeldesk.store.migrations import (
+    m0001_initial,
+    m0002_sync,
+    m0003_prospects,
+    m0004_plans,
+)
 
 
 @dataclass(frozen=True)
@@ -27,7 +32,7 @@ class Migration:
 
 MIGRATIONS: tuple[Migration, ...] = tuple(
     Migration(module.VERSION, module.TITLE, module.apply)
-    for module in (m0001_initial, m0002_sync, m0004_plans)
+    for module in (m0001_initial, m0002_sync, m0003_prospects, m0004_plans)
 )
 CURRENT_VERSION = MIGRATIONS[-1].version
 

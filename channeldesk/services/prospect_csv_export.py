@@ -1,0 +1,109 @@
+"""Export prospects to CSV: the filtered, sorted view the user sees, importable again.
+
+Headers are the importer's own (``prospect_csv_format.FIELDS``) and choices are written
+as their labels ("EMEA", "Qualified"), which the importer maps back, so an export is a
+round trip. Internal-only columns are left out in presentation mode. Written as UTF-8
+with a BOM so that Excel opens accents correctly; the file appears only when complete.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from channeldesk.domain.money import Money, MoneyError
+from channeldesk.domain.prospect import label
+from channeldesk.services.prospect_csv_format import EXPORT_ONLY_HEADERS, FIELDS
+from channeldesk.store.database import Store
+from channeldesk.store.prospect_derived import catch_up
+from channeldesk.store.prospect_queries import (
+    ProspectFilter,
+    ProspectSort,
+    prospect_ids,
+)
+
+Progress = Callable[[int, int, str], None]
+FETCH = 1000
+_ROW_FIELDS = ("company", "website", "country", "region", "vertical", "employees",
+               "annual_revenue_minor", "currency", "partner_type", "source", "stage",
+               "lost_reason", "owner", "next_step", "next_step_on", "contact_name",
+               "contact_email", "contact_phone", "competencies", "competitors",
+               "internal_notes")
+
+
+class ExportCancelled(Exception):  # noqa: N818 -- a user's choice
+    """The user cancelled; no file was written."""
+
+
+def export_headers(include_internal: bool) -> list[str]:
+    return [f.header for f in FIELDS if include_internal or not f.internal] + \
+        list(EXPORT_ONLY_HEADERS)
+
+
+def export_prospects(store: Store, target: Path | str, flt: ProspectFilter | None = None,
+                     sort: ProspectSort = ProspectSort.COMPANY, descending: bool = False,
+                     include_internal: bool = True, progress: Progress | None = None,
+                     cancel: threading.Event | None = None) -> int:
+    """Write the matching prospects to ``target``; returns how many rows were written."""
+    target = Path(target)
+    catch_up(store.db)
+    ids = prospect_ids(store.db, flt or ProspectFilter(), sort, descending)
+    wanted = [f for f in FIELDS if include_internal or not f.internal]
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        with partial.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(export_headers(include_internal))
+            for start in range(0, len(ids), FETCH):
+                if cancel is not None and cancel.is_set():
+                    raise ExportCancelled("The export was cancelled; no file was written.")
+                if progress:
+                    progress(start, len(ids), f"Exporting ({start:,} of {len(ids):,})")
+                chunk = ids[start:start + FETCH]
+                values = _values(store, chunk)
+                fits = _fits(store, chunk)
+                for row_id in chunk:
+                    row = values[row_id]
+                    writer.writerow([_cell(f.name, row) for f in wanted] +
+                                    [fits.get(row_id, "")])
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    if progress:
+        progress(len(ids), len(ids), "Export finished")
+    return len(ids)
+
+
+def _values(store: Store, ids: list[str]) -> dict[str, dict]:
+    marks = ", ".join("?" * len(ids))
+    sql = f"SELECT id, {', '.join(_ROW_FIELDS)} FROM prospect WHERE id IN ({marks})"
+    return {row[0]: dict(zip(_ROW_FIELDS, row[1:], strict=True))
+            for row in store.db.execute_sql(sql, ids)}
+
+
+def _fits(store: Store, ids: list[str]) -> dict[str, str]:
+    marks = ", ".join("?" * len(ids))
+    return {row[0]: str(row[1]) for row in store.db.execute_sql(
+        f"SELECT prospect_id, score FROM prospect_fit WHERE prospect_id IN ({marks}) "
+        "AND score IS NOT NULL", ids)}
+
+
+def _cell(name: str, row: dict) -> str:
+    if name == "annual_revenue":
+        minor = row["annual_revenue_minor"]
+        if minor is None:
+            return ""
+        try:
+            return str(Money.from_minor(minor, row["currency"] or "USD").amount)
+        except MoneyError:
+            return ""
+    value = row.get(name)
+    if value is None:
+        return ""
+    if name in ("region", "partner_type", "stage", "source"):
+        return label(value)
+    return str(value)
+

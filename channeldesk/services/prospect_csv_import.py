@@ -1,0 +1,542 @@
+"""Import prospects from a CSV file: read, map, preview, then write all at once or nothing.
+
+The steps are separate so the GUI wizard and the command line share them:
+
+1. :func:`read_file` / :func:`read_bytes` decode the file (UTF-8 with or without BOM,
+   UTF-16 with BOM, else Windows-1252), find the delimiter (comma, semicolon or tab) and
+   split it into rows, or refuse it as a whole with a :class:`CsvRefused` that says why.
+2. :func:`auto_mapping` maps columns to fields from their header names; the user may fix it.
+3. :func:`build_preview` reads every row into prospect values with per-row errors and
+   warnings (row, column, value, what is wrong) and marks duplicates of existing
+   prospects and partners (same web domain, or same company name once normalized).
+4. :func:`apply_import` writes the valid rows in one transaction, or nothing.
+
+Nothing touches the database before step 4.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from channeldesk.domain.prospect import company_key, validate_prospect, web_domain
+from channeldesk.services.prospect_csv_format import (
+    FIELD_BY_NAME,
+    FIRST_NAME_HEADERS,
+    LAST_NAME_HEADERS,
+    PARTNER_TYPES,
+    REGIONS,
+    SOURCES,
+    STAGES,
+    ValueProblem,
+    field_for_header,
+    header_key,
+    is_export_only,
+    read_choice,
+    read_currency,
+    read_date,
+    read_employees,
+    read_revenue,
+)
+from channeldesk.store.database import Store
+from channeldesk.store.models import Prospect
+from channeldesk.store.prospect_derived import derive_now
+
+MAX_BYTES = 32 * 1024 * 1024
+MAX_FIELD_CHARS = 100_000
+DEFAULT_LOST_REASON = "Not given in the import"
+# A merge fills in and updates facts; the name the CAM knows the prospect by and its
+# place in the pipeline (a move with history) stay as they are.
+MERGE_KEEPS = frozenset({"company", "stage", "lost_reason"})
+Progress = Callable[[int, int, str], None]
+
+# A mapping target that is not a prospect field: the contact's first name, joined with
+# the last name (Salesforce Leads, HubSpot).
+FIRST_NAME = "contact_first_name"
+
+
+class CsvRefused(Exception):  # noqa: N818 -- a refusal to read, worded for people
+    """The file as a whole cannot be imported; the message says why and what to do."""
+
+
+class ImportCancelled(Exception):  # noqa: N818 -- a user's choice
+    """The user cancelled; the transaction rolled back and nothing was written."""
+
+
+class DuplicatePolicy(StrEnum):
+    SKIP = "skip"
+    MERGE = "merge"
+
+
+@dataclass(frozen=True)
+class CsvTable:
+    """A decoded file split into cells; row numbers count the header as row 1."""
+
+    encoding: str
+    delimiter: str
+    headers: list[str]
+    rows: list[tuple[int, list[str]]]
+
+
+@dataclass(frozen=True)
+class Issue:
+    row: int
+    column: str
+    value: str
+    message: str
+    is_error: bool = True
+
+    def __str__(self) -> str:
+        shown = self.value if len(self.value) <= 40 else self.value[:39] + "…"
+        kind = "" if self.is_error else "warning: "
+        where = f"'{self.column}' is '{shown}'" if self.column else "the row"
+        return f"Row {self.row}: {kind}{where}: {self.message}."
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """An existing prospect or partner (or an earlier row) that looks like the same company."""
+
+    kind: str  # "prospect", "partner" or "row"
+    row_id: str
+    name: str
+    reason: str
+
+    def describe(self) -> str:
+        if self.kind == "row":
+            return f"same company as row {self.row_id} ({self.reason})"
+        return f"already a {self.kind}: {self.name} ({self.reason})"
+
+
+@dataclass
+class PreviewRow:
+    number: int
+    values: dict[str, Any]
+    issues: list[Issue] = field(default_factory=list)
+    duplicate: Duplicate | None = None
+
+    @property
+    def valid(self) -> bool:
+        return not any(issue.is_error for issue in self.issues)
+
+
+@dataclass
+class ImportPreview:
+    table: CsvTable
+    mapping: list[str | None]
+    rows: list[PreviewRow]
+    notes: list[str]
+
+    @property
+    def invalid(self) -> list[PreviewRow]:
+        return [row for row in self.rows if not row.valid]
+
+    @property
+    def duplicates(self) -> list[PreviewRow]:
+        return [row for row in self.rows if row.valid and row.duplicate is not None]
+
+    def issues(self) -> list[Issue]:
+        return [issue for row in self.rows for issue in row.issues]
+
+
+@dataclass
+class ImportResult:
+    created: list[str]
+    merged: dict[str, dict[str, Any]]  # prospect id → the values the merge replaced
+    skipped_duplicates: int
+    skipped_invalid: int
+    merged_values: dict[str, dict[str, Any]] = field(default_factory=dict)  # … and set
+
+    def summary(self) -> str:
+        return (f"{len(self.created):,} added, {len(self.merged):,} merged, "
+                f"{self.skipped_duplicates:,} duplicates skipped, "
+                f"{self.skipped_invalid:,} invalid rows skipped")
+
+
+# -- 1. reading the file -------------------------------------------------------------------
+
+def read_file(path: Path | str) -> CsvTable:
+    """Read and split a CSV file, or raise CsvRefused saying why it cannot be imported."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise CsvRefused(
+                f"{path.name} is {size / 1024 / 1024:.1f} MB; ChannelDesk imports CSV files "
+                f"up to {MAX_BYTES // 1024 // 1024} MB (about 200,000 prospects). Split the "
+                "file and import the parts one after another.")
+        data = path.read_bytes()
+    except IsADirectoryError as error:
+        raise CsvRefused(f"{path} is a folder, not a CSV file.") from error
+    except FileNotFoundError as error:
+        raise CsvRefused(f"{path} does not exist. Check the file name.") from error
+    except OSError as error:
+        raise CsvRefused(f"{path} cannot be read ({error.strerror}).") from error
+    return read_bytes(data, path.name)
+
+
+def read_bytes(data: bytes, name: str = "The file") -> CsvTable:
+    if len(data) > MAX_BYTES:
+        raise CsvRefused(f"{name} is larger than {MAX_BYTES // 1024 // 1024} MB. Split it.")
+    text, encoding = _decode(data, name)
+    if not text.strip():
+        raise CsvRefused(f"{name} is empty: there is nothing to import.")
+    delimiter = _sniff_delimiter(text)
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+        records = list(reader)
+    except csv.Error as error:
+        raise CsvRefused(f"{name} is not a readable CSV file ({error}). Save it from your "
+                         "spreadsheet or CRM as CSV and try again.") from error
+    records = [(n + 1, cells) for n, cells in enumerate(records)]
+    records = [(n, cells) for n, cells in records if any(c.strip() for c in cells)]
+    if not records:
+        raise CsvRefused(f"{name} is empty: there is nothing to import.")
+    headers = [h.strip() for h in records[0][1]]
+    if not any(headers):
+        raise CsvRefused(f"{name} has no header row: the first line must name the columns.")
+    rows = [(n, cells) for n, cells in records[1:]]
+    if not rows:
+        raise CsvRefused(f"{name} has a header but no rows: there is nothing to import.")
+    return CsvTable(encoding, delimiter, headers, rows)
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str]:
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                          (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError as error:
+                raise CsvRefused(f"{name} starts like {encoding} text but is not valid "
+                                 f"{encoding} at byte {error.start}. Save it again as "
+                                 "CSV UTF-8.") from error
+    if b"\x00" in data[:65536] or _looks_binary(data[:4096]):
+        raise CsvRefused(f"{name} is not a text file (it looks like a spreadsheet, archive "
+                         "or image). In your spreadsheet or CRM, save or export it as CSV.")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "windows-1252"
+    except UnicodeDecodeError as error:
+        raise CsvRefused(f"{name} is neither UTF-8 nor Windows-1252 text (byte {error.start} "
+                         "cannot be read). Save it again as CSV UTF-8.") from error
+
+
+def _looks_binary(head: bytes) -> bool:
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 13))
+    return bool(head) and controls > len(head) // 20
+
+
+def _sniff_delimiter(text: str) -> str:
+    """The delimiter that splits the header line most often, quotes respected."""
+    first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+    best, best_count = ",", 0
+    for delimiter in (",", ";", "\t"):
+        try:
+            cells = next(csv.reader([first], delimiter=delimiter))
+        except (csv.Error, StopIteration):
+            continue
+        if len(cells) - 1 > best_count:
+            best, best_count = delimiter, len(cells) - 1
+    return best
+
+
+# -- 2. mapping columns ----------------------------------------------------------------------
+
+def auto_mapping(headers: Sequence[str]) -> list[str | None]:
+    """The field each column imports into, from its header (each field used once)."""
+    used: set[str] = set()
+    mapping: list[str | None] = []
+    for header in headers:
+        key = header_key(header)
+        target = FIRST_NAME if key in {header_key(h) for h in FIRST_NAME_HEADERS} else None
+        if key in {header_key(h) for h in LAST_NAME_HEADERS}:
+            target = "contact_name"
+        target = target or field_for_header(header)
+        if target in used:
+            target = None
+        if target:
+            used.add(target)
+        mapping.append(target)
+    return mapping
+
+
+def mapping_problem(mapping: Sequence[str | None]) -> str | None:
+    """Why a mapping cannot be imported (no company column, a field twice); None if fine."""
+    chosen = [m for m in mapping if m]
+    if "company" not in chosen:
+        return ("No column is mapped to Company. Choose which column holds the company "
+                "name.")
+    twice = sorted({m for m in chosen if chosen.count(m) > 1})
+    if twice:
+        return f"More than one column is mapped to {', '.join(twice)}. Map each field once."
+    return None
+
+
+# -- 3. the preview --------------------------------------------------------------------------
+
+def build_preview(table: CsvTable, mapping: Sequence[str | None] | None = None,
+                  known: KnownCompanies | None = None) -> ImportPreview:
+    """Every row read into prospect values with its problems; duplicates marked."""
+    mapping = list(mapping) if mapping is not None else auto_mapping(table.headers)
+    problem = mapping_problem(mapping)
+    if problem:
+        raise CsvRefused(problem)
+    notes = []
+    if table.encoding == "windows-1252":
+        notes.append("The file is not UTF-8; it was read as Windows-1252 (Western Europe).")
+    for header, target in zip(table.headers, mapping, strict=False):
+        if target is None and header and not is_export_only(header):
+            notes.append(f"Column '{header}' is not imported (map it to a field to keep it).")
+    rows = [_read_row(table, mapping, number, cells) for number, cells in table.rows]
+    _mark_duplicates(rows, known or KnownCompanies())
+    return ImportPreview(table, mapping, rows, notes)
+
+
+def _read_row(table: CsvTable, mapping: list[str | None], number: int,
+              cells: list[str]) -> PreviewRow:
+    row = PreviewRow(number, {})
+    width = len(table.headers)
+    if len(cells) > width and any(c.strip() for c in cells[width:]):
+        extra = next(c for c in cells[width:] if c.strip())
+        row.issues.append(Issue(number, "", extra, (
+            f"the row has {len(cells)} values but the header names {width} columns (a "
+            "delimiter inside a value without quotes?)")))
+    elif len(cells) < width:
+        row.issues.append(Issue(number, "", "", (
+            f"the row has {len(cells)} values for {width} columns; the missing ones are "
+            "left empty"), is_error=False))
+    raw: dict[str, tuple[str, str]] = {}
+    for index, target in enumerate(mapping):
+        if target and index < len(cells) and cells[index].strip():
+            raw[target] = (table.headers[index], cells[index].strip())
+    if FIRST_NAME in raw:
+        header, first = raw.pop(FIRST_NAME)
+        last = raw.get("contact_name", (header, ""))[1]
+        raw["contact_name"] = (header, f"{first} {last}".strip())
+    currency = "USD"
+    if "currency" in raw:
+        currency = _read_cell(row, raw["currency"], read_currency) or currency
+        row.values["currency"] = currency
+    for name, (header, text) in raw.items():
+        if name == "currency":
+            continue
+        if len(text) > MAX_FIELD_CHARS:
+            row.issues.append(Issue(number, header, text, "the value is too long"))
+            continue
+        _read_field(row, name, header, text, currency)
+    _check_row(row, raw)
+    return row
+
+
+def _read_cell(row: PreviewRow, cell: tuple[str, str], reader, *args):
+    header, text = cell
+    try:
+        return reader(text, *args)
+    except ValueProblem as problem:
+        row.issues.append(Issue(row.number, header, text, str(problem)))
+        return None
+
+
+def _read_field(row: PreviewRow, name: str, header: str, text: str, currency: str) -> None:
+    values, cell = row.values, (header, text)
+    if name == "employees":
+        read = _read_cell(row, cell, read_employees)
+        if read is not None:
+            values["employees"] = read[0]
+            if read[1]:
+                row.issues.append(Issue(row.number, header, text, read[1], is_error=False))
+    elif name == "annual_revenue":
+        read = _read_cell(row, cell, read_revenue, currency)
+        if read is not None:
+            values["annual_revenue_minor"], values["currency"] = read
+    elif name == "next_step_on":
+        values["next_step_on"] = _read_cell(row, cell, read_date)
+    elif name in ("region", "partner_type"):
+        choices, what = (REGIONS, "region") if name == "region" else (PARTNER_TYPES,
+                                                                        "partner type")
+        try:
+            values[name] = read_choice(text, choices, what)
+        except ValueProblem as problem:
+            row.issues.append(Issue(row.number, header, text, f"{problem}; left empty",
+                                    is_error=False))
+    elif name == "stage":
+        try:
+            values["stage"] = read_choice(text, STAGES, "pipeline stage")
+        except ValueProblem as problem:
+            values["stage"] = "identified"
+            row.issues.append(Issue(row.number, header, text,
+                                    f"{problem}; imported as Identified", is_error=False))
+    elif name == "source":
+        values["source"] = SOURCES.get(header_key(text), text)
+    elif name == "website":
+        values["website"] = text if "://" in text else f"https://{text}"
+    else:
+        values[name] = text
+
+
+def _check_row(row: PreviewRow, raw: dict[str, tuple[str, str]]) -> None:
+    if row.values.get("stage") == "lost" and not row.values.get("lost_reason"):
+        row.values["lost_reason"] = DEFAULT_LOST_REASON
+        row.issues.append(Issue(row.number, raw["stage"][0], raw["stage"][1],
+                                f"lost without a reason; the reason reads "
+                                f"'{DEFAULT_LOST_REASON}'", is_error=False))
+    for name, message in validate_prospect(row.values).items():
+        source = "annual_revenue" if name == "annual_revenue_minor" else name
+        spec = FIELD_BY_NAME.get(source)
+        header, text = raw.get(source, (spec.header if spec else source, ""))
+        if any(issue.column == header and issue.is_error for issue in row.issues):
+            continue  # already reported when the cell was read
+        if name == "company" and not text:
+            message = "every prospect needs a company name"
+        row.issues.append(Issue(row.number, header, text,
+                                message[:1].lower() + message[1:].rstrip(".")))
+
+
+# -- duplicates ------------------------------------------------------------------------------
+
+@dataclass
+class KnownCompanies:
+    """Existing prospects and partners by web domain and by normalized company name."""
+
+    by_domain: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    by_name: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, store: Store) -> KnownCompanies:
+        known = cls()
+        # Partners first: a company that is already a partner is named as such.
+        for kind, sql in (
+            ("partner", "SELECT id, name, website FROM partner WHERE deleted = 0"),
+            ("prospect", "SELECT id, company, website FROM prospect WHERE deleted = 0"),
+        ):
+            for row_id, name, website in store.db.execute_sql(sql):
+                known.add(kind, row_id, name, website)
+        return known
+
+    def add(self, kind: str, row_id: str, name: str, website: str) -> None:
+        domain, key = web_domain(website), company_key(name)
+        if domain:
+            self.by_domain.setdefault(domain, (kind, row_id, name))
+        if key:
+            self.by_name.setdefault(key, (kind, row_id, name))
+
+    def find(self, name: str, website: str) -> Duplicate | None:
+        domain = web_domain(website)
+        if domain and domain in self.by_domain:
+            return Duplicate(*self.by_domain[domain], f"same domain {domain}")
+        key = company_key(name)
+        if key and key in self.by_name:
+            return Duplicate(*self.by_name[key], "same company name")
+        return None
+
+
+def _mark_duplicates(rows: list[PreviewRow], known: KnownCompanies) -> None:
+    in_file = KnownCompanies()
+    for row in rows:
+        if not row.valid:
+            continue
+        name, website = row.values.get("company", ""), row.values.get("website", "")
+        row.duplicate = known.find(name, website)
+        if row.duplicate is None:
+            earlier = in_file.find(name, website)
+            if earlier is not None:
+                row.duplicate = Duplicate("row", earlier.row_id, earlier.name, earlier.reason)
+        in_file.add("row", str(row.number), name, website)
+        if row.duplicate is not None:
+            row.issues.append(Issue(row.number, "Company", name, row.duplicate.describe(),
+                                    is_error=False))
+
+
+# -- 4. writing ------------------------------------------------------------------------------
+
+def apply_import(store: Store, preview: ImportPreview,
+                 duplicates: DuplicatePolicy = DuplicatePolicy.SKIP,
+                 skip_invalid: bool = False, progress: Progress | None = None,
+                 cancel: threading.Event | None = None) -> ImportResult:
+    """Write the preview's rows in one transaction: every valid row, or nothing.
+
+    Refuses (CsvRefused, nothing written) when a row is invalid, unless ``skip_invalid``.
+    Duplicates of partners and of earlier rows are always skipped; duplicates of
+    prospects are skipped or merged (imported non-empty values replace the prospect's).
+    """
+    invalid = preview.invalid
+    if invalid and not skip_invalid:
+        first = next(issue for issue in invalid[0].issues if issue.is_error)
+        raise CsvRefused(f"{len(invalid):,} of {len(preview.rows):,} rows have errors, so "
+                         f"nothing was imported. The first: {first}")
+    new_rows, merges, skipped = [], [], 0
+    for row in preview.rows:
+        if not row.valid:
+            continue
+        dup = row.duplicate
+        if dup is None:
+            new_rows.append(complete_values(row.values))
+        elif dup.kind == "prospect" and duplicates == DuplicatePolicy.MERGE:
+            merges.append((dup.row_id, {name: value for name, value in row.values.items()
+                                        if name not in MERGE_KEEPS}))
+        else:
+            skipped += 1
+    total = len(new_rows) + len(merges)
+    result = ImportResult([], {}, skipped, len(invalid))
+    step = 5000
+    with store.transaction():
+        for start in range(0, len(new_rows), step):
+            _check_cancel(cancel)
+            if progress:
+                progress(start, total, f"Importing prospects ({start:,} of {total:,})")
+            result.created.extend(store.insert_many(Prospect, new_rows[start:start + step],
+                                                    chunk=500))
+        for done, (prospect_id, values) in enumerate(merges):
+            if done % 500 == 0:
+                _check_cancel(cancel)
+            previous = store.update(Prospect, prospect_id, values)
+            if previous:
+                result.merged[prospect_id] = previous
+                result.merged_values[prospect_id] = {name: values[name] for name in previous}
+        _check_cancel(cancel)
+        derive_now(store.db, [*result.created, *result.merged])
+        _check_cancel(cancel)
+    if progress:
+        progress(total, total, "Import finished")
+    return result
+
+
+def complete_values(values: dict[str, Any]) -> dict[str, Any]:
+    """Every column set, so all rows of an insert_many share one column list."""
+    defaults = {name: Prospect._meta.fields[name].default for name in Prospect.editable_fields()}
+    defaults["converted_partner"] = None
+    return {**defaults, **values}
+
+
+def _check_cancel(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise ImportCancelled("The import was cancelled; nothing was written.")
+
+
+def undo_import(store: Store, result: ImportResult) -> None:
+    """Take an import back: tombstone the added prospects, restore what merges replaced."""
+    with store.transaction():
+        for prospect_id in result.created:
+            store.delete(Prospect, prospect_id)
+        for prospect_id, previous in result.merged.items():
+            store.update(Prospect, prospect_id, previous)
+
+
+def redo_import(store: Store, result: ImportResult) -> None:
+    """Apply an undone import again: restore the added rows, re-apply the merges."""
+    with store.transaction():
+        for prospect_id in result.created:
+            store.restore(Prospect, prospect_id)
+        for prospect_id, values in result.merged_values.items():
+            store.update(Prospect, prospect_id, values)

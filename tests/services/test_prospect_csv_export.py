@@ -1,0 +1,60 @@
+"""CSV export: the filtered view, importable again; internal columns out in presentation."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+
+from channeldesk.services.prospect_csv_export import export_prospects
+from channeldesk.services.prospect_csv_import import (
+    KnownCompanies,
+    apply_import,
+    build_preview,
+    read_file,
+)
+from channeldesk.store import open_store
+from channeldesk.store.models import Prospect
+from channeldesk.store.prospect_queries import ProspectFilter
+
+FULL = {"company": "Łódź Systemy, \"Quoted\"", "website": "https://lodz.example",
+        "country": "Poland", "region": "emea", "vertical": "Healthcare", "employees": 120,
+        "annual_revenue_minor": 123_456_78, "currency": "EUR", "partner_type": "msp",
+        "source": "event", "stage": "lost", "lost_reason": "Chose a competitor",
+        "owner": "Sam", "next_step": "Call back\nin spring", "next_step_on": date(2026, 4, 1),
+        "contact_name": "Ana", "contact_email": "ana@lodz.example",
+        "contact_phone": "+48 42 555 0101", "competencies": "Azure, AWS",
+        "competitors": "Brightline", "internal_notes": "Tough on margins"}
+
+
+def test_export_round_trips_through_the_importer(store, tmp_path):
+    store.insert(Prospect, FULL)
+    store.insert(Prospect, {"company": "Bare Co"})
+    target = tmp_path / "out.csv"
+    assert export_prospects(store, target) == 2
+    assert target.read_bytes().startswith(b"\xef\xbb\xbf")
+    other = open_store(tmp_path / "other.sqlite3")
+    try:
+        preview = build_preview(read_file(target), known=KnownCompanies.load(other))
+        assert preview.notes == [] and not preview.invalid, preview.issues()
+        apply_import(other, preview)
+        copies = {p.company: p for p in Prospect.select()}
+        copy = copies[FULL["company"]]
+        for name, value in FULL.items():
+            assert getattr(copy, name) == value, name
+        assert copies["Bare Co"].employees is None
+    finally:
+        other.close()
+
+
+def test_presentation_leaves_internal_columns_out_and_filters_apply(store, tmp_path):
+    store.insert(Prospect, FULL)
+    store.insert(Prospect, {"company": "Other", "stage": "qualified"})
+    target = tmp_path / "shown.csv"
+    count = export_prospects(store, target, ProspectFilter(stages=frozenset({"lost"})),
+                             include_internal=False)
+    assert count == 1
+    with target.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert "Internal notes" not in rows[0] and "Lost reason" not in rows[0]
+    assert "Tough on margins" not in target.read_text(encoding="utf-8-sig")
+    assert len(rows) == 2 and rows[1][0] == FULL["company"]
