@@ -94,6 +94,16 @@ def _inspect(conn: sqlite3.Connection) -> CheckResult:
             version, integrity=integrity,
         )
     violations = _foreign_key_violations(conn)
+    if violations and _downloading(conn):
+        return CheckResult(
+            ok=True,
+            reason=f"schema {version}, integrity ok, a team data download is in progress",
+            schema_version=version, integrity=integrity,
+            foreign_key_violations=len(violations),
+            notes=(f"{len(violations)} record(s) arrived before the records they belong to "
+                   "(the download comes table by table); the next sync completes it.",
+                   *_upgrade_note(version)),
+        )
     if violations:
         first = violations[0]
         return _failed(
@@ -126,6 +136,15 @@ def _integrity(conn: sqlite3.Connection) -> tuple[str, ...]:
 def _foreign_key_violations(conn: sqlite3.Connection) -> list[tuple]:
     """Rows of ``PRAGMA foreign_key_check``: (table, rowid, parent table, fk index)."""
     return conn.execute("PRAGMA foreign_key_check").fetchall()
+
+
+def _downloading(conn: sqlite3.Connection) -> bool:
+    """Whether a sync stopped in the middle of downloading the team's data (a snapshot
+    arrives ordered by table, so child records can come before their parents)."""
+    if "sync_state" not in _tables(conn):
+        return False
+    return conn.execute("SELECT 1 FROM sync_state WHERE key = 'snapshot_mode'").fetchone() \
+        is not None
 
 
 def _upgrade_note(version: int) -> tuple[str, ...]:

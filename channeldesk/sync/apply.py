@@ -190,12 +190,51 @@ class PageApplier:
                 new_rows[table].append((row_id, fields, hlc))
             self.result.touched[table].add(row_id)
         for table, rows in new_rows.items():
-            insert_rows(self.conn, self.schema, table, rows)
+            insert_rows(self.conn, self.schema, table, self._ready_to_create(table, rows))
         save_versions(self.conn, self._decided)
         if self._prior:  # only keys loaded from it can be there (none on a first sync)
             self.conn.executemany(
                 "DELETE FROM field_version_prior WHERE table_name = ? AND row_id = ? "
                 "AND field = ?", [key for key in self._decided if key in self._prior])
+
+
+    def _ready_to_create(self, table: str, rows: list[tuple[str, dict[str, Any], str]]
+                         ) -> list[tuple[str, dict[str, Any], str]]:
+        """New rows, completed with their fields from earlier pages.
+
+        The fields of one row can span pages (a page ends mid-row). The earlier page's
+        values are kept as field versions, so a row created later takes them from there.
+        A row still without the reference to its parent is not created yet: with a
+        placeholder it would point at nothing until the next page, and a sync stopped
+        in between would leave a broken reference. Its values wait as versions and the
+        page that completes it creates it.
+        """
+        known = {name for name in self.schema.columns[table] if self.schema.knows(table, name)}
+        partial = [row_id for row_id, fields, _ in rows if not known <= fields.keys()]
+        earlier = _stored_values(self.conn, table, partial, known) if partial else {}
+        ready = []
+        for row_id, fields, hlc in rows:
+            complete = {**earlier.get(row_id, {}), **fields}
+            if self.schema.missing_parent(table, complete):
+                self.result.touched[table].discard(row_id)
+                continue
+            ready.append((row_id, complete, hlc))
+        return ready
+
+
+def _stored_values(conn: sqlite3.Connection, table: str, row_ids: list[str],
+                   columns: set[str]) -> dict[str, dict[str, Any]]:
+    """Values of these columns this copy holds as versions for rows it has not created
+    yet (a version of a column this schema lacks stays parked)."""
+    found: dict[str, dict[str, Any]] = defaultdict(dict)
+    for start in range(0, len(row_ids), 400):
+        chunk = row_ids[start:start + 400]
+        for row_id, field_name, value in conn.execute(
+                "SELECT row_id, field, value FROM field_version WHERE table_name = ? AND "
+                f"row_id IN ({', '.join('?' * len(chunk))})", (table, *chunk)):
+            if field_name in columns:
+                found[row_id][field_name] = value
+    return found
 
 
 def apply_parked(conn: sqlite3.Connection, schema: LocalSchema, pushed_through: int,

@@ -38,12 +38,22 @@ class LocalSchema:
             self.columns[table] = {
                 row[1]: Column(row[1], (row[2] or "").upper(), bool(row[3]), row[4])
                 for row in conn.execute(f'PRAGMA table_info("{table}")')}
+        self.parent_columns: dict[str, frozenset[str]] = {
+            table: frozenset(row[3] for row in conn.execute(
+                f'PRAGMA foreign_key_list("{table}")')) for table in self.columns}
         self._conn = conn
 
     def knows(self, table: str, field: str) -> bool:
         """A field sync may write: a journalled column of a synced table."""
         columns = self.columns.get(table)
         return columns is not None and field in columns and field not in UNJOURNALLED_COLUMNS
+
+    def missing_parent(self, table: str, fields: dict[str, Any]) -> bool:
+        """Whether a new row would lack a NOT NULL reference to its parent: created now
+        with a placeholder, it would point at no row until the field arrived."""
+        columns = self.columns[table]
+        return any(columns[name].not_null and name not in fields
+                   for name in self.parent_columns[table])
 
     def placeholders(self, table: str) -> dict[str, Any]:
         """Values for a row created before its fields arrive: NULL where allowed (as the

@@ -157,3 +157,18 @@ def test_rows_pointing_nowhere_are_reported(healthy: Path) -> None:
     assert not result.ok
     assert result.foreign_key_violations == 1
     assert "contact" in result.reason
+
+
+def test_records_waiting_for_their_parents_mid_download_are_explained(healthy: Path) -> None:
+    conn = sqlite3.connect(healthy)
+    conn.execute(
+        "INSERT INTO contact (id, created_at, updated_at, partner_id, name) "
+        "VALUES ('c1', '0001', '0001', 'partner-on-a-later-page', 'Early contact')"
+    )
+    conn.execute("INSERT INTO sync_state (key, value) VALUES ('snapshot_mode', 'gone')")
+    conn.commit()
+    conn.close()
+    result = check_database(healthy)
+    assert result.ok and result.foreign_key_violations == 1
+    assert "download is in progress" in result.reason
+    assert "the next sync completes it" in result.notes[0]
