@@ -86,8 +86,7 @@ def demo_command(args: argparse.Namespace) -> int:
         summary = load_demo_data(store)
     finally:
         store.close()
-    print(f"Added demo data to {db_path}: {summary.partners} partners, "
-          f"{summary.contacts} contacts, {summary.activities} activities.")
+    print(f"Added demo data to {db_path}: {summary.text()}.")
     return EXIT_OK
 
 

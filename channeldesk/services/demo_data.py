@@ -365,6 +365,17 @@ class DemoSummary:
     partners: int
     contacts: int
     activities: int
+    plans: int = 0
+    prospects: int = 0
+
+    @property
+    def steps(self) -> int:
+        """Progress steps of loading it: one per partner, then plans, then prospects."""
+        return self.partners + 2
+
+    def text(self) -> str:
+        return (f"{self.partners} partners, {self.contacts} contacts, {self.activities} "
+                f"activities, {self.plans} business plans, {self.prospects} prospects")
 
 
 _ASCII_FIXES = str.maketrans({"ł": "l", "Ł": "L", "ß": "ss", "ø": "o", "æ": "ae", "đ": "d",
@@ -521,22 +532,30 @@ def load_demo_data(
     rolled back by then. Existing rows are left alone: the set is added beside them.
     """
     portfolio = build_demo_set(seed, today)
-    total = len(portfolio)
+    partners = len(portfolio)
+    total = partners + 2  # then the business plans, then the prospects
     contacts = activities = 0
+
+    def step(done: int, message: str) -> None:
+        _stop_if_cancelled(cancel)
+        if progress:
+            progress(done, total, message)
+
     with store.transaction():
         for done, partner in enumerate(portfolio):
-            _stop_if_cancelled(cancel)
-            if progress:
-                progress(done, total, f"Adding {partner.values['name']}")
+            step(done, f"Adding {partner.values['name']}")
             _write_partner(store, partner)
             contacts += len(partner.contacts)
             activities += len(partner.activities)
-        add_demo_plans(store, [p.values["name"] for p in portfolio], today or date.today(), seed)
-        add_demo_prospects(store, seed, today)
-        _stop_if_cancelled(cancel)  # a cancel during the last partner still wins
+        step(partners, "Adding business plans")
+        plans = add_demo_plans(store, [p.values["name"] for p in portfolio],
+                               today or date.today(), seed)
+        step(partners + 1, "Adding the prospect pipeline")
+        prospects = add_demo_prospects(store, seed, today)
+        _stop_if_cancelled(cancel)  # a cancel during the last step still wins
     if progress:
         progress(total, total, "Demo data loaded")
-    return DemoSummary(total, contacts, activities)
+    return DemoSummary(partners, contacts, activities, plans, prospects)
 
 
 def _stop_if_cancelled(cancel: CancelToken | None) -> None:

@@ -174,7 +174,7 @@ class MainWindow(QMainWindow):
                 self.store.release_worker_connection()
 
         def done(summary) -> None:
-            self.statusBar().showMessage(self.tr("Demo data loaded: %s") % summary, 6000)
+            self.statusBar().showMessage(self.tr("Demo data loaded: %s") % summary.text(), 6000)
 
         def failed(error: BaseException) -> None:
             if isinstance(error, Cancelled):

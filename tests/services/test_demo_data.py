@@ -139,8 +139,11 @@ def test_progress_counts_up_to_the_total(store: Store) -> None:
     summary = load_demo_data(store, progress=lambda *call: calls.append(call), today=TODAY)
     done = [c[0] for c in calls]
     assert done == sorted(done)
-    assert calls[-1][:2] == (summary.partners, summary.partners)
-    assert all(total == summary.partners for _, total, _ in calls)
+    assert calls[-1][:2] == (summary.steps, summary.steps)
+    assert all(total == summary.steps for _, total, _ in calls)
+    assert [c[2] for c in calls[-3:-1]] == ["Adding business plans",
+                                             "Adding the prospect pipeline"]
+    assert summary.plans > 40 and summary.prospects == 300
 
 
 def test_cancel_rolls_everything_back(store: Store) -> None:
