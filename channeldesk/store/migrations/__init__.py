@@ -20,6 +20,7 @@ from channeldesk.store.migrations import (
     m0002_sync,
     m0003_prospects,
     m0004_plans,
+    m0005_journal_ids,
 )
 
 
@@ -32,7 +33,8 @@ class Migration:
 
 MIGRATIONS: tuple[Migration, ...] = tuple(
     Migration(module.VERSION, module.TITLE, module.apply)
-    for module in (m0001_initial, m0002_sync, m0003_prospects, m0004_plans)
+    for module in (m0001_initial, m0002_sync, m0003_prospects, m0004_plans,
+                   m0005_journal_ids)
 )
 CURRENT_VERSION = MIGRATIONS[-1].version
 
