@@ -136,7 +136,7 @@ class Store:
         return row_id
 
     def insert_many(self, model: type[M], rows: list[dict[str, Any]],
-                    chunk: int = 200) -> list[str]:
+                    chunk: int = 1000) -> list[str]:
         """Create many rows in one transaction (imports, demo data); returns their ids."""
         ids = []
         with self.transaction():
@@ -148,7 +148,7 @@ class Store:
                     batch.append({**values, "id": row_id, "created_at": stamp,
                                   "updated_at": stamp})
                     ids.append(row_id)
-                model.insert_many(batch).execute()
+                _insert_rows(self.db.connection(), model, batch)
                 self._touched_many(model, [row["id"] for row in batch])
         return ids
 
@@ -299,3 +299,30 @@ def _forget_new_file(found: Probe) -> None:
         found.path.unlink(missing_ok=True)
     for suffix in ("-wal", "-shm", "-journal"):
         Path(f"{found.path}{suffix}").unlink(missing_ok=True)
+
+
+def _insert_rows(conn: sqlite3.Connection, model: type[SyncedModel],
+                 rows: list[dict[str, Any]]) -> None:
+    """One prepared INSERT per set of columns, run for all rows that have that set.
+
+    What peewee's ``insert_many`` would write (field defaults filled in, values through
+    each field's ``db_value``), without building a query tree per row: for an import of
+    100,000 rows that tree cost several times the database's own work.
+    """
+    meta = model._meta
+    defaults = {name: field.default for name, field in meta.fields.items()
+                if field.default is not None}
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        complete = {name: (default() if callable(default) else default)
+                    for name, default in defaults.items() if name not in row}
+        complete.update(row)
+        groups.setdefault(tuple(complete), []).append(complete)
+    for names, group in groups.items():
+        fields = [meta.combined[name] for name in names]
+        columns = ", ".join(f'"{field.column_name}"' for field in fields)
+        conn.executemany(
+            f'INSERT INTO "{meta.table_name}" ({columns}) VALUES '
+            f'({", ".join("?" * len(fields))})',
+            [tuple(field.db_value(row[name]) for field, name in zip(fields, names, strict=True))
+             for row in group])
