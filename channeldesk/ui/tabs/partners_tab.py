@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -33,6 +32,7 @@ from channeldesk.ui.undo import (
     UpdateCommand,
     perform_or_report,
 )
+from channeldesk.ui.widgets.list_detail import list_and_detail
 from channeldesk.ui.widgets.partner_detail import PartnerDetail, make_table, selected_id
 
 SEARCH_DELAY_MS = 120
@@ -101,20 +101,8 @@ class PartnersTab(QWidget):
         self.count_label = QLabel()
         self.count_label.setObjectName("partners-count")
 
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addLayout(bar)
-        left_layout.addWidget(self._pages, 1)
-        left_layout.addWidget(self.count_label)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setObjectName("partners-splitter")
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(self.detail)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([980, 420])
+        self.splitter = list_and_detail("partners-splitter", [bar, self._pages, self.count_label],
+                                        self._pages, self.detail, (980, 420))
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)
 

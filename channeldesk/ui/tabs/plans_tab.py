@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +32,7 @@ from channeldesk.ui.models.plans_model import PlansTableModel
 from channeldesk.ui.plan_exports import PlanExports
 from channeldesk.ui.plan_undo import InsertRowsCommand
 from channeldesk.ui.undo import DeleteCommand, perform_or_report
+from channeldesk.ui.widgets.list_detail import list_and_detail
 from channeldesk.ui.widgets.partner_detail import make_table, selected_id
 from channeldesk.ui.widgets.plan_editor import PlanEditor
 
@@ -99,20 +99,8 @@ class PlansTab(QWidget):
             self.table.setColumnWidth(column, chars * width + 12)
         self.count_label = QLabel()
         self.count_label.setObjectName("plans-count")
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addLayout(bar)
-        left_layout.addWidget(self.table, 1)
-        left_layout.addWidget(self.count_label)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setObjectName("plans-splitter")
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(self.editor)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([500, 900])
+        self.splitter = list_and_detail("plans-splitter", [bar, self.table, self.count_label],
+                                        self.table, self.editor, (500, 900))
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)
 

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -51,6 +50,7 @@ from channeldesk.ui.prospect_edits import (
 )
 from channeldesk.ui.prospect_jobs import ProspectJobs
 from channeldesk.ui.undo import DeleteCommand, InsertCommand, UpdateCommand, perform_or_report
+from channeldesk.ui.widgets.list_detail import list_and_detail
 from channeldesk.ui.widgets.partner_detail import make_table, selected_id
 from channeldesk.ui.widgets.prospect_board import ProspectBoard
 from channeldesk.ui.widgets.prospect_detail import ProspectDetail
@@ -151,21 +151,9 @@ class ProspectsTab(QWidget):
         self.count_label = QLabel()
         self.count_label.setObjectName("prospects-count")
 
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addLayout(top)
-        left_layout.addLayout(filters)
-        left_layout.addWidget(self._pages, 1)
-        left_layout.addWidget(self.count_label)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setObjectName("prospects-splitter")
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(self.detail)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([960, 440])
+        self.splitter = list_and_detail(
+            "prospects-splitter", [top, filters, self._pages, self.count_label], self._pages,
+            self.detail, (960, 440))
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)
         self._fill_value_filters()
