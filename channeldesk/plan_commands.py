@@ -23,6 +23,7 @@ from channeldesk.services.plan_export import (
     export_all_plans,
     export_pack,
     export_plan,
+    printing_problem,
 )
 from channeldesk.store import open_store
 
@@ -62,6 +63,12 @@ def _pdf_target(text: str) -> Path:
     return out
 
 
+def _warn_if_unprintable(document: object) -> None:
+    problem = printing_problem(document)
+    if problem:
+        print(f"warning: {problem}", file=sys.stderr)
+
+
 def _run(action):
     try:
         return action()
@@ -80,6 +87,7 @@ def export_plan_command(args: argparse.Namespace) -> int:
     finally:
         store.close()
     print(f"Wrote the {document.period} plan of {document.partner_name} to {path}.")
+    _warn_if_unprintable(document)
     return EXIT_OK
 
 
@@ -95,6 +103,7 @@ def export_pack_command(args: argparse.Namespace) -> int:
         store.close()
     print(f"Wrote the partner pack of {pack.plan.partner_name} ({pack.plan.period}) to "
           f"{path}.")
+    _warn_if_unprintable(pack)
     return EXIT_OK
 
 

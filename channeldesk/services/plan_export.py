@@ -21,7 +21,7 @@ from channeldesk.domain.plan import Period, PeriodError
 from channeldesk.domain.plan_document import PackDocument, PlanDocument
 from channeldesk.services.pdf.branding import Branding
 from channeldesk.services.pdf.build import render_pack, render_plan, write_atomically
-from channeldesk.services.pdf.fonts import register_fonts
+from channeldesk.services.pdf.fonts import register_fonts, unprintable_characters
 from channeldesk.store import Store
 from channeldesk.store.models import BusinessPlan, Partner
 from channeldesk.store.plan_queries import (
@@ -86,6 +86,17 @@ def choose_plan(partner: Partner, period: str | None, today: date) -> BusinessPl
         raise ExportError(f"{partner.name} has no business plan yet. Create one in the "
                           "Plans tab first.")
     return plan
+
+
+def printing_problem(document: object) -> str | None:
+    """A warning when some text of the document cannot be printed with the PDF's font."""
+    missing = unprintable_characters(document)
+    if not missing:
+        return None
+    sample = " ".join(missing[:5])
+    return (f"{len(missing)} character(s) cannot be printed with the PDF's font and show "
+            f"as empty boxes (e.g. {sample}). Latin, Greek and Cyrillic print; Thai, Chinese, "
+            "Japanese, Korean, Arabic and Hebrew text does not yet.")
 
 
 def export_plan(store: Store, partner_text: str, period: str | None, out: Path,

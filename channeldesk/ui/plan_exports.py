@@ -99,7 +99,8 @@ class PlanExports(QObject):
             try:
                 service = _export_service()
                 export = service.export_plan if kind == "plan" else service.export_pack
-                return export(self._store, partner_id, period, out, _branding())[1]
+                document, path = export(self._store, partner_id, period, out, _branding())
+                return path, service.printing_problem(document)
             finally:
                 self._store.release_worker_connection()
 
@@ -135,9 +136,14 @@ class PlanExports(QObject):
         if bar is not None:
             bar().showMessage(text, 8000)
 
-    def _done(self, path: Path) -> None:
+    def _done(self, result: tuple[Path, str | None]) -> None:
+        path, problem = result
         self.last_result = path
         self._status(self.tr("Exported to %s") % path)
+        if problem:
+            QMessageBox.warning(self._window, self.tr("Some text cannot be printed"),
+                                self.tr("The PDF was written to %s, but %s") % (
+                                    path, problem[0].lower() + problem[1:]))
 
     def _done_all(self, result) -> None:
         self.last_result = result

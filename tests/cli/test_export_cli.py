@@ -155,3 +155,21 @@ def test_plan_rows_are_untouched_by_an_export(db, tmp_path):
         assert [(p.id, p.updated_at) for p in BusinessPlan.select()] == before
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("kind", ["plan", "pack"])
+def test_text_the_font_cannot_print_is_written_with_a_warning(db, tmp_path, capsys, kind):
+    store = open_store(db)
+    try:
+        add_plan(store, add_partner(store, "บริษัท ไทย จำกัด", country="Thailand"))
+    finally:
+        store.close()
+    out = tmp_path / "thai.pdf"
+    assert run("export", kind, "--db", str(db), "--partner", "ไทย", "--out", str(out)) == 0
+    err = capsys.readouterr().err
+    assert "warning:" in err and "cannot be printed with the PDF's font" in err
+    assert "บ" in err and out.exists()
+    # Printable scripts give no warning.
+    assert run("export", kind, "--db", str(db), "--partner", "łódź", "--out",
+               str(tmp_path / "pl.pdf")) == 0
+    assert "warning" not in capsys.readouterr().err

@@ -294,3 +294,18 @@ def test_find_focuses_the_plans_search_and_file_menu_lists_the_exports(plans):
     names = [action.objectName() for action in file_menu.actions()]
     assert {"action-export-plan", "action-export-pack", "action-export-all-plans"} <= set(
         names)
+
+
+def test_an_export_with_text_the_font_cannot_print_says_so(plans, plan_ids, qtbot, tmp_path,
+                                                         monkeypatch):
+    signature = PlanSignature.get(PlanSignature.plan == plan_ids["northwind"])
+    with plans.store.transaction():
+        plans.store.update(PlanSignature, signature.id, {"name": "สมชาย ใจดี"})
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warned.append(args[2]))
+    select(plans, plan_ids["northwind"])
+    out = tmp_path / "northwind.pdf"
+    plans.plans.exports.export_plan(out=out)
+    qtbot.waitUntil(lambda: plans.plans.exports.last_result is not None, timeout=20_000)
+    assert out.exists()
+    assert warned and "cannot be printed" in warned[0] and str(out) in warned[0]

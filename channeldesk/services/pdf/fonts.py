@@ -10,6 +10,8 @@ are reported by :func:`covers` so callers can choose what to do.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
+from dataclasses import fields, is_dataclass
 from functools import cache
 
 from reportlab.lib.fonts import addMapping
@@ -54,3 +56,28 @@ def covers(text: str) -> bool:
         if unicodedata.bidirectional(char) in ("R", "AL") or ord(char) not in glyphs:
             return False
     return True
+
+
+def unprintable_characters(value: object) -> list[str]:
+    """The distinct characters of every text in ``value`` (a document: dataclasses,
+    tuples, lists, dicts, strings) that the PDF cannot set, in first-seen order."""
+    found: dict[str, None] = {}
+    for text in _texts(value):
+        if not covers(text):
+            found.update(dict.fromkeys(char for char in text
+                                       if not char.isspace() and not covers(char)))
+    return list(found)
+
+
+def _texts(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif is_dataclass(value) and not isinstance(value, type):
+        for item in fields(value):
+            yield from _texts(getattr(value, item.name))
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _texts(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _texts(item)
