@@ -84,8 +84,7 @@ class ActivitiesModel(RecordTableModel[Activity]):
             self.beginResetModel()
             self._show_internal = show
             self._columns = self._make_columns()
-            self._ids = self.fetch_ids()
-            self._position = {row_id: n for n, row_id in enumerate(self._ids)}
+            self.set_ids(self.fetch_ids())
             self._rows.clear()
             self.endResetModel()
 

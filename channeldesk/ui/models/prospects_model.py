@@ -166,8 +166,7 @@ class ProspectsTableModel(RecordTableModel[ProspectRow]):
             self.refresh()
             return
         self.layoutAboutToBeChanged.emit()
-        self._ids = self.fetch_ids()
-        self._position = {row_id: n for n, row_id in enumerate(self._ids)}
+        self.set_ids(self.fetch_ids())
         self.layoutChanged.emit()
 
 

@@ -43,7 +43,7 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         self._columns = list(columns)
         self._ids: list[str] = []
         self._rows: dict[str, R] = {}
-        self._position: dict[str, int] = {}
+        self._position: dict[str, int] | None = None  # built when first needed
         self.loaded = False
 
     # -- to implement -----------------------------------------------------------------
@@ -59,17 +59,22 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
     def refresh(self) -> None:
         """Re-run the query; the view keeps nothing stale."""
         self.beginResetModel()
-        self._ids = self.fetch_ids()
-        self._position = {row_id: n for n, row_id in enumerate(self._ids)}
+        self.set_ids(self.fetch_ids())
         self._rows.clear()
         self.loaded = True
         self.endResetModel()
+
+    def set_ids(self, ids: list[str]) -> None:
+        """The new order; positions by id are worked out only when asked for (a dict of
+        100,000 ids cost ~10 ms a keystroke, and one lookup needs only a list scan)."""
+        self._ids = ids
+        self._position = None
 
     def refresh_rows(self, ids: set[str] | frozenset[str]) -> None:
         """Re-read rows that changed in place (same order, same membership)."""
         for row_id in ids:
             self._rows.pop(row_id, None)
-            row = self._position.get(row_id)
+            row = self.row_of(row_id) if len(ids) < 8 else self._positions().get(row_id)
             if row is not None:
                 self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
 
@@ -77,7 +82,17 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         return self._ids[row] if 0 <= row < len(self._ids) else None
 
     def row_of(self, row_id: str) -> int | None:
-        return self._position.get(row_id)
+        if self._position is not None:
+            return self._position.get(row_id)
+        try:
+            return self._ids.index(row_id)
+        except ValueError:
+            return None
+
+    def _positions(self) -> dict[str, int]:
+        if self._position is None:
+            self._position = {row_id: n for n, row_id in enumerate(self._ids)}
+        return self._position
 
     def record(self, row: int) -> R | None:
         row_id = self.id_at(row)
