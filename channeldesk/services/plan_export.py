@@ -101,27 +101,44 @@ def printing_problem(document: object) -> str | None:
 
 def export_plan(store: Store, partner_text: str, period: str | None, out: Path,
                 branding: Branding, today: date | None = None) -> tuple[PlanDocument, Path]:
+    """The plan of a partner named on the command line (its current one, or ``period``'s)."""
     today = today or date.today()
     plan = choose_plan(resolve_partner(partner_text), period, today)
-    document = load_plan_document(plan.id, store.blobs)
+    return export_plan_id(store, plan.id, out, branding, today)
+
+
+def export_plan_id(store: Store, plan_id: str, out: Path, branding: Branding,
+                   today: date | None = None) -> tuple[PlanDocument, Path]:
+    """Exactly this plan (the app exports the one on screen: a partner may hold two
+    plans of one period, made on two devices before they synced)."""
+    today = today or date.today()
+    document = load_plan_document(plan_id, store.blobs)
     path = write_atomically(out, lambda f: render_plan(document, branding, f, today))
     return document, path
 
 
-def load_pack(store: Store, partner: Partner, period: str | None, today: date) -> PackDocument:
-    plan = choose_plan(partner, period, today)
+def load_pack(store: Store, plan_id: str, today: date) -> PackDocument:
+    plan = BusinessPlan.get_by_id(plan_id)
     return PackDocument(
         plan=load_plan_document(plan.id, store.blobs),
-        engagement=load_engagement(partner.id, today),
+        engagement=load_engagement(plan.partner_id, today),
         generated_on=today,
-        extra={key: loader(partner.id, today) for key, loader in _PACK_EXTRAS.items()},
+        extra={key: loader(plan.partner_id, today) for key, loader in _PACK_EXTRAS.items()},
     )
 
 
 def export_pack(store: Store, partner_text: str, period: str | None, out: Path,
                 branding: Branding, today: date | None = None) -> tuple[PackDocument, Path]:
+    """The pack of a partner named on the command line (see export_plan)."""
     today = today or date.today()
-    pack = load_pack(store, resolve_partner(partner_text), period, today)
+    plan = choose_plan(resolve_partner(partner_text), period, today)
+    return export_pack_id(store, plan.id, out, branding, today)
+
+
+def export_pack_id(store: Store, plan_id: str, out: Path, branding: Branding,
+                   today: date | None = None) -> tuple[PackDocument, Path]:
+    today = today or date.today()
+    pack = load_pack(store, plan_id, today)
     path = write_atomically(out, lambda f: render_pack(pack, branding, f))
     return pack, path
 

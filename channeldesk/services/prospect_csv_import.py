@@ -442,12 +442,21 @@ class KnownCompanies:
 
 
 def _mark_duplicates(rows: list[PreviewRow], known: KnownCompanies) -> None:
+    """Each row's duplicate: an existing partner or prospect, else an earlier row. Only
+    the first row matching an existing prospect may merge into it; later ones are
+    duplicates of that row (two merges into one prospect could not be undone exactly)."""
     in_file = KnownCompanies()
+    claimed: dict[str, PreviewRow] = {}
     for row in rows:
         if not row.valid:
             continue
         name, website = row.values.get("company", ""), row.values.get("website", "")
         row.duplicate = known.find(name, website)
+        if row.duplicate is not None and row.duplicate.kind == "prospect":
+            first = claimed.setdefault(row.duplicate.row_id, row)
+            if first is not row:
+                row.duplicate = Duplicate("row", str(first.number), first.values.get(
+                    "company", ""), f"both match the prospect {row.duplicate.name}")
         if row.duplicate is None:
             earlier = in_file.find(name, website)
             if earlier is not None:
@@ -527,8 +536,7 @@ def _check_cancel(cancel: threading.Event | None) -> None:
 def undo_import(store: Store, result: ImportResult) -> None:
     """Take an import back: tombstone the added prospects, restore what merges replaced."""
     with store.transaction():
-        for prospect_id in result.created:
-            store.delete(Prospect, prospect_id)
+        store.set_deleted_many(Prospect, result.created, True)
         for prospect_id, previous in result.merged.items():
             store.update(Prospect, prospect_id, previous)
 
@@ -536,7 +544,6 @@ def undo_import(store: Store, result: ImportResult) -> None:
 def redo_import(store: Store, result: ImportResult) -> None:
     """Apply an undone import again: restore the added rows, re-apply the merges."""
     with store.transaction():
-        for prospect_id in result.created:
-            store.restore(Prospect, prospect_id)
+        store.set_deleted_many(Prospect, result.created, False)
         for prospect_id, values in result.merged_values.items():
             store.update(Prospect, prospect_id, values)

@@ -179,6 +179,26 @@ class Store:
         """Bring a tombstoned row back."""
         self.update(model, row_id, {"deleted": False})
 
+    def set_deleted_many(self, model: type[M], row_ids: list[str], deleted: bool) -> None:
+        """Tombstone (or bring back) many rows at once, journalled like ``delete``:
+        undoing an import of 100,000 rows row by row took minutes."""
+        table = model._meta.table_name
+        conn = self.db.connection()
+        with self.transaction():
+            for start in range(0, len(row_ids), 500):
+                chunk = row_ids[start:start + 500]
+                marks = ", ".join("?" * len(chunk))
+                newest = conn.execute(f'SELECT max(updated_at) FROM "{table}" WHERE id IN '
+                                      f"({marks})", chunk).fetchone()[0]
+                if newest:  # a synced edit may carry a clock ahead of ours
+                    self.clock.observe(newest)
+                conn.executemany(
+                    f'UPDATE "{table}" SET deleted = ?, updated_at = ? WHERE id = ? '
+                    "AND deleted != ?",
+                    [(int(deleted), self.clock.now(), row_id, int(deleted))
+                     for row_id in chunk])
+            self._touched_many(model, list(row_ids))
+
     # -- notification --------------------------------------------------------------------
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:

@@ -93,13 +93,13 @@ class PlanExports(QObject):
                                     f"{partner} - {period} {noun}.pdf".replace("/", " "))
         if out is None:
             return
-        partner_id = plan.partner_id
+        plan_id = plan.id
 
         def work(_progress, _cancel):
             try:
                 service = _export_service()
-                export = service.export_plan if kind == "plan" else service.export_pack
-                document, path = export(self._store, partner_id, period, out, _branding())
+                export = service.export_plan_id if kind == "plan" else service.export_pack_id
+                document, path = export(self._store, plan_id, out, _branding())
                 return path, service.printing_problem(document)
             finally:
                 self._store.release_worker_connection()

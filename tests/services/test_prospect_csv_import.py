@@ -185,6 +185,30 @@ def test_duplicates_of_partners_prospects_and_earlier_rows(store):
     assert not store.get(Prospect, result.created[0]).deleted
 
 
+def test_two_rows_matching_one_prospect_merge_once_and_undo_exactly(store):
+    acme = store.insert(Prospect, {"company": "Acme", "owner": "Alice", "next_step": "orig"})
+    preview = preview_of("Company,Owner,Next step\nAcme,Bob,call\nACME,Carol,email\n", store)
+    assert [row.duplicate.kind for row in preview.rows] == ["prospect", "row"]
+    assert "both match the prospect Acme" in str(preview.rows[1].issues[0])
+    result = apply_import(store, preview, DuplicatePolicy.MERGE)
+    assert (store.get(Prospect, acme).owner, result.skipped_duplicates) == ("Bob", 1)
+    undo_import(store, result)
+    assert (store.get(Prospect, acme).owner, store.get(Prospect, acme).next_step) == (
+        "Alice", "orig")
+
+
+def test_undo_and_redo_of_a_large_import_are_journalled_in_bulk(store):
+    rows = "".join(f"Company {n},Owner {n}\n" for n in range(1500))
+    result = apply_import(store, preview_of("Company,Owner\n" + rows, store))
+    journal = Change.select().count()
+    undo_import(store, result)
+    assert Prospect.live().count() == 0
+    assert Change.select().count() == journal + 1500  # one 'deleted' entry per prospect
+    redo_import(store, result)
+    assert Prospect.live().count() == 1500
+    assert Change.select().where(Change.field == "deleted").count() == 1500 * 3
+
+
 def test_cancel_leaves_nothing(store):
     preview = preview_of("Company\n" + "".join(f"Co {n}\n" for n in range(50)), store)
     before = snapshot(store)

@@ -102,6 +102,15 @@ def test_inline_target_edit_is_saved_and_undone(plans, plan_ids):
     assert PlanTarget.get_by_id(row_id).actual == 9
 
 
+@pytest.mark.parametrize("text", ["lots", "²", "-3", "1.5"])
+def test_a_count_refuses_what_is_not_a_whole_number(plans, plan_ids, text):
+    select(plans, plan_ids["northwind"])
+    model, index = target_cell(plans, "new_customers", "", "actual")
+    assert not model.setData(index, text)  # refused, not raised into Qt
+    assert "not a whole number" in plans.plans.editor.panels["targets"].error.text()
+    assert PlanTarget.get_by_id(model.row_id(index.row())).actual == 5
+
+
 def test_money_targets_take_amounts_and_refuse_nonsense(plans, plan_ids):
     select(plans, plan_ids["northwind"])
     model, index = target_cell(plans, "revenue", "2026-Q1", "target")
@@ -309,3 +318,19 @@ def test_an_export_with_text_the_font_cannot_print_says_so(plans, plan_ids, qtbo
     qtbot.waitUntil(lambda: plans.plans.exports.last_result is not None, timeout=20_000)
     assert out.exists()
     assert warned and "cannot be printed" in warned[0] and str(out) in warned[0]
+
+
+def test_the_plan_on_screen_is_exported_even_when_its_period_has_two(plans, plan_ids,
+                                                                      qtbot, tmp_path):
+    """Two devices may each make a partner's FY2026 plan before they sync."""
+    northwind = BusinessPlan.get_by_id(plan_ids["northwind"])
+    twin = add_plan(plans.store, northwind.partner_id, summary="The twin made offline.")
+    plans.plans.model.refresh()
+    select(plans, twin)
+    for action, out in ((plans.plans.exports.export_plan, tmp_path / "plan.pdf"),
+                        (plans.plans.exports.export_pack, tmp_path / "pack.pdf")):
+        plans.plans.exports.last_result = None
+        action(out=out)
+        qtbot.waitUntil(lambda: plans.plans.exports.last_result is not None, timeout=20_000)
+        text = "".join(page.extract_text() for page in PdfReader(out).pages)
+        assert "The twin made offline." in text, out.name

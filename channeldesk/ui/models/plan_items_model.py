@@ -273,6 +273,6 @@ class PlanItemsModel(QAbstractTableModel):
                 raise CellError(self.tr("an amount cannot be negative."))
             return minor
         cleaned = text.replace(",", "").replace(" ", "")
-        if not cleaned.isdigit():
+        if not (cleaned.isascii() and cleaned.isdigit()):  # int() refuses "²"
             raise CellError(self.tr("'%s' is not a whole number of 0 or more.") % text)
         return int(cleaned)
