@@ -62,7 +62,7 @@ from channeldesk.ui.models.conflicts_model import (
 from channeldesk.ui.models.record_table import ID_ROLE, SORT_ROLE
 from channeldesk.ui.undo import perform
 from channeldesk.ui.widgets.form import ERROR_STYLE
-from channeldesk.ui.widgets.partner_detail import make_table
+from channeldesk.ui.widgets.record_views import make_table
 
 if TYPE_CHECKING:
     from channeldesk.ui.sync_controller import SyncController

@@ -33,7 +33,8 @@ from channeldesk.ui.undo import (
     perform_or_report,
 )
 from channeldesk.ui.widgets.list_detail import list_and_detail
-from channeldesk.ui.widgets.partner_detail import PartnerDetail, make_table, selected_id
+from channeldesk.ui.widgets.partner_detail import PartnerDetail
+from channeldesk.ui.widgets.record_views import make_table, selected_id
 
 SEARCH_DELAY_MS = 120
 PARTNER_FIELDS = ("name", "partner_type", "tier", "status", "region", "country", "owner",

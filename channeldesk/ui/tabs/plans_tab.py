@@ -33,8 +33,8 @@ from channeldesk.ui.plan_exports import PlanExports
 from channeldesk.ui.plan_undo import InsertRowsCommand
 from channeldesk.ui.undo import DeleteCommand, perform_or_report
 from channeldesk.ui.widgets.list_detail import list_and_detail
-from channeldesk.ui.widgets.partner_detail import make_table, selected_id
 from channeldesk.ui.widgets.plan_editor import PlanEditor
+from channeldesk.ui.widgets.record_views import make_table, selected_id
 
 SEARCH_DELAY_MS = 120
 PLAN_TABLES = {"business_plan", "plan_target", "partner"}

@@ -51,9 +51,9 @@ from channeldesk.ui.prospect_edits import (
 from channeldesk.ui.prospect_jobs import ProspectJobs
 from channeldesk.ui.undo import DeleteCommand, InsertCommand, UpdateCommand, perform_or_report
 from channeldesk.ui.widgets.list_detail import list_and_detail
-from channeldesk.ui.widgets.partner_detail import make_table, selected_id
 from channeldesk.ui.widgets.prospect_board import ProspectBoard
 from channeldesk.ui.widgets.prospect_detail import ProspectDetail
+from channeldesk.ui.widgets.record_views import make_table, selected_id
 
 SEARCH_DELAY_MS = 120
 PROFILE_TABLES = frozenset({"ideal_partner_profile", "profile_criterion"})

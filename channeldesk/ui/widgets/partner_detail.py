@@ -12,7 +12,6 @@ from html import escape
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -20,7 +19,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QStackedWidget,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -35,37 +33,13 @@ from channeldesk.ui.dialogs.confirm import confirm_delete
 from channeldesk.ui.dialogs.record_dialogs import ActivityDialog, ContactDialog
 from channeldesk.ui.models.engagement_models import ActivitiesModel, ContactsModel
 from channeldesk.ui.models.partners_model import format_date
-from channeldesk.ui.models.record_table import RecordTableModel
 from channeldesk.ui.undo import (
     DeleteCommand,
     InsertCommand,
     UpdateCommand,
     perform_or_report,
 )
-
-
-def make_table(model: RecordTableModel, object_name: str) -> QTableView:
-    """A read-only, row-selecting table with the house defaults."""
-    view = QTableView()
-    view.setObjectName(object_name)
-    view.setAccessibleName(object_name.replace("-", " "))
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    view.verticalHeader().hide()
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
-    view.horizontalHeader().setHighlightSections(False)
-    view.horizontalHeader().setStretchLastSection(True)
-    return view
-
-
-def selected_id(view: QTableView) -> str | None:
-    rows = view.selectionModel().selectedRows() if view.selectionModel() else []
-    model = view.model()
-    return model.id_at(rows[0].row()) if rows and isinstance(model, RecordTableModel) else None
+from channeldesk.ui.widgets.record_views import list_page, make_table, selected_id
 
 
 class PartnerDetail(QWidget):
@@ -161,17 +135,6 @@ class PartnerDetail(QWidget):
             self._facts[key] = value
         return box
 
-    def _list_page(self, view: QTableView, buttons: list[QPushButton]) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        row = QHBoxLayout()
-        for button in buttons:
-            row.addWidget(button)
-        row.addStretch(1)
-        layout.addLayout(row)
-        layout.addWidget(view)
-        return page
-
     def _build_contacts(self) -> QWidget:
         self.contacts_view = make_table(self.contacts, "contacts-table")
         self.contacts_view.doubleClicked.connect(self.edit_contact)
@@ -183,7 +146,7 @@ class PartnerDetail(QWidget):
         self._contact_delete = QPushButton(self.tr("Delete"))
         self._contact_delete.clicked.connect(self.delete_contact)
         self.contacts_view.selectionModel().selectionChanged.connect(self._update_buttons)
-        return self._list_page(self.contacts_view, [add, self._contact_edit,
+        return list_page(self.contacts_view, [add, self._contact_edit,
                                                     self._contact_delete])
 
     def _build_activities(self) -> QWidget:
@@ -199,7 +162,7 @@ class PartnerDetail(QWidget):
         self._activity_delete = QPushButton(self.tr("Delete"))
         self._activity_delete.clicked.connect(self.delete_activity)
         self.activities_view.selectionModel().selectionChanged.connect(self._update_buttons)
-        return self._list_page(self.activities_view, [add, self._activity_edit,
+        return list_page(self.activities_view, [add, self._activity_edit,
                                                       self._activity_delete])
 
     # -- showing ----------------------------------------------------------------------

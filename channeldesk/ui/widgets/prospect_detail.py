@@ -40,7 +40,7 @@ from channeldesk.ui.models.prospects_model import (
     score_colour,
 )
 from channeldesk.ui.undo import DeleteCommand, InsertCommand, UpdateCommand, perform_or_report
-from channeldesk.ui.widgets.partner_detail import make_table, selected_id
+from channeldesk.ui.widgets.record_views import list_page, make_table, selected_id
 
 FACTS = (("website", "Website"), ("location", "Country / region"), ("vertical", "Vertical"),
          ("size", "Employees / revenue"), ("sought", "Type sought / source"),
@@ -209,15 +209,8 @@ class ProspectDetail(QWidget):
         self._activity_delete = QPushButton(self.tr("Delete"))
         self._activity_delete.clicked.connect(self.delete_activity)
         self.activities_view.selectionModel().selectionChanged.connect(self._update_buttons)
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        row = QHBoxLayout()
-        for button in (add, self._activity_edit, self._activity_delete):
-            row.addWidget(button)
-        row.addStretch(1)
-        layout.addLayout(row)
-        layout.addWidget(self.activities_view)
-        return page
+        return list_page(self.activities_view, [add, self._activity_edit,
+                                                self._activity_delete])
 
     # -- showing ----------------------------------------------------------------------
 
