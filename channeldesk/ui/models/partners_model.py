@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import QLocale
 from PySide6.QtGui import QColor
 
 from channeldesk.domain.engagement import ENGAGEMENT_LABELS, Engagement, engagement
@@ -19,7 +19,7 @@ from channeldesk.store.partner_queries import (
     partner_ids,
     partner_rows,
 )
-from channeldesk.ui.models.record_table import Column, RecordTableModel
+from channeldesk.ui.models.record_table import Column, SqlSortedTableModel
 
 ENGAGEMENT_COLOURS = {
     Engagement.ENGAGED: QColor("#2e7d32"),
@@ -39,16 +39,16 @@ def format_date(value: date | None) -> str:
     return locale.toString(value, QLocale.FormatType.ShortFormat)
 
 
-class PartnersTableModel(RecordTableModel[PartnerRow]):
+class PartnersTableModel(SqlSortedTableModel[PartnerRow]):
     """Live partners matching a :class:`PartnerFilter`, in the chosen order."""
+
+    sort_keys = PartnerSort
 
     def __init__(self, store: Store, today: date | None = None, parent=None) -> None:
         self._today = today or date.today()
-        super().__init__(self._make_columns(), parent)
+        super().__init__(self._make_columns(), PartnerSort.NAME, parent)
         self._store = store
         self._filter = PartnerFilter()
-        self._sort = PartnerSort.NAME
-        self._descending = False
 
     def _make_columns(self) -> list[Column[PartnerRow]]:
         def band(row: PartnerRow) -> Engagement:
@@ -88,18 +88,3 @@ class PartnersTableModel(RecordTableModel[PartnerRow]):
 
     def fetch_rows(self, ids: Sequence[str]) -> dict[str, PartnerRow]:
         return partner_rows(self._store.db, ids)
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        sort_key = self._columns[column].sort_key
-        if sort_key is None:
-            return
-        wanted = (PartnerSort(sort_key), order == Qt.SortOrder.DescendingOrder)
-        if self.loaded and wanted == (self._sort, self._descending):
-            return  # Qt asks again for the same order; the query is the costly part
-        self._sort, self._descending = wanted
-        if not self.loaded:
-            self.refresh()
-            return
-        self.layoutAboutToBeChanged.emit()
-        self.set_ids(self.fetch_ids())
-        self.layoutChanged.emit()

@@ -23,7 +23,7 @@ from channeldesk.store.prospect_queries import (
 )
 from channeldesk.ui.models.engagement_models import ActivitiesModel
 from channeldesk.ui.models.partners_model import format_date
-from channeldesk.ui.models.record_table import ID_ROLE, Column, Index, RecordTableModel
+from channeldesk.ui.models.record_table import ID_ROLE, Column, Index, SqlSortedTableModel
 
 OVERDUE_COLOUR = QColor("#c62828")
 # The roles the columns answer; a repaint asks for about twice as many per cell.
@@ -76,17 +76,17 @@ def format_revenue_short(minor: int | None, currency: str) -> str:
     return f"{format_number(units)} {currency}"
 
 
-class ProspectsTableModel(RecordTableModel[ProspectRow]):
+class ProspectsTableModel(SqlSortedTableModel[ProspectRow]):
     """Live prospects matching a :class:`ProspectFilter`, in the chosen order."""
+
+    sort_keys = ProspectSort
 
     def __init__(self, store: Store, today: date | None = None, parent=None) -> None:
         self._today = today or date.today()
         self.show_internal = True  # off in presentation mode: no lost reason in tooltips
-        super().__init__(self._make_columns(), parent)
+        super().__init__(self._make_columns(), ProspectSort.COMPANY, parent)
         self._store = store
         self._filter = ProspectFilter()
-        self._sort = ProspectSort.COMPANY
-        self._descending = False
 
     def _make_columns(self) -> list[Column[ProspectRow]]:
         def overdue(row: ProspectRow) -> bool:
@@ -135,10 +135,6 @@ class ProspectsTableModel(RecordTableModel[ProspectRow]):
     def prospect_filter(self) -> ProspectFilter:
         return self._filter
 
-    @property
-    def sort_order(self) -> tuple[ProspectSort, bool]:
-        return self._sort, self._descending
-
     def set_filter(self, flt: ProspectFilter) -> None:
         if flt != self._filter:
             self._filter = flt
@@ -153,21 +149,6 @@ class ProspectsTableModel(RecordTableModel[ProspectRow]):
 
     def fetch_rows(self, ids: Sequence[str]) -> dict[str, ProspectRow]:
         return prospect_rows(self._store.db, ids)
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        sort_key = self._columns[column].sort_key
-        if sort_key is None:
-            return
-        wanted = (ProspectSort(sort_key), order == Qt.SortOrder.DescendingOrder)
-        if self.loaded and wanted == (self._sort, self._descending):
-            return
-        self._sort, self._descending = wanted
-        if not self.loaded:
-            self.refresh()
-            return
-        self.layoutAboutToBeChanged.emit()
-        self.set_ids(self.fetch_ids())
-        self.layoutChanged.emit()
 
 
 class ProspectActivitiesModel(ActivitiesModel):

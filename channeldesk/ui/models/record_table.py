@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -156,3 +157,34 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         start = max(0, row - BLOCK // 4)
         wanted = [row_id for row_id in self._ids[start:start + BLOCK] if row_id not in self._rows]
         self._rows.update(self.fetch_rows(wanted))
+
+
+class SqlSortedTableModel(RecordTableModel[R]):
+    """A table whose columns sort in SQL: a column's ``sort_key`` names a member of
+    ``sort_keys``; ``fetch_ids`` reads ``_sort`` and ``_descending``."""
+
+    sort_keys: type[Enum]
+
+    def __init__(self, columns: Sequence[Column[R]], initial_sort: Enum, parent=None) -> None:
+        super().__init__(columns, parent)
+        self._sort = initial_sort
+        self._descending = False
+
+    @property
+    def sort_order(self) -> tuple[Enum, bool]:
+        return self._sort, self._descending
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        sort_key = self._columns[column].sort_key
+        if sort_key is None:
+            return
+        wanted = (self.sort_keys(sort_key), order == Qt.SortOrder.DescendingOrder)
+        if self.loaded and wanted == (self._sort, self._descending):
+            return  # Qt asks again for the same order; the query is the costly part
+        self._sort, self._descending = wanted
+        if not self.loaded:
+            self.refresh()
+            return
+        self.layoutAboutToBeChanged.emit()
+        self.set_ids(self.fetch_ids())
+        self.layoutChanged.emit()
