@@ -10,7 +10,7 @@ from datetime import date
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -30,7 +30,7 @@ from channeldesk.store import Store
 from channeldesk.store.database import ChangeNotice
 from channeldesk.store.models import Activity, Contact, Partner
 from channeldesk.ui.dialogs.confirm import confirm_delete
-from channeldesk.ui.dialogs.record_dialogs import ActivityDialog, ContactDialog
+from channeldesk.ui.dialogs.record_dialogs import ContactDialog
 from channeldesk.ui.models.engagement_models import ActivitiesModel, ContactsModel
 from channeldesk.ui.models.partners_model import format_date
 from channeldesk.ui.undo import (
@@ -39,6 +39,7 @@ from channeldesk.ui.undo import (
     UpdateCommand,
     perform_or_report,
 )
+from channeldesk.ui.widgets.activity_log import ActivityLog
 from channeldesk.ui.widgets.record_views import list_page, make_table, selected_id
 
 
@@ -150,20 +151,10 @@ class PartnerDetail(QWidget):
                                                     self._contact_delete])
 
     def _build_activities(self) -> QWidget:
-        self.activities_view = make_table(self.activities, "activities-table")
-        self.activities_view.doubleClicked.connect(self.edit_activity)
-        add = QPushButton(self.tr("Log activity…"))
-        add.setObjectName("activity-add")
-        add.setShortcut(QKeySequence("Ctrl+L"))
-        add.setToolTip(self.tr("Log a call, meeting, QBR… (Ctrl+L)"))
-        add.clicked.connect(self.add_activity)
-        self._activity_edit = QPushButton(self.tr("Edit…"))
-        self._activity_edit.clicked.connect(self.edit_activity)
-        self._activity_delete = QPushButton(self.tr("Delete"))
-        self._activity_delete.clicked.connect(self.delete_activity)
-        self.activities_view.selectionModel().selectionChanged.connect(self._update_buttons)
-        return list_page(self.activities_view, [add, self._activity_edit,
-                                                      self._activity_delete])
+        self.log = ActivityLog(self, self._store, self._stack, self.activities, Activity,
+                               "partner", "", self.tr("Log a call, meeting, QBR… (Ctrl+L)"))
+        self.activities_view = self.log.view
+        return self.log.page
 
     # -- showing ----------------------------------------------------------------------
 
@@ -175,10 +166,11 @@ class PartnerDetail(QWidget):
         self._partner_id = partner_id
         self.contacts.set_partner(partner_id)
         self.activities.set_partner(partner_id)
+        self.log.owner_id = partner_id
         self._fill()
 
     def set_show_internal(self, show: bool) -> None:
-        self._show_internal = show
+        self._show_internal = self.log.show_internal = show
         self.activities.set_show_internal(show)
         self._fill()
 
@@ -224,9 +216,7 @@ class PartnerDetail(QWidget):
         has_contact = selected_id(self.contacts_view) is not None
         self._contact_edit.setEnabled(has_contact)
         self._contact_delete.setEnabled(has_contact)
-        has_activity = selected_id(self.activities_view) is not None
-        self._activity_edit.setEnabled(has_activity)
-        self._activity_delete.setEnabled(has_activity)
+        self.log.update_buttons()
 
     # -- contacts ---------------------------------------------------------------------
 
@@ -279,38 +269,7 @@ class PartnerDetail(QWidget):
     # -- activities -------------------------------------------------------------------
 
     def add_activity(self) -> None:
-        if self._partner_id is None:
-            return
-        dialog = ActivityDialog(self, show_internal=self._show_internal)
-        if dialog.exec():
-            values = {**dialog.values(), "partner": self._partner_id}
-            self._perform(InsertCommand(self._store, Activity, values,
-                                        self.tr("Log activity %s") % values["subject"]),
-                          self.tr("Could not log the activity"))
-
-    def edit_activity(self) -> None:
-        activity_id = selected_id(self.activities_view)
-        activity = self._store.get(Activity, activity_id) if activity_id else None
-        if activity is None:
-            return
-        fields = ("kind", "occurred_on", "subject", "notes", "internal_only")
-        dialog = ActivityDialog(self, {f: getattr(activity, f) for f in fields},
-                                show_internal=self._show_internal)
-        if dialog.exec():
-            values = dialog.values()
-            self._perform(UpdateCommand(self._store, Activity, activity.id, values,
-                                        self.tr("Edit activity %s") % values["subject"]),
-                          self.tr("Could not save the activity"))
-
-    def delete_activity(self) -> None:
-        activity_id = selected_id(self.activities_view)
-        activity = self._store.get(Activity, activity_id) if activity_id else None
-        if activity is None:
-            return
-        if confirm_delete(self, self.tr("activity"), activity.subject):
-            self._perform(DeleteCommand(self._store, Activity, activity.id,
-                                        self.tr("Delete activity %s") % activity.subject),
-                          self.tr("Could not delete the activity"))
+        self.log.add()
 
     def _perform(self, command, failure: str) -> None:
         perform_or_report(self, self._stack, self._store, command, failure)

@@ -10,7 +10,7 @@ from datetime import datetime
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -30,8 +30,6 @@ from channeldesk.store.database import ChangeNotice
 from channeldesk.store.models import Partner, Prospect, ProspectActivity, ProspectStageChange
 from channeldesk.store.prospect_derived import catch_up
 from channeldesk.store.prospect_queries import prospect_rows
-from channeldesk.ui.dialogs.confirm import confirm_delete
-from channeldesk.ui.dialogs.record_dialogs import ActivityDialog
 from channeldesk.ui.models.partners_model import format_date
 from channeldesk.ui.models.prospects_model import (
     ProspectActivitiesModel,
@@ -39,13 +37,11 @@ from channeldesk.ui.models.prospects_model import (
     format_revenue,
     score_colour,
 )
-from channeldesk.ui.undo import DeleteCommand, InsertCommand, UpdateCommand, perform_or_report
-from channeldesk.ui.widgets.record_views import list_page, make_table, selected_id
+from channeldesk.ui.widgets.activity_log import ActivityLog
 
 FACTS = (("website", "Website"), ("location", "Country / region"), ("vertical", "Vertical"),
          ("size", "Employees / revenue"), ("sought", "Type sought / source"),
          ("owner", "Owner"), ("next", "Next step"), ("contact", "Contact"))
-ACTIVITY_FIELDS = ("kind", "occurred_on", "subject", "notes", "internal_only")
 
 
 class ProspectDetail(QWidget):
@@ -197,20 +193,11 @@ class ProspectDetail(QWidget):
         return box
 
     def _build_activities(self) -> QWidget:
-        self.activities_view = make_table(self.activities, "prospect-activities-table")
-        self.activities_view.doubleClicked.connect(self.edit_activity)
-        add = QPushButton(self.tr("Log activity…"))
-        add.setObjectName("prospect-activity-add")
-        add.setShortcut(QKeySequence("Ctrl+L"))
-        add.setToolTip(self.tr("Log a call, meeting, email… (Ctrl+L)"))
-        add.clicked.connect(self.add_activity)
-        self._activity_edit = QPushButton(self.tr("Edit…"))
-        self._activity_edit.clicked.connect(self.edit_activity)
-        self._activity_delete = QPushButton(self.tr("Delete"))
-        self._activity_delete.clicked.connect(self.delete_activity)
-        self.activities_view.selectionModel().selectionChanged.connect(self._update_buttons)
-        return list_page(self.activities_view, [add, self._activity_edit,
-                                                self._activity_delete])
+        self.log = ActivityLog(self, self._store, self._stack, self.activities,
+                               ProspectActivity, "prospect", "prospect-",
+                               self.tr("Log a call, meeting, email… (Ctrl+L)"))
+        self.activities_view = self.log.view
+        return self.log.page
 
     # -- showing ----------------------------------------------------------------------
 
@@ -219,12 +206,12 @@ class ProspectDetail(QWidget):
         return self._prospect_id
 
     def show_prospect(self, prospect_id: str | None) -> None:
-        self._prospect_id = prospect_id
+        self._prospect_id = self.log.owner_id = prospect_id
         self.activities.set_prospect(prospect_id)
         self._fill()
 
     def set_show_internal(self, show: bool) -> None:
-        self._show_internal = show
+        self._show_internal = self.log.show_internal = show
         self.activities.set_show_internal(show)
         self._fill()
 
@@ -258,7 +245,7 @@ class ProspectDetail(QWidget):
         self._fill_conversion(prospect)
         self._tabs.setTabText(1, self.tr("Activities (%s)") % self.activities.rowCount())
         self.activities_view.resizeColumnsToContents()
-        self._update_buttons()
+        self.log.update_buttons()
 
     def _fill_score(self, score: int | None) -> None:
         self._score.setText("—" if score is None else str(score))
@@ -315,47 +302,6 @@ class ProspectDetail(QWidget):
             return self.tr("No stage moves yet: the prospect came in as %s.") % escape(
                 label(prospect.stage))
         return "<br>".join(lines)
-
-    def _update_buttons(self) -> None:
-        has_activity = selected_id(self.activities_view) is not None
-        self._activity_edit.setEnabled(has_activity)
-        self._activity_delete.setEnabled(has_activity)
-
-    # -- activities -------------------------------------------------------------------
-
-    def add_activity(self) -> None:
-        if self._prospect_id is None:
-            return
-        dialog = ActivityDialog(self, show_internal=self._show_internal)
-        if dialog.exec():
-            values = {**dialog.values(), "prospect": self._prospect_id}
-            self._perform(InsertCommand(self._store, ProspectActivity, values,
-                                        self.tr("Log activity %s") % values["subject"]),
-                          self.tr("Could not log the activity"))
-
-    def edit_activity(self) -> None:
-        activity_id = selected_id(self.activities_view)
-        activity = self._store.get(ProspectActivity, activity_id) if activity_id else None
-        if activity is None:
-            return
-        dialog = ActivityDialog(self, {f: getattr(activity, f) for f in ACTIVITY_FIELDS},
-                                show_internal=self._show_internal)
-        if dialog.exec():
-            values = dialog.values()
-            self._perform(UpdateCommand(self._store, ProspectActivity, activity.id, values,
-                                        self.tr("Edit activity %s") % values["subject"]),
-                          self.tr("Could not save the activity"))
-
-    def delete_activity(self) -> None:
-        activity_id = selected_id(self.activities_view)
-        activity = self._store.get(ProspectActivity, activity_id) if activity_id else None
-        if activity is not None and confirm_delete(self, self.tr("activity"), activity.subject):
-            self._perform(DeleteCommand(self._store, ProspectActivity, activity.id,
-                                        self.tr("Delete activity %s") % activity.subject),
-                          self.tr("Could not delete the activity"))
-
-    def _perform(self, command, failure: str) -> None:
-        perform_or_report(self, self._stack, self._store, command, failure)
 
 
 def _breakdown_html(breakdown: str) -> str:
