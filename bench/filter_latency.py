@@ -46,8 +46,8 @@ from channeldesk.store.partner_queries import (
     PartnerSort,
     partner_ids,
 )
-from channeldesk.ui.models.partners_model import PartnersTableModel
-from channeldesk.ui.tabs.partners_tab import SEARCH_DELAY_MS
+from channeldesk.ui.partners.model import PartnersTableModel
+from channeldesk.ui.partners.tab import SEARCH_DELAY_MS
 
 # Typed one keystroke at a time (slowly: each one outlives the debounce), then a miss and
 # clearing the box, which brings back every partner.

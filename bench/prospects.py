@@ -189,8 +189,8 @@ def bench_filter(db_path: Path, repeats: int) -> None:
     from PySide6.QtWidgets import QApplication
 
     from channeldesk.app import create_main_window
-    from channeldesk.ui.models.prospects_model import ProspectsTableModel
-    from channeldesk.ui.tabs.prospects_tab import SEARCH_DELAY_MS
+    from channeldesk.ui.prospects.model import ProspectsTableModel
+    from channeldesk.ui.prospects.tab import SEARCH_DELAY_MS
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     window = create_main_window(db_path)

@@ -2,6 +2,6 @@
 
 import sys
 
-from channeldesk.cli import main
+from channeldesk.cli.commands import main
 
 sys.exit(main())

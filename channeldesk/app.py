@@ -19,8 +19,8 @@ from channeldesk import __version__
 from channeldesk.logs import setup_logging
 from channeldesk.services.demo_data import is_empty
 from channeldesk.store import Store, StoreOpenError, open_store
-from channeldesk.ui.errors import open_failure_text
-from channeldesk.ui.main_window import MainWindow
+from channeldesk.ui.shell.errors import open_failure_text
+from channeldesk.ui.shell.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 

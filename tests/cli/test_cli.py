@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from channeldesk import __version__, cli
+from channeldesk import __version__
+from channeldesk.cli import commands as cli
 from channeldesk.services.health_check import check_database
 from channeldesk.store import migrations, open_store
 from channeldesk.store.models import Activity, Contact, Partner
@@ -245,7 +246,7 @@ def test_help_documents_the_exit_codes(env: dict[str, str]) -> None:
 
 
 def test_maintenance_commands_do_not_import_qt(env: dict[str, str], demo_db: Path) -> None:
-    code = ("import sys; from channeldesk.cli import main; "
+    code = ("import sys; from channeldesk.cli.commands import main; "
             f"code = main(['check', '--db', {str(demo_db)!r}]); "
             "print('qt' if any(m.startswith('PySide6') for m in sys.modules) else 'no qt')")
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,

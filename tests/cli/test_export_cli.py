@@ -11,7 +11,7 @@ import pytest
 from plan_samples import SECRETS, add_partner, add_plan
 from pypdf import PdfReader
 
-from channeldesk import cli
+from channeldesk.cli import commands as cli
 from channeldesk.store import open_store
 from channeldesk.store.models import BusinessPlan, Partner
 

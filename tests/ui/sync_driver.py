@@ -25,7 +25,7 @@ from sync.served import RunningServer, serve
 from channeldesk.server.storage import sqlite_url
 from channeldesk.store import Store
 from channeldesk.store.models import Partner, all_models
-from channeldesk.ui.models.conflicts_model import ConflictColumn
+from channeldesk.ui.sync.conflicts_model import ConflictColumn
 
 SYNC_TIMEOUT_MS = 30_000
 

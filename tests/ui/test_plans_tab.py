@@ -24,7 +24,7 @@ from channeldesk.app import create_main_window
 from channeldesk.store import open_store
 from channeldesk.store.models import BusinessPlan, PlanSignature, PlanTarget
 from channeldesk.store.plan_queries import register_actual_source, unregister_actual_source
-from channeldesk.ui.models.plans_model import PlansTableModel
+from channeldesk.ui.plans.model import PlansTableModel
 
 
 @pytest.fixture

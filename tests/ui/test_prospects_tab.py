@@ -20,7 +20,7 @@ from channeldesk.store.models import (
     ProspectActivity,
     ProspectStageChange,
 )
-from channeldesk.ui.models.prospects_model import ProspectsTableModel
+from channeldesk.ui.prospects.model import ProspectsTableModel
 
 
 @pytest.fixture
@@ -134,8 +134,8 @@ def test_the_board_groups_by_stage_and_a_drop_moves(tab, window, qtbot, prospect
 
 def test_saving_the_profile_rescores_in_a_worker_and_undoes(tab, window, qtbot):
     from channeldesk.domain.fit_score import Attribute, Criterion, Operator
-    from channeldesk.ui.prospect_edits import save_profile_command
-    from channeldesk.ui.undo import perform
+    from channeldesk.ui.prospects.edits import save_profile_command
+    from channeldesk.ui.shell.undo import perform
 
     criteria = [Criterion(Attribute.REGION, Operator.IN, 3, ("EMEA",)),
                 Criterion(Attribute.VERTICAL, Operator.IN, 1, ("healthcare",))]

@@ -45,10 +45,10 @@ from channeldesk.app import create_main_window
 from channeldesk.services import credentials
 from channeldesk.store.models import Partner
 from channeldesk.sync import conflicts
-from channeldesk.ui import sync_controller
-from channeldesk.ui.dialogs.conflicts_dialog import merged_value_error
-from channeldesk.ui.models.conflicts_model import ConflictsModel
-from channeldesk.ui.widgets.sync_status import SyncPhase
+from channeldesk.ui.sync import controller as sync_controller
+from channeldesk.ui.sync.conflicts_dialog import merged_value_error
+from channeldesk.ui.sync.conflicts_model import ConflictsModel
+from channeldesk.ui.sync.status import SyncPhase
 
 ALICE, BOB = "alice@acme.example", "bob@acme.example"
 

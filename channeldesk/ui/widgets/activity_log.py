@@ -12,10 +12,10 @@ from PySide6.QtWidgets import QPushButton, QWidget
 
 from channeldesk.store import Store
 from channeldesk.store.models import SyncedModel
-from channeldesk.ui.dialogs.confirm import confirm_delete
-from channeldesk.ui.dialogs.record_dialogs import ActivityDialog
-from channeldesk.ui.models.engagement_models import ActivitiesModel
-from channeldesk.ui.undo import DeleteCommand, InsertCommand, UpdateCommand, perform_or_report
+from channeldesk.ui.shell.undo import DeleteCommand, InsertCommand, UpdateCommand, perform_or_report
+from channeldesk.ui.widgets.confirm import confirm_delete
+from channeldesk.ui.widgets.engagement_models import ActivitiesModel
+from channeldesk.ui.widgets.record_dialogs import ActivityDialog
 from channeldesk.ui.widgets.record_views import list_page, make_table, selected_id
 
 FIELDS = ("kind", "occurred_on", "subject", "notes", "internal_only")

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from channeldesk.ui.models.record_table import RecordTableModel
+from channeldesk.ui.widgets.record_table import RecordTableModel
 
 
 def make_table(model: RecordTableModel, object_name: str) -> QTableView:

@@ -1,0 +1,179 @@
+"""``channeldesk export plan|pack|plans``: partner-facing PDFs from the command line.
+
+No Qt. ``export`` takes a KIND sub-command, so other kinds of export (prospects, fund
+statements) add their own kind beside these. Exit codes follow cli.py: 2 for a refusal
+the user can fix (no such partner, a name matching several partners, no plan, a path
+that cannot be written), 3 for a database that cannot be opened, 130 when cancelled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import threading
+from pathlib import Path
+
+from channeldesk.cli.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CommandError
+from channeldesk.paths import resolve_db_path
+from channeldesk.services.pdf.branding import Branding, BrandingError, load_branding
+from channeldesk.services.pdf.build import ExportWriteError
+from channeldesk.services.plan_export import (
+    ExportCancelledError,
+    ExportError,
+    export_all_plans,
+    export_pack,
+    export_plan,
+    printing_problem,
+)
+from channeldesk.store import open_store
+
+
+def _branding(args: argparse.Namespace) -> Branding:
+    try:
+        branding = load_branding(Path(args.branding).expanduser() if args.branding else None)
+    except BrandingError as error:
+        raise CommandError(EXIT_USAGE, str(error)) from error
+    for warning in branding.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return branding
+
+
+def _pdf_target(text: str) -> Path:
+    """Check --out before any work: a folder that exists and can be written."""
+    out = Path(text).expanduser().absolute()
+    if out.is_dir():
+        raise CommandError(EXIT_USAGE, f"--out {out} is a folder. Give a file name, "
+                                             f"e.g. {out / 'plan.pdf'}.")
+    if not out.parent.is_dir():
+        raise CommandError(EXIT_USAGE, f"The folder {out.parent} does not exist. "
+                                             "Create it first, or choose another --out.")
+    if not os.access(out.parent, os.W_OK | os.X_OK):
+        raise CommandError(EXIT_USAGE, f"You cannot write to {out.parent}. Choose "
+                                             "another --out.")
+    return out
+
+
+def _warn_if_unprintable(document: object) -> None:
+    problem = printing_problem(document)
+    if problem:
+        print(f"warning: {problem}", file=sys.stderr)
+
+
+def _run(action):
+    try:
+        return action()
+    except (ExportError, ExportWriteError) as error:
+        raise CommandError(EXIT_USAGE, str(error)) from error
+
+
+def export_plan_command(args: argparse.Namespace) -> int:
+    out = _pdf_target(args.out)
+    branding = _branding(args)
+    db_path, _ = resolve_db_path(args.db)
+    store = open_store(db_path)
+    try:
+        document, path = _run(lambda: export_plan(store, args.partner, args.period, out,
+                                                  branding))
+    finally:
+        store.close()
+    print(f"Wrote the {document.period} plan of {document.partner_name} to {path}.")
+    _warn_if_unprintable(document)
+    return EXIT_OK
+
+
+def export_pack_command(args: argparse.Namespace) -> int:
+    out = _pdf_target(args.out)
+    branding = _branding(args)
+    db_path, _ = resolve_db_path(args.db)
+    store = open_store(db_path)
+    try:
+        pack, path = _run(lambda: export_pack(store, args.partner, args.period, out,
+                                              branding))
+    finally:
+        store.close()
+    print(f"Wrote the partner pack of {pack.plan.partner_name} ({pack.plan.period}) to "
+          f"{path}.")
+    _warn_if_unprintable(pack)
+    return EXIT_OK
+
+
+def export_plans_command(args: argparse.Namespace) -> int:
+    out_dir = Path(args.out).expanduser().absolute()
+    if out_dir.exists() and not out_dir.is_dir():
+        raise CommandError(EXIT_USAGE, f"--out {out_dir} is a file. Name a folder.")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise CommandError(EXIT_USAGE, f"Cannot create {out_dir} "
+                                             f"({error.strerror or error}).") from error
+    if not os.access(out_dir, os.W_OK | os.X_OK):
+        raise CommandError(EXIT_USAGE, f"You cannot write to {out_dir}. Choose "
+                                             "another --out.")
+    branding = _branding(args)
+    db_path, _ = resolve_db_path(args.db)
+    store = open_store(db_path)
+    cancel = threading.Event()
+    quiet = args.quiet or not sys.stderr.isatty()
+
+    def progress(done: int, total: int, label: str) -> None:
+        if not quiet:
+            print(f"\r[{done}/{total}] {label[:60]:<60}", end="", file=sys.stderr,
+                  flush=True)
+
+    try:
+        result = _run(lambda: export_all_plans(store, out_dir, branding, args.period,
+                                               progress, cancel, args.jobs))
+    except KeyboardInterrupt:
+        cancel.set()
+        raise
+    except ExportCancelledError as error:
+        raise CommandError(EXIT_INTERRUPTED, str(error)) from error
+    finally:
+        store.close()
+        if not quiet:
+            print(file=sys.stderr)
+    count = len(result.written)
+    print(f"Wrote {count} plan PDF{'' if count == 1 else 's'} to {out_dir}.")
+    for label, reason in result.failed:
+        print(f"failed: {label}: {reason}", file=sys.stderr)
+    return EXIT_OK if not result.failed else EXIT_USAGE
+
+
+def add_export_kinds(kinds, shared: argparse.ArgumentParser, add) -> None:
+    """Register the PDF kinds of ``export`` (plan, pack, plans); ``add`` is cli.py's
+    sub-command helper."""
+    branding_help = ("a JSON file with vendor_name, brand_colour, logo and footer_note "
+                     "(default: branding.json in your config folder, else the shipped "
+                     "defaults)")
+
+    plan = add(kinds, shared, "plan", export_plan_command,
+               "one partner's joint business plan",
+               "Cover, summary and objectives, targets vs actuals with charts, activities, "
+               "commitments and signatures. Without --period, the current plan.")
+    plan.add_argument("--partner", required=True, metavar="NAME_OR_ID",
+                      help="the partner's name (or part of it) or id")
+    plan.add_argument("--period", metavar="P", help="FY2026, 2026-H1 or 2026-Q3")
+    plan.add_argument("--out", required=True, metavar="FILE.pdf", help="the PDF to write")
+    plan.add_argument("--branding", metavar="FILE", help=branding_help)
+
+    pack = add(kinds, shared, "pack", export_pack_command,
+               "one partner's quarterly review pack",
+               "The plan, a scorecard (targets vs actuals, engagement, contacts) and the "
+               "sections other features add, with a table of contents.")
+    pack.add_argument("--partner", required=True, metavar="NAME_OR_ID",
+                      help="the partner's name (or part of it) or id")
+    pack.add_argument("--period", metavar="P", help="the plan's period (default: current)")
+    pack.add_argument("--out", required=True, metavar="FILE.pdf", help="the PDF to write")
+    pack.add_argument("--branding", metavar="FILE", help=branding_help)
+
+    plans = add(kinds, shared, "plans", export_plans_command,
+                "every plan, one PDF each",
+                "Renders on every core and shows progress; Ctrl+C stops after the files in "
+                "progress, and every file written is complete.")
+    plans.add_argument("--out", required=True, metavar="DIR", help="the folder for the PDFs")
+    plans.add_argument("--period", metavar="P", help="only plans of this period")
+    plans.add_argument("--jobs", type=int, metavar="N",
+                       help="worker processes (default: the number of cores)")
+    plans.add_argument("--quiet", action="store_true", help="no progress line")
+    plans.add_argument("--branding", metavar="FILE", help=branding_help)

@@ -1,0 +1,1 @@
+"""plans feature UI: joint business plans, their editor and PDF exports."""

@@ -1,0 +1,1 @@
+"""prospects feature UI: the recruitment pipeline tab, board, detail, profile, import."""

@@ -1,0 +1,1 @@
+"""The application shell: main window, undo, jobs, errors, presentation mode."""

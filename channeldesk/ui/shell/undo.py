@@ -1,0 +1,144 @@
+"""Undoable edits: every change a user makes is one QUndoCommand over the store.
+
+Undo and redo are ordinary store writes, so they are journalled and sync like any edit.
+The first ``redo`` runs before the command is pushed (see :func:`perform`): if the store
+refuses (a locked file, a full disk), nothing lands on the undo stack and the caller can
+tell the user. A compound edit is a parent command with children (Orange canvas style).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QWidget
+
+from channeldesk.store import Store
+from channeldesk.store.models import SyncedModel
+from channeldesk.ui.shell.errors import show_error
+
+log = logging.getLogger(__name__)
+
+ErrorReporter = Callable[[str, BaseException], None]
+
+
+class StoreCommand(QUndoCommand):
+    """Base: runs ``_do``/``_undo`` and reports a failure instead of raising into Qt."""
+
+    report_error: ErrorReporter | None = None
+    store: Store
+
+    def __init__(self, text: str, parent: StoreCommand | None = None) -> None:
+        # Sub-commands are kept by the parent in Python, not through Qt's parent/child
+        # ownership: Qt would delete them under their Python wrappers (a double free).
+        super().__init__(text)
+        self._skip_next_redo = False
+        self._children: list[StoreCommand] = []
+        if parent is not None:
+            parent._children.append(self)
+
+    def redo(self) -> None:
+        if self._skip_next_redo:
+            self._skip_next_redo = False
+            return
+        self._guarded(self._do_all, "redo")
+
+    def undo(self) -> None:
+        self._guarded(self._undo_all, "undo")
+
+    def _do_all(self) -> None:
+        self._do()
+        for child in self._children:
+            child._do_all()
+
+    def _undo_all(self) -> None:
+        for child in reversed(self._children):
+            child._undo_all()
+        self._undo()
+
+    def _guarded(self, action: Callable[[], None], what: str) -> None:
+        """Run one undo/redo atomically; a failure is reported, never raised into Qt."""
+        try:
+            with self.store.transaction():
+                action()
+        except Exception as error:  # reported, never raised into the Qt event loop
+            log.exception("%s of '%s' failed", what, self.text())
+            if StoreCommand.report_error:
+                StoreCommand.report_error(f"Could not {what} '{self.text()}'", error)
+
+    def _do(self) -> None:
+        pass
+
+    def _undo(self) -> None:
+        pass
+
+
+class InsertCommand(StoreCommand):
+    """Create a row; undo tombstones it, redo brings the same row back."""
+
+    def __init__(self, store: Store, model: type[SyncedModel], values: dict[str, Any],
+                 text: str, parent: StoreCommand | None = None) -> None:
+        super().__init__(text, parent)
+        self.store, self.model, self.values = store, model, values
+        self.row_id: str | None = None
+
+    def _do(self) -> None:
+        if self.row_id is None:
+            self.row_id = self.store.insert(self.model, self.values)
+        else:
+            self.store.restore(self.model, self.row_id)
+
+    def _undo(self) -> None:
+        self.store.delete(self.model, self.row_id)
+
+
+class UpdateCommand(StoreCommand):
+    """Change fields of a row; undo puts back exactly the values it replaced."""
+
+    def __init__(self, store: Store, model: type[SyncedModel], row_id: str,
+                 values: dict[str, Any], text: str, parent: StoreCommand | None = None) -> None:
+        super().__init__(text, parent)
+        self.store, self.model, self.row_id, self.values = store, model, row_id, values
+        self.previous: dict[str, Any] = {}
+
+    def _do(self) -> None:
+        self.previous = self.store.update(self.model, self.row_id, self.values)
+
+    def _undo(self) -> None:
+        self.store.update(self.model, self.row_id, self.previous)
+
+
+class DeleteCommand(StoreCommand):
+    """Tombstone a row; undo restores it with everything that hung off it."""
+
+    def __init__(self, store: Store, model: type[SyncedModel], row_id: str, text: str,
+                 parent: StoreCommand | None = None) -> None:
+        super().__init__(text, parent)
+        self.store, self.model, self.row_id = store, model, row_id
+
+    def _do(self) -> None:
+        self.store.delete(self.model, self.row_id)
+
+    def _undo(self) -> None:
+        self.store.restore(self.model, self.row_id)
+
+
+def perform(stack: QUndoStack, store: Store, command: StoreCommand) -> None:
+    """Run a command in one transaction, then push it; raises if the store refused it."""
+    with store.transaction():
+        command._do_all()
+    command._skip_next_redo = True
+    stack.push(command)
+
+
+def perform_or_report(parent: QWidget, stack: QUndoStack, store: Store,
+                      command: StoreCommand, failure: str) -> bool:
+    """Perform a user's edit; if the store refuses, say so and leave the stack unchanged."""
+    try:
+        perform(stack, store, command)
+    except Exception as error:
+        show_error(parent, failure, error)
+        return False
+    return True

@@ -1,0 +1,1 @@
+"""sync feature UI: toolbar, status, settings, conflicts window."""

@@ -1,0 +1,367 @@
+"""The Conflicts view: someone else changed a field you changed; you decide.
+
+A window, not a modal dialog, so the user can look at the partner in the main window
+while deciding. Decisions are written by the core (``channeldesk.sync.conflicts``), one
+transaction for all selected rows, through the sync controller's write gate, and are
+sent with the next sync like any edit. The view reloads after each sync, each decision
+and each change to the records it names.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import peewee
+from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtGui import QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from channeldesk.domain.partner import (
+    ActivityKind,
+    PartnerStatus,
+    PartnerTier,
+    PartnerType,
+    Region,
+    label,
+    validate_activity,
+    validate_contact,
+    validate_partner,
+)
+from channeldesk.store import Store
+from channeldesk.store.database import ChangeNotice
+from channeldesk.sync import conflicts
+from channeldesk.sync.conflicts import Choice
+from channeldesk.ui.shell.errors import show_error
+from channeldesk.ui.shell.undo import perform
+from channeldesk.ui.sync.conflict_undo import DecisionCommand
+from channeldesk.ui.sync.conflicts_model import (
+    BOOL_FIELDS,
+    LONG_FIELDS,
+    ConflictColumn,
+    ConflictRow,
+    ConflictsModel,
+    format_value,
+)
+from channeldesk.ui.widgets.form import ERROR_STYLE
+from channeldesk.ui.widgets.record_table import ID_ROLE, SORT_ROLE
+from channeldesk.ui.widgets.record_views import make_table
+
+if TYPE_CHECKING:
+    from channeldesk.ui.sync.controller import SyncController
+
+CHOICES = {"partner_type": PartnerType, "tier": PartnerTier, "status": PartnerStatus,
+           "region": Region, "kind": ActivityKind}
+VALIDATORS: dict[str, Callable[[dict], dict[str, str]]] = {
+    "partner": validate_partner, "contact": validate_contact, "activity": validate_activity}
+WRITE_ERRORS = (conflicts.ConflictNotOpenError, ValueError, sqlite3.Error,
+                peewee.DatabaseError)
+
+
+def merged_value_error(table: str, field: str, value: Any) -> str | None:
+    """What is wrong with a merged value, by the same rules as the edit forms."""
+    if field == "occurred_on":
+        try:
+            value = date.fromisoformat(str(value))
+        except ValueError:
+            return "Enter a date like 2026-11-27."
+    validate = VALIDATORS.get(table)
+    return validate({field: value}).get(field) if validate else None
+
+
+class MergedValueDialog(QDialog):
+    """Type the value that combines both sides; prefilled with mine."""
+
+    def __init__(self, row: ConflictRow, count: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("merged-value-dialog")
+        self.setWindowTitle(self.tr("Merged value"))
+        self.setMinimumWidth(460)
+        self._row = row
+        c = row.conflict
+        intro = QLabel(self.tr("<b>%s</b> of <b>%s</b>") % (row.field_label, row.record)
+                       + (self.tr(" and %d more selected") % (count - 1) if count > 1 else ""))
+        intro.setWordWrap(True)
+        facts = QFormLayout()
+        for text, value in ((self.tr("Before:"), c.base), (self.tr("Mine:"), c.mine),
+                            (self.tr("Theirs:"), c.theirs)):
+            shown = QLabel(format_value(c.field, value))
+            shown.setWordWrap(True)
+            shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            facts.addRow(text, shown)
+        self.editor, self._read = self._make_editor(c.field, c.mine if c.mine is not None
+                                                    else c.theirs)
+        self.editor.setObjectName("merged-value")
+        facts.addRow(self.tr("&Merged:"), self.editor)
+        self.error = QLabel()
+        self.error.setObjectName("merged-value-error")
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        self.error.hide()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(facts)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def _make_editor(self, field: str, value: Any) -> tuple[QWidget, Callable[[], Any]]:
+        if field in CHOICES:
+            combo = QComboBox()
+            for member in CHOICES[field]:
+                combo.addItem(label(member.value), member.value)
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+            return combo, combo.currentData
+        if field in BOOL_FIELDS:
+            check = QCheckBox(self.tr("Yes"))
+            check.setChecked(value in (1, True, "1"))
+            return check, lambda: int(check.isChecked())
+        if field in LONG_FIELDS:
+            text = QPlainTextEdit("" if value is None else str(value))
+            text.setMaximumHeight(120)
+            return text, text.toPlainText
+        line = QLineEdit("" if value is None else str(value))
+        line.selectAll()
+        return line, lambda: line.text().strip()
+
+    def value(self) -> Any:
+        return self._read()
+
+    def _save(self) -> None:
+        problem = merged_value_error(self._row.conflict.table, self._row.conflict.field,
+                                     self.value())
+        if problem:
+            self.error.setText(problem)
+            self.error.show()
+            return
+        self.accept()
+
+
+class ConflictsDialog(QDialog):
+    """Open conflicts with Keep mine / Keep theirs / Merged / Restore / Accept delete."""
+
+    def __init__(self, store: Store, controller: SyncController, undo_stack: QUndoStack,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("conflicts-dialog")
+        self.setWindowTitle(self.tr("Sync conflicts"))
+        self.setWindowFlag(Qt.WindowType.Window)
+        self.resize(1180, 440)
+        self._store, self._controller, self._undo_stack = store, controller, undo_stack
+        self.model = ConflictsModel(store, self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self._build()
+        controller.sig_sync_finished.connect(lambda _outcome: self.reload())
+        if controller.bridge is not None:
+            controller.bridge.sig_rows_changed.connect(self._on_rows_changed)
+        if controller.presentation is not None:
+            controller.presentation.sig_toggled.connect(self.set_presentation)
+            self.set_presentation(controller.presentation.on)
+
+    def _build(self) -> None:
+        self.summary = QLabel()
+        self.summary.setObjectName("conflicts-summary")
+        self.summary.setWordWrap(True)
+        self.table = make_table(self.proxy, "conflicts-table")
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(ConflictColumn.RECORD, Qt.SortOrder.AscendingOrder)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        chars = self.table.fontMetrics().averageCharWidth()
+        for column, width in ((ConflictColumn.RECORD, 30), (ConflictColumn.FIELD, 14),
+                              (ConflictColumn.WHO, 28), (ConflictColumn.WHEN, 19)):
+            self.table.setColumnWidth(column, chars * width + 16)
+        for column in (ConflictColumn.BASE, ConflictColumn.MINE, ConflictColumn.THEIRS):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.buttons: dict[str, QPushButton] = {}
+        row = QHBoxLayout()
+        for key, text, tip, slot in (
+            ("keep-mine", self.tr("Keep &mine"), self.tr("Send my value again, on top of "
+                                                       "theirs"), self.keep_mine),
+            ("keep-theirs", self.tr("Keep &theirs"), self.tr("Take their value; mine is "
+                                                           "dropped"), self.keep_theirs),
+            ("merge", self.tr("&Edit merged value…"), self.tr("Type a value that combines "
+                                                            "both"), self.merge),
+            ("restore", self.tr("&Restore with my changes"),
+             self.tr("Bring the deleted record back with my values"), self.restore),
+            ("accept-delete", self.tr("&Accept delete"),
+             self.tr("Let the record go; my changes to it are dropped"), self.accept_delete),
+        ):
+            button = QPushButton(text)
+            button.setObjectName(f"conflicts-{key}")
+            button.setToolTip(tip)
+            button.clicked.connect(slot)
+            self.buttons[key] = button
+            row.addWidget(button)
+        row.addStretch(1)
+        row.addWidget(self._undo_button())
+        close = QPushButton(self.tr("Close"))
+        close.setObjectName("conflicts-close")
+        close.clicked.connect(self.close)
+        row.addWidget(close)
+        self.note = QLabel()
+        self.note.setObjectName("conflicts-note")
+        self.note.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.note)
+        layout.addLayout(row)
+
+    def _undo_button(self) -> QPushButton:
+        """Undo/redo of the main window's stack, reachable (Ctrl+Z / Ctrl+Shift+Z) while
+        this window has the focus; a decision can be taken back until the next sync."""
+        undo = self._undo_stack.createUndoAction(self, self.tr("&Undo"))
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self._undo_stack.createRedoAction(self, self.tr("&Redo"))
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        self.addActions([undo, redo])
+        button = QPushButton(self.tr("Undo"))
+        button.setObjectName("conflicts-undo")
+        button.setToolTip(self.tr("Take back the last edit (Ctrl+Z); a decision can be "
+                                  "taken back until the next sync"))
+        button.setEnabled(self._undo_stack.canUndo())
+        self._undo_stack.canUndoChanged.connect(button.setEnabled)
+        button.clicked.connect(self._undo_stack.undo)
+        # An undo or redo, here or in the main window, may open or close conflicts.
+        self._undo_stack.indexChanged.connect(self._after_undo_or_redo)
+        return button
+
+    def _after_undo_or_redo(self) -> None:
+        self._controller.refresh_conflicts()
+        if self.isVisible():
+            self.reload()
+
+    # -- showing -------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        chosen = set(self.selected_ids())
+        self.model.reload()
+        selection = self.table.selectionModel()
+        for proxy_row in range(self.proxy.rowCount()):
+            index = self.proxy.index(proxy_row, 0)
+            if index.data(ID_ROLE) in chosen:
+                selection.select(index, selection.SelectionFlag.Select
+                                 | selection.SelectionFlag.Rows)
+        count = self.model.rowCount()
+        self.summary.setText(
+            self.tr("No conflicts: everything you and your team changed fits together.")
+            if not count else
+            self.tr("%d conflicts. Someone else changed these fields since you last synced. "
+                    "Select one or more, then choose which value to keep; your decision is "
+                    "sent with the next sync.") % count if count > 1 else
+            self.tr("1 conflict. Someone else changed this field since you last synced. "
+                    "Choose which value to keep; your decision is sent with the next sync."))
+        self._update_buttons()
+
+    def set_presentation(self, on: bool) -> None:
+        self.model.set_show_internal(not on)
+        self._update_buttons()
+
+    def _on_rows_changed(self, notice: ChangeNotice) -> None:
+        if self.isVisible() and self.model.rowCount():
+            tables = {row.conflict.table for row in self.model.rows()}
+            if notice.tables & tables:
+                self.reload()
+
+    def selected_rows(self) -> list[ConflictRow]:
+        rows = []
+        for index in self.table.selectionModel().selectedRows():
+            found = self.model.row_at(self.proxy.mapToSource(index).row())
+            if found is not None:
+                rows.append(found)
+        return rows
+
+    def selected_ids(self) -> list[int]:
+        return [row.id for row in self.selected_rows()]
+
+    def _update_buttons(self) -> None:
+        rows = self.selected_rows()
+        deleted = [row for row in rows if row.conflict.row_deleted]
+        values = bool(rows) and not deleted
+        only_deleted = bool(rows) and len(deleted) == len(rows)
+        one_field = len({(r.conflict.table, r.conflict.field) for r in rows}) == 1
+        hidden = not self.model.show_internal and any(row.internal for row in rows)
+        self.buttons["keep-mine"].setEnabled(values)
+        self.buttons["keep-theirs"].setEnabled(values)
+        self.buttons["merge"].setEnabled(values and one_field and not hidden)
+        self.buttons["restore"].setEnabled(only_deleted)
+        self.buttons["accept-delete"].setEnabled(only_deleted)
+        if rows and not values and not only_deleted:
+            self.note.setText(self.tr("Your selection mixes changed values and deleted "
+                                      "records: decide them separately."))
+        elif values and not one_field:
+            self.note.setText(self.tr("A merged value can be typed for one field at a time."))
+        else:
+            self.note.setText("")
+
+    # -- deciding ------------------------------------------------------------------------
+
+    def keep_mine(self) -> None:
+        self._decide("keep_mine")
+
+    def keep_theirs(self) -> None:
+        self._decide("keep_theirs")
+
+    def merge(self) -> None:
+        rows = self.selected_rows()
+        if not rows:
+            return
+        dialog = MergedValueDialog(rows[0], len(rows), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self._decide("merged", dialog.value())
+
+    def restore(self) -> None:
+        """Deleted-record conflicts: keep mine means restore (the core decides every
+        field of the record that met the deletion, in one transaction)."""
+        self._decide("keep_mine", text=self.tr("Restore with my changes"))
+
+    def accept_delete(self) -> None:
+        self._decide("keep_theirs", text=self.tr("Accept delete"))
+
+    def _decide(self, choice: Choice, merged: Any = None, text: str | None = None) -> None:
+        """One undoable decision for the selected conflicts (Ctrl+Z takes it back until
+        the next sync)."""
+        ids = self.selected_ids()
+        if not ids:
+            return
+
+        def edit() -> None:
+            try:
+                perform(self._undo_stack, self._store,
+                        DecisionCommand(self._store, ids, choice, merged, text))
+            except WRITE_ERRORS as error:
+                show_error(self, self.tr("Could not apply the decision"), error,
+                           self.tr("Nothing was changed; the list shows what is still open."))
+            self.table.clearSelection()
+            self.reload()
+            self._controller.refresh_conflicts()
+
+        if not self._controller.run_edit(edit):
+            self.note.setText(self.tr("Applying your decision as soon as the sync's current "
+                                      "step is written…"))

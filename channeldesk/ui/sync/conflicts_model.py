@@ -1,0 +1,290 @@
+"""The open sync conflicts as a table a person can decide from.
+
+Conflicts are few (a handful after a sync, rarely hundreds), so the model holds them all,
+read with ``conflicts.list_conflicts``; what it adds is the reading: the record's name
+instead of its id, the field's label, values as the app shows them elsewhere ("Gold",
+not "gold"), who changed it and when — and, in presentation mode, nothing of an
+internal-only field or an internal-only activity.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QDateTime, QModelIndex, Qt
+from PySide6.QtGui import QColor, QFont
+
+from channeldesk.domain.partner import label
+from channeldesk.store import Store
+from channeldesk.store.models import synced_models
+from channeldesk.sync import devices
+from channeldesk.sync.conflicts import Conflict, list_conflicts
+from channeldesk.ui.sync.status import local_time_text
+from channeldesk.ui.widgets.record_table import ID_ROLE, SORT_ROLE, Index
+
+TABLE_LABELS = {"partner": "Partner", "contact": "Contact", "activity": "Activity"}
+FIELD_LABELS = {
+    "name": "Name", "partner_type": "Type", "tier": "Tier", "status": "Status",
+    "region": "Region", "country": "Country", "owner": "Owner", "website": "Website",
+    "phone": "Phone", "internal_notes": "Internal notes", "role": "Role", "email": "Email",
+    "is_primary": "Primary contact", "partner": "Partner", "partner_id": "Partner",
+    "kind": "Kind", "occurred_on": "Date", "subject": "Subject", "notes": "Notes",
+    "internal_only": "Internal only", "deleted": "Deleted",
+}
+CHOICE_FIELDS = frozenset({"partner_type", "tier", "status", "region", "kind"})
+BOOL_FIELDS = frozenset({"is_primary", "internal_only", "deleted"})
+LONG_FIELDS = frozenset({"internal_notes", "notes"})
+SHOWN_CHARS = 80
+EMPTY = "(empty)"
+HIDDEN = "hidden"
+MUTED = QColor("#757575")
+
+
+class ConflictColumn(IntEnum):
+    RECORD = 0
+    FIELD = 1
+    BASE = 2
+    MINE = 3
+    THEIRS = 4
+    WHO = 5
+    WHEN = 6
+
+
+HEADERS = {
+    ConflictColumn.RECORD: "Record", ConflictColumn.FIELD: "Field",
+    ConflictColumn.BASE: "Before (base)", ConflictColumn.MINE: "Mine",
+    ConflictColumn.THEIRS: "Theirs", ConflictColumn.WHO: "Changed by",
+    ConflictColumn.WHEN: "When",
+}
+
+
+def field_label(field: str) -> str:
+    return FIELD_LABELS.get(field, field.replace("_", " ").capitalize())
+
+
+def format_value(field: str, value: Any) -> str:
+    """A stored value as the rest of the app shows it, on one line."""
+    if value is None or value == "":
+        return EMPTY
+    if field in BOOL_FIELDS:
+        return "Yes" if value in (1, True, "1") else "No"
+    if field in CHOICE_FIELDS and isinstance(value, str):
+        return label(value)
+    return " ".join(str(value).split())
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS - 1] + "…"
+
+
+def format_time(when: QDateTime | None) -> str:
+    if when is None or not when.isValid():
+        return ""
+    return local_time_text(when)
+
+
+@dataclass(frozen=True)
+class ConflictRow:
+    """One conflict with what it takes to show it."""
+
+    conflict: Conflict
+    record: str  # e.g. "Partner · Northwind Systems"
+    internal_field: bool  # the field is internal-only
+    internal_row: bool  # the whole record is internal-only (an internal activity)
+    who: str  # who made "theirs", e.g. "carol@acme.example (laptop)"
+
+    @property
+    def id(self) -> int:
+        return self.conflict.id
+
+    @property
+    def field_label(self) -> str:
+        return field_label(self.conflict.field)
+
+    @property
+    def internal(self) -> bool:
+        return self.internal_field or self.internal_row
+
+    @property
+    def when(self) -> QDateTime:
+        c = self.conflict
+        stamp = c.theirs_time
+        if stamp is not None:
+            return QDateTime.fromMSecsSinceEpoch(int(stamp.timestamp() * 1000))
+        return QDateTime.fromString(c.detected_at, Qt.DateFormat.ISODate)
+
+
+def _internal_fields() -> dict[str, frozenset[str]]:
+    return {model._meta.table_name: model.internal_fields for model in synced_models()}
+
+
+def _record_label(conn: sqlite3.Connection, table: str, row_id: str) -> tuple[str, bool]:
+    """The record's human name, and whether the whole record is internal-only."""
+    kind = TABLE_LABELS.get(table, table.replace("_", " ").capitalize())
+    try:
+        if table == "partner":
+            row = conn.execute("SELECT name FROM partner WHERE id = ?", (row_id,)).fetchone()
+            return (f"{kind} · {row[0]}" if row else f"{kind} {row_id[:8]}"), False
+        if table in ("contact", "activity"):
+            text = "name" if table == "contact" else "subject"
+            internal = "0" if table == "contact" else "r.internal_only"
+            row = conn.execute(
+                f'SELECT r."{text}", p.name, {internal} FROM "{table}" r '
+                "LEFT JOIN partner p ON p.id = r.partner_id WHERE r.id = ?",
+                (row_id,)).fetchone()
+            if row:
+                at = f" ({row[1]})" if row[1] else ""
+                return f"{kind} · {row[0]}{at}", bool(row[2])
+    except sqlite3.Error:  # a table this version does not know: fall back to the id
+        pass
+    return f"{kind} {row_id[:8]}", False
+
+
+def describe(store: Store, found: Sequence[Conflict]) -> list[ConflictRow]:
+    conn = store.db.connection()
+    internal = _internal_fields()
+    labels: dict[tuple[str, str], tuple[str, bool]] = {}
+    names = devices.known(conn)
+    rows = []
+    for c in found:
+        key = (c.table, c.row_id)
+        if key not in labels:
+            labels[key] = _record_label(conn, c.table, c.row_id)
+        record, internal_row = labels[key]
+        rows.append(ConflictRow(c, record, c.field in internal.get(c.table, frozenset()),
+                                internal_row, devices.describe(c.theirs_device, names)))
+    return rows
+
+
+class ConflictsModel(QAbstractTableModel):
+    """Open conflicts, oldest first; ``ID_ROLE`` gives a row's conflict id and
+    ``SORT_ROLE`` the raw value to sort on."""
+
+    def __init__(self, store: Store, parent=None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._rows: list[ConflictRow] = []
+        self._show_internal = True
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._rows = describe(self._store, list_conflicts(self._store))
+        self.endResetModel()
+
+    def set_show_internal(self, show: bool) -> None:
+        if show != self._show_internal:
+            self._show_internal = show
+            if self._rows:
+                self.dataChanged.emit(self.index(0, 0),
+                                      self.index(len(self._rows) - 1, len(ConflictColumn) - 1))
+
+    @property
+    def show_internal(self) -> bool:
+        return self._show_internal
+
+    def row_at(self, row: int) -> ConflictRow | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def rows(self) -> list[ConflictRow]:
+        return list(self._rows)
+
+    # -- Qt ------------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt signature)
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(ConflictColumn)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(ConflictColumn)):
+            return self.tr(HEADERS[ConflictColumn(section)])
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.column() < len(ConflictColumn):
+            return None
+        row = self.row_at(index.row())
+        if row is None:
+            return None
+        column = ConflictColumn(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _short(self._text(row, column))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, column)
+        if role == SORT_ROLE:
+            return self._sort_value(row, column)
+        if role == ID_ROLE:
+            return row.id
+        if role == Qt.ItemDataRole.ForegroundRole and self._muted(row, column):
+            return MUTED
+        if role == Qt.ItemDataRole.FontRole and self._muted(row, column):
+            font = QFont()
+            font.setItalic(True)
+            return font
+        return None
+
+    def _hidden(self, row: ConflictRow, column: ConflictColumn) -> bool:
+        if self._show_internal or not row.internal:
+            return False
+        values = (ConflictColumn.BASE, ConflictColumn.MINE, ConflictColumn.THEIRS)
+        return column in values or (row.internal_row and column is ConflictColumn.RECORD)
+
+    def _muted(self, row: ConflictRow, column: ConflictColumn) -> bool:
+        return self._hidden(row, column) or self._text(row, column) == EMPTY
+
+    def _text(self, row: ConflictRow, column: ConflictColumn) -> str:
+        c = row.conflict
+        if self._hidden(row, column):
+            return (self.tr("Activity (internal only, hidden)") if column is ConflictColumn.RECORD
+                    else self.tr(HIDDEN))
+        if column is ConflictColumn.RECORD:
+            return row.record
+        if column is ConflictColumn.FIELD:
+            return row.field_label
+        if column is ConflictColumn.BASE:
+            return format_value(c.field, c.base)
+        if column is ConflictColumn.MINE:
+            return format_value(c.field, c.mine)
+        if column is ConflictColumn.THEIRS:
+            if c.row_deleted:
+                return self.tr("Record deleted")
+            return format_value(c.field, c.theirs)
+        if column is ConflictColumn.WHO:
+            return row.who
+        return format_time(row.when)
+
+    def _tooltip(self, row: ConflictRow, column: ConflictColumn) -> str:
+        c = row.conflict
+        if self._hidden(row, column):
+            return self.tr("Internal-only, hidden in presentation mode: leave it (F11) "
+                           "to see the value.")
+        if column is ConflictColumn.THEIRS and c.row_deleted:
+            last = "" if c.theirs_missing else self.tr(" Their last value: %s.") % \
+                format_value(c.field, c.theirs)
+            return self.tr("Someone deleted this record while you changed it.") + last
+        if column is ConflictColumn.WHO:
+            return self.tr("Server device id: %s") % (c.theirs_device or "unknown")
+        if column is ConflictColumn.WHEN:
+            mine = format_time(QDateTime.fromMSecsSinceEpoch(
+                int(c.mine_time.timestamp() * 1000))) if c.mine_time else ""
+            detected = format_time(QDateTime.fromString(c.detected_at, Qt.DateFormat.ISODate))
+            return self.tr("Their change: %s\nYour change: %s\nFound at sync: %s") % (
+                format_time(row.when), mine or "?", detected)
+        return self._text(row, column)
+
+    def _sort_value(self, row: ConflictRow, column: ConflictColumn) -> Any:
+        if column is ConflictColumn.WHEN:
+            return row.when.toMSecsSinceEpoch() if row.when.isValid() else 0
+        return self._text(row, column).casefold()

@@ -1,0 +1,101 @@
+"""Contacts and the activity log of one partner (short lists, re-read on change)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import peewee
+from PySide6.QtGui import QColor
+
+from channeldesk.domain.partner import label
+from channeldesk.store import Store
+from channeldesk.store.models import Activity, Contact
+from channeldesk.ui.widgets.formats import format_date
+from channeldesk.ui.widgets.record_table import Column, RecordTableModel
+
+INTERNAL_COLOUR = QColor("#8e24aa")
+
+
+class ContactsModel(RecordTableModel[Contact]):
+    """The live contacts of one partner, primary contact first."""
+
+    def __init__(self, store: Store, parent=None) -> None:
+        super().__init__([
+            Column("name", self.tr("Name"), lambda c: c.name),
+            Column("role", self.tr("Role"), lambda c: c.role),
+            Column("email", self.tr("Email"), lambda c: c.email),
+            Column("phone", self.tr("Phone"), lambda c: c.phone),
+            Column("is_primary", self.tr("Primary"),
+                   lambda c: self.tr("Primary") if c.is_primary else ""),
+        ], parent)
+        self._store = store
+        self._partner_id: str | None = None
+
+    def set_partner(self, partner_id: str | None) -> None:
+        self._partner_id = partner_id
+        self.refresh()
+
+    def fetch_ids(self) -> list[str]:
+        if self._partner_id is None:
+            return []
+        query = (Contact.live().where(Contact.partner == self._partner_id)
+                 .order_by(Contact.is_primary.desc(), peewee.fn.fold(Contact.name)))
+        return [contact.id for contact in query.select(Contact.id)]
+
+    def fetch_rows(self, ids: Sequence[str]) -> dict[str, Contact]:
+        return {c.id: c for c in Contact.select().where(Contact.id.in_(list(ids)))}
+
+
+class ActivitiesModel(RecordTableModel[Activity]):
+    """The engagement log of one partner, newest first.
+
+    In presentation mode internal-only activities are not listed at all, so a shared screen
+    never shows them, not even as a row count.
+    """
+
+    def __init__(self, store: Store, parent=None) -> None:
+        self._show_internal = True
+        super().__init__(self._make_columns(), parent)
+        self._store = store
+        self._partner_id: str | None = None
+
+    def _make_columns(self) -> list[Column[Activity]]:
+        columns = [
+            Column("occurred_on", self.tr("Date"), lambda a: format_date(a.occurred_on)),
+            Column("kind", self.tr("Kind"), lambda a: label(a.kind)),
+            Column("subject", self.tr("Subject"), lambda a: a.subject,
+                   tooltip=lambda a: a.notes),
+            Column("notes", self.tr("Notes"), lambda a: " ".join(a.notes.split())[:160],
+                   tooltip=lambda a: a.notes),
+        ]
+        if self._show_internal:
+            columns.append(Column(
+                "internal_only", self.tr("Visibility"),
+                lambda a: self.tr("Internal") if a.internal_only else self.tr("Shared"),
+                foreground=lambda a: INTERNAL_COLOUR if a.internal_only else None))
+        return columns
+
+    def set_partner(self, partner_id: str | None) -> None:
+        self._partner_id = partner_id
+        self.refresh()
+
+    def set_show_internal(self, show: bool) -> None:
+        if show != self._show_internal:
+            self.beginResetModel()
+            self._show_internal = show
+            self._columns = self._make_columns()
+            self.set_ids(self.fetch_ids())
+            self._rows.clear()
+            self.endResetModel()
+
+    def fetch_ids(self) -> list[str]:
+        if self._partner_id is None:
+            return []
+        query = Activity.live().where(Activity.partner == self._partner_id)
+        if not self._show_internal:
+            query = query.where(Activity.internal_only == False)  # noqa: E712
+        query = query.order_by(Activity.occurred_on.desc(), Activity.created_at.desc())
+        return [activity.id for activity in query.select(Activity.id)]
+
+    def fetch_rows(self, ids: Sequence[str]) -> dict[str, Activity]:
+        return {a.id: a for a in Activity.select().where(Activity.id.in_(list(ids)))}
