@@ -15,11 +15,11 @@ import threading
 from pathlib import Path
 
 from channeldesk.cli.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CommandError
+from channeldesk.domain.progress import Cancelled
 from channeldesk.paths import resolve_db_path
 from channeldesk.services.pdf.branding import Branding, BrandingError, load_branding
 from channeldesk.services.pdf.build import ExportWriteError
 from channeldesk.services.plan_export import (
-    ExportCancelledError,
     ExportError,
     export_all_plans,
     export_pack,
@@ -127,7 +127,7 @@ def export_plans_command(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         cancel.set()
         raise
-    except ExportCancelledError as error:
+    except Cancelled as error:
         raise CommandError(EXIT_INTERRUPTED, str(error)) from error
     finally:
         store.close()

@@ -18,10 +18,8 @@ from __future__ import annotations
 
 import random
 import unicodedata
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
-from typing import Protocol
 
 from channeldesk.domain.partner import (
     ActivityKind,
@@ -30,6 +28,7 @@ from channeldesk.domain.partner import (
     PartnerType,
     Region,
 )
+from channeldesk.domain.progress import Cancelled, CancelToken, Progress
 from channeldesk.services.demo_plans import add_demo_plans
 from channeldesk.services.demo_prospects import add_demo_prospects
 from channeldesk.store.database import Store
@@ -38,17 +37,6 @@ from channeldesk.store.models import Activity, Contact, Partner
 DEFAULT_SEED = 2026
 HISTORY_DAYS = 548  # 18 months
 
-Progress = Callable[[int, int, str], None]
-
-
-class CancelToken(Protocol):
-    """Anything with ``is_set()``, such as a ``threading.Event``."""
-
-    def is_set(self) -> bool: ...
-
-
-class Cancelled(Exception):  # noqa: N818 -- a user's choice, not an error
-    """The user cancelled loading; the transaction rolled back and nothing was written."""
 
 
 # -- the raw material ------------------------------------------------------------------------

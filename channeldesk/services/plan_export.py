@@ -19,6 +19,7 @@ from pathlib import Path
 
 from channeldesk.domain.plan import Period, PeriodError
 from channeldesk.domain.plan_document import PackDocument, PlanDocument
+from channeldesk.domain.progress import Cancelled, Progress
 from channeldesk.services.pdf.branding import Branding
 from channeldesk.services.pdf.build import render_pack, render_plan, write_atomically
 from channeldesk.services.pdf.fonts import register_fonts, unprintable_characters
@@ -32,7 +33,6 @@ from channeldesk.store.plan_queries import (
     plans_of,
 )
 
-Progress = Callable[[int, int, str], None]
 PackExtra = Callable[[str, date], object]
 """(partner id, today) → data a later feature's pack section shows (in PackDocument.extra)."""
 
@@ -55,10 +55,6 @@ class AmbiguousPartnerError(ExportError):
                             for p in matches)
         super().__init__(f"'{text}' matches {len(matches)} partners:\n{listing}\n"
                          "Run the command again with --partner set to one of these ids.")
-
-
-class ExportCancelledError(Exception):
-    """The user cancelled a batch; files already finished are complete, none is partial."""
 
 
 def resolve_partner(text: str) -> Partner:
@@ -230,7 +226,7 @@ def _run_batch(jobs: Iterator[tuple[PlanDocument, str]], total: int, branding: B
                 for future in pending:
                     future.cancel()
                 pool.shutdown(wait=True, cancel_futures=True)
-                raise ExportCancelledError(
+                raise Cancelled(
                     f"Export cancelled after {len(result.written)} of {total} plans; the "
                     "files written are complete.")
             while more and len(pending) < workers * 3:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import csv
 import os
 import threading
-from collections.abc import Callable
 from pathlib import Path
 
 from channeldesk.domain.money import Money, MoneyError
+from channeldesk.domain.progress import Cancelled, Progress
 from channeldesk.domain.prospect import label
 from channeldesk.services.prospect_csv_format import EXPORT_ONLY_HEADERS, FIELDS
 from channeldesk.store.database import Store
@@ -25,17 +25,12 @@ from channeldesk.store.prospect_queries import (
     prospect_ids,
 )
 
-Progress = Callable[[int, int, str], None]
 FETCH = 1000
 _ROW_FIELDS = ("company", "website", "country", "region", "vertical", "employees",
                "annual_revenue_minor", "currency", "partner_type", "source", "stage",
                "lost_reason", "owner", "next_step", "next_step_on", "contact_name",
                "contact_email", "contact_phone", "competencies", "competitors",
                "internal_notes")
-
-
-class ExportCancelled(Exception):  # noqa: N818 -- a user's choice
-    """The user cancelled; no file was written."""
 
 
 def export_headers(include_internal: bool) -> list[str]:
@@ -59,7 +54,7 @@ def export_prospects(store: Store, target: Path | str, flt: ProspectFilter | Non
             writer.writerow(export_headers(include_internal))
             for start in range(0, len(ids), FETCH):
                 if cancel is not None and cancel.is_set():
-                    raise ExportCancelled("The export was cancelled; no file was written.")
+                    raise Cancelled("The export was cancelled; no file was written.")
                 if progress:
                     progress(start, len(ids), f"Exporting ({start:,} of {len(ids):,})")
                 chunk = ids[start:start + FETCH]

@@ -20,12 +20,13 @@ import codecs
 import csv
 import io
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from channeldesk.domain.progress import Cancelled, Progress
 from channeldesk.domain.prospect import company_key, validate_prospect, web_domain
 from channeldesk.services.prospect_csv_format import (
     FIELD_BY_NAME,
@@ -55,7 +56,6 @@ DEFAULT_LOST_REASON = "Not given in the import"
 # A merge fills in and updates facts; the name the CAM knows the prospect by and its
 # place in the pipeline (a move with history) stay as they are.
 MERGE_KEEPS = frozenset({"company", "stage", "lost_reason"})
-Progress = Callable[[int, int, str], None]
 
 # A mapping target that is not a prospect field: the contact's first name, joined with
 # the last name (Salesforce Leads, HubSpot).
@@ -64,10 +64,6 @@ FIRST_NAME = "contact_first_name"
 
 class CsvRefused(Exception):  # noqa: N818 -- a refusal to read, worded for people
     """The file as a whole cannot be imported; the message says why and what to do."""
-
-
-class ImportCancelled(Exception):  # noqa: N818 -- a user's choice
-    """The user cancelled; the transaction rolled back and nothing was written."""
 
 
 class DuplicatePolicy(StrEnum):
@@ -530,7 +526,7 @@ def complete_values(values: dict[str, Any]) -> dict[str, Any]:
 
 def _check_cancel(cancel: threading.Event | None) -> None:
     if cancel is not None and cancel.is_set():
-        raise ImportCancelled("The import was cancelled; nothing was written.")
+        raise Cancelled("The import was cancelled; nothing was written.")
 
 
 def undo_import(store: Store, result: ImportResult) -> None:

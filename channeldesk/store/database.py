@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import peewee
 from uuid6 import uuid7
@@ -62,7 +63,10 @@ Listener = Callable[[ChangeNotice], None]
 class Store:
     """The open database: reads through the peewee models, writes through these methods."""
 
+    _open: ClassVar[weakref.WeakSet[Store]] = weakref.WeakSet()
+
     def __init__(self, path: Path, db: peewee.SqliteDatabase) -> None:
+        Store._open.add(self)
         self.path = path
         self.db = db
         self.blobs = BlobStore(path.parent / "blobs")
@@ -236,6 +240,17 @@ class Store:
         """A worker thread calls this when done so its connection does not linger."""
         if not self.db.is_closed():
             self.db.close()
+
+    @classmethod
+    def release_worker_connections(cls) -> None:
+        """Give back the calling worker thread's connection to every open store.
+
+        The UI's jobs module calls this after each work, so a work function never has to
+        remember to; on the GUI thread it would close the window's connection, so it is
+        only for worker threads.
+        """
+        for store in list(cls._open):
+            store.release_worker_connection()
 
 
 def _stored(model: type[SyncedModel], name: str, value: Any) -> Any:

@@ -11,25 +11,21 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import peewee
 
 from channeldesk.domain.fit_score import Attribute, Criterion, Operator, ProspectFacts, score
 from channeldesk.domain.money import MoneyError, minor_digits
+from channeldesk.domain.progress import Cancelled, Progress
 from channeldesk.domain.text_order import sort_key
 
 log = logging.getLogger(__name__)
-Progress = Callable[[int, int, str], None]
 CHUNK = 5000
 SEARCHED_COLUMNS = ("company", "website", "country", "owner", "vertical", "contact_name")
 FACT_COLUMNS = ("region", "country", "vertical", "partner_type", "source", "employees",
                 "annual_revenue_minor", "currency", "competencies", "competitors")
-
-
-class RescoreCancelled(Exception):  # noqa: N818 -- a user's choice, not an error
-    """The user cancelled re-scoring; the previous scores are kept."""
 
 
 @dataclass(frozen=True)
@@ -161,12 +157,12 @@ def rescore_all(db: peewee.Database, progress: Progress | None = None,
     for done, row in enumerate(rows):
         if done % CHUNK == 0:
             if cancel is not None and cancel.is_set():
-                raise RescoreCancelled("Re-scoring was cancelled; the previous scores stay.")
+                raise Cancelled("Re-scoring was cancelled; the previous scores stay.")
             if progress:
                 progress(done, total, f"Scoring prospects ({done:,} of {total:,})")
         fits.append((row[0], *_scored(profile, row[1:])))
     if cancel is not None and cancel.is_set():
-        raise RescoreCancelled("Re-scoring was cancelled; the previous scores stay.")
+        raise Cancelled("Re-scoring was cancelled; the previous scores stay.")
     with db.atomic("IMMEDIATE"):
         db.cursor().executemany("INSERT OR REPLACE INTO prospect_fit "
                                 "(prospect_id, score, breakdown) VALUES (?, ?, ?)", fits)

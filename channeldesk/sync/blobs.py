@@ -14,9 +14,9 @@ import io
 import logging
 import sqlite3
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 
+from channeldesk.domain.progress import Progress
 from channeldesk.store import Store
 from channeldesk.store.blobs import BlobError, check_hash
 from channeldesk.store.models import synced_models
@@ -26,7 +26,6 @@ from channeldesk.sync.transport import Transport, decode, raise_for_status
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[int, int, str], None]
 
 
 @dataclass

@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 import peewee
 from pydantic import BaseModel
 
+from channeldesk.domain.progress import Progress
 from channeldesk.store import Store, journal
 from channeldesk.sync import conflict_log, devices, outbox, snapshot, state, validate
 from channeldesk.sync.apply import Mode, PageApplier, PageResult, RemoteField, apply_parked
@@ -56,7 +57,6 @@ from channeldesk.sync.transport import Transport, decode
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[int, int, str], None]
 M = TypeVar("M", bound=BaseModel)
 MAX_SNAPSHOT_RESTARTS = 3
 

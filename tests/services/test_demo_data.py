@@ -21,9 +21,9 @@ from channeldesk.domain.partner import (
     validate_contact,
     validate_partner,
 )
+from channeldesk.domain.progress import Cancelled
 from channeldesk.services.demo_data import (
     HISTORY_DAYS,
-    Cancelled,
     build_demo_set,
     is_empty,
     load_demo_data,

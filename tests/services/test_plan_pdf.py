@@ -14,6 +14,7 @@ from PIL import Image
 from plan_samples import SECRETS, UNICODE_NAMES, add_engagement, add_partner, add_plan
 from pypdf import PdfReader
 
+from channeldesk.domain.progress import Cancelled
 from channeldesk.services.pdf.branding import Branding, load_branding
 from channeldesk.services.pdf.build import ExportWriteError, write_atomically
 from channeldesk.services.pdf.sections import (
@@ -25,7 +26,6 @@ from channeldesk.services.pdf.sections import (
 from channeldesk.services.pdf.tables import para
 from channeldesk.services.plan_export import (
     AmbiguousPartnerError,
-    ExportCancelledError,
     ExportError,
     export_all_plans,
     export_pack,
@@ -262,7 +262,7 @@ def test_batch_cancel_stops_and_leaves_only_complete_files(store, tmp_path, bran
     def progress(done, _total, _label):
         cancel.set()
 
-    with pytest.raises(ExportCancelledError, match="cancelled"):
+    with pytest.raises(Cancelled, match="cancelled"):
         export_all_plans(store, tmp_path / "out", branding, progress=progress,
                          cancel=cancel, workers=1, today=TODAY)
     written = list((tmp_path / "out").glob("*.pdf"))

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from channeldesk.domain.progress import Cancelled
 from channeldesk.services.prospect_csv_import import (
     MAX_BYTES,
     CsvRefused,
     DuplicatePolicy,
-    ImportCancelled,
     KnownCompanies,
     apply_import,
     auto_mapping,
@@ -214,7 +214,7 @@ def test_cancel_leaves_nothing(store):
     before = snapshot(store)
     cancel = threading.Event()
     cancel.set()
-    with pytest.raises(ImportCancelled):
+    with pytest.raises(Cancelled):
         apply_import(store, preview, cancel=cancel)
     assert snapshot(store) == before
 

@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
+from channeldesk.domain.progress import Cancelled
 from channeldesk.store.models import IdealPartnerProfile, ProfileCriterion, Prospect
 from channeldesk.store.prospect_derived import (
-    RescoreCancelled,
     catch_up,
     current_profile,
     rescore_all,
@@ -124,7 +124,7 @@ def test_a_cancelled_rescore_keeps_the_old_scores(store):
     store.update(ProfileCriterion, criterion.id, {"choices": "apac"})
     cancel = threading.Event()
     cancel.set()
-    with pytest.raises(RescoreCancelled):
+    with pytest.raises(Cancelled):
         rescore_all(store.db, cancel=cancel)
     assert prospect_rows(store.db, [row_id])[row_id].score == 100
     seen = []

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, QStandardPaths
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from channeldesk.domain.progress import Cancelled
 from channeldesk.store import Store
 from channeldesk.store.models import BusinessPlan
 from channeldesk.ui.shell.errors import show_error
@@ -96,13 +97,10 @@ class PlanExports(QObject):
         plan_id = plan.id
 
         def work(_progress, _cancel):
-            try:
-                service = _export_service()
-                export = service.export_plan_id if kind == "plan" else service.export_pack_id
-                document, path = export(self._store, plan_id, out, _branding())
-                return path, service.printing_problem(document)
-            finally:
-                self._store.release_worker_connection()
+            service = _export_service()
+            export = service.export_plan_id if kind == "plan" else service.export_pack_id
+            document, path = export(self._store, plan_id, out, _branding())
+            return path, service.printing_problem(document)
 
         self.task = run_task(self._window, self.tr("Exporting %s…") % noun, work,
                              self._done, lambda error: self._failed(noun, error))
@@ -119,11 +117,8 @@ class PlanExports(QObject):
             out_dir = Path(chosen)
 
         def work(progress, cancel):
-            try:
-                return _export_service().export_all_plans(
-                    self._store, out_dir, _branding(), progress=progress, cancel=cancel)
-            finally:
-                self._store.release_worker_connection()
+            return _export_service().export_all_plans(
+                self._store, out_dir, _branding(), progress=progress, cancel=cancel)
 
         self.task = run_task(self._window, self.tr("Exporting all plans…"), work,
                              self._done_all, lambda error: self._failed(self.tr("plans"),
@@ -157,7 +152,7 @@ class PlanExports(QObject):
     def _failed(self, noun: str, error: BaseException) -> None:
         self.last_result = error
         service = _export_service()
-        if isinstance(error, service.ExportCancelledError):
+        if isinstance(error, Cancelled):
             self._status(str(error))
             return
         known = (service.ExportError, OSError)

@@ -11,16 +11,16 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from channeldesk.services.prospect_csv_export import ExportCancelled, export_prospects
+from channeldesk.domain.progress import Cancelled
+from channeldesk.services.prospect_csv_export import export_prospects
 from channeldesk.services.prospect_csv_import import (
     CsvRefused,
-    ImportCancelled,
     KnownCompanies,
     apply_import,
     read_file,
 )
 from channeldesk.store import Store
-from channeldesk.store.prospect_derived import RescoreCancelled, rescore_all
+from channeldesk.store.prospect_derived import rescore_all
 from channeldesk.store.prospect_queries import ProspectFilter, ProspectSort
 from channeldesk.ui.prospects.edits import ImportCommand
 from channeldesk.ui.prospects.import_dialog import ProspectImportDialog
@@ -60,10 +60,7 @@ class ProspectJobs(QObject):
         self._rescore_again = False
 
         def work(progress, cancel):
-            try:
-                return rescore_all(self._store.db, progress, cancel)
-            finally:
-                self._store.release_worker_connection()
+            return rescore_all(self._store.db, progress, cancel)
 
         def done(count: int) -> None:
             self._rescore_task = None
@@ -74,7 +71,7 @@ class ProspectJobs(QObject):
 
         def failed(error: BaseException) -> None:
             self._rescore_task = None
-            if not isinstance(error, RescoreCancelled):
+            if not isinstance(error, Cancelled):
                 show_error(self._widget, self.tr("Could not re-score the prospects"), error)
 
         self._rescore_task = run_task(self._widget, self.tr("Re-scoring prospects…"), work,
@@ -92,11 +89,8 @@ class ProspectJobs(QObject):
             return
 
         def work(progress, _cancel):
-            try:
-                progress(0, 0, self.tr("Reading %s…") % Path(path).name)
-                return read_file(path), KnownCompanies.load(self._store)
-            finally:
-                self._store.release_worker_connection()
+            progress(0, 0, self.tr("Reading %s…") % Path(path).name)
+            return read_file(path), KnownCompanies.load(self._store)
 
         def failed(error: BaseException) -> None:
             what = (self.tr("This file cannot be imported") if isinstance(error, CsvRefused)
@@ -115,11 +109,8 @@ class ProspectJobs(QObject):
 
     def _run_import(self, preview, duplicates, skip_invalid: bool) -> None:
         def work(progress, cancel):
-            try:
-                return apply_import(self._store, preview, duplicates, skip_invalid, progress,
-                                    cancel)
-            finally:
-                self._store.release_worker_connection()
+            return apply_import(self._store, preview, duplicates, skip_invalid, progress,
+                                cancel)
 
         def done(result) -> None:
             text = self.tr("Import %s prospects") % f"{len(result.created):,}"
@@ -127,7 +118,7 @@ class ProspectJobs(QObject):
             self.sig_status.emit(self.tr("Imported: %s.") % result.summary())
 
         def failed(error: BaseException) -> None:
-            if isinstance(error, ImportCancelled):
+            if isinstance(error, Cancelled):
                 self.sig_status.emit(self.tr("Import cancelled; nothing was written."))
             else:
                 show_error(self._widget, self.tr("The import failed; nothing was written"),
@@ -148,14 +139,11 @@ class ProspectJobs(QObject):
             return
 
         def work(progress, cancel):
-            try:
-                return export_prospects(self._store, path, flt, sort, descending,
-                                        include_internal, progress, cancel)
-            finally:
-                self._store.release_worker_connection()
+            return export_prospects(self._store, path, flt, sort, descending,
+                                    include_internal, progress, cancel)
 
         def failed(error: BaseException) -> None:
-            if not isinstance(error, ExportCancelled):
+            if not isinstance(error, Cancelled):
                 show_error(self._widget, self.tr("The export failed; no file was written"),
                            error)
 

@@ -2,7 +2,9 @@
 
 This is the one place that creates threads. Work functions never touch widgets: they get a
 ``progress(done, total, message)`` callback and a cancel token, and their result (or error)
-comes back to the GUI thread by signal (Anki's taskman pattern).
+comes back to the GUI thread by signal (Anki's taskman pattern). A cancelled work raises
+``channeldesk.domain.progress.Cancelled``; the worker's database connection is given back
+here, after every work, so no work function has to remember it.
 
 ``run_task`` is for work the user waits for (a window-modal progress dialog);
 ``run_in_background`` is for work that must never get in the way, such as sync: no
@@ -19,11 +21,13 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from channeldesk.domain.progress import Cancelled, Progress
+from channeldesk.store import Store
+
 log = logging.getLogger(__name__)
 
 SHOW_PROGRESS_AFTER_MS = 500
 _running: set[Task] = set()
-Progress = Callable[[int, int, str], None]
 Work = Callable[[Progress, threading.Event], Any]
 
 
@@ -42,10 +46,15 @@ class _Runnable(QRunnable):
         try:
             result = self._work(self._signals.sig_progressed.emit, self._cancel)
         except BaseException as error:  # handed to the GUI thread, which reports it
-            log.exception("background task failed")
+            if not isinstance(error, Cancelled):
+                log.exception("background task failed")
             self._signals.sig_failed.emit(error)
         else:
             self._signals.sig_finished.emit(result)
+        finally:
+            # The one place a worker gives back the database connection it opened: pool
+            # threads are reused, and a connection left open would pin the WAL.
+            Store.release_worker_connections()
 
 
 class Task(QObject):
@@ -157,3 +166,4 @@ def run_in_background(parent: QObject, title: str, work: Work,
         task.sig_progressed.connect(on_progress)
     task.start()
     return task
+

@@ -10,7 +10,8 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget
 
 from channeldesk import __version__
-from channeldesk.services.demo_data import Cancelled, is_empty, load_demo_data
+from channeldesk.domain.progress import Cancelled
+from channeldesk.services.demo_data import is_empty, load_demo_data
 from channeldesk.store import Store
 from channeldesk.store.backup import backup_database
 from channeldesk.ui.partners.tab import PartnersTab
@@ -168,10 +169,7 @@ class MainWindow(QMainWindow):
             return
 
         def work(progress, cancel):
-            try:
-                return load_demo_data(self.store, progress=progress, cancel=cancel)
-            finally:
-                self.store.release_worker_connection()
+            return load_demo_data(self.store, progress=progress, cancel=cancel)
 
         def done(summary) -> None:
             self.statusBar().showMessage(self.tr("Demo data loaded: %s") % summary.text(), 6000)

@@ -106,8 +106,6 @@ class SyncJobs:
                 return SyncReport(cancelled=True)
             except SyncError as error:
                 return error
-            finally:
-                self.store.release_worker_connection()
 
         return work
 
@@ -126,18 +124,13 @@ class SyncJobs:
                     "server. Check the address with whoever runs your team's server.")
             except (SyncError, ValueError) as error:
                 return error
-            finally:
-                self.store.release_worker_connection()
 
         return work
 
     def sign_out(self) -> Work:
         def work(progress, cancel: threading.Event) -> bool:
-            try:
-                return account.sign_out(gated_store(self.store, self.gate, cancel),
-                                        tokens=self.vault,
-                                        transport_factory=self.transport_factory)
-            finally:
-                self.store.release_worker_connection()
+            return account.sign_out(gated_store(self.store, self.gate, cancel),
+                                    tokens=self.vault,
+                                    transport_factory=self.transport_factory)
 
         return work
