@@ -105,7 +105,7 @@ class Bench:
         self.window.show()
         self.settle()
         self.db = self.window.store.db
-        self.tab = self.window.partners
+        self.tab = self.window.page("partners")
         self.search = self.window.findChild(QLineEdit, "partners-search")
         self.table = self.window.findChild(QTableView, "partners-table")
         timers = [t for t in self.tab.findChildren(QTimer)

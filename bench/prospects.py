@@ -190,14 +190,13 @@ def bench_filter(db_path: Path, repeats: int) -> None:
 
     from channeldesk.app import create_main_window
     from channeldesk.ui.prospects.model import ProspectsTableModel
-    from channeldesk.ui.prospects.tab import SEARCH_DELAY_MS
+    from channeldesk.ui.widgets.record_tab import SEARCH_DELAY_MS
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     window = create_main_window(db_path)
     window.resize(1400, 860)
     window.show()
-    tab = window.prospects
-    window.tabs.setCurrentWidget(tab)
+    tab = window.show_page("prospects")
     for _ in range(3):
         app.processEvents()
     db = window.store.db

@@ -101,7 +101,7 @@ def fill_sign_in(dialog: QDialog, qtbot, server_url: str, email: str,
 def sign_in(window, qtbot, server: RunningServer, email: str) -> QDialog:
     """Sign the window's database in through the dialog and wait for the first sync."""
     dialog = open_settings(window, qtbot)
-    with qtbot.waitSignal(window.sync.sig_sync_finished, timeout=SYNC_TIMEOUT_MS) as done:
+    with qtbot.waitSignal(window.part("sync").sig_sync_finished, timeout=SYNC_TIMEOUT_MS) as done:
         fill_sign_in(dialog, qtbot, server.url, email)
     assert_synced(done.args[0])
     return dialog
@@ -109,8 +109,8 @@ def sign_in(window, qtbot, server: RunningServer, email: str) -> QDialog:
 
 def sync_now(window, qtbot):
     """Press Sync now (the action behind Ctrl+Shift+S and the toolbar) and wait."""
-    qtbot.waitUntil(lambda: not window.sync.busy, timeout=SYNC_TIMEOUT_MS)
-    with qtbot.waitSignal(window.sync.sig_sync_finished, timeout=SYNC_TIMEOUT_MS) as done:
+    qtbot.waitUntil(lambda: not window.part("sync").busy, timeout=SYNC_TIMEOUT_MS)
+    with qtbot.waitSignal(window.part("sync").sig_sync_finished, timeout=SYNC_TIMEOUT_MS) as done:
         action(window, "action-sync-now").trigger()
     return done.args[0]
 
@@ -120,7 +120,7 @@ def assert_synced(outcome) -> None:
 
 
 def status_text(window) -> str:
-    return window.sync.status_widget.text
+    return window.part("sync").status_widget.text
 
 
 class _Plain(http.server.BaseHTTPRequestHandler):

@@ -15,7 +15,7 @@ from channeldesk.store.models import Partner
 
 
 def test_every_table_model_passes_the_model_tester(window, qtbot, qtmodeltester):
-    partners = window.partners
+    partners = window.page("partners")
     qtmodeltester.check(partners.model)
     northwind = partners.model.ids()[partners.model.rowCount() - 1]
     partners.detail.show_partner(northwind)
@@ -26,7 +26,8 @@ def test_every_table_model_passes_the_model_tester(window, qtbot, qtmodeltester)
 
 
 def test_tabs_and_tables_have_stable_object_names(window):
-    assert window.findChild(type(window.partners), "tab-partners") is window.partners
+    partners = window.page("partners")
+    assert window.findChild(type(partners), "tab-partners") is partners
     for name in ("partners-table", "partners-search", "contacts-table", "activities-table"):
         assert window.findChild(object, name) is not None, name
 
@@ -37,18 +38,18 @@ def test_window_size_splitter_and_columns_are_remembered(qtbot, seeded_db, setti
     qtbot.addWidget(first)
     first.show()
     first.resize(760, 540)  # within the offscreen screen, which caps window sizes
-    first.partners.splitter.setSizes([450, 300])
-    first.partners.table.setColumnWidth(0, 333)
+    first.page("partners").splitter.setSizes([450, 300])
+    first.page("partners").table.setColumnWidth(0, 333)
     qtbot.wait(10)
-    size, splitter = (first.width(), first.height()), first.partners.splitter.sizes()
+    size, splitter = (first.width(), first.height()), first.page("partners").splitter.sizes()
     first.close()
 
     again = create_main_window(path, QSettings(settings.fileName(), QSettings.Format.IniFormat))
     qtbot.addWidget(again)
     again.show()
     assert again.height() == size[1] == 540  # (the width is held at the layout's minimum)
-    assert again.partners.table.columnWidth(0) == 333
-    assert again.partners.splitter.sizes() == splitter
+    assert again.page("partners").table.columnWidth(0) == 333
+    assert again.page("partners").splitter.sizes() == splitter
     again.close()
 
 
@@ -70,9 +71,9 @@ def test_empty_database_offers_demo_data_which_loads_in_the_background(
     assert demo.isVisible()
 
     demo.click()
-    qtbot.waitUntil(lambda: window.partners.model.rowCount() >= 40, timeout=20_000)
+    qtbot.waitUntil(lambda: window.page("partners").model.rowCount() >= 40, timeout=20_000)
     assert not title.isVisible()
-    assert Partner.select().count() == window.partners.model.rowCount()
+    assert Partner.select().count() == window.page("partners").model.rowCount()
     window.close()
 
 

@@ -22,14 +22,14 @@ from channeldesk.store.models import Change, Contact, Partner
 
 
 def shown_names(window) -> list[str]:
-    model = window.partners.model
+    model = window.page("partners").model
     return [model.data(model.index(row, 0)) for row in range(model.rowCount())]
 
 
 def select_partner(window, qtbot, name: str) -> None:
     row = shown_names(window).index(name)
-    window.partners.select_row(row)
-    qtbot.waitUntil(lambda: window.partners.detail.partner_id is not None)
+    window.page("partners").select_row(row)
+    qtbot.waitUntil(lambda: window.page("partners").detail.partner_id is not None)
 
 
 def fill_and_save(qtbot, fields: dict[str, str], choices: dict[str, str] | None = None):
@@ -60,22 +60,22 @@ def fill_and_save(qtbot, fields: dict[str, str], choices: dict[str, str] | None 
 def test_lists_partners_sorted_by_name(window):
     assert shown_names(window) == ["Blue Ridge MSP", "Łódź Systemy Sp. z o.o.",
                                    "Northwind Systems"]
-    assert window.findChild(QTableView, "partners-table") is window.partners.table
-    assert window.findChild(QLineEdit, "partners-search") is window.partners.search
-    assert window.partners.count_label.text() == "3 partners"
+    assert window.findChild(QTableView, "partners-table") is window.page("partners").table
+    assert window.findChild(QLineEdit, "partners-search") is window.page("partners").search
+    assert window.page("partners").count_label.text() == "3 partners"
 
 
 def test_create_partner_then_undo_and_redo(window, qtbot):
     fill_and_save(qtbot, {"name": "Acme Channel GmbH", "country": "Austria",
                           "website": "acme.example"},
                   {"partner_type": "reseller", "region": "emea"})
-    window.partners.new_partner()
+    window.page("partners").new_partner()
     qtbot.waitUntil(lambda: "Acme Channel GmbH" in shown_names(window))
     acme = Partner.get(Partner.name == "Acme Channel GmbH")
     assert (acme.partner_type, acme.region, acme.website) == (
         "reseller", "emea", "https://acme.example")
     assert Change.select().where(Change.row_id == acme.id).count() >= 9
-    assert window.partners.detail.partner_id == acme.id
+    assert window.page("partners").detail.partner_id == acme.id
 
     window.undo_action.trigger()
     assert "Acme Channel GmbH" not in shown_names(window)
@@ -89,7 +89,7 @@ def test_create_partner_then_undo_and_redo(window, qtbot):
 def test_invalid_values_are_explained_next_to_the_field_and_never_saved(window, qtbot):
     before = Partner.select().count()
     seen = fill_and_save(qtbot, {"name": "", "website": "not a site", "phone": "call me"})
-    window.partners.new_partner()
+    window.page("partners").new_partner()
     qtbot.waitUntil(lambda: "errors" in seen)
     assert seen["errors"]["error-name"] == "Name is required."
     assert "web address" in seen["errors"]["error-website"]
@@ -101,12 +101,12 @@ def test_invalid_values_are_explained_next_to_the_field_and_never_saved(window, 
 def test_edit_partner_shows_the_change_and_undo_restores_it(window, qtbot):
     select_partner(window, qtbot, "Blue Ridge MSP")
     fill_and_save(qtbot, {"name": "Blue Ridge Managed IT"}, {"tier": "platinum"})
-    window.partners.edit_action.trigger()
+    window.page("partners").edit_action.trigger()
     qtbot.waitUntil(lambda: "Blue Ridge Managed IT" in shown_names(window))
     row = shown_names(window).index("Blue Ridge Managed IT")
-    model = window.partners.model
+    model = window.page("partners").model
     assert model.data(model.index(row, model.column_index("tier"))) == "Platinum"
-    assert window.partners.detail.findChild(QLabel, "partner-title").text() == \
+    assert window.page("partners").detail.findChild(QLabel, "partner-title").text() == \
         "Blue Ridge Managed IT"
 
     window.undo_action.trigger()
@@ -116,8 +116,8 @@ def test_edit_partner_shows_the_change_and_undo_restores_it(window, qtbot):
 
 def test_delete_asks_once_and_ctrl_z_brings_the_partner_back(window, qtbot, answer_yes):
     select_partner(window, qtbot, "Northwind Systems")
-    window.partners.table.setFocus()
-    qtbot.keyClick(window.partners.table, Qt.Key.Key_Delete)
+    window.page("partners").table.setFocus()
+    qtbot.keyClick(window.page("partners").table, Qt.Key.Key_Delete)
     assert len(answer_yes) == 1
     assert "Northwind Systems" not in shown_names(window)
     assert Partner.get(Partner.name == "Northwind Systems").deleted
@@ -130,36 +130,36 @@ def test_delete_asks_once_and_ctrl_z_brings_the_partner_back(window, qtbot, answ
 
 
 def test_type_to_filter_and_filters_narrow_the_list(window, qtbot):
-    qtbot.keyClicks(window.partners.search, "LODZ")
+    qtbot.keyClicks(window.page("partners").search, "LODZ")
     qtbot.waitUntil(lambda: shown_names(window) == ["Łódź Systemy Sp. z o.o."])
-    assert window.partners.count_label.text() == "1 of 3 partners shown"
+    assert window.page("partners").count_label.text() == "1 of 3 partners shown"
 
-    window.partners.search.clear()
+    window.page("partners").search.clear()
     qtbot.waitUntil(lambda: len(shown_names(window)) == 3)
     tiers = window.findChild(QComboBox, "partners-filter-tiers")
     tiers.setCurrentIndex(tiers.findData("gold"))
     assert shown_names(window) == ["Northwind Systems"]
 
-    qtbot.keyClicks(window.partners.search, "nothing like this")
-    qtbot.waitUntil(lambda: window.partners.model.rowCount() == 0)
+    qtbot.keyClicks(window.page("partners").search, "nothing like this")
+    qtbot.waitUntil(lambda: window.page("partners").model.rowCount() == 0)
     assert window.findChild(QLabel, "partners-empty-title").isVisible()
-    window.partners.clear_filters()
+    window.page("partners").clear_filters()
     assert len(shown_names(window)) == 3
 
 
 def test_sorting_by_a_column_orders_in_sql(window):
-    model = window.partners.model
-    window.partners.table.sortByColumn(model.column_index("tier"),
+    model = window.page("partners").model
+    window.page("partners").table.sortByColumn(model.column_index("tier"),
                                        Qt.SortOrder.DescendingOrder)
     assert shown_names(window)[0] == "Łódź Systemy Sp. z o.o."
-    window.partners.table.sortByColumn(model.column_index("tier"),
+    window.page("partners").table.sortByColumn(model.column_index("tier"),
                                        Qt.SortOrder.AscendingOrder)
     assert shown_names(window)[0] == "Blue Ridge MSP"
 
 
 def test_presentation_mode_hides_every_internal_field(window, qtbot):
     select_partner(window, qtbot, "Northwind Systems")
-    detail = window.partners.detail
+    detail = window.page("partners").detail
     notes = detail.findChild(QPlainTextEdit)
     assert "escalate pricing" in notes.toPlainText() and notes.isVisible()
     subjects = [detail.activities.record(n).subject for n in range(detail.activities.rowCount())]
@@ -186,7 +186,7 @@ def test_presentation_mode_hides_every_internal_field(window, qtbot):
         dialog.reject()
 
     when_dialog_opens(inspect)
-    window.partners.edit_partner()
+    window.page("partners").edit_partner()
     assert seen["notes_visible"] is False
     assert Partner.get(Partner.name == "Northwind Systems").internal_notes  # not wiped
 
@@ -204,10 +204,10 @@ def test_add_primary_contact_demotes_the_old_one_in_one_undo_step(window, qtbot)
         dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
 
     when_dialog_opens(act)
-    window.partners.detail.add_contact()
+    window.page("partners").detail.add_contact()
     primaries = [c.name for c in Contact.live().where(Contact.is_primary == True)]  # noqa: E712
     assert primaries == ["Bo Lind"]
-    contacts = window.partners.detail.contacts
+    contacts = window.page("partners").detail.contacts
     assert contacts.data(contacts.index(0, 0)) == "Bo Lind"
 
     window.undo_action.trigger()
@@ -217,7 +217,7 @@ def test_add_primary_contact_demotes_the_old_one_in_one_undo_step(window, qtbot)
 
 def test_log_activity_updates_the_log_and_last_activity(window, qtbot):
     select_partner(window, qtbot, "Blue Ridge MSP")
-    detail = window.partners.detail
+    detail = window.page("partners").detail
     assert detail.activities.rowCount() == 0
 
     def act(dialog) -> None:
@@ -227,7 +227,7 @@ def test_log_activity_updates_the_log_and_last_activity(window, qtbot):
     when_dialog_opens(act)
     detail.add_activity()
     assert detail.activities.rowCount() == 1
-    model = window.partners.model
+    model = window.page("partners").model
     row = shown_names(window).index("Blue Ridge MSP")
     assert model.data(model.index(row, model.column_index("engagement"))) == "Engaged"
 
@@ -243,7 +243,7 @@ def test_a_save_that_the_database_refuses_is_reported_and_not_put_on_the_undo_st
     other_writer = sqlite3.connect(window.store.path, isolation_level=None)
     other_writer.execute("BEGIN IMMEDIATE")  # another program is writing right now
     try:
-        window.partners.edit_partner()
+        window.page("partners").edit_partner()
     finally:
         other_writer.execute("ROLLBACK")
         other_writer.close()

@@ -49,18 +49,18 @@ def plans(qtbot, seeded_db, plan_ids, settings, tmp_path, monkeypatch):
     qtbot.addWidget(main)
     main.show()
     qtbot.waitExposed(main)
-    main.tabs.setCurrentWidget(main.plans)
+    main.show_page("plans")
     yield main
     main.close()
 
 
 def select(window, plan_id: str) -> None:
-    window.plans.select_plan(plan_id)
-    assert window.plans.editor.plan_id == plan_id
+    window.page("plans").select_plan(plan_id)
+    assert window.page("plans").editor.plan_id == plan_id
 
 
 def target_cell(window, metric: str, quarter: str, field: str):
-    model = window.plans.editor.models["targets"]
+    model = window.page("plans").editor.models["targets"]
     row = next(n for n in range(model.rowCount())
                if model.record(n).metric == metric and model.record(n).quarter == quarter)
     column = next(n for n, c in enumerate(model.columns()) if c.field == field)
@@ -68,24 +68,24 @@ def target_cell(window, metric: str, quarter: str, field: str):
 
 
 def test_the_tab_lists_plans_with_stable_names(plans, plan_ids):
-    tab = plans.findChild(type(plans.plans), "tab-plans")
-    assert tab is plans.plans
-    table = plans.plans.table
+    tab = plans.findChild(type(plans.page("plans")), "tab-plans")
+    assert tab is plans.page("plans")
+    table = plans.page("plans").table
     assert table.objectName() == "plans-table"
-    assert plans.plans.search.objectName() == "plans-search"
-    model = plans.plans.model
+    assert plans.page("plans").search.objectName() == "plans-search"
+    model = plans.page("plans").model
     assert {model.data(model.index(r, 0)) for r in range(model.rowCount())} == {
         "Northwind Systems", "Łódź Systemy Sp. z o.o."}
-    assert plans.plans.count_label.text() == "2 plans"
+    assert plans.page("plans").count_label.text() == "2 plans"
 
 
 def test_search_is_accent_insensitive_and_matches_periods(plans, qtbot):
-    plans.plans.search.setText("lodz")
-    qtbot.waitUntil(lambda: plans.plans.model.rowCount() == 1)
-    plans.plans.search.setText("2026-h")
-    qtbot.waitUntil(lambda: plans.plans.model.rowCount() == 1)
-    plans.plans.search.clear()
-    qtbot.waitUntil(lambda: plans.plans.model.rowCount() == 2)
+    plans.page("plans").search.setText("lodz")
+    qtbot.waitUntil(lambda: plans.page("plans").model.rowCount() == 1)
+    plans.page("plans").search.setText("2026-h")
+    qtbot.waitUntil(lambda: plans.page("plans").model.rowCount() == 1)
+    plans.page("plans").search.clear()
+    qtbot.waitUntil(lambda: plans.page("plans").model.rowCount() == 2)
 
 
 def test_inline_target_edit_is_saved_and_undone(plans, plan_ids):
@@ -107,7 +107,7 @@ def test_a_count_refuses_what_is_not_a_whole_number(plans, plan_ids, text):
     select(plans, plan_ids["northwind"])
     model, index = target_cell(plans, "new_customers", "", "actual")
     assert not model.setData(index, text)  # refused, not raised into Qt
-    assert "not a whole number" in plans.plans.editor.panels["targets"].error.text()
+    assert "not a whole number" in plans.page("plans").editor.panels["targets"].error.text()
     assert PlanTarget.get_by_id(model.row_id(index.row())).actual == 5
 
 
@@ -119,14 +119,14 @@ def test_money_targets_take_amounts_and_refuse_nonsense(plans, plan_ids):
     assert PlanTarget.get_by_id(model.row_id(index.row())).target == 52_500_050
     assert index.data() == "€525,000"
     assert not model.setData(index, "lots")
-    error = plans.plans.editor.panels["targets"].error
+    error = plans.page("plans").editor.panels["targets"].error
     assert "not an amount" in error.text() and "Nothing was changed" in error.text()
     assert PlanTarget.get_by_id(model.row_id(index.row())).target == 52_500_050
 
 
 def test_presentation_mode_hides_internal_columns_and_notes(plans, plan_ids):
     select(plans, plan_ids["northwind"])
-    editor = plans.plans.editor
+    editor = plans.page("plans").editor
     headers = lambda m: [m.headerData(n, Qt.Orientation.Horizontal)  # noqa: E731
                          for n in range(m.columnCount())]
     assert "Internal note" in headers(editor.models["targets"])
@@ -145,7 +145,7 @@ def test_presentation_mode_hides_internal_columns_and_notes(plans, plan_ids):
 
 def test_status_moves_forward_and_undoes(plans, plan_ids):
     select(plans, plan_ids["northwind"])
-    status = plans.plans.editor.status
+    status = plans.page("plans").editor.status
     assert [status.itemData(n) for n in range(status.count())] == ["draft", "agreed",
                                                                     "archived"]
     status.setCurrentIndex(1)
@@ -158,7 +158,7 @@ def test_status_moves_forward_and_undoes(plans, plan_ids):
 
 def test_summary_text_is_one_undo_step(plans, plan_ids, qtbot):
     select(plans, plan_ids["northwind"])
-    editor = plans.plans.editor
+    editor = plans.page("plans").editor
     editor.tabs.setCurrentIndex(0)
     editor.summary.setFocus()
     editor.summary.setPlainText("A new summary, typed live.")
@@ -170,9 +170,9 @@ def test_summary_text_is_one_undo_step(plans, plan_ids, qtbot):
 
 def test_copy_to_next_period_carries_targets_and_undoes_as_one_step(plans, plan_ids):
     select(plans, plan_ids["northwind"])
-    plans.plans.copy_to_next_period()
+    plans.page("plans").copy_to_next_period()
     copy = BusinessPlan.get(BusinessPlan.period == "FY2027")
-    assert plans.plans.editor.plan_id == copy.id
+    assert plans.page("plans").editor.plan_id == copy.id
     targets = list(PlanTarget.live().where(PlanTarget.plan == copy.id))
     assert {t.quarter for t in targets} == {"2027-Q1", "2027-Q2", "2027-Q3", ""}
     assert all(t.actual is None for t in targets)
@@ -181,7 +181,7 @@ def test_copy_to_next_period_carries_targets_and_undoes_as_one_step(plans, plan_
     plans.undo_action.trigger()
     assert BusinessPlan.get_by_id(copy.id).deleted
     assert all(t.deleted for t in PlanTarget.select().where(PlanTarget.plan == copy.id))
-    assert plans.plans.model.rowCount() == 2
+    assert plans.page("plans").model.rowCount() == 2
 
 
 def test_new_plan_dialog_validates_and_creates_signature_lines(plans, seeded_db, qtbot):
@@ -200,21 +200,21 @@ def test_new_plan_dialog_validates_and_creates_signature_lines(plans, seeded_db,
         save.click()
 
     when_dialog_opens(fill)
-    plans.plans.new_plan()
+    plans.page("plans").new_plan()
     assert "a year has 4 quarters" in seen["error"]
     plan = BusinessPlan.get(BusinessPlan.partner == ids["Blue Ridge MSP"])
     assert (plan.period, plan.status) == ("2027-Q1", "draft")
     assert {s.side for s in PlanSignature.select().where(PlanSignature.plan == plan.id)} == {
         "vendor", "partner"}
-    assert plans.plans.editor.plan_id == plan.id
+    assert plans.page("plans").editor.plan_id == plan.id
     plans.undo_action.trigger()
     assert BusinessPlan.get_by_id(plan.id).deleted
-    assert plans.plans.model.row_of(plan.id) is None
+    assert plans.page("plans").model.row_of(plan.id) is None
 
 
 def test_add_and_remove_an_activity_with_undo(plans, plan_ids, answer_yes):
     select(plans, plan_ids["lodz"])
-    panel = plans.plans.editor.panels["activities"]
+    panel = plans.page("plans").editor.panels["activities"]
     before = panel.model.rowCount()
     panel.add_button.click()
     assert panel.model.rowCount() == before + 1
@@ -229,7 +229,7 @@ def test_add_and_remove_an_activity_with_undo(plans, plan_ids, answer_yes):
 
 def test_export_plan_and_all_plans_from_the_file_menu(plans, plan_ids, qtbot, tmp_path):
     select(plans, plan_ids["northwind"])
-    exports = plans.plans.exports
+    exports = plans.page("plans").exports
     assert exports.plan_action.isEnabled() and exports.pack_action.isEnabled()
     out = tmp_path / "northwind.pdf"
     exports.export_plan(out=out)
@@ -248,7 +248,7 @@ def test_export_plan_and_all_plans_from_the_file_menu(plans, plan_ids, qtbot, tm
 def test_models_pass_the_qt_model_tester(plans, plan_ids, qtmodeltester):
     qtmodeltester.check(PlansTableModel(plans.store))
     select(plans, plan_ids["lodz"])
-    for model in plans.plans.editor.models.values():
+    for model in plans.page("plans").editor.models.values():
         qtmodeltester.check(model)
 
 
@@ -264,15 +264,15 @@ def test_a_partner_logo_goes_on_the_cover(plans, plan_ids, tmp_path, monkeypatch
                         lambda *args, **kwargs: (next(answers), ""))
     warned = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *args: warned.append(args[2]))
-    plans.plans.editor.choose_logo()
+    plans.page("plans").editor.choose_logo()
     assert warned and "not a PNG or JPEG" in warned[0]
     assert BusinessPlan.get_by_id(plan_ids["lodz"]).partner_logo == ""
-    plans.plans.editor.choose_logo()
+    plans.page("plans").editor.choose_logo()
     sha = BusinessPlan.get_by_id(plan_ids["lodz"]).partner_logo
     assert plans.store.blobs.has(sha)
     out = tmp_path / "lodz.pdf"
-    plans.plans.exports.export_plan(out=out)
-    qtbot.waitUntil(lambda: plans.plans.exports.last_result is not None, timeout=20_000)
+    plans.page("plans").exports.export_plan(out=out)
+    qtbot.waitUntil(lambda: plans.page("plans").exports.last_result is not None, timeout=20_000)
     assert len(PdfReader(out).pages[0].images) == 2  # the vendor's logo and the partner's
     plans.undo_action.trigger()
     assert BusinessPlan.get_by_id(plan_ids["lodz"]).partner_logo == ""
@@ -290,7 +290,7 @@ def test_a_computed_actual_is_shown_read_only(plans, plan_ids):
         assert percent.data() == "66.7%"
     finally:
         unregister_actual_source("certified_people")
-    plans.plans.editor.models["targets"].refresh()
+    plans.page("plans").editor.models["targets"].refresh()
     model, index = target_cell(plans, "certified_people", "", "actual")
     assert index.data() == "0" and model.flags(index) & Qt.ItemFlag.ItemIsEditable
 
@@ -298,7 +298,7 @@ def test_a_computed_actual_is_shown_read_only(plans, plan_ids):
 def test_find_focuses_the_plans_search_and_file_menu_lists_the_exports(plans):
     plans.activateWindow()
     plans.focus_search()
-    assert plans.focusWidget() is plans.plans.search
+    assert plans.focusWidget() is plans.page("plans").search
     file_menu = plans.menuBar().actions()[0].menu()
     names = [action.objectName() for action in file_menu.actions()]
     assert {"action-export-plan", "action-export-pack", "action-export-all-plans"} <= set(
@@ -314,8 +314,8 @@ def test_an_export_with_text_the_font_cannot_print_says_so(plans, plan_ids, qtbo
     monkeypatch.setattr(QMessageBox, "warning", lambda *args: warned.append(args[2]))
     select(plans, plan_ids["northwind"])
     out = tmp_path / "northwind.pdf"
-    plans.plans.exports.export_plan(out=out)
-    qtbot.waitUntil(lambda: plans.plans.exports.last_result is not None, timeout=20_000)
+    plans.page("plans").exports.export_plan(out=out)
+    qtbot.waitUntil(lambda: plans.page("plans").exports.last_result is not None, timeout=20_000)
     assert out.exists()
     assert warned and "cannot be printed" in warned[0] and str(out) in warned[0]
 
@@ -325,12 +325,12 @@ def test_the_plan_on_screen_is_exported_even_when_its_period_has_two(plans, plan
     """Two devices may each make a partner's FY2026 plan before they sync."""
     northwind = BusinessPlan.get_by_id(plan_ids["northwind"])
     twin = add_plan(plans.store, northwind.partner_id, summary="The twin made offline.")
-    plans.plans.model.refresh()
+    plans.page("plans").model.refresh()
     select(plans, twin)
-    for action, out in ((plans.plans.exports.export_plan, tmp_path / "plan.pdf"),
-                        (plans.plans.exports.export_pack, tmp_path / "pack.pdf")):
-        plans.plans.exports.last_result = None
+    for action, out in ((plans.page("plans").exports.export_plan, tmp_path / "plan.pdf"),
+                        (plans.page("plans").exports.export_pack, tmp_path / "pack.pdf")):
+        plans.page("plans").exports.last_result = None
         action(out=out)
-        qtbot.waitUntil(lambda: plans.plans.exports.last_result is not None, timeout=20_000)
+        qtbot.waitUntil(lambda: plans.page("plans").exports.last_result is not None, timeout=20_000)
         text = "".join(page.extract_text() for page in PdfReader(out).pages)
         assert "The twin made offline." in text, out.name

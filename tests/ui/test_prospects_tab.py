@@ -49,9 +49,9 @@ def prospects(seeded_db):
 
 @pytest.fixture
 def tab(prospects, window):
-    window.tabs.setCurrentWidget(window.prospects)
-    window.prospects.model.refresh()
-    return window.prospects
+    window.show_page("prospects")
+    window.page("prospects").model.refresh()
+    return window.page("prospects")
 
 
 def shown(tab) -> list[str]:

@@ -93,8 +93,8 @@ def label_texts(widget) -> str:
 # -- out of the way until set up ---------------------------------------------------------
 
 def test_sync_stays_out_of_the_way_until_it_is_set_up(window, qtbot):
-    assert not window.sync.status_widget.isVisible()
-    assert not window.sync.toolbar.isVisible()
+    assert not window.part("sync").status_widget.isVisible()
+    assert not window.part("sync").toolbar.isVisible()
     assert window.findChild(QDialog, "sync-settings-dialog") is None  # no nag at start
     sync_action = action(window, "action-sync-now")
     assert sync_action.shortcut().toString() == "Ctrl+Shift+S"
@@ -116,7 +116,7 @@ def test_the_form_says_what_is_wrong_before_anything_is_sent(window, qtbot):
               if label.objectName().startswith("error-sync-") and label.isVisible()}
     assert "http or https" in errors["error-sync-server"]
     assert "email address" in errors["error-sync-email"]
-    assert not window.sync.busy
+    assert not window.part("sync").busy
 
 
 # -- signing in ----------------------------------------------------------------------------
@@ -132,7 +132,7 @@ def test_sign_in_through_the_dialog_then_sync_now(window, qtbot, server, colleag
     profile = window.store.device_id
     assert any(key.endswith(f"|{ALICE}|{profile}") for _, key in memory_keyring.secrets)
     assert status_text(window).startswith("Up to date")
-    assert window.sync.status_widget.isVisible() and window.sync.toolbar.isVisible()
+    assert window.part("sync").status_widget.isVisible() and window.part("sync").toolbar.isVisible()
 
     colleague.sync()
     assert colleague.value(Partner, ids["Northwind Systems"], "tier") == "gold"
@@ -142,9 +142,9 @@ def test_sign_in_through_the_dialog_then_sync_now(window, qtbot, server, colleag
     assert_synced(report)
     assert report.pulled >= 1 and not report.conflicts
     assert window.store.get(Partner, ids["Northwind Systems"]).tier == "platinum"
-    row = window.partners.model.row_of(ids["Northwind Systems"])
-    tier_column = window.partners.model.column_index("tier")
-    assert window.partners.model.index(row, tier_column).data() == "Platinum"
+    row = window.page("partners").model.row_of(ids["Northwind Systems"])
+    tier_column = window.page("partners").model.column_index("tier")
+    assert window.page("partners").model.index(row, tier_column).data() == "Platinum"
 
 
 def test_sign_in_failures_are_said_in_words(window, qtbot, server):
@@ -152,7 +152,7 @@ def test_sign_in_failures_are_said_in_words(window, qtbot, server):
     message = dialog.findChild(QLabel, "sync-message")
 
     def attempt(url: str, password: str = "correct horse battery") -> str:
-        with qtbot.waitSignal(window.sync.sig_sign_in_finished, timeout=30_000):
+        with qtbot.waitSignal(window.part("sync").sig_sign_in_finished, timeout=30_000):
             fill_sign_in(dialog, qtbot, url, ALICE, password)
         return message.text()
 
@@ -160,8 +160,8 @@ def test_sign_in_failures_are_said_in_words(window, qtbot, server):
     assert "Cannot reach" in attempt(f"http://127.0.0.1:{free_port()}")
     with not_channeldesk() as other:
         assert "not a ChannelDesk sync server" in attempt(other)
-    assert window.sync.account() is None
-    assert not window.sync.status_widget.isVisible()
+    assert window.part("sync").account() is None
+    assert not window.part("sync").status_widget.isVisible()
 
 
 def test_without_a_keyring_the_dialog_says_so(window, qtbot, server, no_keyring):
@@ -178,14 +178,14 @@ def test_without_a_keyring_the_dialog_says_so(window, qtbot, server, no_keyring)
 def test_sign_out_revokes_the_token_and_forgets_it(window, qtbot, server, memory_keyring):
     dialog = sign_in(window, qtbot, server, ALICE)
     assert memory_keyring.secrets
-    with qtbot.waitSignal(window.sync.sig_signed_out, timeout=30_000) as out:
+    with qtbot.waitSignal(window.part("sync").sig_signed_out, timeout=30_000) as out:
         dialog.findChild(type(dialog.sign_out_button), "sync-sign-out").click()
     assert out.args == [True]
     assert not memory_keyring.secrets
     assert "revoked" in dialog.findChild(QLabel, "sync-message").text()
     assert dialog.findChild(QLineEdit, "sync-server").isVisible()
     assert status_text(window) == "Sync off"
-    assert not window.sync.signed_in()
+    assert not window.part("sync").signed_in()
 
 
 def test_next_start_without_a_keyring_asks_to_sign_in_again(qtbot, tmp_path, seeded_db,
@@ -203,11 +203,11 @@ def test_next_start_without_a_keyring_asks_to_sign_in_again(qtbot, tmp_path, see
     again = create_main_window(path, settings)
     qtbot.addWidget(again)
     again.show()
-    assert again.sync.status_widget.isVisible() and again.sync.toolbar.isVisible()
+    assert again.part("sync").status_widget.isVisible() and again.part("sync").toolbar.isVisible()
     qtbot.waitUntil(lambda: status_text(again) == "Sign in to sync", timeout=30_000)
-    assert "not available" in again.sync.status_widget.toolTip()
-    assert again.sync.status_widget.action_button.text() == "Sign in…"
-    again.sync.status_widget.action_button.click()
+    assert "not available" in again.part("sync").status_widget.toolTip()
+    assert again.part("sync").status_widget.action_button.text() == "Sign in…"
+    again.part("sync").status_widget.action_button.click()
     dialog = again.findChild(QDialog, "sync-settings-dialog")
     qtbot.waitUntil(dialog.isVisible)
     note = dialog.findChild(QLabel, "sync-sign-in-note")
@@ -223,15 +223,15 @@ def test_offline_when_the_server_stops_with_a_retry(window, qtbot, tmp_path):
         sign_in(window, qtbot, lone, ALICE)
     outcome = sync_now(window, qtbot)
     assert isinstance(outcome, Exception)
-    widget = window.sync.status_widget
+    widget = window.part("sync").status_widget
     assert status_text(window) == "Offline"
     assert "Cannot reach" in widget.toolTip() and "kept on this computer" in widget.toolTip()
     assert "Next try at" in widget.toolTip()
     retry = widget.action_button
     assert retry.isVisible() and retry.text() == "Retry"
-    with qtbot.waitSignal(window.sync.sig_sync_finished, timeout=30_000):
+    with qtbot.waitSignal(window.part("sync").sig_sync_finished, timeout=30_000):
         retry.click()
-    assert window.sync.status.phase is SyncPhase.OFFLINE
+    assert window.part("sync").status.phase is SyncPhase.OFFLINE
 
 
 def test_a_sync_waits_while_an_edit_dialog_is_open(window, qtbot, server, colleague,
@@ -244,13 +244,13 @@ def test_a_sync_waits_while_an_edit_dialog_is_open(window, qtbot, server, collea
     seen = {}
 
     def while_open(box: QMessageBox) -> None:
-        qtbot.waitUntil(lambda: window.sync.status.phase is SyncPhase.WAITING)
+        qtbot.waitUntil(lambda: window.part("sync").status.phase is SyncPhase.WAITING)
         seen["text"] = status_text(window)
         seen["phone"] = window.store.get(Partner, ids["Blue Ridge MSP"]).phone
         box.accept()
 
     when_dialog_opens(while_open)
-    with qtbot.waitSignal(window.sync.sig_sync_finished, timeout=30_000) as done:
+    with qtbot.waitSignal(window.part("sync").sig_sync_finished, timeout=30_000) as done:
         action(window, "action-sync-now").trigger()
         QMessageBox.information(window, "An edit", "A modal dialog that may end in a write")
     assert_synced(done.args[0])
@@ -265,17 +265,17 @@ def test_a_sync_paused_for_an_edit_can_be_cancelled_before_it_writes(
     colleague.sync()
     colleague.update(Partner, ids["Blue Ridge MSP"], {"phone": "+1 555 0100"})
     colleague.sync()
-    widget = window.sync.status_widget
+    widget = window.part("sync").status_widget
 
     def cancel_while_open(box: QMessageBox) -> None:
-        qtbot.waitUntil(lambda: window.sync.status.phase is SyncPhase.WAITING)
+        qtbot.waitUntil(lambda: window.part("sync").status.phase is SyncPhase.WAITING)
         assert widget.action_button.text() == "Cancel"
         widget.action_button.click()
-        qtbot.waitUntil(lambda: not window.sync.busy)
+        qtbot.waitUntil(lambda: not window.part("sync").busy)
         box.accept()
 
     when_dialog_opens(cancel_while_open)
-    with qtbot.waitSignal(window.sync.sig_sync_finished, timeout=30_000) as done:
+    with qtbot.waitSignal(window.part("sync").sig_sync_finished, timeout=30_000) as done:
         action(window, "action-sync-now").trigger()
         QMessageBox.information(window, "An edit", "A modal dialog that may end in a write")
     assert done.args[0].cancelled
@@ -286,7 +286,7 @@ def test_a_sync_paused_for_an_edit_can_be_cancelled_before_it_writes(
 
 
 def test_gui_edits_wait_for_the_workers_write_without_blocking(window, qtbot):
-    gate = window.sync.gate
+    gate = window.part("sync").gate
     cancel, inside, release = threading.Event(), threading.Event(), threading.Event()
 
     def worker() -> None:
@@ -317,7 +317,7 @@ def test_conflicts_are_decided_in_the_view_and_synced(window, qtbot, server, col
     northwind = ids["Northwind Systems"]
     sign_in(window, qtbot, server, ALICE)
     make_conflicts(window, qtbot, colleague, northwind)
-    widget = window.sync.status_widget
+    widget = window.part("sync").status_widget
     assert status_text(window) == "4 conflicts"
     qtbot.mouseClick(widget.button, Qt.MouseButton.LeftButton)
     dialog = window.findChild(QDialog, "conflicts-dialog")
@@ -352,7 +352,7 @@ def test_conflicts_are_decided_in_the_view_and_synced(window, qtbot, server, col
     qtbot.waitUntil(lambda: dialog.model.rowCount() == 0)
     assert "No conflicts" in dialog.summary.text()
     assert conflicts.open_conflict_count(window.store) == 0
-    assert not window.sync.status.open_conflicts
+    assert not window.part("sync").status.open_conflicts
 
     assert_synced(sync_now(window, qtbot))
     assert status_text(window).startswith("Up to date")
@@ -377,13 +377,13 @@ def test_a_partner_deleted_elsewhere_can_be_restored(window, qtbot, server, coll
     window.store.update(Partner, blue, {"phone": "+1 555 0199"})
     report = sync_now(window, qtbot)
     assert report.conflicts == 1
-    dialog = window.sync.show_conflicts()
+    dialog = window.part("sync").show_conflicts()
     assert row_texts(dialog, "Phone")[4] == "Record deleted"
     select_fields(dialog, "Phone")
     assert not dialog.buttons["keep-mine"].isEnabled()
     assert dialog.buttons["restore"].isEnabled() and dialog.buttons["accept-delete"].isEnabled()
     dialog.buttons["restore"].click()
-    qtbot.waitUntil(lambda: window.partners.model.row_of(blue) is not None)
+    qtbot.waitUntil(lambda: window.page("partners").model.row_of(blue) is not None)
     assert_synced(sync_now(window, qtbot))
     colleague.sync()
     assert colleague.value(Partner, blue, "deleted") is False
@@ -417,7 +417,7 @@ def test_a_decision_is_undone_with_ctrl_z_until_the_next_sync(window, qtbot, ser
     northwind = ids["Northwind Systems"]
     sign_in(window, qtbot, server, ALICE)
     make_conflicts(window, qtbot, colleague, northwind)
-    dialog = window.sync.show_conflicts()
+    dialog = window.part("sync").show_conflicts()
     undo_button = dialog.findChild(QPushButton, "conflicts-undo")
     select_fields(dialog, "Tier")
     dialog.buttons["keep-theirs"].click()
@@ -432,7 +432,7 @@ def test_a_decision_is_undone_with_ctrl_z_until_the_next_sync(window, qtbot, ser
     qtbot.waitUntil(lambda: dialog.model.rowCount() == 4)
     assert window.store.get(Partner, northwind).tier == "platinum"  # mine again
     assert row_texts(dialog, "Tier")[3:5] == ["Platinum", "Registered"]
-    assert window.sync.status.open_conflicts == 4
+    assert window.part("sync").status.open_conflicts == 4
 
     select_fields(dialog, "Tier")
     dialog.buttons["keep-mine"].click()

@@ -7,17 +7,14 @@ the next one, and the PDF is one click away.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -33,26 +30,19 @@ from channeldesk.ui.plans.exports import PlanExports
 from channeldesk.ui.plans.model import PlansTableModel
 from channeldesk.ui.shell.undo import DeleteCommand, perform_or_report
 from channeldesk.ui.widgets.confirm import confirm_delete
-from channeldesk.ui.widgets.list_detail import list_and_detail
-from channeldesk.ui.widgets.record_views import make_table, selected_id
+from channeldesk.ui.widgets.record_tab import RecordTab
 
-SEARCH_DELAY_MS = 120
 PLAN_TABLES = {"business_plan", "plan_target", "partner"}
 
 
-class PlansTab(QWidget):
+class PlansTab(RecordTab):
     """Plans by partner and period, with the selected plan's editor."""
 
-    name = "plans"
+    nouns = ("plan", "plans")
 
     def __init__(self, store: Store, undo_stack, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("tab-plans")
-        self.title = self.tr("P&lans")
-        self._store, self._stack = store, undo_stack
+        super().__init__(store, undo_stack, "plans", parent)
         self.model = PlansTableModel(store, self)
-        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self._apply_search)
         self.editor = PlanEditor(store, undo_stack, self)
         self.editor.sig_copy_requested.connect(self.copy_to_next_period)
         self.exports = PlanExports(store, parent or self, self.current_plan_id,
@@ -61,17 +51,13 @@ class PlansTab(QWidget):
         self._build()
         self._build_actions()
         self.model.refresh()
-        self._after_refresh()
+        self.after_refresh()
 
     # -- building ---------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.search = QLineEdit()
-        self.search.setObjectName("plans-search")
+        self.make_search(self.tr("Search partner or period (Ctrl+F)"))
         self.search.setAccessibleName(self.tr("Search plans"))
-        self.search.setPlaceholderText(self.tr("Search partner or period (Ctrl+F)"))
-        self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(lambda _: self._search_timer.start())
         self.status_filter = QComboBox()
         self.status_filter.setObjectName("plans-filter-status")
         self.status_filter.setAccessibleName(self.tr("All statuses"))
@@ -79,7 +65,7 @@ class PlansTab(QWidget):
         for status in PlanStatus:
             self.status_filter.addItem(STATUS_LABELS[status], status.value)
         self.status_filter.currentIndexChanged.connect(
-            lambda _: self._keep_selection(
+            lambda _: self.keep_selection(
                 lambda: self.model.set_status(self.status_filter.currentData())))
         new = QPushButton(self.tr("New plan…"))
         new.setObjectName("plan-new")
@@ -88,8 +74,7 @@ class PlansTab(QWidget):
         bar.addWidget(self.search, 3)
         bar.addWidget(self.status_filter, 1)
         bar.addWidget(new)
-        self.table = make_table(self.model, "plans-table")
-        self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)
+        self.make_record_table(sort_column=None)
         self.table.activated.connect(lambda _: self.editor.tabs.setFocus())
         chars = self.table.fontMetrics().averageCharWidth()
         header = self.table.horizontalHeader()
@@ -97,12 +82,7 @@ class PlansTab(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column, width in enumerate((24, 8, 8, 14, 10)):
             self.table.setColumnWidth(column, chars * width + 12)
-        self.count_label = QLabel()
-        self.count_label.setObjectName("plans-count")
-        self.splitter = list_and_detail("plans-splitter", [bar, self.table, self.count_label],
-                                        self.table, self.editor, (500, 900))
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.splitter)
+        self.finish_layout([bar, self.table], self.table, self.editor, (500, 900))
 
     def _build_actions(self) -> None:
         self.new_action = QAction(self.tr("&New plan…"), self)
@@ -121,65 +101,44 @@ class PlansTab(QWidget):
     def menu_actions(self) -> list[QAction]:
         return [self.new_action, self.copy_action, self.delete_action]
 
-    def export_actions(self) -> list[QAction]:
+    def file_actions(self) -> list[QAction]:
         """File-menu actions: plan PDF, partner pack, all plans."""
         return self.exports.actions()
 
     # -- showing ----------------------------------------------------------------------
 
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
-
-    def _apply_search(self) -> None:
-        self._keep_selection(lambda: self.model.set_search_text(self.search.text()))
-
     def on_rows_changed(self, notice: ChangeNotice) -> None:
         if notice.tables & PLAN_TABLES:
-            self._keep_selection(self.model.refresh)
+            self.keep_selection(self.model.refresh)
         self.editor.on_rows_changed(notice)
 
     def set_presentation(self, on: bool) -> None:
+        super().set_presentation(on)
         self.editor.set_show_internal(not on)
 
     def current_plan_id(self) -> str | None:
-        return selected_id(self.table) or self.editor.plan_id
+        return self.current_id()
 
-    def select_row(self, row: int) -> None:
-        index = self.model.index(row, 0)
-        self.table.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows)
-        self.table.scrollTo(index)
+    def detail_id(self) -> str | None:
+        return self.editor.plan_id
 
     def select_plan(self, plan_id: str) -> None:
-        row = self.model.row_of(plan_id)
-        if row is not None:
-            self.select_row(row)
+        self.select_record(plan_id)
 
-    def _keep_selection(self, change, select: str | None = None) -> None:
-        current = select or self.current_plan_id()
-        change()
-        row = self.model.row_of(current) if current else None
-        if row is not None:
-            self.select_row(row)
-        elif self.editor.plan_id is not None and self.editor.plan() is None:
+    def on_selection_lost(self) -> None:
+        if self.editor.plan_id is not None and self.editor.plan() is None:
             self.editor.show_plan(None)
-        self._after_refresh()
 
-    def _after_refresh(self) -> None:
-        shown = self.model.rowCount()
-        self.count_label.setText(self.tr("%s plans") % f"{shown:,}" if shown != 1
-                                 else self.tr("1 plan"))
+    def update_actions(self) -> None:
         has_plan = self.current_plan_id() is not None
         self.copy_action.setEnabled(has_plan)
         self.delete_action.setEnabled(has_plan)
         self.exports.update_enabled()
 
-    def _on_current_changed(self, current, _previous) -> None:
+    def on_current_changed(self, record_id: str | None) -> None:
         self.editor.flush_text()
-        self.editor.show_plan(self.model.id_at(current.row()) if current.isValid() else None)
-        self._after_refresh()
+        self.editor.show_plan(record_id)
+        self.update_actions()
 
     # -- editing ----------------------------------------------------------------------
 
@@ -203,7 +162,7 @@ class PlansTab(QWidget):
             command.add(PlanSignature, {"plan": plan_id, "side": side, "name": name})
         if perform_or_report(self, self._stack, self._store, command,
                              self.tr("Could not create the plan")):
-            self._keep_selection(lambda: None, select=plan_id)
+            self.keep_selection(lambda: None, select=plan_id)
 
     def copy_to_next_period(self) -> None:
         """Start next period's plan from this one: targets carried, actuals reset."""
@@ -231,7 +190,7 @@ class PlansTab(QWidget):
             command.add(PlanSignature, {"plan": new_id, "side": side})
         if perform_or_report(self, self._stack, self._store, command,
                              self.tr("Could not copy the plan")):
-            self._keep_selection(lambda: None, select=new_id)
+            self.keep_selection(lambda: None, select=new_id)
 
     def delete_plan(self) -> None:
         plan = self.editor.plan() if self.editor.plan_id else None
@@ -242,13 +201,3 @@ class PlansTab(QWidget):
                           DeleteCommand(self._store, BusinessPlan, plan.id,
                                         self.tr("Delete plan %s") % plan.period),
                           self.tr("Could not delete the plan"))
-
-    # -- remembering ------------------------------------------------------------------
-
-    def save_state(self, settings: QSettings) -> None:
-        settings.setValue("plans/splitter", self.splitter.saveState())
-
-    def restore_state(self, settings: QSettings) -> None:
-        splitter = settings.value("plans/splitter")
-        if splitter is not None:
-            self.splitter.restoreState(splitter)

@@ -11,23 +11,20 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QLabel,
-    QLineEdit,
     QPushButton,
-    QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 
 from channeldesk.domain.partner import PartnerStatus, PartnerTier, Region
 from channeldesk.domain.prospect import PIPELINE, label
+from channeldesk.settings import option
 from channeldesk.store import Store
 from channeldesk.store.database import ChangeNotice
 from channeldesk.store.models import Prospect, ProspectActivity
@@ -49,37 +46,30 @@ from channeldesk.ui.prospects.edits import (
 from channeldesk.ui.prospects.jobs import ProspectJobs
 from channeldesk.ui.prospects.model import ProspectsTableModel
 from channeldesk.ui.prospects.profile_editor import ProfileEditor
+from channeldesk.ui.shell.settings import Settings
 from channeldesk.ui.shell.undo import DeleteCommand, InsertCommand, UpdateCommand, perform_or_report
 from channeldesk.ui.widgets.confirm import confirm_delete
-from channeldesk.ui.widgets.list_detail import list_and_detail
 from channeldesk.ui.widgets.record_dialogs import PartnerDialog
-from channeldesk.ui.widgets.record_views import make_table, selected_id
+from channeldesk.ui.widgets.record_tab import RecordTab
 
-SEARCH_DELAY_MS = 120
 PROFILE_TABLES = frozenset({"ideal_partner_profile", "profile_criterion"})
 PROSPECT_TABLES = frozenset({"prospect", "prospect_activity"})
+BOARD_VIEW = option("prospects/view", bool, False,
+                    "Prospects shown as a board by stage instead of a table")
 
 
-class ProspectsTab(QWidget):
+class ProspectsTab(RecordTab):
     """The pipeline of prospective partners, scored against the ideal partner profile."""
 
-    name = "prospects"
-    sig_status = Signal(str)
-    """A short message for the status bar (import finished, scores updated…)."""
+    nouns = ("prospect", "prospects")
 
     def __init__(self, store: Store, undo_stack, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("tab-prospects")
-        self.title = self.tr("P&rospects")
-        self._store, self._stack = store, undo_stack
-        self._show_internal = True
+        super().__init__(store, undo_stack, "prospects", parent)
         self.jobs = ProspectJobs(store, undo_stack, self)
         self.jobs.sig_status.connect(self.sig_status)
         self.jobs.sig_rescored.connect(self._after_rescore)
         self._total = count_live_prospects(store.db)  # re-counted when prospects change
         self.model = ProspectsTableModel(store, parent=self)
-        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self._apply_search)
         self.detail = ProspectDetail(store, undo_stack, self)
         self.detail.sig_edit_requested.connect(self.edit_prospect)
         self.detail.sig_move_requested.connect(self.move_prospect)
@@ -93,19 +83,14 @@ class ProspectsTab(QWidget):
         self._build_actions()
         if not self.model.loaded:
             self.model.refresh()
-        self._after_refresh()
+        self.after_refresh()
 
     # -- building ---------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.search = QLineEdit()
-        self.search.setObjectName("prospects-search")
-        self.search.setAccessibleName(self.tr("Search prospects"))
-        self.search.setPlaceholderText(self.tr("Search prospects (Ctrl+F)"))
-        self.search.setToolTip(self.tr("Matches company, website, country, owner, vertical "
-                                       "and contact"))
-        self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(lambda _: self._search_timer.start())
+        self.make_search(self.tr("Search prospects (Ctrl+F)"),
+                         self.tr("Matches company, website, country, owner, vertical and "
+                                 "contact"))
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self._view_switch())
@@ -137,25 +122,19 @@ class ProspectsTab(QWidget):
         self._overdue.toggled.connect(lambda _: self._apply_filters())
         filters.addWidget(self._overdue)
 
-        self.table = make_table(self.model, "prospects-table")
-        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSectionsMovable(True)
-        self._size_columns()
-        self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)
+        self.make_record_table()
+        self.size_columns({"company": 26, "score": 5, "stage": 11, "country": 13,
+                           "region": 13, "vertical": 13, "employees": 9, "revenue": 12,
+                           "partner_type": 15, "source": 9, "owner": 13, "next_step": 20,
+                           "next_step_on": 10, "last_touch": 10}, padding=14)
         self.table.activated.connect(lambda _: self.edit_prospect())
-        self._pages = QStackedWidget()
-        self._pages.addWidget(self.table)
-        self._pages.addWidget(self.board)
-        self._pages.addWidget(self._build_empty_state())
-        self.count_label = QLabel()
-        self.count_label.setObjectName("prospects-count")
-
-        self.splitter = list_and_detail(
-            "prospects-splitter", [top, filters, self._pages, self.count_label], self._pages,
-            self.detail, (960, 440))
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.splitter)
+        self._empty_new = self.empty_button(self.tr("Add a prospect…"), self.new_prospect)
+        self._empty_import = self.empty_button(self.tr("Import a CSV file…"), self.import_csv)
+        self._empty_clear = self.empty_button(self.tr("Clear search and filters"),
+                                              self.clear_filters, "prospects-clear-filters")
+        pages = self.make_pages([self.table, self.board],
+                                [self._empty_new, self._empty_import, self._empty_clear])
+        self.finish_layout([top, filters, pages], pages, self.detail, (960, 440))
         self._fill_value_filters()
 
     def _view_switch(self) -> QWidget:
@@ -174,16 +153,6 @@ class ProspectsTab(QWidget):
             layout.addWidget(button)
         self._views.idClicked.connect(self.set_view)
         return box
-
-    def _size_columns(self) -> None:
-        metrics = self.table.fontMetrics()
-        widths = {"company": 26, "score": 5, "stage": 11, "country": 13, "region": 13,
-                  "vertical": 13, "employees": 9, "revenue": 12, "partner_type": 15,
-                  "source": 9, "owner": 13, "next_step": 20, "next_step_on": 10,
-                  "last_touch": 10}
-        for key, chars in widths.items():
-            self.table.setColumnWidth(self.model.column_index(key),
-                                      metrics.averageCharWidth() * chars + 14)
 
     def _filter_box(self, key: str, everything: str, items) -> QComboBox:
         box = QComboBox()
@@ -206,32 +175,6 @@ class ProspectsTab(QWidget):
                 box.addItem(value, value)
             box.setCurrentIndex(max(0, box.findData(chosen)) if chosen else 0)
             box.blockSignals(False)
-
-    def _build_empty_state(self) -> QWidget:
-        page = QWidget()
-        page.setObjectName("prospects-empty")
-        layout = QVBoxLayout(page)
-        layout.addStretch(1)
-        self._empty_title = QLabel()
-        self._empty_title.setObjectName("prospects-empty-title")
-        self._empty_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._empty_title.setWordWrap(True)
-        layout.addWidget(self._empty_title)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self._empty_new = QPushButton(self.tr("Add a prospect…"))
-        self._empty_new.clicked.connect(self.new_prospect)
-        self._empty_import = QPushButton(self.tr("Import a CSV file…"))
-        self._empty_import.clicked.connect(self.import_csv)
-        self._empty_clear = QPushButton(self.tr("Clear search and filters"))
-        self._empty_clear.setObjectName("prospects-clear-filters")
-        self._empty_clear.clicked.connect(self.clear_filters)
-        for button in (self._empty_new, self._empty_import, self._empty_clear):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
-        layout.addStretch(2)
-        return page
 
     def _build_actions(self) -> None:
         def action(text: str, shortcut, slot: Callable[[], None], name: str) -> QAction:
@@ -283,19 +226,12 @@ class ProspectsTab(QWidget):
         self._views.button(view).setChecked(True)
         if view == 1:
             self.board.set_filter(self.model.prospect_filter)
-        self._after_refresh()
+        self.after_refresh()
         if view == 1:
             self.board.select(self.current_prospect_id())
 
     def board_shown(self) -> bool:
         return self._views.checkedId() == 1
-
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
-
-    def _apply_search(self) -> None:
-        self._keep_selection(lambda: self.model.set_search_text(self.search.text()))
 
     def _apply_filters(self) -> None:
         band = self._score_box.currentData()
@@ -306,7 +242,7 @@ class ProspectsTab(QWidget):
             for key, box in chosen.items()},
             min_score=band[0] if band else None, max_score=band[1] if band else None,
             overdue_on=date.today() if self._overdue.isChecked() else None)
-        self._keep_selection(lambda: self.model.set_filter(flt))
+        self.keep_selection(lambda: self.model.set_filter(flt))
 
     def clear_filters(self) -> None:
         self.search.clear()
@@ -318,7 +254,7 @@ class ProspectsTab(QWidget):
         self._overdue.blockSignals(True)
         self._overdue.setChecked(False)
         self._overdue.blockSignals(False)
-        self._keep_selection(lambda: self.model.set_filter(ProspectFilter()))
+        self.keep_selection(lambda: self.model.set_filter(ProspectFilter()))
 
     # -- reacting ---------------------------------------------------------------------
 
@@ -328,55 +264,53 @@ class ProspectsTab(QWidget):
         if notice.tables & PROSPECT_TABLES:
             self._total = count_live_prospects(self._store.db)
             self._fill_value_filters()
-            self._keep_selection(self.model.refresh)
+            self.keep_selection(self.model.refresh)
         self.detail.on_rows_changed(notice)
 
     def set_presentation(self, on: bool) -> None:
-        self._show_internal = not on
+        super().set_presentation(on)
         self.model.show_internal = not on
         self.detail.set_show_internal(not on)
 
-    def _keep_selection(self, change: Callable[[], None], select: str | None = None) -> None:
-        current = select or self.current_prospect_id()
-        change()
-        row = self.model.row_of(current) if current else None
-        if row is not None:
-            self.select_row(row)
-        elif not self.board_shown():
+    def total_count(self) -> int:
+        return self._total
+
+    def detail_id(self) -> str | None:
+        return self.detail.prospect_id
+
+    def current_id(self) -> str | None:
+        if self.board_shown():
+            return self.detail.prospect_id
+        return super().current_id()
+
+    def list_page(self) -> int:
+        return 1 if self.board_shown() else 0
+
+    def on_current_changed(self, record_id: str | None) -> None:
+        self.detail.show_prospect(record_id)
+        self.update_actions()
+
+    def on_selection_lost(self) -> None:
+        if not self.board_shown():
             self.detail.show_prospect(None)
-        self._after_refresh()
 
-    def select_row(self, row: int) -> None:
-        index = self.model.index(row, 0)
-        self.table.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows)
-        self.table.scrollTo(index)
-
-    def _after_refresh(self) -> None:
-        shown = self.model.rowCount()
-        total = self._total
-        noun = self.tr("prospect") if total == 1 else self.tr("prospects")
-        if shown == total:
-            self.count_label.setText(f"{total:,} {noun}")
-        else:
-            self.count_label.setText(self.tr("%s of %s %s shown") % (f"{shown:,}",
-                                                                     f"{total:,}", noun))
+    def after_refresh(self) -> None:
         if self.board_shown():
             self.board.set_filter(self.model.prospect_filter)
-        self._pages.setCurrentIndex((1 if self.board_shown() else 0) if shown else 2)
-        if not shown:
-            filtered = total > 0
-            self._empty_title.setText(
-                self.tr("No prospects match your search and filters.") if filtered else
-                self.tr("No prospects yet.\nAdd one, or import a CSV export from your CRM "
-                        "(Salesforce, HubSpot or any spreadsheet)."))
-            self._empty_clear.setVisible(filtered)
-            self._empty_new.setVisible(not filtered)
-            self._empty_import.setVisible(not filtered)
-        self._update_actions()
+        super().after_refresh()
 
-    def _update_actions(self) -> None:
+    def empty_text(self, filtered: bool) -> str:
+        if filtered:
+            return self.tr("No prospects match your search and filters.")
+        return self.tr("No prospects yet.\nAdd one, or import a CSV export from your CRM "
+                       "(Salesforce, HubSpot or any spreadsheet).")
+
+    def show_empty_buttons(self, filtered: bool) -> None:
+        self._empty_clear.setVisible(filtered)
+        self._empty_new.setVisible(not filtered)
+        self._empty_import.setVisible(not filtered)
+
+    def update_actions(self) -> None:
         has_current = self.current_prospect_id() is not None
         for act in (self.edit_action, self.move_action, self.delete_action):
             act.setEnabled(has_current)
@@ -384,15 +318,8 @@ class ProspectsTab(QWidget):
         self.convert_action.setEnabled(prospect is not None and prospect.stage == "signed"
                                        and not prospect.converted_partner_id)
 
-    def _on_current_changed(self, current, _previous) -> None:
-        self.detail.show_prospect(self.model.id_at(current.row()) if current.isValid()
-                                  else None)
-        self._update_actions()
-
     def current_prospect_id(self) -> str | None:
-        if self.board_shown():
-            return self.detail.prospect_id
-        return selected_id(self.table) or self.detail.prospect_id
+        return self.current_id()
 
     def _current_prospect(self) -> Prospect | None:
         prospect_id = self.current_prospect_id()
@@ -408,7 +335,7 @@ class ProspectsTab(QWidget):
             command = InsertCommand(self._store, Prospect, values,
                                     self.tr("Add prospect %s") % values["company"])
             if self._perform(command, self.tr("Could not add the prospect")):
-                self._keep_selection(lambda: None, select=command.row_id)
+                self.keep_selection(lambda: None, select=command.row_id)
 
     def edit_prospect(self) -> None:
         prospect = self._current_prospect()
@@ -488,7 +415,7 @@ class ProspectsTab(QWidget):
         self.jobs.rescore()
 
     def _after_rescore(self) -> None:
-        self._keep_selection(self.model.refresh)
+        self.keep_selection(self.model.refresh)
         self.detail.show_prospect(self.detail.prospect_id)
 
     def import_csv(self, path: str | None = None) -> None:
@@ -504,21 +431,13 @@ class ProspectsTab(QWidget):
 
     # -- remembering ------------------------------------------------------------------
 
-    def save_state(self, settings: QSettings) -> None:
-        settings.setValue("prospects/splitter", self.splitter.saveState())
-        settings.setValue("prospects/header", self.table.horizontalHeader().saveState())
-        settings.setValue("prospects/view", self._views.checkedId())
+    def save_state(self, settings: Settings) -> None:
+        super().save_state(settings)
+        settings.set(BOARD_VIEW, self.board_shown())
 
-    def restore_state(self, settings: QSettings) -> None:
-        splitter = settings.value("prospects/splitter")
-        if splitter is not None:
-            self.splitter.restoreState(splitter)
-        header = settings.value("prospects/header")
-        if header is not None:
-            head = self.table.horizontalHeader()
-            head.restoreState(header)
-            self.table.sortByColumn(head.sortIndicatorSection(), head.sortIndicatorOrder())
-        if int(settings.value("prospects/view", 0) or 0) == 1:
+    def restore_state(self, settings: Settings) -> None:
+        super().restore_state(settings)
+        if settings.get(BOARD_VIEW):
             self.set_view(1)
 
 

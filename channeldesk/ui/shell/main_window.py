@@ -1,33 +1,61 @@
-"""The main window: hosts the tabs, the menus and the status bar; features live in tabs."""
+"""The main window: hosts the features' tabs, menus, toolbars and the status bar.
+
+It names no feature: it loops over ``channeldesk.features``. A tab is built the first
+time it is shown (or its menu opened, or something asks for it with :meth:`page`), so
+starting the app imports and queries only what the first tab shows.
+"""
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from channeldesk import __version__
-from channeldesk.domain.progress import Cancelled
-from channeldesk.services.demo_data import is_empty, load_demo_data
+from channeldesk.features import Feature, features, resolve
+from channeldesk.settings import CURRENT_TAB, WINDOW_GEOMETRY, WINDOW_STATE
 from channeldesk.store import Store
-from channeldesk.store.backup import backup_database
-from channeldesk.ui.partners.tab import PartnersTab
-from channeldesk.ui.plans.tab import PlansTab
-from channeldesk.ui.prospects.tab import ProspectsTab
 from channeldesk.ui.shell.errors import show_error
 from channeldesk.ui.shell.jobs import cancel_and_wait_for_all, run_task
 from channeldesk.ui.shell.presentation import PresentationMode
+from channeldesk.ui.shell.settings import Settings
 from channeldesk.ui.shell.store_bridge import StoreBridge
 from channeldesk.ui.shell.undo import StoreCommand
-from channeldesk.ui.sync.controller import SyncController
+from channeldesk.ui.shell.window_part import WindowContext, WindowPart
+from channeldesk.ui.widgets.feature_tab import FeatureTab
 
 log = logging.getLogger(__name__)
 
 PRESENTATION_SHORTCUT = "F11"
 DEFAULT_SIZE = (1360, 820)
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("features", text)
+
+
+class _TabSlot(QWidget):
+    """The tab widget's page for one feature; holds the feature's tab once it is built."""
+
+    def __init__(self, feature: Feature) -> None:
+        super().__init__()
+        self.feature = feature
+        self.setObjectName(f"slot-{feature.key}")
+        self.page: FeatureTab | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
 
 
 class MainWindow(QMainWindow):
@@ -36,7 +64,8 @@ class MainWindow(QMainWindow):
     def __init__(self, store: Store, settings: QSettings, log_path: Path | None = None) -> None:
         super().__init__()
         self.setObjectName("main-window")
-        self.store, self.settings, self.log_path = store, settings, log_path
+        self.store, self.log_path = store, log_path
+        self.settings = Settings(settings)
         self.setWindowTitle(f"ChannelDesk — {store.path.name}")
         self.undo_stack = QUndoStack(self)
         StoreCommand.report_error = lambda what, error: show_error(self, what, error)
@@ -46,34 +75,98 @@ class MainWindow(QMainWindow):
         self.tabs.setObjectName("main-tabs")
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
-        # Tabs in the order of the partner lifecycle (DESIGN.md §1); Partners opens first.
-        self.prospects = ProspectsTab(store, self.undo_stack, self)
-        self.prospects.sig_status.connect(lambda text: self.statusBar().showMessage(text, 6000))
-        self._add_tab(self.prospects)
-        self.partners = PartnersTab(store, self.undo_stack, self)
-        self.partners.sig_load_demo_requested.connect(self.load_demo_data)
-        self._add_tab(self.partners)
-        self.plans = PlansTab(store, self.undo_stack, self)
-        self._add_tab(self.plans)
-        self.tabs.setCurrentWidget(self.partners)
-        self.sync = SyncController(store, settings, self, bridge=self.bridge,
-                                   presentation=self.presentation)
-        self.addToolBar(self.sync.toolbar)
+        self._slots: dict[str, _TabSlot] = {}
+        self._menus: dict[str, QMenu] = {}
+        self._parts: dict[str, WindowPart] = {}
         self._build_menus()
+        self._build_tabs()
+        self._build_parts()
         self._build_status_bar()
         self.presentation.sig_toggled.connect(self._on_presentation)
         self._restore_state()
-        self.sync.start()
+        self.tabs.currentChanged.connect(lambda index: self._page_at(index))
+        self._page_at(self.tabs.currentIndex())
+        for part in self._parts.values():
+            part.start()
 
-    def _add_tab(self, tab) -> None:
-        self.tabs.addTab(tab, tab.title)
-        self.bridge.sig_rows_changed.connect(tab.on_rows_changed)
-        self.presentation.sig_toggled.connect(tab.set_presentation)
+    # -- features ------------------------------------------------------------------------
 
-    def tab_pages(self) -> list:
-        return [self.tabs.widget(n) for n in range(self.tabs.count())]
+    def _build_tabs(self) -> None:
+        first = None
+        for feature in features():
+            if not feature.tab:
+                continue
+            slot = _TabSlot(feature)
+            self._slots[feature.key] = slot
+            self.tabs.addTab(slot, _tr(feature.title))
+            if feature.opens_first:
+                first = slot
+        remembered = self._slots.get(self.settings.get(CURRENT_TAB))
+        self.tabs.setCurrentWidget(remembered or first or self.tabs.widget(0))
 
-    # -- menus ------------------------------------------------------------------------
+    def _build_parts(self) -> None:
+        context = WindowContext(self.store, self.settings, self, self.undo_stack, self.bridge,
+                                self.presentation)
+        for feature in features():
+            if not feature.window_part:
+                continue
+            part = resolve(feature.window_part)(context)
+            self._parts[feature.key] = part
+            for toolbar in part.toolbars():
+                self.addToolBar(toolbar)
+            self.file_menu.insertActions(self._parts_file_end, part.file_actions())
+            self.settings_menu.addActions(part.settings_actions())
+
+    def page(self, key: str) -> FeatureTab:
+        """The feature's tab, built now if it was not yet."""
+        slot = self._slots[key]
+        if slot.page is None:
+            self._create_page(slot)
+        return slot.page
+
+    def show_page(self, key: str) -> FeatureTab:
+        """Switch to the feature's tab (building it if needed) and return it."""
+        self.tabs.setCurrentWidget(self._slots[key])
+        return self.page(key)
+
+    def part(self, key: str) -> WindowPart:
+        """A feature's window part (sync)."""
+        return self._parts[key]
+
+    def tab_pages(self) -> list[FeatureTab]:
+        """Every tab, in tab order, built now where needed (screenshots, tests)."""
+        return [self.page(slot.feature.key) for slot in self._slots.values()]
+
+    def built_pages(self) -> list[FeatureTab]:
+        return [slot.page for slot in self._slots.values() if slot.page is not None]
+
+    def current_page(self) -> FeatureTab | None:
+        slot = self.tabs.currentWidget()
+        return self.page(slot.feature.key) if isinstance(slot, _TabSlot) else None
+
+    def _page_at(self, index: int) -> None:
+        slot = self.tabs.widget(index)
+        if isinstance(slot, _TabSlot) and slot.page is None:
+            self._create_page(slot)
+
+    def _create_page(self, slot: _TabSlot) -> None:
+        feature = slot.feature
+        page: FeatureTab = resolve(feature.tab)(self.store, self.undo_stack, slot)
+        slot.page = page
+        slot.layout().addWidget(page)
+        self.bridge.sig_rows_changed.connect(page.on_rows_changed)
+        self.presentation.sig_toggled.connect(page.set_presentation)
+        page.sig_status.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        page.sig_load_demo_requested.connect(self.load_demo_data)
+        if self.presentation.on:
+            page.set_presentation(True)
+        page.restore_state(self.settings)
+        menu = self._menus.get(feature.key)
+        if menu is not None:
+            menu.addActions(page.menu_actions())
+        self.file_menu.insertActions(self._tabs_file_end, page.file_actions())
+
+    # -- menus ---------------------------------------------------------------------------
 
     def _action(self, text: str, slot, shortcut=None, name: str = "") -> QAction:
         action = QAction(text, self)
@@ -86,20 +179,21 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu(self.tr("&File"))
+        self.file_menu = bar.addMenu(self.tr("&File"))
         self.demo_action = self._action(self.tr("Load &demo data…"), self.load_demo_data,
                                         name="action-load-demo")
-        file_menu.addAction(self.demo_action)
-        file_menu.addAction(self._action(self.tr("&Back up database…"), self.back_up,
-                                         name="action-backup"))
-        file_menu.addSeparator()
-        file_menu.addActions(self.prospects.file_actions())
-        file_menu.addActions(self.plans.export_actions())
-        file_menu.addSeparator()
-        file_menu.addActions([self.sync.sync_now_action, self.sync.conflicts_action])
-        file_menu.addSeparator()
-        file_menu.addAction(self._action(self.tr("&Quit"), self.close,
-                                         QKeySequence.StandardKey.Quit, "action-quit"))
+        self.file_menu.addAction(self.demo_action)
+        self.file_menu.addAction(self._action(self.tr("&Back up database…"), self.back_up,
+                                              name="action-backup"))
+        self.file_menu.addSeparator()
+        # Tabs put their import/export actions before the first mark, window parts
+        # (sync) theirs before the second: the File menu keeps one order however the
+        # tabs happen to be built.
+        self._tabs_file_end = self.file_menu.addSeparator()
+        self._parts_file_end = self.file_menu.addSeparator()
+        self.file_menu.addAction(self._action(self.tr("&Quit"), self.close,
+                                              QKeySequence.StandardKey.Quit, "action-quit"))
+        self.file_menu.aboutToShow.connect(self._build_file_menu_tabs)
 
         edit_menu = bar.addMenu(self.tr("&Edit"))
         self.undo_action = self.undo_stack.createUndoAction(self, self.tr("&Undo"))
@@ -114,10 +208,12 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self._action(self.tr("&Find"), self.focus_search,
                                          QKeySequence.StandardKey.Find, "action-find"))
 
-        bar.addMenu(self.tr("P&rospect")).addActions(self.prospects.menu_actions())
-        partner_menu = bar.addMenu(self.tr("&Partner"))
-        partner_menu.addActions(self.partners.menu_actions())
-        bar.addMenu(self.tr("P&lan")).addActions(self.plans.menu_actions())
+        for feature in features():
+            if feature.menu and feature.tab:
+                menu = bar.addMenu(_tr(feature.menu))
+                menu.setObjectName(f"menu-{feature.key}")
+                menu.aboutToShow.connect(lambda key=feature.key: self.page(key))
+                self._menus[feature.key] = menu
 
         view_menu = bar.addMenu(self.tr("&View"))
         self.presentation_action = self._action(
@@ -128,12 +224,18 @@ class MainWindow(QMainWindow):
             self.tr("Hide internal-only fields and notes while sharing your screen"))
         view_menu.addAction(self.presentation_action)
 
-        settings_menu = bar.addMenu(self.tr("&Settings"))
-        settings_menu.addAction(self.sync.settings_action)
+        self.settings_menu = bar.addMenu(self.tr("&Settings"))
 
         help_menu = bar.addMenu(self.tr("&Help"))
         help_menu.addAction(self._action(self.tr("&About ChannelDesk"), self.show_about,
                                          name="action-about"))
+
+    def _build_file_menu_tabs(self) -> None:
+        """The File menu lists every tab's import and export actions: build the tabs that
+        have some before it opens."""
+        for slot in self._slots.values():
+            if slot.feature.file_menu and slot.page is None:
+                self._create_page(slot)
 
     def _build_status_bar(self) -> None:
         self.presentation_badge = QLabel(
@@ -143,14 +245,16 @@ class MainWindow(QMainWindow):
             "background: #8e24aa; color: white; border-radius: 3px; font-weight: bold;")
         self.presentation_badge.hide()
         self.statusBar().addPermanentWidget(self.presentation_badge)
-        self.statusBar().addPermanentWidget(self.sync.status_widget)
+        for part in self._parts.values():
+            for widget in part.status_widgets():
+                self.statusBar().addPermanentWidget(widget)
 
     def focus_search(self) -> None:
-        page = self.tabs.currentWidget()
-        if hasattr(page, "focus_search"):
+        page = self.current_page()
+        if page is not None:
             page.focus_search()
 
-    # -- commands ---------------------------------------------------------------------
+    # -- commands ------------------------------------------------------------------------
 
     def _on_presentation(self, on: bool) -> None:
         self.presentation_action.setChecked(on)
@@ -165,6 +269,10 @@ class MainWindow(QMainWindow):
         Loading is one transaction (Cancel leaves nothing), not an undo step: it is a
         set-up action, and a database that already holds data is asked about first.
         """
+        # Imported on first use: the demo generator is not needed to start the window.
+        from channeldesk.domain.progress import Cancelled
+        from channeldesk.services.demo_data import is_empty, load_demo_data
+
         if not is_empty(self.store) and not self._confirm_demo_beside_data():
             return
 
@@ -194,6 +302,8 @@ class MainWindow(QMainWindow):
         return answer == QMessageBox.StandardButton.Yes
 
     def back_up(self) -> None:
+        from channeldesk.store.backup import backup_database
+
         target, _ = QFileDialog.getSaveFileName(
             self, self.tr("Back up database"),
             str(self.store.path.with_name(f"{self.store.path.stem}-backup.sqlite3")),
@@ -220,27 +330,29 @@ class MainWindow(QMainWindow):
                 f"<p>Database: {self.store.path}<br>"
                 f"Schema version: {self.store.schema_version}{log_line}</p>")
 
-    # -- state ------------------------------------------------------------------------
+    # -- state ---------------------------------------------------------------------------
 
     def _restore_state(self) -> None:
-        geometry = self.settings.value("window/geometry")
+        geometry = self.settings.get(WINDOW_GEOMETRY)
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(*DEFAULT_SIZE)
-        state = self.settings.value("window/state")
+        state = self.settings.get(WINDOW_STATE)
         if state is not None:
             self.restoreState(state)
-        for page in self.tab_pages():
-            page.restore_state(self.settings)
 
     def save_state(self) -> None:
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState())
-        for page in self.tab_pages():
+        self.settings.set(WINDOW_GEOMETRY, self.saveGeometry())
+        self.settings.set(WINDOW_STATE, self.saveState())
+        current = self.tabs.currentWidget()
+        if isinstance(current, _TabSlot):
+            self.settings.set(CURRENT_TAB, current.feature.key)
+        for page in self.built_pages():
             page.save_state(self.settings)
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.sync.shutdown()
+        for part in self._parts.values():
+            part.shutdown()
         cancel_and_wait_for_all()
         self.save_state()
         self.bridge.close()

@@ -11,8 +11,9 @@ from channeldesk.store import open_store
 SIZE = (1400, 860)
 
 
-def render_screenshots(db_path: Path, out_dir: Path) -> list[Path]:
-    """Write ``out_dir/<tab>.png`` for every tab; returns the files written."""
+def render_screenshots(db_path: Path, out_dir: Path,
+                       size: tuple[int, int] = SIZE) -> list[Path]:
+    """Write ``out_dir/<feature key>.png`` for every tab; returns the files written."""
     # Imported here: app imports the window, which imports this package's siblings.
     from channeldesk.app import application, build_window
 
@@ -20,16 +21,15 @@ def render_screenshots(db_path: Path, out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     settings = QSettings(str(out_dir / ".screenshot-settings.ini"), QSettings.Format.IniFormat)
     window = build_window(open_store(db_path), settings)
-    window.resize(*SIZE)
+    window.resize(*size)
     window.show()
     written = []
     try:
         for index, page in enumerate(window.tab_pages()):
             window.tabs.setCurrentIndex(index)
-            if hasattr(page, "select_row") and page.model.rowCount():
-                page.select_row(0)
+            page.select_first()
             app.processEvents()
-            target = out_dir / f"{page.name}.png"
+            target = out_dir / f"{page.key}.png"
             window.grab().save(str(target))
             written.append(target)
     finally:

@@ -16,21 +16,20 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QObject, QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import QStyle, QToolBar, QWidget
 
 from channeldesk.services import credentials
-from channeldesk.store import Store
+from channeldesk.settings import option
 from channeldesk.sync import account, conflicts
 from channeldesk.sync.account import SignInResult, TokenVault, TransportFactory
 from channeldesk.sync.engine import SyncReport
 from channeldesk.sync.errors import SyncError
 from channeldesk.sync.transport import HttpTransport
 from channeldesk.ui.shell.jobs import Task, run_in_background
-from channeldesk.ui.shell.presentation import PresentationMode
-from channeldesk.ui.shell.store_bridge import StoreBridge
+from channeldesk.ui.shell.window_part import WindowContext, WindowPart
 from channeldesk.ui.sync.conflicts_dialog import ConflictsDialog
 from channeldesk.ui.sync.gate import WriteGate
 from channeldesk.ui.sync.jobs import SyncJobs, describe_failure, sign_in_message
@@ -43,9 +42,11 @@ PERIODIC_MS = 5 * 60 * 1000
 STARTUP_DELAY_MS = 3000  # let the window paint first
 NETWORK_BACK_DELAY_MS = 2000  # the network is "up" before DNS and routes are
 BACKOFF_S = (30, 60, 120, 240, 300)
+DEVICE_NAME = option("sync/device-names/{device_id}", str, "",
+                     "The name this computer was given at sign-in, per device id")
 
 
-class SyncController(QObject):
+class SyncController(QObject, WindowPart):
     """Owns the sync actions, the status indicator and the background syncs of one
     window's database."""
 
@@ -60,14 +61,12 @@ class SyncController(QObject):
     sig_conflicts_changed = Signal(int)
     """Emitted with the number of open conflicts after a sync or a decision."""
 
-    def __init__(self, store: Store, settings: QSettings, window: QWidget, *,
-                 bridge: StoreBridge | None = None,
-                 presentation: PresentationMode | None = None,
-                 vault: TokenVault = credentials,
+    def __init__(self, context: WindowContext, *, vault: TokenVault = credentials,
                  transport_factory: TransportFactory = HttpTransport) -> None:
-        super().__init__(window)
-        self.store, self.settings, self.window = store, settings, window
-        self.bridge, self.presentation = bridge, presentation
+        super().__init__(context.window)
+        store, window = context.store, context.window
+        self.store, self.settings, self.window = store, context.settings, window
+        self.bridge, self.presentation = context.bridge, context.presentation
         self.vault, self.transport_factory = vault, transport_factory
         self.gate = WriteGate(store, self)
         self.gate.sig_waiting_changed.connect(self._on_gate_waiting)
@@ -122,6 +121,20 @@ class SyncController(QObject):
         widget.sig_retry_requested.connect(lambda: self.sync_now())
         widget.sig_cancel_requested.connect(self.cancel_sync)
 
+    # -- in the window (WindowPart) ------------------------------------------------------
+
+    def toolbars(self) -> list[QToolBar]:
+        return [self.toolbar]
+
+    def status_widgets(self) -> list[QWidget]:
+        return [self.status_widget]
+
+    def file_actions(self) -> list[QAction]:
+        return [self.sync_now_action, self.conflicts_action]
+
+    def settings_actions(self) -> list[QAction]:
+        return [self.settings_action]
+
     def start(self) -> None:
         """After the window is built: background syncs, network watching, a first sync."""
         self._apply_configured(self._status.configured)
@@ -164,8 +177,7 @@ class SyncController(QObject):
         return current is not None and current.signed_in
 
     def device_name(self, device_id: str | None) -> str:
-        return str(self.settings.value(f"sync/device-names/{device_id}", "")) \
-            if device_id else ""
+        return self.settings.get(DEVICE_NAME, device_id=device_id) if device_id else ""
 
     def keyring_secure(self) -> bool:
         """Whether this computer has a secure password store for the token."""
@@ -311,8 +323,8 @@ class SyncController(QObject):
                 self.sig_sign_in_finished.emit(sign_in_message(outcome))
                 return
             self.token_secure = outcome.secure
-            self.settings.setValue(f"sync/device-names/{outcome.account.device_id}",
-                                   device_name.strip())
+            self.settings.set(DEVICE_NAME, device_name.strip(),
+                              device_id=outcome.account.device_id)
             self._apply_configured(True)
             self._publish(self._resting_status())
             self.sig_sign_in_finished.emit(outcome)

@@ -1,0 +1,101 @@
+"""The feature list: every feature of ChannelDesk is one entry here.
+
+The main window, the ``screenshots`` command, the command line and the tests loop over
+this list; none of them names a feature. An entry points at its parts by dotted path
+(``"package.module:attribute"``), so nothing is imported until it is used: a tab's module
+loads when the tab is first shown, the sync engine when sync first runs. Adding a feature
+is its folders plus one entry (see ``docs/adding-a-feature.md``).
+
+Parts, all optional:
+
+- ``tab``: the tab's class (a ``ui.widgets.feature_tab.FeatureTab``), created on first
+  show; ``menu`` is the title of its menu in the menu bar.
+- ``window_part``: for a feature without a tab (sync): a class built with the window,
+  which adds its toolbar, status-bar widget and actions (``ui.shell.window_part``).
+- ``cli``: ``register(commands, shared)`` adding the feature's sub-commands.
+- ``demo``: ``add_demo(store, context)`` writing the feature's demo rows in the demo
+  transaction (Qt-free).
+- ``deadlines``: ``deadlines(db, start, end) -> list[Deadline]``: what is due or
+  expiring (``services/deadlines.py``), for the dashboard and the calendar export.
+- ``search``: ``search_texts(db) -> Iterable[SearchText]``: the text a person would look a
+  record up by, for search everywhere (``services/search_index.py``).
+- ``pdf_sections``: a module that registers its partner-pack PDF sections on import.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One feature: its key (tab objectName ``tab-<key>``), title and parts."""
+
+    key: str
+    title: str
+    order: int
+    menu: str = ""
+    tab: str = ""
+    window_part: str = ""
+    cli: str = ""
+    demo: str = ""
+    deadlines: str = ""
+    search: str = ""
+    pdf_sections: str = ""
+    opens_first: bool = False
+    file_menu: bool = False
+
+    @property
+    def object_name(self) -> str:
+        return f"tab-{self.key}"
+
+
+FEATURES: tuple[Feature, ...] = (
+    Feature("prospects", "P&rospects", 10, menu="P&rospect", file_menu=True,
+            tab="channeldesk.ui.prospects.tab:ProspectsTab",
+            cli="channeldesk.cli.prospects:register",
+            demo="channeldesk.services.demo_prospects:add_demo",
+            deadlines="channeldesk.store.prospect_queries:deadlines",
+            search="channeldesk.store.prospect_queries:search_texts"),
+    Feature("partners", "&Partners", 30, menu="&Partner", opens_first=True,
+            tab="channeldesk.ui.partners.tab:PartnersTab",
+            demo="channeldesk.services.demo_data:add_demo_partners",
+            search="channeldesk.store.partner_queries:search_texts"),
+    Feature("plans", "P&lans", 60, menu="P&lan", file_menu=True,
+            tab="channeldesk.ui.plans.tab:PlansTab",
+            cli="channeldesk.cli.plans:register",
+            demo="channeldesk.services.demo_plans:add_demo",
+            deadlines="channeldesk.store.plan_queries:deadlines",
+            search="channeldesk.store.plan_queries:search_texts",
+            pdf_sections="channeldesk.services.pdf.plan_sections"),
+    Feature("sync", "Sync", 90,
+            window_part="channeldesk.ui.sync.controller:SyncController",
+            cli="channeldesk.cli.sync:register"),
+)
+
+
+def features() -> list[Feature]:
+    """Every feature in the order its tab and menu appear (the partner lifecycle)."""
+    return sorted(FEATURES, key=lambda f: f.order)
+
+
+def feature(key: str) -> Feature:
+    for found in FEATURES:
+        if found.key == key:
+            return found
+    raise KeyError(f"no feature {key!r}")
+
+
+def resolve(path: str) -> Any:
+    """The object a ``"package.module:attribute"`` path names (the module alone without
+    ``:attribute``), imported now."""
+    module_name, _, attribute = path.partition(":")
+    module = importlib.import_module(module_name)
+    return getattr(module, attribute) if attribute else module
+
+
+def parts(name: str) -> list[tuple[Feature, Any]]:
+    """Each feature's part ``name`` (e.g. "deadlines"), resolved, in feature order."""
+    return [(f, resolve(getattr(f, name))) for f in features() if getattr(f, name)]

@@ -1,0 +1,270 @@
+"""The scaffolding every list-beside-detail tab shares, written once.
+
+A search box that filters after a short pause (Down or Enter moves to the first match),
+a table over a SQL-sorted model that keeps the selected record across refreshes, a count
+("12 of 54 partners shown"), an empty state that tells "nothing yet" from "nothing
+matches", and the splitter and column layout remembered between sessions. A tab says
+what is particular to it by overriding the hooks at the bottom.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QUndoStack
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from channeldesk.settings import option
+from channeldesk.store import Store
+from channeldesk.ui.shell.settings import Settings
+from channeldesk.ui.widgets.feature_tab import FeatureTab
+from channeldesk.ui.widgets.list_detail import list_and_detail
+from channeldesk.ui.widgets.record_table import RecordTableModel
+from channeldesk.ui.widgets.record_views import make_table, selected_id
+
+SEARCH_DELAY_MS = 120
+TO_RESULTS_KEYS = frozenset({Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter})
+
+
+class RecordTab(FeatureTab):
+    """A searchable record list beside one record's detail pane."""
+
+    model: RecordTableModel
+    table: QTableView
+    search: QLineEdit
+    splitter: QSplitter
+    count_label: QLabel
+    nouns: tuple[str, str] = ("record", "records")
+    """How the count names one record and many ("partner", "partners")."""
+
+    def __init__(self, store: Store, undo_stack: QUndoStack, key: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(store, undo_stack, key, parent)
+        self._splitter_option = option(f"{key}/splitter", bytes, None,
+                                       f"Width of the {key} list beside its detail pane")
+        self._header_option = option(f"{key}/header", bytes, None,
+                                     f"Order, width and sort of the {key} columns")
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._apply_search)
+        self._pages: QStackedWidget | None = None
+        self._empty_title: QLabel | None = None
+
+    # -- building blocks for a tab's _build ---------------------------------------------
+
+    def make_search(self, placeholder: str, tooltip: str = "") -> QLineEdit:
+        self.search = QLineEdit()
+        self.search.setObjectName(f"{self.key}-search")
+        self.search.setAccessibleName(placeholder.split(" (")[0])
+        self.search.setPlaceholderText(placeholder)
+        if tooltip:
+            self.search.setToolTip(tooltip)
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(lambda _: self._search_timer.start())
+        self.search.installEventFilter(self)
+        return self.search
+
+    def make_record_table(self, sort_column: int | None = 0) -> QTableView:
+        """The list; with ``sort_column``, headers sort in SQL, starting on that column."""
+        self.table = make_table(self.model, f"{self.key}-table")
+        if sort_column is not None:
+            # Indicator first: enabling sorting then runs the one initial query.
+            self.table.horizontalHeader().setSortIndicator(sort_column,
+                                                           Qt.SortOrder.AscendingOrder)
+            self.table.setSortingEnabled(True)
+            self.table.horizontalHeader().setSectionsMovable(True)
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self.on_current_changed(
+                self.model.id_at(current.row()) if current.isValid() else None))
+        return self.table
+
+    def size_columns(self, widths: dict[str, int], padding: int = 12) -> None:
+        """Readable first widths in characters; widths the user set are restored later."""
+        chars = self.table.fontMetrics().averageCharWidth()
+        for key, count in widths.items():
+            self.table.setColumnWidth(self.model.column_index(key), chars * count + padding)
+
+    def make_pages(self, views: Sequence[QWidget], empty_buttons: Sequence[QPushButton]
+                   ) -> QStackedWidget:
+        """The list's views (table, board…) and, last, the empty state with its buttons."""
+        self._pages = QStackedWidget()
+        for view in views:
+            self._pages.addWidget(view)
+        self._pages.addWidget(self._empty_state(empty_buttons))
+        return self._pages
+
+    def empty_button(self, text: str, slot: Callable[[], None], name: str = "") -> QPushButton:
+        button = QPushButton(text)
+        if name:
+            button.setObjectName(name)
+        button.clicked.connect(slot)
+        return button
+
+    def finish_layout(self, rows: Sequence[QWidget | QLayout], grow: QWidget,
+                      detail: QWidget, sizes: tuple[int, int]) -> None:
+        """Rows of the list column top to bottom (the count label is added last)."""
+        self.count_label = QLabel()
+        self.count_label.setObjectName(f"{self.key}-count")
+        self.splitter = list_and_detail(f"{self.key}-splitter", [*rows, self.count_label],
+                                        grow, detail, sizes)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.splitter)
+
+    def _empty_state(self, buttons: Sequence[QPushButton]) -> QWidget:
+        page = QWidget()
+        page.setObjectName(f"{self.key}-empty")
+        layout = QVBoxLayout(page)
+        layout.addStretch(1)
+        self._empty_title = QLabel()
+        self._empty_title.setObjectName(f"{self.key}-empty-title")
+        self._empty_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._empty_title.setWordWrap(True)
+        layout.addWidget(self._empty_title)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        for button in buttons:
+            row.addWidget(button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addStretch(2)
+        return page
+
+    # -- searching and keeping the selection ---------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """From the search box, Down or Enter goes to the first match."""
+        if (watched is self.search and event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent) and event.key() in TO_RESULTS_KEYS):
+            self.go_to_results()
+            return True
+        return super().eventFilter(watched, event)
+
+    def go_to_results(self) -> None:
+        """Apply a pending search now, select the first match and move the focus to it."""
+        if self._search_timer.isActive():
+            self._search_timer.stop()
+            self._apply_search()
+        if self.model.rowCount():
+            if self.current_id() is None or self.model.row_of(self.current_id()) is None:
+                self.select_row(0)
+            self.table.setFocus()
+
+    def _apply_search(self) -> None:
+        self.keep_selection(lambda: self.model.set_search_text(self.search.text()))
+
+    def keep_selection(self, change: Callable[[], None], select: str | None = None) -> None:
+        """Run ``change`` (a refresh, a new filter) and keep the same record selected; a
+        single match is selected."""
+        current = select or self.current_id()
+        change()
+        row = self.model.row_of(current) if current else None
+        if row is None and self.model.rowCount() == 1:
+            row = 0
+        if row is not None:
+            self.select_row(row)
+        else:
+            self.on_selection_lost()
+        self.after_refresh()
+
+    def select_row(self, row: int) -> None:
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.scrollTo(index)
+
+    def select_first(self) -> None:
+        if self.model.rowCount():
+            self.select_row(0)
+
+    def select_record(self, record_id: str) -> bool:
+        """Select a record by id if the list shows it (search everywhere, tests)."""
+        row = self.model.row_of(record_id)
+        if row is not None:
+            self.select_row(row)
+        return row is not None
+
+    def current_id(self) -> str | None:
+        return selected_id(self.table) or self.detail_id()
+
+    # -- count and empty state -----------------------------------------------------------
+
+    def after_refresh(self) -> None:
+        shown, total = self.model.rowCount(), self.total_count()
+        self.count_label.setText(self.count_text(shown, total))
+        if self._pages is not None:
+            self._pages.setCurrentIndex(self.list_page() if shown else self._pages.count() - 1)
+            if not shown and self._empty_title is not None:
+                self._empty_title.setText(self.empty_text(filtered=total > 0))
+                self.show_empty_buttons(filtered=total > 0)
+        self.update_actions()
+
+    def count_text(self, shown: int, total: int) -> str:
+        noun = self.nouns[0] if total == 1 else self.nouns[1]
+        if shown == total:
+            return f"{total:,} {self.tr(noun)}"
+        return self.tr("%s of %s %s shown") % (f"{shown:,}", f"{total:,}", self.tr(noun))
+
+    # -- remembering ---------------------------------------------------------------------
+
+    def save_state(self, settings: Settings) -> None:
+        settings.set(self._splitter_option, self.splitter.saveState())
+        settings.set(self._header_option, self.table.horizontalHeader().saveState())
+
+    def restore_state(self, settings: Settings) -> None:
+        splitter = settings.get(self._splitter_option)
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        header = settings.get(self._header_option)
+        if header is not None:
+            head = self.table.horizontalHeader()
+            head.restoreState(header)
+            if self.table.isSortingEnabled():
+                self.table.sortByColumn(head.sortIndicatorSection(),
+                                        head.sortIndicatorOrder())
+
+    # -- hooks a tab overrides -----------------------------------------------------------
+
+    def total_count(self) -> int:
+        """Live records in all (the count's "of N"); the list's rows by default."""
+        return self.model.rowCount()
+
+    def detail_id(self) -> str | None:
+        """The record the detail pane shows, when no row is selected (board view)."""
+        return None
+
+    def on_current_changed(self, record_id: str | None) -> None:
+        """The selected row changed: show ``record_id`` in the detail pane."""
+
+    def on_selection_lost(self) -> None:
+        """The selected record left the list (deleted, filtered out)."""
+
+    def list_page(self) -> int:
+        """Which page of :meth:`make_pages` shows the records (table 0, board 1…)."""
+        return 0
+
+    def empty_text(self, filtered: bool) -> str:
+        return (self.tr("No %s match your search and filters.") % self.tr(self.nouns[1])
+                if filtered else self.tr("No %s yet.") % self.tr(self.nouns[1]))
+
+    def show_empty_buttons(self, filtered: bool) -> None:
+        """Show the empty state's buttons that fit: "Add…" when empty, "Clear" when
+        filtered."""
+
+    def update_actions(self) -> None:
+        """Enable the actions that need a selected record."""
