@@ -8,7 +8,8 @@ with the app's runs, is a bare ``QMainWindow`` of the app's default size shown t
 The child also reports where its time went (interpreter start, imports, building the window,
 showing it).
 
-    python -m bench.startup                    # 10,000 and 100,000 partners, 7 runs each
+    python -m bench.startup                    # 10,000 and 100,000 partners, and 10,000
+                                               # partners with 100,000 prospects; 7 runs each
     python -m bench.startup --runs 3 --sizes 10000
     python -m bench.startup --profile 100000   # cProfile of create_main_window, in-process
 """
@@ -20,6 +21,7 @@ import cProfile
 import json
 import os
 import pstats
+import shutil
 import statistics
 import subprocess
 import sys
@@ -27,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.generate import cached_db
+from bench.generate import OUT_DIR, cached_db
 
 CHILD = r"""
 import json, os, sys, time
@@ -81,16 +83,51 @@ def run_once(mode: str, db: Path | str) -> tuple[float, dict[str, float]]:
     return elapsed, phases
 
 
+def cached_mixed_db(partners: int = 10_000, prospects: int = 100_000) -> Path:
+    """The partners database with a prospect pipeline imported into it (the issue's case:
+    the window must not pay for tabs it does not show), made once and reused."""
+    from bench.prospects import write_csv
+    from channeldesk.services.prospect_csv_import import (
+        KnownCompanies,
+        apply_import,
+        build_preview,
+        read_file,
+    )
+    from channeldesk.store import open_store
+
+    source = cached_db(partners)
+    path = source.with_name(f"{source.stem}-prospects{prospects}.sqlite3")
+    if path.exists():
+        return path
+    print(f"generating {path} (cached for later runs)…", file=sys.stderr, flush=True)
+    partial = path.with_name(f"{path.stem}.partial-{os.getpid()}.sqlite3")
+    shutil.copyfile(source, partial)
+    csv_path = OUT_DIR / f"prospects{prospects}.csv"
+    if not csv_path.exists():
+        write_csv(csv_path, prospects)
+    store = open_store(partial)
+    try:
+        preview = build_preview(read_file(csv_path), known=KnownCompanies.load(store))
+        apply_import(store, preview)
+    finally:
+        store.close()
+    partial.rename(path)
+    return path
+
+
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:7.0f}"
 
 
-def benchmark(sizes: list[int], runs: int) -> None:
+def benchmark(sizes: list[int], runs: int, with_prospects: bool = True) -> None:
     with tempfile.TemporaryDirectory(prefix="cd-bench-empty-") as empty_dir:
         cases = [("bare QMainWindow (baseline)", "bare", "-")]
         cases.append(("ChannelDesk, empty database", "app", str(Path(empty_dir) / "e.sqlite3")))
         for size in sizes:
             cases.append((f"ChannelDesk, {size:,} partners", "app", str(cached_db(size))))
+        if with_prospects:
+            cases.append(("ChannelDesk, 10k partners + 100k prospects", "app",
+                          str(cached_mixed_db())))
 
         print(f"Start-up to first shown window, {runs} runs each (+1 warm-up), "
               f"whole processes, offscreen", flush=True)
@@ -105,21 +142,21 @@ def benchmark(sizes: list[int], runs: int) -> None:
                 phases[label].append(parts)
 
     baseline = statistics.median(totals[cases[0][0]])
-    print(f"\n{'case':34} {'median':>7} {'min':>7} {'max':>7}   ratio to bare (median)")
+    print(f"\n{'case':44} {'median':>7} {'min':>7} {'max':>7}   ratio to bare (median)")
     for label, _, _ in cases:
         values = totals[label]
         median = statistics.median(values)
-        print(f"{label:34} {_ms(median)} {_ms(min(values))} {_ms(max(values))}   "
+        print(f"{label:44} {_ms(median)} {_ms(min(values))} {_ms(max(values))}   "
               f"{median / baseline:5.2f}x")
     print("  (milliseconds)")
 
-    print(f"\nWhere the time goes (median of each phase, ms)\n{'case':34}"
+    print(f"\nWhere the time goes (median of each phase, ms)\n{'case':44}"
           + "".join(f"{name:>14}" for name in PHASES))
     for label, _, _ in cases:
         row = "".join(
             f"{statistics.median(p[name] for p in phases[label]) * 1000:14.0f}"
             for name in PHASES)
-        print(f"{label:34}{row}")
+        print(f"{label:44}{row}")
 
 
 def profile(size: int, top: int) -> None:
@@ -154,11 +191,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", type=int, metavar="PARTNERS",
                         help="instead: profile create_main_window in-process at this size")
     parser.add_argument("--top", type=int, default=25, help="lines of profile to print")
+    parser.add_argument("--no-prospects", action="store_true",
+                        help="leave out the 10k partners + 100k prospects case")
     args = parser.parse_args(argv)
     if args.profile:
         profile(args.profile, args.top)
     else:
-        benchmark(args.sizes, args.runs)
+        benchmark(args.sizes, args.runs, not args.no_prospects)
     return 0
 
 

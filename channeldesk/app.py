@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from channeldesk import __version__
 from channeldesk.logs import setup_logging
-from channeldesk.services.demo_data import is_empty
 from channeldesk.store import Store, StoreOpenError, open_store
 from channeldesk.ui.shell.errors import open_failure_text
 from channeldesk.ui.shell.main_window import MainWindow
@@ -113,6 +112,9 @@ def run_gui(db_path: Path, is_default: bool = False) -> int:
         return 3
     window = build_window(store, log_path=log_path)
     window.show()
+    # Imported after the first paint: the demo generator is not needed to start.
+    from channeldesk.services.demo_data import is_empty
+
     if first_run and is_empty(store):
         offer_demo_data(window)
     return app.exec()

@@ -28,9 +28,9 @@ from channeldesk.domain.partner import (
     PartnerType,
     Region,
 )
-from channeldesk.domain.progress import Cancelled, CancelToken, Progress
-from channeldesk.services.demo_plans import add_demo_plans
-from channeldesk.services.demo_prospects import add_demo_prospects
+from channeldesk.domain.progress import CancelToken, Progress
+from channeldesk.features import parts
+from channeldesk.services.demo_context import DemoContext
 from channeldesk.store.database import Store
 from channeldesk.store.models import Activity, Contact, Partner
 
@@ -350,20 +350,16 @@ class DemoPartner:
 
 @dataclass(frozen=True)
 class DemoSummary:
-    partners: int
-    contacts: int
-    activities: int
-    plans: int = 0
-    prospects: int = 0
+    """What a demo load wrote, as ``{noun: count}`` in feature order."""
 
-    @property
-    def steps(self) -> int:
-        """Progress steps of loading it: one per partner, then plans, then prospects."""
-        return self.partners + 2
+    counts: dict[str, int]
+    steps: int  # progress steps of the load
+
+    def __getitem__(self, noun: str) -> int:
+        return self.counts.get(noun, 0)
 
     def text(self) -> str:
-        return (f"{self.partners} partners, {self.contacts} contacts, {self.activities} "
-                f"activities, {self.plans} business plans, {self.prospects} prospects")
+        return ", ".join(f"{count} {noun}" for noun, count in self.counts.items())
 
 
 _ASCII_FIXES = str.maketrans({"ł": "l", "Ł": "L", "ß": "ss", "ø": "o", "æ": "ae", "đ": "d",
@@ -514,41 +510,36 @@ def load_demo_data(
     seed: int = DEFAULT_SEED,
     today: date | None = None,
 ) -> DemoSummary:
-    """Write the demo set in one journalled transaction; all of it or, on cancel, none.
+    """Write every feature's demo set in one journalled transaction; all of it or, on
+    cancel, none.
 
-    Raises :class:`Cancelled` when ``cancel.is_set()`` becomes true; the transaction is
-    rolled back by then. Existing rows are left alone: the set is added beside them.
+    The features' demo hooks (``channeldesk/features.py``) run in feature order. Raises
+    :class:`Cancelled` when ``cancel.is_set()`` becomes true; the transaction is rolled
+    back by then. Existing rows are left alone: the set is added beside them.
     """
-    portfolio = build_demo_set(seed, today)
-    partners = len(portfolio)
-    total = partners + 2  # then the business plans, then the prospects
-    contacts = activities = 0
-
-    def step(done: int, message: str) -> None:
-        _stop_if_cancelled(cancel)
-        if progress:
-            progress(done, total, message)
-
+    hooks = parts("demo")
+    context = DemoContext(store, seed, today or date.today(), len(hooks), progress, cancel)
+    counts: dict[str, int] = {}
     with store.transaction():
-        for done, partner in enumerate(portfolio):
-            step(done, f"Adding {partner.values['name']}")
-            _write_partner(store, partner)
-            contacts += len(partner.contacts)
-            activities += len(partner.activities)
-        step(partners, "Adding business plans")
-        plans = add_demo_plans(store, [p.values["name"] for p in portfolio],
-                               today or date.today(), seed)
-        step(partners + 1, "Adding the prospect pipeline")
-        prospects = add_demo_prospects(store, seed, today)
-        _stop_if_cancelled(cancel)  # a cancel during the last step still wins
+        for _feature, add_demo in hooks:
+            counts.update(add_demo(context))
+            context.next_hook()
     if progress:
-        progress(total, total, "Demo data loaded")
-    return DemoSummary(partners, contacts, activities, plans, prospects)
+        progress(context.total, context.total, "Demo data loaded")
+    return DemoSummary(counts, context.total)
 
 
-def _stop_if_cancelled(cancel: CancelToken | None) -> None:
-    if cancel is not None and cancel.is_set():
-        raise Cancelled("Loading demo data was cancelled; nothing was written.")
+def add_demo_partners(context: DemoContext) -> dict[str, int]:
+    """The partners feature's demo hook: the portfolio with contacts and activities."""
+    portfolio = build_demo_set(context.seed, context.today)
+    contacts = activities = 0
+    for done, partner in enumerate(portfolio):
+        context.step(done, len(portfolio), f"Adding {partner.values['name']}")
+        _write_partner(context.store, partner)
+        contacts += len(partner.contacts)
+        activities += len(partner.activities)
+    context.partner_names.extend(p.values["name"] for p in portfolio)
+    return {"partners": len(portfolio), "contacts": contacts, "activities": activities}
 
 
 def _write_partner(store: Store, partner: DemoPartner) -> None:

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from channeldesk.domain.plan import ActivityGroup, Period, PeriodKind, PlanStatus, Side
+from channeldesk.services.demo_context import DemoContext
 from channeldesk.store.database import Store
 from channeldesk.store.models import (
     BusinessPlan,
@@ -106,6 +107,13 @@ INTERNAL_PLAN_NOTES = [
 def printable_in_pdf(text: str) -> bool:
     """Latin, Greek and Cyrillic only (what the PDF font sets without shaping)."""
     return all(ord(char) < 0x0530 or 0x1E00 <= ord(char) < 0x2070 for char in text)
+
+
+def add_demo(context: DemoContext) -> dict[str, int]:
+    """The plans feature's demo hook: plans for the demo partners just written."""
+    context.step(0, 1, "Adding business plans")
+    return {"business plans": add_demo_plans(context.store, context.partner_names,
+                                             context.today, context.seed)}
 
 
 def add_demo_plans(store: Store, partner_names: Iterable[str], today: date,

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from channeldesk.domain.partner import ActivityKind, PartnerType
 from channeldesk.domain.prospect import Source, Stage
+from channeldesk.services.demo_context import DemoContext
 from channeldesk.store.database import Store
 from channeldesk.store.models import (
     IdealPartnerProfile,
@@ -80,6 +81,12 @@ PROFILE = (
     ("competency", "has", "Security", None, None, 10),
     ("competitor", "lacks", "Brightline", None, None, 10),
 )
+
+
+def add_demo(context: DemoContext) -> dict[str, int]:
+    """The prospects feature's demo hook: the pipeline and a sample profile."""
+    context.step(0, 1, "Adding the prospect pipeline")
+    return {"prospects": add_demo_prospects(context.store, context.seed, context.today)}
 
 
 def add_demo_prospects(store: Store, seed: int, today: date | None = None) -> int:

@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from channeldesk.store import Store
 from channeldesk.sync import state
+from channeldesk.sync.account_state import Account, account
 from channeldesk.sync.engine import SyncEngine
 from channeldesk.sync.errors import LoginFailed, NotSignedIn, SyncError
 from channeldesk.sync.protocol import API_PREFIX, LoginRequest, LoginResponse
@@ -50,36 +51,11 @@ TransportFactory = Callable[[str, str | None], Transport]  # (server_url, token)
 
 
 @dataclass(frozen=True)
-class Account:
-    """The sync account of a database; ``device_id`` None means signed out."""
-
-    server_url: str
-    email: str
-    team: str
-    device_id: str | None
-    last_sync_at: str | None
-
-    @property
-    def signed_in(self) -> bool:
-        return self.device_id is not None
-
-
-@dataclass(frozen=True)
 class SignInResult:
     account: Account
     secure: bool  # False: no secure keyring, the token lasts for this session only
     keyring_note: str | None
     history_reset: bool  # another server or team than before: everything is sent anew
-
-
-def account(store: Store) -> Account | None:
-    """The database's sync account, or None when it was never signed in."""
-    values = state.read_all(store.db.connection())
-    if state.SERVER_URL not in values:
-        return None
-    return Account(values[state.SERVER_URL], values.get(state.USER_EMAIL, ""),
-                   values.get(state.TEAM, ""), values.get(state.DEVICE_ID),
-                   values.get(state.LAST_SYNC_AT))
 
 
 def sign_in(store: Store, server_url: str, email: str, password: str, device_name: str, *,

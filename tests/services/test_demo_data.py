@@ -43,9 +43,9 @@ def loaded(store: Store) -> Store:
 
 def test_summary_matches_the_rows_written(store: Store) -> None:
     summary = load_demo_data(store, today=TODAY)
-    assert summary.partners == Partner.select().count() >= 48
-    assert summary.contacts == Contact.select().count()
-    assert summary.activities == Activity.select().count()
+    assert summary["partners"] == Partner.select().count() >= 48
+    assert summary["contacts"] == Contact.select().count()
+    assert summary["activities"] == Activity.select().count()
 
 
 def test_every_choice_is_used(loaded: Store) -> None:
@@ -141,9 +141,11 @@ def test_progress_counts_up_to_the_total(store: Store) -> None:
     assert done == sorted(done)
     assert calls[-1][:2] == (summary.steps, summary.steps)
     assert all(total == summary.steps for _, total, _ in calls)
-    assert [c[2] for c in calls[-3:-1]] == ["Adding business plans",
-                                             "Adding the prospect pipeline"]
-    assert summary.plans > 40 and summary.prospects == 300
+    messages = [c[2] for c in calls]
+    assert {"Adding business plans", "Adding the prospect pipeline"} <= set(messages)
+    assert any(message.startswith("Adding ") and "plans" not in message
+               and "pipeline" not in message for message in messages)  # one per partner
+    assert summary["business plans"] > 40 and summary["prospects"] == 300
 
 
 def test_cancel_rolls_everything_back(store: Store) -> None:
@@ -151,7 +153,7 @@ def test_cancel_rolls_everything_back(store: Store) -> None:
     changes_before = Change.select().count()
 
     def progress(done: int, _total: int, _message: str) -> None:
-        if done == 10:
+        if done >= 110:  # in the middle of the partners
             cancel.set()
 
     with pytest.raises(Cancelled):

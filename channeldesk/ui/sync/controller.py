@@ -14,27 +14,27 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import QStyle, QToolBar, QWidget
 
-from channeldesk.services import credentials
 from channeldesk.settings import option
-from channeldesk.sync import account, conflicts
-from channeldesk.sync.account import SignInResult, TokenVault, TransportFactory
-from channeldesk.sync.engine import SyncReport
-from channeldesk.sync.errors import SyncError
-from channeldesk.sync.transport import HttpTransport
+from channeldesk.sync import account_state, conflict_log
 from channeldesk.ui.shell.jobs import Task, run_in_background
 from channeldesk.ui.shell.window_part import WindowContext, WindowPart
-from channeldesk.ui.sync.conflicts_dialog import ConflictsDialog
 from channeldesk.ui.sync.gate import WriteGate
-from channeldesk.ui.sync.jobs import SyncJobs, describe_failure, sign_in_message
-from channeldesk.ui.sync.settings_dialog import SyncSettingsDialog
 from channeldesk.ui.sync.status import SyncPhase, SyncStatus, SyncStatusWidget
+
+if TYPE_CHECKING:  # loaded on first use: the window starts without the HTTP client
+    from channeldesk.sync.account import SignInResult, TokenVault, TransportFactory
+    from channeldesk.sync.engine import SyncReport
+    from channeldesk.sync.errors import SyncError
+    from channeldesk.ui.sync.conflicts_dialog import ConflictsDialog
+    from channeldesk.ui.sync.jobs import SyncJobs
+    from channeldesk.ui.sync.settings_dialog import SyncSettingsDialog
 
 log = logging.getLogger(__name__)
 
@@ -61,16 +61,16 @@ class SyncController(QObject, WindowPart):
     sig_conflicts_changed = Signal(int)
     """Emitted with the number of open conflicts after a sync or a decision."""
 
-    def __init__(self, context: WindowContext, *, vault: TokenVault = credentials,
-                 transport_factory: TransportFactory = HttpTransport) -> None:
+    def __init__(self, context: WindowContext, *, vault: TokenVault | None = None,
+                 transport_factory: TransportFactory | None = None) -> None:
         super().__init__(context.window)
         store, window = context.store, context.window
         self.store, self.settings, self.window = store, context.settings, window
         self.bridge, self.presentation = context.bridge, context.presentation
-        self.vault, self.transport_factory = vault, transport_factory
+        self._vault, self._transport_factory = vault, transport_factory
         self.gate = WriteGate(store, self)
         self.gate.sig_waiting_changed.connect(self._on_gate_waiting)
-        self.jobs = SyncJobs(store, self.gate, vault, transport_factory)
+        self._jobs: SyncJobs | None = None
         self.token_secure: bool | None = None  # known after a sign-in this session
         self._task: Task | None = None
         self._task_kind = ""
@@ -167,10 +167,38 @@ class SyncController(QObject, WindowPart):
                 and self._status.phase in (SyncPhase.OFFLINE, SyncPhase.ERROR)):
             self._retry.start(NETWORK_BACK_DELAY_MS)
 
+    # -- what sync needs, loaded when first used -------------------------------------------
+
+    @property
+    def vault(self) -> TokenVault:
+        """Where device tokens are kept: the OS keyring (``services/credentials``)."""
+        if self._vault is None:
+            from channeldesk.services import credentials
+
+            self._vault = credentials
+        return self._vault
+
+    @property
+    def transport_factory(self) -> TransportFactory:
+        if self._transport_factory is None:
+            from channeldesk.sync.transport import HttpTransport
+
+            self._transport_factory = HttpTransport
+        return self._transport_factory
+
+    @property
+    def jobs(self) -> SyncJobs:
+        """The work functions that run in the worker (engine, HTTP client, protocol)."""
+        if self._jobs is None:
+            from channeldesk.ui.sync.jobs import SyncJobs
+
+            self._jobs = SyncJobs(self.store, self.gate, self.vault, self.transport_factory)
+        return self._jobs
+
     # -- reading the account -------------------------------------------------------------
 
-    def account(self) -> account.Account | None:
-        return account.account(self.store)
+    def account(self) -> account_state.Account | None:
+        return account_state.account(self.store)
 
     def signed_in(self) -> bool:
         current = self.account()
@@ -185,7 +213,7 @@ class SyncController(QObject, WindowPart):
         return True if status is None else status().secure
 
     def open_conflicts(self) -> int:
-        return conflicts.open_conflict_count(self.store)
+        return conflict_log.open_count(self.store.db.connection())
 
     @property
     def status(self) -> SyncStatus:
@@ -264,6 +292,8 @@ class SyncController(QObject, WindowPart):
                                   else SyncPhase.SYNCING))
 
     def _on_sync_done(self, outcome: SyncReport | SyncError) -> None:
+        from channeldesk.sync.engine import SyncReport
+
         self._task = None
         if isinstance(outcome, SyncReport):
             self._failures = 0
@@ -281,6 +311,8 @@ class SyncController(QObject, WindowPart):
         self._run_after_task()
 
     def _failed_status(self, error: BaseException) -> SyncStatus:
+        from channeldesk.ui.sync.jobs import describe_failure
+
         phase, headline, reason = describe_failure(error)
         retry_at = None
         if phase in (SyncPhase.OFFLINE, SyncPhase.ERROR) and not self._closing:
@@ -293,6 +325,8 @@ class SyncController(QObject, WindowPart):
 
     def _on_task_crashed(self, error: BaseException) -> None:
         """An unexpected exception in the worker (logged there with its traceback)."""
+        from channeldesk.ui.sync.jobs import sign_in_message
+
         kind, self._task = self._task_kind, None
         if kind == "sign_in":
             self.sig_sign_in_finished.emit(sign_in_message(error))
@@ -313,6 +347,8 @@ class SyncController(QObject, WindowPart):
     def sign_in(self, server_url: str, email: str, password: str, device_name: str) -> bool:
         """Sign in in the background; the outcome comes by ``sig_sign_in_finished``.
         False when another sync job is running."""
+        from channeldesk.ui.sync.jobs import sign_in_message
+
         if self._task is not None or self._closing:
             return False
 
@@ -355,6 +391,8 @@ class SyncController(QObject, WindowPart):
     # -- dialogs and edits ---------------------------------------------------------------
 
     def show_settings(self) -> SyncSettingsDialog:
+        from channeldesk.ui.sync.settings_dialog import SyncSettingsDialog
+
         if self._settings_dialog is None:
             self._settings_dialog = SyncSettingsDialog(self, self.window)
         self._settings_dialog.show()
@@ -363,6 +401,8 @@ class SyncController(QObject, WindowPart):
         return self._settings_dialog
 
     def show_conflicts(self) -> ConflictsDialog:
+        from channeldesk.ui.sync.conflicts_dialog import ConflictsDialog
+
         if self._conflicts_dialog is None:
             self._conflicts_dialog = ConflictsDialog(self.store, self, self.window.undo_stack,
                                                     self.window)
