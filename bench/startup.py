@@ -3,7 +3,8 @@
 Each run is a whole new process (``QT_QPA_PLATFORM=offscreen``, a fresh empty config
 directory so no saved window state is restored). The figure is the wall time from spawning
 the process until it prints "shown", which it does right after ``window.show()`` and one
-``QApplication.processEvents()``. The baseline, measured in the same run and interleaved
+``QApplication.processEvents()``; the app then closes its window as a person would, so
+the next run starts on a cleanly closed file (as a CAM's next start does). The baseline, measured in the same run and interleaved
 with the app's runs, is a bare ``QMainWindow`` of the app's default size shown the same way.
 The child also reports where its time went (interpreter start, imports, building the window,
 showing it).
@@ -55,6 +56,9 @@ phases = {"import Qt": t_qt - t_start, "QApplication": t_app - t_qt,
           "import app": t_import - t_app, "build window": t_built - t_import,
           "show + paint": t_shown - t_built}
 print("shown " + json.dumps(phases), flush=True)
+if mode != "bare":  # close as a person would, so the next start finds a clean file
+    window.close()
+    window.store.close()
 os._exit(0)
 """
 

@@ -28,6 +28,11 @@ def default_db_path() -> Path:
     return data_dir() / DB_FILE_NAME
 
 
+def cache_dir() -> Path:
+    """The per-user folder for what can be rebuilt at any time (not created here)."""
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
 def log_dir() -> Path:
     """The per-user folder for log files (not created here)."""
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))

@@ -15,6 +15,19 @@ from pg_cluster import SKIP_ENV, PostgresCluster, find_bin_dir
 from channeldesk.store import Store, open_store
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The app's cache folder (open-check stamps) is the test session's, not the user's;
+    set in the environment so the CLI run as a subprocess uses it too."""
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if before is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     """Where a test's database lives: a real file in a fresh folder."""

@@ -31,7 +31,7 @@ from channeldesk.store.backup import BackupError, backup_database
 from channeldesk.store.blobs import BlobStore
 from channeldesk.store.errors import OpenFailure, StoreOpenError
 from channeldesk.store.models import Change, LocalMeta, SyncedModel, all_models
-from channeldesk.store.probe import Probe, classify_sqlite_error, probe
+from channeldesk.store.probe import Probe, classify_sqlite_error, probe, remember_verified
 
 log = logging.getLogger(__name__)
 
@@ -233,8 +233,11 @@ class Store:
             listener(notice)
 
     def close(self) -> None:
-        """Close the calling thread's connection (peewee keeps one per thread)."""
+        """Close the calling thread's connection (peewee keeps one per thread); when it was
+        the last one, stamp the file as cleanly closed so the next open can skip the
+        integrity check (see ``probe.remember_verified``)."""
         self.db.close()
+        remember_verified(self.path)
 
     def release_worker_connection(self) -> None:
         """A worker thread calls this when done so its connection does not linger."""

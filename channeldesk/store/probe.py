@@ -7,14 +7,16 @@ read-only connection. A refused file keeps every byte it had.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from channeldesk.paths import cache_dir
 from channeldesk.store import migrations
 from channeldesk.store.errors import OpenFailure, StoreOpenError
 
@@ -116,8 +118,57 @@ def _inspect_schema(path: Path) -> int:
 UNCHECKED_AT_OPEN = frozenset({"change"})
 
 
+# In the user's cache folder, per database path: what the file looked like when
+# ChannelDesk last closed it cleanly ("size:mtime_ns"). A file that still looks exactly so,
+# with no WAL left over, holds only what SQLite wrote for us since a check passed, so the
+# open-time check is skipped: at 100,000 prospects it costs more than the rest of start-up.
+# A crash, another program or a copied-in file changes the stamp, and the whole check runs
+# again. Kept out of the database's folder: a refused or untouched file gets no neighbours.
+
+
+def _verified_record(path: Path) -> Path:
+    digest = hashlib.sha256(str(path.absolute()).encode("utf-8")).hexdigest()[:32]
+    return cache_dir() / "verified" / digest
+
+
+def _file_stamp(path: Path) -> str | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def unchanged_since_verified(path: Path) -> bool:
+    """The file is as ChannelDesk left it after a clean close of a checked file."""
+    if Path(f"{path}-wal").exists():
+        return False
+    try:
+        remembered = _verified_record(path).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return False
+    return remembered == _file_stamp(path)
+
+
+def remember_verified(path: Path) -> None:
+    """After the last connection closed cleanly (no WAL left): stamp the file as checked.
+
+    Best effort: a folder that cannot be written just means a full check next time.
+    """
+    stamp = _file_stamp(path)
+    if stamp is None or Path(f"{path}-wal").exists():
+        return
+    record = _verified_record(path)
+    with suppress(OSError):
+        record.parent.mkdir(parents=True, exist_ok=True)
+        record.write_text(stamp + "\n", encoding="ascii")
+
+
+
 def _quick_check(path: Path, conn: sqlite3.Connection) -> None:
     """Refuse a damaged file: every table a user works with, and its indexes."""
+    if unchanged_since_verified(path):
+        return
     tables = [row[0] for row in conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
     )]

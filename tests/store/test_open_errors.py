@@ -279,3 +279,26 @@ def test_failed_first_migration_leaves_no_new_file(tmp_path, monkeypatch, empty)
         open_store(path)
     assert caught.value.failure is OpenFailure.MIGRATION_FAILED
     assert snapshot(tmp_path) == before
+
+
+def test_a_cleanly_closed_file_skips_the_check_until_it_changes(tmp_path):
+    """The open-time check is skipped only for a file exactly as a clean close left it."""
+    from db_samples import corrupt
+
+    from channeldesk.store.probe import _verified_record, unchanged_since_verified
+
+    path = corrupt(tmp_path)  # damaged after it was made: no stamp fits it
+    assert not unchanged_since_verified(path)
+    with pytest.raises(StoreOpenError):
+        open_store(path)
+
+    fine = tmp_path / "fine.sqlite3"
+    store = open_store(fine)
+    store.close()
+    assert unchanged_since_verified(fine)
+    with fine.open("r+b") as handle:  # another program writes to it
+        handle.seek(200)
+        handle.write(b"\x00")
+    assert not unchanged_since_verified(fine)
+    _verified_record(fine).write_text("not a stamp")
+    assert not unchanged_since_verified(fine)
