@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 import peewee
-from uuid6 import uuid7
 
 from channeldesk.domain.hlc import HybridClock
 from channeldesk.domain.text_order import sort_key
@@ -132,7 +131,7 @@ class Store:
 
     def insert(self, model: type[M], values: dict[str, Any], row_id: str | None = None) -> str:
         """Create a row; returns its id (a new UUIDv7 unless one is given, e.g. for redo)."""
-        row_id = row_id or str(uuid7())
+        row_id = row_id or new_id()
         stamp = self.clock.now()
         with self._statement():
             model.insert(id=row_id, created_at=stamp, updated_at=stamp, **values).execute()
@@ -147,7 +146,7 @@ class Store:
             for start in range(0, len(rows), chunk):
                 batch = []
                 for values in rows[start:start + chunk]:
-                    row_id = values.get("id") or str(uuid7())
+                    row_id = values.get("id") or new_id()
                     stamp = self.clock.now()
                     batch.append({**values, "id": row_id, "created_at": stamp,
                                   "updated_at": stamp})
@@ -254,6 +253,15 @@ class Store:
         """
         for store in list(cls._open):
             store.release_worker_connection()
+
+
+def new_id() -> str:
+    """A new row id: a UUIDv7, time-ordered so ids made on one device sort by age."""
+    # Imported on the first write: uuid6 reads package metadata on import (~25 ms), a
+    # cost the window should not pay before it is shown.
+    from uuid6 import uuid7
+
+    return str(uuid7())
 
 
 def _stored(model: type[SyncedModel], name: str, value: Any) -> Any:

@@ -15,10 +15,12 @@ synced-row shape so the journal installs no triggers on them):
   a trigger on a raw connection could not call.
 
 The parent columns of the child tables (``prospect_id``, ``profile_id``) are nullable in
-SQL although the app always sets them: sync creates a row whose fields span two pulled
-pages with placeholders (``sync/rows.py``), and a NOT NULL parent column would get ''
-there, which points at no row, so a sync stopped between the pages would leave a file
-that fails the foreign-key check. NULL is "not arrived yet" and passes it.
+SQL although the app always sets them. That was a work-around, kept because released
+migrations never change: sync used to create a row whose fields span two pulled pages
+with placeholders, and a NOT NULL parent column got '' there. Since then sync creates a
+row only once its parent reference has arrived (``sync/rows.py``, ``missing_parent``),
+so new tables declare parent columns NOT NULL, as migration 4 does
+(``docs/adding-a-feature.md``).
 """
 
 import sqlite3
