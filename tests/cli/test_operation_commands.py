@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -158,3 +160,12 @@ def test_prospect_and_plan_need_an_action(db, capsys):
     assert run("prospect", "--db", str(db)) == 2
     assert "ACTION" in capsys.readouterr().err
     assert run("plan", "--db", str(db)) == 2
+
+
+@pytest.mark.parametrize("module", ["registry", "database", "sync", "prospects", "plans",
+                                    "commands"])
+def test_each_cli_module_imports_first_without_a_cycle(module):
+    """A feature's commands never import commands.py, so any of them can load first."""
+    result = subprocess.run([sys.executable, "-c", f"import channeldesk.cli.{module}"],
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
