@@ -1,10 +1,11 @@
-"""``channeldesk export plan|pack|plans`` (partner-facing PDFs) and ``plan copy``.
+"""``channeldesk export plan|pack|plans`` (partner-facing PDFs), ``plan new|copy``.
 
 No Qt. ``export`` takes a KIND sub-command, so other kinds of export (prospects, fund
-statements) add their own kind beside these. ``plan copy`` runs the same operation as the
-Plans tab's "Copy to next period". Exit codes follow errors.py: 2 for a refusal the user
-can fix (no such partner, a name matching several partners, no plan, a path that cannot
-be written), 3 for a database that cannot be opened or written, 130 when cancelled.
+statements) add their own kind beside these. ``plan new`` and ``plan copy`` run the same
+operations as the Plans tab's "New plan" and "Copy to next period". Exit codes follow
+errors.py: 2 for a refusal the user can fix (no such partner, a name matching several
+partners, no plan, a path that cannot be written), 3 for a database that cannot be opened
+or written, 130 when cancelled.
 """
 
 from __future__ import annotations
@@ -35,9 +36,9 @@ from channeldesk.services.plan_export import (
     export_plan,
     printing_problem,
 )
-from channeldesk.services.plan_operations import copy_to_next_period
+from channeldesk.services.plan_operations import copy_to_next_period, new_plan
 from channeldesk.store import open_store
-from channeldesk.store.models import BusinessPlan
+from channeldesk.store.models import BusinessPlan, Partner
 from channeldesk.store.plan_queries import current_plan, find_partners, plans_of
 
 
@@ -152,7 +153,20 @@ def export_plans_command(args: argparse.Namespace) -> int:
     return EXIT_OK if not result.failed else EXIT_USAGE
 
 
-# -- plan copy ----------------------------------------------------------------------------------
+# -- plan new, plan copy ---------------------------------------------------------------------
+
+def _partner(text: str) -> Partner:
+    """The one partner a person means, or a one-line refusal that lists the candidates."""
+    partners = find_partners(text)
+    if not partners:
+        raise CommandError(EXIT_USAGE, f"No partner matches '{text}'. Check the spelling, "
+                                       "or give the partner's id.")
+    if len(partners) > 1:
+        listed = "; ".join(f"{p.name} ({p.id})" for p in partners)
+        raise CommandError(EXIT_USAGE, f"'{text}' matches {len(partners)} partners: {listed}. "
+                                       "Give the full name or the id.")
+    return partners[0]
+
 
 def _plan_of(partner_text: str, period_text: str) -> BusinessPlan:
     """The plan a person means by partner and period, or a one-line refusal."""
@@ -160,20 +174,31 @@ def _plan_of(partner_text: str, period_text: str) -> BusinessPlan:
         period = str(Period.parse(period_text))
     except PeriodError as error:
         raise CommandError(EXIT_USAGE, str(error)) from error
-    partners = find_partners(partner_text)
-    if len(partners) != 1:
-        listed = "; ".join(f"{p.name} ({p.id})" for p in partners)
-        raise CommandError(EXIT_USAGE, f"'{partner_text}' matches {len(partners)} partners: "
-                                       f"{listed}. Give the full name or the id."
-                           if partners else f"No partner matches '{partner_text}'. Check "
-                                            "the spelling, or give the partner's id.")
-    partner = partners[0]
+    partner = _partner(partner_text)
     plan = current_plan(partner.id, period)
     if plan is None:
         have = ", ".join(p.period for p in plans_of(partner.id))
         raise CommandError(EXIT_USAGE, f"{partner.name} has no plan for {period}"
                                        + (f"; it has plans for {have}." if have else "."))
     return plan
+
+
+def new_plan_command(args: argparse.Namespace) -> int:
+    """Create a partner's plan for a period (with its signature lines), as the Plans tab
+    does."""
+    db_path, _ = resolve_db_path(args.db)
+    store = open_store(db_path)
+    try:
+        partner = _partner(args.partner)
+        with writing():
+            plan = BusinessPlan.get_by_id(new_plan(store, {
+                "partner": partner.id, "period": args.period, "status": "draft",
+                "currency": args.currency.strip().upper(),
+                "title": "Joint business plan"}).value)
+    finally:
+        store.close()
+    print(f"Created the {plan.period} plan of {partner.name} (a draft in {plan.currency}).")
+    return EXIT_OK
 
 
 def copy_plan_command(args: argparse.Namespace) -> int:
@@ -233,6 +258,16 @@ def register(commands: CommandSet) -> None:
     actions = commands.group("plan", "change a business plan: channeldesk plan ACTION ...",
                              "The same changes as in the Plans tab, each in one transaction, "
                              "journalled and synced like an edit in the app.", word="ACTION")
+    new = actions.add("new", new_plan_command,
+                      "create a partner's plan for a period",
+                      "A draft plan titled 'Joint business plan' with one signature line per "
+                      "side (the vendor's named after the partner's owner). Refused (exit 2) "
+                      "when the partner already has a plan for PERIOD.")
+    new.add_argument("partner", metavar="PARTNER", help="the partner's name (or part of it) "
+                                                        "or id")
+    new.add_argument("period", metavar="PERIOD", help="FY2026, 2026-H1 or 2026-Q3")
+    new.add_argument("--currency", default="EUR", metavar="CODE",
+                     help="the plan's currency, an ISO 4217 code (default: EUR)")
     copy = actions.add("copy", copy_plan_command,
                        "start next period's plan from a partner's plan",
                        "Copies the plan of PARTNER for PERIOD to the period after it: targets "

@@ -169,3 +169,21 @@ def test_each_cli_module_imports_first_without_a_cycle(module):
     result = subprocess.run([sys.executable, "-c", f"import channeldesk.cli.{module}"],
                             capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0, result.stderr
+
+
+def test_plan_new_creates_a_draft_with_signature_lines(db, capsys):
+    assert run("plan", "new", "Acadia Systems", "2027-h1", "--currency", "usd",
+               "--db", str(db)) == 0
+    assert capsys.readouterr().out.strip() == (
+        "Created the 2027-H1 plan of Acadia Systems (a draft in USD).")
+    plan = read(db, lambda: [(p.period, p.status, p.currency, len(list(p.signatures)))
+                             for p in BusinessPlan.live().where(BusinessPlan.period == "2027-H1")])
+    assert plan == [("2027-H1", "draft", "USD", 2)]
+    before = journal(db)
+    assert run("plan", "new", "Acadia Systems", "2027-H1", "--db", str(db)) == 2
+    assert capsys.readouterr().err.strip() == (
+        "Acadia Systems already has a plan for 2027-H1. Nothing was changed.")
+    assert run("plan", "new", "Acadia Systems", "FY2028", "--currency", "EURO",
+               "--db", str(db)) == 2
+    assert "'EURO' is not a currency code" in capsys.readouterr().err
+    assert journal(db) == before
