@@ -4,7 +4,8 @@ Each run is a whole new process (``QT_QPA_PLATFORM=offscreen``, a fresh empty co
 directory so no saved window state is restored). The figure is the wall time from spawning
 the process until it prints "shown", which it does right after ``window.show()`` and one
 ``QApplication.processEvents()``; the app then closes its window as a person would, so
-the next run starts on a cleanly closed file (as a CAM's next start does). The baseline, measured in the same run and interleaved
+the next run starts on a cleanly closed file (as a CAM's next start does). The baseline,
+measured in the same run and interleaved
 with the app's runs, is a bare ``QMainWindow`` of the app's default size shown the same way.
 The child also reports where its time went (interpreter start, imports, building the window,
 showing it).

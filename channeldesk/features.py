@@ -12,7 +12,8 @@ Parts, all optional:
   show; ``menu`` is the title of its menu in the menu bar.
 - ``window_part``: for a feature without a tab (sync): a class built with the window,
   which adds its toolbar, status-bar widget and actions (``ui.shell.window_part``).
-- ``cli``: ``register(commands, shared)`` adding the feature's sub-commands.
+- ``cli``: ``register(commands: cli.registry.CommandSet)`` adding the feature's
+  sub-commands.
 - ``demo``: ``add_demo(store, context)`` writing the feature's demo rows in the demo
   transaction (Qt-free).
 - ``deadlines``: ``deadlines(db, start, end) -> list[Deadline]``: what is due or

@@ -7,7 +7,14 @@ with its code. Tracebacks go to the log file only.
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import peewee
+
 from channeldesk.paths import DB_ENV_VAR
+from channeldesk.services.operations import OperationRefused
 
 EXIT_OK = 0
 EXIT_UNEXPECTED = 1
@@ -38,3 +45,18 @@ class CommandError(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Run an operation (``services/*_operations.py``) for a command: a refusal is exit 2
+    with its reason, a database that cannot be written (locked, read-only, full) exit 3.
+    Either way the operation's transaction rolled back, so nothing was changed."""
+    try:
+        yield
+    except OperationRefused as refusal:
+        raise CommandError(EXIT_USAGE, f"{refusal} Nothing was changed.") from refusal
+    except (sqlite3.Error, peewee.DatabaseError) as error:
+        raise CommandError(EXIT_DATABASE, f"The database could not be written ({error}). "
+                                          "Nothing was changed; close other programs "
+                                          "using it and try again.") from error

@@ -1,9 +1,11 @@
-"""``channeldesk export plan|pack|plans``: partner-facing PDFs from the command line.
+"""``channeldesk export plan|pack|plans`` (partner-facing PDFs), ``plan new|copy``.
 
 No Qt. ``export`` takes a KIND sub-command, so other kinds of export (prospects, fund
-statements) add their own kind beside these. Exit codes follow cli.py: 2 for a refusal
-the user can fix (no such partner, a name matching several partners, no plan, a path
-that cannot be written), 3 for a database that cannot be opened, 130 when cancelled.
+statements) add their own kind beside these. ``plan new`` and ``plan copy`` run the same
+operations as the Plans tab's "New plan" and "Copy to next period". Exit codes follow
+errors.py: 2 for a refusal the user can fix (no such partner, a name matching several
+partners, no plan, a path that cannot be written), 3 for a database that cannot be opened
+or written, 130 when cancelled.
 """
 
 from __future__ import annotations
@@ -14,7 +16,15 @@ import sys
 import threading
 from pathlib import Path
 
-from channeldesk.cli.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CommandError
+from channeldesk.cli.errors import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    CommandError,
+    writing,
+)
+from channeldesk.cli.registry import CommandSet
+from channeldesk.domain.plan import Period, PeriodError
 from channeldesk.domain.progress import Cancelled
 from channeldesk.paths import resolve_db_path
 from channeldesk.services.pdf.branding import Branding, BrandingError, load_branding
@@ -26,7 +36,10 @@ from channeldesk.services.plan_export import (
     export_plan,
     printing_problem,
 )
+from channeldesk.services.plan_operations import copy_to_next_period, new_plan
 from channeldesk.store import open_store
+from channeldesk.store.models import BusinessPlan, Partner
+from channeldesk.store.plan_queries import current_plan, find_partners, plans_of
 
 
 def _branding(args: argparse.Namespace) -> Branding:
@@ -140,14 +153,78 @@ def export_plans_command(args: argparse.Namespace) -> int:
     return EXIT_OK if not result.failed else EXIT_USAGE
 
 
-def add_export_kinds(kinds, shared: argparse.ArgumentParser, add) -> None:
-    """Register the PDF kinds of ``export`` (plan, pack, plans); ``add`` is cli.py's
-    sub-command helper."""
+# -- plan new, plan copy ---------------------------------------------------------------------
+
+def _partner(text: str) -> Partner:
+    """The one partner a person means, or a one-line refusal that lists the candidates."""
+    partners = find_partners(text)
+    if not partners:
+        raise CommandError(EXIT_USAGE, f"No partner matches '{text}'. Check the spelling, "
+                                       "or give the partner's id.")
+    if len(partners) > 1:
+        listed = "; ".join(f"{p.name} ({p.id})" for p in partners)
+        raise CommandError(EXIT_USAGE, f"'{text}' matches {len(partners)} partners: {listed}. "
+                                       "Give the full name or the id.")
+    return partners[0]
+
+
+def _plan_of(partner_text: str, period_text: str) -> BusinessPlan:
+    """The plan a person means by partner and period, or a one-line refusal."""
+    try:
+        period = str(Period.parse(period_text))
+    except PeriodError as error:
+        raise CommandError(EXIT_USAGE, str(error)) from error
+    partner = _partner(partner_text)
+    plan = current_plan(partner.id, period)
+    if plan is None:
+        have = ", ".join(p.period for p in plans_of(partner.id))
+        raise CommandError(EXIT_USAGE, f"{partner.name} has no plan for {period}"
+                                       + (f"; it has plans for {have}." if have else "."))
+    return plan
+
+
+def new_plan_command(args: argparse.Namespace) -> int:
+    """Create a partner's plan for a period (with its signature lines), as the Plans tab
+    does."""
+    db_path, _ = resolve_db_path(args.db)
+    store = open_store(db_path)
+    try:
+        partner = _partner(args.partner)
+        with writing():
+            plan = BusinessPlan.get_by_id(new_plan(store, {
+                "partner": partner.id, "period": args.period, "status": "draft",
+                "currency": args.currency.strip().upper(),
+                "title": "Joint business plan"}).value)
+    finally:
+        store.close()
+    print(f"Created the {plan.period} plan of {partner.name} (a draft in {plan.currency}).")
+    return EXIT_OK
+
+
+def copy_plan_command(args: argparse.Namespace) -> int:
+    """Copy a partner's plan to the next period, as the Plans tab does."""
+    db_path, _ = resolve_db_path(args.db)
+    store = open_store(db_path)
+    try:
+        plan = _plan_of(args.partner, args.period)
+        with writing():
+            copy = BusinessPlan.get_by_id(copy_to_next_period(store, plan.id).value)
+        partner = plan.partner.name
+    finally:
+        store.close()
+    print(f"Copied the {plan.period} plan of {partner} to {copy.period} (a draft: targets "
+          "carried, actuals reset, unsigned).")
+    return EXIT_OK
+
+
+def register(commands: CommandSet) -> None:
+    """export plan, export pack, export plans, plan copy."""
+    kinds = commands.group("export")
     branding_help = ("a JSON file with vendor_name, brand_colour, logo and footer_note "
                      "(default: branding.json in your config folder, else the shipped "
                      "defaults)")
 
-    plan = add(kinds, shared, "plan", export_plan_command,
+    plan = kinds.add("plan", export_plan_command,
                "one partner's joint business plan",
                "Cover, summary and objectives, targets vs actuals with charts, activities, "
                "commitments and signatures. Without --period, the current plan.")
@@ -157,7 +234,7 @@ def add_export_kinds(kinds, shared: argparse.ArgumentParser, add) -> None:
     plan.add_argument("--out", required=True, metavar="FILE.pdf", help="the PDF to write")
     plan.add_argument("--branding", metavar="FILE", help=branding_help)
 
-    pack = add(kinds, shared, "pack", export_pack_command,
+    pack = kinds.add("pack", export_pack_command,
                "one partner's quarterly review pack",
                "The plan, a scorecard (targets vs actuals, engagement, contacts) and the "
                "sections other features add, with a table of contents.")
@@ -167,7 +244,7 @@ def add_export_kinds(kinds, shared: argparse.ArgumentParser, add) -> None:
     pack.add_argument("--out", required=True, metavar="FILE.pdf", help="the PDF to write")
     pack.add_argument("--branding", metavar="FILE", help=branding_help)
 
-    plans = add(kinds, shared, "plans", export_plans_command,
+    plans = kinds.add("plans", export_plans_command,
                 "every plan, one PDF each",
                 "Renders on every core and shows progress; Ctrl+C stops after the files in "
                 "progress, and every file written is complete.")
@@ -177,3 +254,27 @@ def add_export_kinds(kinds, shared: argparse.ArgumentParser, add) -> None:
                        help="worker processes (default: the number of cores)")
     plans.add_argument("--quiet", action="store_true", help="no progress line")
     plans.add_argument("--branding", metavar="FILE", help=branding_help)
+
+    actions = commands.group("plan", "change a business plan: channeldesk plan ACTION ...",
+                             "The same changes as in the Plans tab, each in one transaction, "
+                             "journalled and synced like an edit in the app.", word="ACTION")
+    new = actions.add("new", new_plan_command,
+                      "create a partner's plan for a period",
+                      "A draft plan titled 'Joint business plan' with one signature line per "
+                      "side (the vendor's named after the partner's owner). Refused (exit 2) "
+                      "when the partner already has a plan for PERIOD.")
+    new.add_argument("partner", metavar="PARTNER", help="the partner's name (or part of it) "
+                                                        "or id")
+    new.add_argument("period", metavar="PERIOD", help="FY2026, 2026-H1 or 2026-Q3")
+    new.add_argument("--currency", default="EUR", metavar="CODE",
+                     help="the plan's currency, an ISO 4217 code (default: EUR)")
+    copy = actions.add("copy", copy_plan_command,
+                       "start next period's plan from a partner's plan",
+                       "Copies the plan of PARTNER for PERIOD to the period after it: targets "
+                       "carried with actuals reset, objectives, commitments and activities as "
+                       "drafts, new unsigned signature lines. Refused (exit 2) when the "
+                       "partner already has a plan for the next period.")
+    copy.add_argument("partner", metavar="PARTNER", help="the partner's name (or part of it) "
+                                                         "or id")
+    copy.add_argument("period", metavar="PERIOD", help="the period of the plan to copy: "
+                                                       "FY2026, 2026-H1 or 2026-Q3")

@@ -1,9 +1,10 @@
-"""``channeldesk import prospects`` and ``channeldesk export prospects`` (no Qt).
+"""``channeldesk import prospects``, ``export prospects`` and ``prospect move`` (no Qt).
 
 The import checks the whole file first and writes nothing unless every row is valid
 (or ``--skip-invalid`` is given); then all rows go in one transaction. ``--dry-run``
 stops after the check. Problems are listed one per line on stderr, as the GUI's preview
-shows them.
+shows them. ``prospect move`` runs the same operation as the Prospects tab's stage move
+(the prospect and its history entry, in one transaction).
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ import sys
 from pathlib import Path
 
 from channeldesk.cli import errors
-from channeldesk.cli.errors import CommandError
+from channeldesk.cli.errors import EXIT_OK, EXIT_USAGE, CommandError, writing
+from channeldesk.cli.registry import CommandSet
+from channeldesk.domain.prospect import PIPELINE, label
 from channeldesk.paths import resolve_db_path
 from channeldesk.services.prospect_csv_export import export_prospects
 from channeldesk.services.prospect_csv_import import (
@@ -25,7 +28,9 @@ from channeldesk.services.prospect_csv_import import (
     build_preview,
     read_file,
 )
+from channeldesk.services.prospect_operations import move_stage, resolve_prospect
 from channeldesk.store import open_store
+from channeldesk.sync.state import editor_name
 
 MAX_LISTED = 50
 
@@ -123,3 +128,63 @@ def export_prospects_command(args: argparse.Namespace) -> int:
         store.close()
     print(f"Exported {count:,} prospects to {target}.")
     return 0
+
+
+# -- prospect move ---------------------------------------------------------------------------
+
+def stage_code(text: str) -> str:
+    """A stage as typed ('qualified', 'Qualified'), as its code; a one-line refusal
+    listing the stages otherwise."""
+    wanted = text.strip().casefold()
+    for stage in PIPELINE:
+        if wanted in (stage.value, label(stage).casefold()):
+            return stage.value
+    raise CommandError(EXIT_USAGE, f"'{text}' is not a pipeline stage. Use one of: "
+                                   f"{', '.join(stage.value for stage in PIPELINE)}.")
+
+
+def move_prospect_command(args: argparse.Namespace) -> int:
+    """Move one prospect to another stage, with its history entry, as the app does."""
+    target = stage_code(args.stage)
+    db_path, _ = resolve_db_path(args.db)
+    store = open_store(db_path)
+    try:
+        with writing():
+            prospect = resolve_prospect(args.company)
+            move_stage(store, prospect.id, target, args.reason or "",
+                       changed_by=editor_name(store.db.connection()))
+    finally:
+        store.close()
+    reason = f" ({args.reason.strip()})" if target == "lost" and args.reason else ""
+    print(f"Moved {prospect.company} from {label(prospect.stage)} to {label(target)}"
+          f"{reason}.")
+    return EXIT_OK
+
+
+def register(commands: CommandSet) -> None:
+    """import prospects, export prospects, prospect move."""
+    add_import_arguments(commands.group("import").add(
+        "prospects", import_prospects_command,
+        "prospects from a CSV file (Salesforce, HubSpot or plain headers)",
+        "Checks every row first; any error means nothing is imported (exit 2) unless "
+        "--skip-invalid. Then all rows are written in one transaction."))
+    add_export_arguments(commands.group("export").add(
+        "prospects", export_prospects_command,
+        "every prospect to a CSV file that imports again",
+        "Writes UTF-8 CSV with the importer's headers; --presentation leaves out "
+        "internal-only columns."))
+    actions = commands.group("prospect", "change a prospect: channeldesk prospect ACTION ...",
+                             "The same changes as in the Prospects tab, each in one "
+                             "transaction, journalled and synced like an edit in the app.",
+                             word="ACTION")
+    move = actions.add("move", move_prospect_command,
+                       "move a prospect to another pipeline stage",
+                       "Moves the prospect and records the move in its stage history (who, "
+                       "when, from and to). COMPANY is the company name, part of it, or the "
+                       "prospect's id; a name that matches several prospects lists them and "
+                       "changes nothing (exit 2). Moving to lost needs --reason.")
+    move.add_argument("company", metavar="COMPANY", help="the company name (or part of it) or id")
+    move.add_argument("stage", metavar="STAGE",
+                      help=f"the new stage: {', '.join(stage.value for stage in PIPELINE)}")
+    move.add_argument("--reason", metavar="TEXT",
+                      help="why the prospect was lost (required when STAGE is lost)")

@@ -28,6 +28,7 @@ from typing import Any
 
 from channeldesk.domain.progress import Cancelled, Progress
 from channeldesk.domain.prospect import company_key, validate_prospect, web_domain
+from channeldesk.services.operations import Operation, Recorder
 from channeldesk.services.prospect_csv_format import (
     FIELD_BY_NAME,
     FIRST_NAME_HEADERS,
@@ -149,6 +150,8 @@ class ImportResult:
     skipped_duplicates: int
     skipped_invalid: int
     merged_values: dict[str, dict[str, Any]] = field(default_factory=dict)  # … and set
+    # What the import wrote, for an exact undo and redo (see services/operations.py).
+    operation: Operation[None] = field(default_factory=lambda: Operation((), None))
 
     def summary(self) -> str:
         return (f"{len(self.created):,} added, {len(self.merged):,} merged, "
@@ -496,22 +499,24 @@ def apply_import(store: Store, preview: ImportPreview,
     result = ImportResult([], {}, skipped, len(invalid))
     step = 5000
     with store.transaction():
+        recorder = Recorder(store)
         for start in range(0, len(new_rows), step):
             _check_cancel(cancel)
             if progress:
                 progress(start, total, f"Importing prospects ({start:,} of {total:,})")
-            result.created.extend(store.insert_many(Prospect, new_rows[start:start + step],
-                                                    chunk=500))
+            result.created.extend(recorder.insert_many(
+                Prospect, new_rows[start:start + step], chunk=500))
         for done, (prospect_id, values) in enumerate(merges):
             if done % 500 == 0:
                 _check_cancel(cancel)
-            previous = store.update(Prospect, prospect_id, values)
+            previous = recorder.update(Prospect, prospect_id, values)
             if previous:
                 result.merged[prospect_id] = previous
                 result.merged_values[prospect_id] = {name: values[name] for name in previous}
         _check_cancel(cancel)
         derive_now(store.db, [*result.created, *result.merged])
         _check_cancel(cancel)
+    result.operation = recorder.finish(None)
     if progress:
         progress(total, total, "Import finished")
     return result
@@ -530,16 +535,11 @@ def _check_cancel(cancel: threading.Event | None) -> None:
 
 
 def undo_import(store: Store, result: ImportResult) -> None:
-    """Take an import back: tombstone the added prospects, restore what merges replaced."""
-    with store.transaction():
-        store.set_deleted_many(Prospect, result.created, True)
-        for prospect_id, previous in result.merged.items():
-            store.update(Prospect, prospect_id, previous)
+    """Take an import back: tombstone the added prospects (in bulk), restore what merges
+    replaced; one transaction, journalled."""
+    result.operation.undo(store)
 
 
 def redo_import(store: Store, result: ImportResult) -> None:
     """Apply an undone import again: restore the added rows, re-apply the merges."""
-    with store.transaction():
-        store.set_deleted_many(Prospect, result.created, False)
-        for prospect_id, values in result.merged_values.items():
-            store.update(Prospect, prospect_id, values)
+    result.operation.redo(store)

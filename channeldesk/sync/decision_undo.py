@@ -35,6 +35,10 @@ MARKERS = (state.CURSOR, state.PUSHED_THROUGH, state.PENDING_BATCH, state.EPOCH)
 class DecisionAlreadySyncedError(RuntimeError):
     """The decision may have reached the server: it can no longer be taken back here."""
 
+    # The undo command drops a step whose undo raises this (see services/operations.py
+    # ``Undoable``): redoing it later would decide nothing.
+    expires_undo = True
+
 
 @dataclass(frozen=True)
 class RecordState:
@@ -103,6 +107,35 @@ def resolve_undoably(store: Store, conflict_ids: list[int], choice: conflicts.Ch
         before = capture(store, conflict_ids)
         conflicts.resolve_many(store, conflict_ids, choice, merged_value)
     return before
+
+
+class Decision:
+    """A performed decision as an undoable operation (``undo``/``redo`` over the store).
+
+    Redo decides the same conflicts the same way again (undo reopened them), capturing
+    a fresh "before", so the next undo is exact too.
+    """
+
+    def __init__(self, conflict_ids: list[int], choice: conflicts.Choice, merged_value: Any,
+                 before: DecisionBefore) -> None:
+        self.conflict_ids = list(conflict_ids)
+        self.choice = choice
+        self.merged_value = merged_value
+        self.before = before
+
+    def undo(self, store: Store) -> None:
+        undo(store, self.before)
+
+    def redo(self, store: Store) -> None:
+        self.before = resolve_undoably(store, self.conflict_ids, self.choice, self.merged_value)
+
+
+def decide(store: Store, conflict_ids: list[int], choice: conflicts.Choice,
+           merged_value: Any = None) -> Decision:
+    """Decide conflicts in one transaction; the result takes the decision back until the
+    next sync."""
+    before = resolve_undoably(store, conflict_ids, choice, merged_value)
+    return Decision(conflict_ids, choice, merged_value, before)
 
 
 def undo(store: Store, before: DecisionBefore) -> None:

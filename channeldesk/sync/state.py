@@ -7,6 +7,7 @@ follows it commit together or not at all.
 
 from __future__ import annotations
 
+import getpass
 import json
 import sqlite3
 from collections import defaultdict
@@ -64,6 +65,19 @@ def put(conn: sqlite3.Connection, **values: str | int | None) -> None:
 
 def read_all(conn: sqlite3.Connection) -> dict[str, str]:
     return dict(conn.execute("SELECT key, value FROM sync_state").fetchall())
+
+
+def editor_name(conn: sqlite3.Connection) -> str:
+    """Who edits are recorded under (a stage move's history, say): the sync account's
+    email when this database was signed in, else the computer's login name. Here, in a
+    light module, so that the app and the command line ask it without loading sync."""
+    values = read_all(conn)
+    if SERVER_URL in values and values.get(USER_EMAIL):
+        return values[USER_EMAIL]
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""
 
 
 def forget_history(conn: sqlite3.Connection) -> None:

@@ -14,6 +14,7 @@ import pytest
 
 from channeldesk import __version__
 from channeldesk.cli import commands as cli
+from channeldesk.cli import database as database_commands
 from channeldesk.services.health_check import check_database
 from channeldesk.store import migrations, open_store
 from channeldesk.store.models import Activity, Contact, Partner
@@ -277,7 +278,7 @@ def test_unexpected_error_points_to_the_log(in_process: Path, demo_db: Path,
     def explode(_path: Path) -> None:
         raise RuntimeError("disk on fire\nsecond line")
 
-    monkeypatch.setattr(cli, "check_database", explode)
+    monkeypatch.setattr(database_commands, "check_database", explode)
     assert cli.main(["check", "--db", str(demo_db)]) == 1
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1

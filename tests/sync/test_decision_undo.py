@@ -80,3 +80,26 @@ def test_undo_tells_listeners_which_records_changed(pair):
     carol.store.subscribe(heard.append)
     decision_undo.undo(carol.store, decision)
     assert any(partner in notice.rows.get("partner", ()) for notice in heard)
+
+
+def test_a_decision_is_an_operation_that_undoes_and_redoes(pair):
+    """The generic undo command's protocol: undo, redo, undo again, each exact."""
+    alice, carol, partner = pair
+    clash(alice, carol, partner)
+    before = local_state(carol.store)
+    ids = [c.id for c in conflicts.list_conflicts(carol.store)]
+    decision = decision_undo.decide(carol.store, ids, "keep_mine")
+    decided = local_state(carol.store)
+    decision.undo(carol.store)
+    assert local_state(carol.store) == before
+    decision.redo(carol.store)
+    assert carol.value(Partner, partner, "tier") == "platinum"
+    assert conflicts.list_conflicts(carol.store) == []
+    assert local_state(carol.store).keys() == decided.keys()
+    decision.undo(carol.store)
+    assert local_state(carol.store) == before
+    decision.redo(carol.store)
+    carol.sync()
+    with pytest.raises(DecisionAlreadySyncedError) as refused:
+        decision.undo(carol.store)
+    assert refused.value.expires_undo  # the undo command drops the step

@@ -26,13 +26,13 @@ from PySide6.QtWidgets import (
 
 from channeldesk.domain.engagement import ENGAGEMENT_LABELS, engagement
 from channeldesk.domain.partner import label
+from channeldesk.services.partner_operations import save_contact
 from channeldesk.store import Store
 from channeldesk.store.database import ChangeNotice
 from channeldesk.store.models import Activity, Contact, Partner
 from channeldesk.ui.shell.undo import (
     DeleteCommand,
-    InsertCommand,
-    UpdateCommand,
+    OperationCommand,
     perform_or_report,
 )
 from channeldesk.ui.widgets.activity_log import ActivityLog
@@ -227,11 +227,11 @@ class PartnerDetail(QWidget):
         if not self.contacts.rowCount():
             dialog.form.set_values({"is_primary": True})
         if dialog.exec():
-            values = {**dialog.values(), "partner": self._partner_id}
-            command = InsertCommand(self._store, Contact, values,
-                                    self.tr("Add contact %s") % values["name"])
-            self._add_primary_handover(command, values, None)
-            self._perform(command, self.tr("Could not add the contact"))
+            values, partner_id = dialog.values(), self._partner_id
+            self._perform(OperationCommand(
+                self._store, self.tr("Add contact %s") % values["name"],
+                lambda: save_contact(self._store, partner_id, values)),
+                self.tr("Could not add the contact"))
 
     def edit_contact(self) -> None:
         contact_id = selected_id(self.contacts_view)
@@ -242,21 +242,10 @@ class PartnerDetail(QWidget):
         dialog = ContactDialog(self, {f: getattr(contact, f) for f in fields})
         if dialog.exec():
             values = dialog.values()
-            command = UpdateCommand(self._store, Contact, contact.id, values,
-                                    self.tr("Edit contact %s") % values["name"])
-            self._add_primary_handover(command, values, contact.id)
-            self._perform(command, self.tr("Could not save the contact"))
-
-    def _add_primary_handover(self, command, values: dict, keep_id: str | None) -> None:
-        """One primary contact per partner: making one primary demotes the others."""
-        if not values.get("is_primary"):
-            return
-        others = Contact.live().where((Contact.partner == self._partner_id)
-                                      & (Contact.is_primary == True))  # noqa: E712
-        for other in others:
-            if other.id != keep_id:
-                UpdateCommand(self._store, Contact, other.id, {"is_primary": False},
-                              self.tr("Demote %s") % other.name, command)
+            self._perform(OperationCommand(
+                self._store, self.tr("Edit contact %s") % values["name"],
+                lambda: save_contact(self._store, contact.partner_id, values, contact.id)),
+                self.tr("Could not save the contact"))
 
     def delete_contact(self) -> None:
         contact_id = selected_id(self.contacts_view)

@@ -18,14 +18,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from channeldesk.domain.plan import SIDE_LABELS, STATUS_LABELS, PeriodError, PlanStatus
+from channeldesk.domain.plan import STATUS_LABELS, PeriodError, PlanStatus
 from channeldesk.store import Store
 from channeldesk.store.database import ChangeNotice
-from channeldesk.store.models import BusinessPlan, Partner, PlanSignature
+from channeldesk.store.models import BusinessPlan, Partner
 from channeldesk.store.plan_queries import copy_values, plan_exists
 from channeldesk.ui.plans.dialogs import NewPlanDialog
 from channeldesk.ui.plans.editor import PlanEditor
-from channeldesk.ui.plans.edits import InsertRowsCommand
+from channeldesk.ui.plans.edits import copy_plan_command, new_plan_command
 from channeldesk.ui.plans.exports import PlanExports
 from channeldesk.ui.plans.model import PlansTableModel
 from channeldesk.ui.shell.undo import DeleteCommand, perform_or_report
@@ -155,14 +155,10 @@ class PlansTab(RecordTab):
             return
         values = dialog.values()
         partner = self._store.get(Partner, values["partner"])
-        command = InsertRowsCommand(self._store, self.tr("New plan for %s") % partner.name)
-        plan_id = command.add(BusinessPlan, values)
-        for side in SIDE_LABELS:
-            name = partner.owner if side == "vendor" else ""
-            command.add(PlanSignature, {"plan": plan_id, "side": side, "name": name})
+        command = new_plan_command(self._store, values, self.tr("New plan for %s") % partner.name)
         if perform_or_report(self, self._stack, self._store, command,
                              self.tr("Could not create the plan")):
-            self.keep_selection(lambda: None, select=plan_id)
+            self.keep_selection(lambda: None, select=command.value)
 
     def copy_to_next_period(self) -> None:
         """Start next period's plan from this one: targets carried, actuals reset."""
@@ -171,7 +167,7 @@ class PlansTab(RecordTab):
             return
         self.editor.flush_text()
         try:
-            values, children = copy_values(plan.id)
+            values, _children = copy_values(plan.id)
         except PeriodError as error:
             QMessageBox.information(self, self.tr("Copy plan"), str(error))
             return
@@ -180,17 +176,11 @@ class PlansTab(RecordTab):
                 "%s already has a plan for %s. Open it from the list.")
                 % (plan.partner.name, values["period"]))
             return
-        command = InsertRowsCommand(self._store, self.tr("Copy plan of %s to %s")
+        command = copy_plan_command(self._store, plan.id, self.tr("Copy plan of %s to %s")
                                     % (plan.partner.name, values["period"]))
-        new_id = command.add(BusinessPlan, values)
-        for model, rows in children.items():
-            for row in rows:
-                command.add(model, {"plan": new_id, **row})
-        for side in SIDE_LABELS:
-            command.add(PlanSignature, {"plan": new_id, "side": side})
         if perform_or_report(self, self._stack, self._store, command,
                              self.tr("Could not copy the plan")):
-            self.keep_selection(lambda: None, select=new_id)
+            self.keep_selection(lambda: None, select=command.value)
 
     def delete_plan(self) -> None:
         plan = self.editor.plan() if self.editor.plan_id else None

@@ -3,7 +3,9 @@
 Undo and redo are ordinary store writes, so they are journalled and sync like any edit.
 The first ``redo`` runs before the command is pushed (see :func:`perform`): if the store
 refuses (a locked file, a full disk), nothing lands on the undo stack and the caller can
-tell the user. A compound edit is a parent command with children (Orange canvas style).
+tell the user. A single-row edit is an Insert/Update/DeleteCommand; an action over
+several rows is a Qt-free operation (``services/operations.py``) wrapped in the one
+generic :class:`OperationCommand`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QWidget
 
+from channeldesk.services.operations import Undoable
 from channeldesk.store import Store
 from channeldesk.store.models import SyncedModel
 from channeldesk.ui.shell.errors import show_error
@@ -123,6 +126,55 @@ class DeleteCommand(StoreCommand):
 
     def _undo(self) -> None:
         self.store.restore(self.model, self.row_id)
+
+
+class OperationCommand(StoreCommand):
+    """Any Qt-free operation as one undo step.
+
+    Built with ``operation`` (a function that performs it and returns its undoable
+    result), the first redo performs it, inside :func:`perform`'s transaction. Built with
+    :meth:`performed` (an operation that already ran, e.g. an import in a worker), the
+    first redo is that run. Later undos and redos apply the result. An undo that can
+    never succeed again (its error class says ``expires_undo``) drops the step.
+    """
+
+    def __init__(self, store: Store, text: str,
+                 operation: Callable[[], Undoable] | None = None) -> None:
+        super().__init__(text)
+        self.store = store
+        self._operation = operation
+        self.result: Undoable | None = None
+
+    @classmethod
+    def performed(cls, store: Store, result: Undoable, text: str) -> OperationCommand:
+        """Wrap an operation that has already run; push it with ``stack.push``."""
+        command = cls(store, text)
+        command.result = result
+        command._skip_next_redo = True
+        return command
+
+    @property
+    def value(self) -> Any:
+        """The operation's value (e.g. the id of what it created), once performed."""
+        return getattr(self.result, "value", None)
+
+    def _do(self) -> None:
+        if self.result is None:
+            if self._operation is None:
+                raise RuntimeError("an OperationCommand needs an operation or a result")
+            self.result = self._operation()
+        else:
+            self.result.redo(self.store)
+
+    def _undo(self) -> None:
+        if self.result is None:
+            return
+        try:
+            self.result.undo(self.store)
+        except Exception as error:
+            if getattr(error, "expires_undo", False):
+                self.setObsolete(True)  # the stack drops it: redo would do nothing
+            raise
 
 
 def perform(stack: QUndoStack, store: Store, command: StoreCommand) -> None:

@@ -1,0 +1,82 @@
+"""The multi-row actions of joint business planning: a new plan (with its signature
+lines) and a plan copied to the next period (with all its parts).
+
+Each validates, writes in one store transaction and returns an
+:class:`~channeldesk.services.operations.Operation` whose value is the new plan's id;
+the Plans tab wraps it in an undo command, the command line runs it as it is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from channeldesk.domain.plan import SIDE_LABELS, Period, PeriodError, validate_plan
+from channeldesk.services.operations import Operation, OperationRefused, Recorder, run
+from channeldesk.store.database import Store
+from channeldesk.store.models import BusinessPlan, Partner, PlanSignature
+from channeldesk.store.plan_queries import copy_values, plan_exists
+
+
+def new_plan(store: Store, values: dict[str, Any]) -> Operation[str]:
+    """Create a partner's plan for a period with one empty signature line per side (the
+    vendor's named after the partner's owner), so the PDF always has both lines."""
+    def write(recorder: Recorder) -> str:
+        partner = _live_partner(values.get("partner"))
+        period = _period(values.get("period"))
+        errors = validate_plan({**values, "period": period})
+        if errors:
+            raise OperationRefused(" ".join(errors.values()))
+        if plan_exists(partner.id, period):
+            raise OperationRefused(f"{partner.name} already has a plan for {period}.")
+        plan_id = recorder.insert(BusinessPlan, {**values, "partner": partner.id,
+                                                 "period": period})
+        for side in SIDE_LABELS:
+            recorder.insert(PlanSignature, {"plan": plan_id, "side": side,
+                                            "name": partner.owner if side == "vendor" else ""})
+        return plan_id
+
+    return run(store, write)
+
+
+def copy_to_next_period(store: Store, plan_id: str) -> Operation[str]:
+    """Start next period's plan from this one: targets carried with actuals reset,
+    objectives, commitments and activities as drafts, new unsigned signature lines.
+
+    Refused when the period has no successor that can be named, or the partner already
+    has a plan for it (copying twice would make two plans for one period).
+    """
+    def write(recorder: Recorder) -> str:
+        plan = BusinessPlan.get_or_none(BusinessPlan.id == plan_id)
+        if plan is None or plan.deleted:
+            raise OperationRefused("The plan no longer exists (deleted here or by a "
+                                   "colleague's sync).")
+        try:
+            values, children = copy_values(plan.id)
+        except PeriodError as error:
+            raise OperationRefused(str(error)) from error
+        partner = plan.partner
+        if plan_exists(plan.partner_id, values["period"]):
+            raise OperationRefused(f"{partner.name} already has a plan for "
+                                   f"{values['period']}.")
+        new_id = recorder.insert(BusinessPlan, values)
+        for model, rows in children.items():
+            recorder.insert_many(model, [{"plan": new_id, **row} for row in rows])
+        for side in SIDE_LABELS:
+            recorder.insert(PlanSignature, {"plan": new_id, "side": side})
+        return new_id
+
+    return run(store, write)
+
+
+def _live_partner(partner_id: Any) -> Partner:
+    partner = Partner.get_or_none(Partner.id == partner_id) if partner_id else None
+    if partner is None or partner.deleted:
+        raise OperationRefused("Choose a partner: a plan is made with one.")
+    return partner
+
+
+def _period(text: Any) -> str:
+    try:
+        return str(Period.parse(str(text or "")))
+    except PeriodError as error:
+        raise OperationRefused(str(error)) from error
