@@ -125,3 +125,8 @@ def partner_rows(db: peewee.Database, ids: Sequence[str]) -> dict[str, PartnerRo
 
 def count_live_partners(db: peewee.Database) -> int:
     return db.execute_sql("SELECT count(*) FROM partner WHERE deleted = 0").fetchone()[0]
+
+
+def any_partner_ever(db: peewee.Database) -> bool:
+    """Whether the file ever held a partner (deleted ones count: they still sync)."""
+    return db.execute_sql("SELECT EXISTS (SELECT 1 FROM partner)").fetchone()[0] == 1

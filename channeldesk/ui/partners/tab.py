@@ -18,7 +18,11 @@ from channeldesk.domain.partner import PartnerStatus, PartnerTier, PartnerType, 
 from channeldesk.store import Store
 from channeldesk.store.database import ChangeNotice
 from channeldesk.store.models import Partner
-from channeldesk.store.partner_queries import PartnerFilter, count_live_partners
+from channeldesk.store.partner_queries import (
+    PartnerFilter,
+    any_partner_ever,
+    count_live_partners,
+)
 from channeldesk.ui.partners.detail import PartnerDetail
 from channeldesk.ui.partners.model import PartnersTableModel
 from channeldesk.ui.shell.undo import (
@@ -175,7 +179,7 @@ class PartnersTab(RecordTab):
         self.delete_action.setEnabled(has_current)
 
     def _store_is_empty(self) -> bool:
-        return not Partner.select().exists()
+        return not any_partner_ever(self._store.db)
 
     def current_partner_id(self) -> str | None:
         return self.current_id()

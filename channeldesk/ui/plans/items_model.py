@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QWidget
 from channeldesk.domain.money import Money, MoneyError
 from channeldesk.domain.plan_document import format_money
 from channeldesk.store import Store
+from channeldesk.store.engagement_queries import plan_items
 from channeldesk.store.models import SyncedModel
 from channeldesk.ui.shell.undo import UpdateCommand, perform_or_report
 
@@ -91,8 +92,7 @@ class PlanItemsModel(QAbstractTableModel):
         if self.plan_id is None:
             self._rows = []
         else:
-            query = self._model.live().where(self._model.plan == self.plan_id)
-            self._rows = list(query.order_by(*self._order(self._model)))
+            self._rows = plan_items(self._model, self.plan_id, self._order(self._model))
         self.endResetModel()
 
     def set_choices(self, field: str, choices: tuple[tuple[str, str], ...]) -> None:

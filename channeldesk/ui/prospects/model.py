@@ -154,19 +154,8 @@ class ProspectsTableModel(SqlSortedTableModel[ProspectRow]):
 class ProspectActivitiesModel(ActivitiesModel):
     """The calls and meetings logged on one prospect, newest first."""
 
+    activity_model = ProspectActivity
+
     def set_prospect(self, prospect_id: str | None) -> None:
         self.set_partner(prospect_id)
 
-    def fetch_ids(self) -> list[str]:
-        if self._partner_id is None:
-            return []
-        query = ProspectActivity.live().where(ProspectActivity.prospect == self._partner_id)
-        if not self._show_internal:
-            query = query.where(ProspectActivity.internal_only == False)  # noqa: E712
-        query = query.order_by(ProspectActivity.occurred_on.desc(),
-                               ProspectActivity.created_at.desc())
-        return [row.id for row in query.select(ProspectActivity.id)]
-
-    def fetch_rows(self, ids: Sequence[str]) -> dict[str, ProspectActivity]:
-        return {a.id: a for a in ProspectActivity.select().where(
-            ProspectActivity.id.in_(list(ids)))}

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import peewee
 from PySide6.QtGui import QColor
 
 from channeldesk.domain.partner import label
 from channeldesk.store import Store
-from channeldesk.store.models import Activity, Contact
+from channeldesk.store.engagement_queries import activity_ids, contact_ids, rows_by_id
+from channeldesk.store.models import Activity, Contact, ProspectActivity
 from channeldesk.ui.widgets.formats import format_date
 from channeldesk.ui.widgets.record_table import Column, RecordTableModel
 
@@ -38,12 +38,10 @@ class ContactsModel(RecordTableModel[Contact]):
     def fetch_ids(self) -> list[str]:
         if self._partner_id is None:
             return []
-        query = (Contact.live().where(Contact.partner == self._partner_id)
-                 .order_by(Contact.is_primary.desc(), peewee.fn.fold(Contact.name)))
-        return [contact.id for contact in query.select(Contact.id)]
+        return contact_ids(self._partner_id)
 
     def fetch_rows(self, ids: Sequence[str]) -> dict[str, Contact]:
-        return {c.id: c for c in Contact.select().where(Contact.id.in_(list(ids)))}
+        return rows_by_id(Contact, ids)
 
 
 class ActivitiesModel(RecordTableModel[Activity]):
@@ -52,6 +50,8 @@ class ActivitiesModel(RecordTableModel[Activity]):
     In presentation mode internal-only activities are not listed at all, so a shared screen
     never shows them, not even as a row count.
     """
+
+    activity_model: type[Activity] | type[ProspectActivity] = Activity
 
     def __init__(self, store: Store, parent=None) -> None:
         self._show_internal = True
@@ -91,11 +91,7 @@ class ActivitiesModel(RecordTableModel[Activity]):
     def fetch_ids(self) -> list[str]:
         if self._partner_id is None:
             return []
-        query = Activity.live().where(Activity.partner == self._partner_id)
-        if not self._show_internal:
-            query = query.where(Activity.internal_only == False)  # noqa: E712
-        query = query.order_by(Activity.occurred_on.desc(), Activity.created_at.desc())
-        return [activity.id for activity in query.select(Activity.id)]
+        return activity_ids(self.activity_model, self._partner_id, self._show_internal)
 
     def fetch_rows(self, ids: Sequence[str]) -> dict[str, Activity]:
-        return {a.id: a for a in Activity.select().where(Activity.id.in_(list(ids)))}
+        return rows_by_id(self.activity_model, ids)
