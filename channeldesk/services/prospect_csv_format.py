@@ -15,7 +15,7 @@ from channeldesk.domain.money import Money, MoneyError, validate_currency
 from channeldesk.domain.partner import LABELS as PARTNER_LABELS
 from channeldesk.domain.partner import PartnerType, Region
 from channeldesk.domain.prospect import LABELS as PROSPECT_LABELS
-from channeldesk.domain.prospect import Source, Stage
+from channeldesk.domain.prospect import MAX_EMPLOYEES, Source, Stage
 from channeldesk.domain.text_order import sort_key
 
 
@@ -142,7 +142,6 @@ _RANGE = re.compile(r"^(\d[\d,]*)\s*(?:-|–|to)\s*(\d[\d,]*)$")
 _CURRENCY_SIGNS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
 DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%m/%d/%Y", "%d.%m.%Y",
                 "%Y/%m/%d")
-MAX_EMPLOYEES = 10_000_000
 
 
 class ValueProblem(ValueError):  # noqa: N818 -- a cell problem, worded for people
