@@ -510,11 +510,12 @@ def _parse_money(spec: FieldSpec, text: str, context: RecordInfo | None) -> int:
         raise FieldError(f"{spec.label}: the record's currency is not known here.")
     try:
         return Money.parse(text.lstrip("$€£¥").strip(), currency).to_minor()
-    except MoneyError as error:
+    except MoneyError:
         digits = minor_digits(currency)
         places = "no decimals" if digits == 0 else f"at most {digits} decimals"
-        raise FieldError(f"{spec.label}: {error} Type an amount in {currency} with "
-                         f"{places}, e.g. {'1,250' if digits == 0 else '1,250.50'}.") from None
+        example = "1,250" if digits == 0 else "1,250." + "5" * digits
+        raise FieldError(f"{spec.label}: '{text}' is not an amount in {currency}. Type it "
+                         f"with {places}, e.g. {example}.") from None
 
 
 def _format(spec: FieldSpec, money: bool, value: Any, context: RecordInfo | None) -> str:

@@ -215,7 +215,7 @@ class ConflictsDialog(QDialog):
         header.setStretchLastSection(False)
         chars = self.table.fontMetrics().averageCharWidth()
         for column, width in ((ConflictColumn.RECORD, 30), (ConflictColumn.FIELD, 14),
-                              (ConflictColumn.WHO, 28), (ConflictColumn.WHEN, 19)):
+                              (ConflictColumn.WHO, 24), (ConflictColumn.WHEN, 17)):
             self.table.setColumnWidth(column, chars * width + 16)
         for column in (ConflictColumn.BASE, ConflictColumn.MINE, ConflictColumn.THEIRS):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
@@ -291,6 +291,7 @@ class ConflictsDialog(QDialog):
                 selection.select(index, selection.SelectionFlag.Select
                                  | selection.SelectionFlag.Rows)
         count = self.model.rowCount()
+        self._fit_names()
         self.summary.setText(
             self.tr("No conflicts: everything you and your team changed fits together.")
             if not count else
@@ -303,7 +304,24 @@ class ConflictsDialog(QDialog):
 
     def set_presentation(self, on: bool) -> None:
         self.model.set_show_internal(not on)
+        self._fit_names()
         self._update_buttons()
+
+    def _fit_names(self) -> None:
+        """Record and field names are what a person decides by: wide enough to read
+        whole, up to a share of the window (the values share the rest)."""
+        chars = self.table.fontMetrics().averageCharWidth()
+        room = max(self.table.viewport().width(), chars * 100)
+        for column, least, share in ((ConflictColumn.RECORD, 30, 0.36),
+                                     (ConflictColumn.FIELD, 12, 0.14)):
+            wanted = max(self.table.sizeHintForColumn(column),
+                         self.table.horizontalHeader().sectionSizeHint(column))
+            self.table.setColumnWidth(column, max(chars * least, min(wanted + 8,
+                                                                     int(room * share))))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_names()
 
     def _on_rows_changed(self, notice: ChangeNotice) -> None:
         if self.isVisible() and self.model.rowCount():
