@@ -17,6 +17,7 @@ from channeldesk.store.description import (
     FieldError,
     Kind,
     RecordInfo,
+    change_problem,
     description_for,
     name_records,
 )
@@ -208,3 +209,17 @@ def test_text_candidates_cover_every_rule():
             if spec.kind in (Kind.TEXT, Kind.LONG_TEXT):
                 assert text_value(model.description, spec, 0)
     assert model_of("plan_target") is PlanTarget
+
+
+def test_a_change_from_another_device_is_checked_by_table_and_field():
+    """What the sync server (and a pulling client) will ask of every change it did not
+    type itself."""
+    assert change_problem("partner", "name", None) == "Name is required."
+    assert "not a table" in change_problem("no_such_table", "name", "x")
+    assert "has no field" in change_problem("partner", "colour", "red")
+    assert change_problem("partner", "deleted", "yes") == "Deleted must be yes or no."
+    assert change_problem("prospect", "employees", "lots") == "Employees must be a whole number."
+    assert change_problem("business_plan", "status", "bogus").startswith("'bogus' is not")
+    assert change_problem("activity", "occurred_on", "not-a-date")
+    assert change_problem("plan_target", "target", 1e308)
+    assert change_problem("partner", "tier", "gold") is None

@@ -17,11 +17,10 @@ from channeldesk.domain.plan import (
     SIDE_LABELS,
     STATUS_LABELS,
     MetricUnit,
-    Period,
-    PeriodError,
-    PeriodKind,
     metric_label,
     metric_unit,
+    period_error,
+    quarter_error,
 )
 from channeldesk.store.description import (
     CurrencyFrom,
@@ -101,24 +100,6 @@ class PlanSignature(SyncedModel):
 
 
 # -- what the tables mean ---------------------------------------------------------------------
-
-def period_error(text: str) -> str | None:
-    try:
-        Period.parse(text)
-    except PeriodError as error:
-        return str(error)
-    return None
-
-
-def quarter_error(text: str) -> str | None:
-    """A target's quarter is '' (the whole period) or one quarter such as 2026-Q3."""
-    try:
-        if Period.parse(text).kind is PeriodKind.QUARTER:
-            return None
-    except PeriodError:
-        pass
-    return f"'{text}' is not a quarter. Use 2026-Q3, or leave it empty for the whole period."
-
 
 def is_money_metric(row: Mapping[str, Any]) -> bool:
     """A target's figures are money for revenue-like metrics and counts otherwise."""
