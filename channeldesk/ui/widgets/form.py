@@ -1,11 +1,10 @@
 """A form that validates as the user types and says what is wrong next to the field.
 
 Validation itself lives in the domain layer (``validate_partner`` and friends); this widget
-only collects values, calls the validator and shows each message under its field. Which
-fields are internal-only (hidden in presentation mode) is read from the table's
-description when the form is given one, never declared here. A field
+only collects values, calls the validator and shows each message under its field. A field
 shows its error once the user has touched it, or for every field after a save attempt, so
-an empty new form does not open covered in red.
+an empty new form does not open covered in red. Which fields are internal-only (hidden in
+presentation mode) is read from the table's description, never declared here.
 """
 
 from __future__ import annotations
