@@ -50,6 +50,15 @@ def validate_currency(code: str) -> str:
     return normalized
 
 
+def currency_error(code: str) -> str | None:
+    """Why ``code`` is not a currency code, for a message next to the field; None if it is."""
+    try:
+        validate_currency(code)
+    except MoneyError as error:
+        return str(error)
+    return None
+
+
 def minor_digits(currency: str) -> int:
     """How many decimal places the currency's minor unit has."""
     return _MINOR_DIGITS_EXCEPTIONS.get(validate_currency(currency), 2)

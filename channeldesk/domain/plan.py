@@ -105,6 +105,25 @@ class Period:
         return (self.year, first, -len(self.quarters()))
 
 
+def period_error(text: str) -> str | None:
+    """Why ``text`` is not a period, for a message next to the field; None if it is."""
+    try:
+        Period.parse(text)
+    except PeriodError as error:
+        return str(error)
+    return None
+
+
+def quarter_error(text: str) -> str | None:
+    """A target's quarter is '' (the whole period) or one quarter such as 2026-Q3."""
+    try:
+        if Period.parse(text).kind is PeriodKind.QUARTER:
+            return None
+    except PeriodError:
+        pass
+    return f"'{text}' is not a quarter. Use 2026-Q3, or leave it empty for the whole period."
+
+
 class PlanStatus(StrEnum):
     DRAFT = "draft"
     AGREED = "agreed"

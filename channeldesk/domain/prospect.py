@@ -38,6 +38,7 @@ class Stage(StrEnum):
 
 
 PIPELINE: tuple[Stage, ...] = tuple(Stage)
+MAX_EMPLOYEES = 10_000_000  # more is a column mix-up, not a company
 OPEN_STAGES = frozenset(PIPELINE[:5])
 
 

@@ -15,59 +15,65 @@ from channeldesk.domain.money import Money, MoneyError, validate_currency
 from channeldesk.domain.partner import LABELS as PARTNER_LABELS
 from channeldesk.domain.partner import PartnerType, Region
 from channeldesk.domain.prospect import LABELS as PROSPECT_LABELS
-from channeldesk.domain.prospect import Source, Stage
+from channeldesk.domain.prospect import MAX_EMPLOYEES, Source, Stage
 from channeldesk.domain.text_order import sort_key
+from channeldesk.store.description import FieldSpec
+from channeldesk.store.models import Prospect
 
 
 @dataclass(frozen=True)
 class CsvField:
-    """A prospect field as a CSV column: its export header and the names it imports from."""
+    """A prospect field as a CSV column: the names it imports from. Its export header
+    and whether it is internal-only are the prospect description's label and flag, so
+    the CSV, the forms and presentation mode cannot disagree."""
 
     name: str
-    header: str
     aliases: tuple[str, ...] = ()
-    internal: bool = False
+    column: str = ""  # the stored column when it is not ``name`` (revenue in minor units)
+
+    @property
+    def spec(self) -> FieldSpec:
+        return Prospect.description.field(self.column or self.name)
+
+    @property
+    def header(self) -> str:
+        return self.spec.label
+
+    @property
+    def internal(self) -> bool:
+        return self.spec.internal
 
 
 FIELDS: tuple[CsvField, ...] = (
-    CsvField("company", "Company", ("company name", "account name", "name", "organization",
-                                    "organisation", "account")),
-    CsvField("website", "Website", ("company domain name", "domain", "web site", "url",
-                                    "website url")),
-    CsvField("country", "Country", ("billing country", "country/region", "country region",
-                                    "hq country", "mailing country")),
-    CsvField("region", "Region", ("sales region", "territory", "geo")),
-    CsvField("vertical", "Vertical", ("industry", "sector", "market")),
-    CsvField("employees", "Employees", ("number of employees", "no of employees",
-                                        "employee count", "headcount", "company size",
-                                        "numberofemployees")),
-    CsvField("annual_revenue", "Annual revenue", ("annualrevenue", "revenue",
-                                                  "annual revenue usd")),
-    CsvField("currency", "Currency", ("currency code", "currencyisocode",
-                                      "account currency")),
-    CsvField("partner_type", "Partner type", ("type", "account type", "partner type sought",
-                                              "business type")),
-    CsvField("source", "Source", ("lead source", "leadsource", "original source",
-                                  "original source type", "account source")),
-    CsvField("stage", "Stage", ("lead status", "status", "pipeline stage",
-                                "lifecycle stage")),
-    CsvField("lost_reason", "Lost reason", ("reason lost", "unqualified reason"),
-             internal=True),
-    CsvField("owner", "Owner", ("account owner", "lead owner", "company owner",
-                                "owner name", "hubspot owner")),
-    CsvField("next_step", "Next step", ("nextstep", "next activity")),
-    CsvField("next_step_on", "Next step date", ("next step due", "next activity date",
-                                                "follow up date", "follow-up date")),
-    CsvField("contact_name", "Contact name", ("contact", "full name", "primary contact")),
-    CsvField("contact_email", "Contact email", ("email", "email address",
-                                                "contact email address")),
-    CsvField("contact_phone", "Contact phone", ("phone", "phone number", "mobile",
-                                                "contact phone number")),
-    CsvField("competencies", "Competencies", ("competency", "certifications", "skills")),
-    CsvField("competitors", "Competitors", ("competitor", "sells competitor",
-                                            "competitor products")),
-    CsvField("internal_notes", "Internal notes", ("notes", "description", "comments"),
-             internal=True),
+    CsvField("company", ("company name", "account name", "name", "organization",
+                         "organisation", "account")),
+    CsvField("website", ("company domain name", "domain", "web site", "url", "website url")),
+    CsvField("country", ("billing country", "country/region", "country region",
+                         "hq country", "mailing country")),
+    CsvField("region", ("sales region", "territory", "geo")),
+    CsvField("vertical", ("industry", "sector", "market")),
+    CsvField("employees", ("number of employees", "no of employees", "employee count",
+                           "headcount", "company size", "numberofemployees")),
+    CsvField("annual_revenue", ("annualrevenue", "revenue", "annual revenue usd"),
+             column="annual_revenue_minor"),
+    CsvField("currency", ("currency code", "currencyisocode", "account currency")),
+    CsvField("partner_type", ("type", "account type", "partner type sought",
+                              "business type")),
+    CsvField("source", ("lead source", "leadsource", "original source",
+                        "original source type", "account source")),
+    CsvField("stage", ("lead status", "status", "pipeline stage", "lifecycle stage")),
+    CsvField("lost_reason", ("reason lost", "unqualified reason")),
+    CsvField("owner", ("account owner", "lead owner", "company owner", "owner name",
+                       "hubspot owner")),
+    CsvField("next_step", ("nextstep", "next activity")),
+    CsvField("next_step_on", ("next step due", "next activity date", "follow up date",
+                              "follow-up date")),
+    CsvField("contact_name", ("contact", "full name", "primary contact")),
+    CsvField("contact_email", ("email", "email address", "contact email address")),
+    CsvField("contact_phone", ("phone", "phone number", "mobile", "contact phone number")),
+    CsvField("competencies", ("competency", "certifications", "skills")),
+    CsvField("competitors", ("competitor", "sells competitor", "competitor products")),
+    CsvField("internal_notes", ("notes", "description", "comments")),
 )
 FIELD_BY_NAME = {f.name: f for f in FIELDS}
 # Columns the exporter writes for people that the importer knowingly leaves out.
@@ -142,7 +148,6 @@ _RANGE = re.compile(r"^(\d[\d,]*)\s*(?:-|–|to)\s*(\d[\d,]*)$")
 _CURRENCY_SIGNS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
 DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%m/%d/%Y", "%d.%m.%Y",
                 "%Y/%m/%d")
-MAX_EMPLOYEES = 10_000_000
 
 
 class ValueProblem(ValueError):  # noqa: N818 -- a cell problem, worded for people

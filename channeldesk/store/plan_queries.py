@@ -1,8 +1,9 @@
 """Reading business plans: finding a partner's plan, loading it as a partner-facing
 document, the engagement side of a scorecard, and the values to copy a plan forward.
 
-Internal-only fields (``internal_fields`` of each model) never leave this module in a
-document: the builders downstream cannot leak what they are never given.
+Internal-only fields (marked in each table's description, ``Model.internal_fields``) never
+leave this module in a document: the builders downstream cannot leak what they are never
+given, and a copy to the next period starts them empty.
 
 Actual values are entered in the plan for now. A later feature that knows a metric's
 actual (certified people from Enablement, MDF paid from Incentives) registers a source
@@ -243,13 +244,13 @@ def copy_values(plan_id: str) -> tuple[dict[str, Any], dict[type, list[dict[str,
     new = old.next()
     values = {"partner": plan.partner_id, "period": str(new), "status": "draft",
               "title": plan.title, "currency": plan.currency, "summary": plan.summary,
-              "partner_logo": plan.partner_logo, "internal_notes": ""}
+              "partner_logo": plan.partner_logo, **_cleared_internal(BusinessPlan)}
     children: dict[type, list[dict[str, Any]]] = {
         PlanObjective: [{"position": o.position, "text": o.text}
                         for o in _ordered(PlanObjective, plan_id)],
         PlanTarget: [{"position": t.position, "metric": t.metric, "label": t.label,
                       "quarter": carry_quarter(t.quarter, old, new), "target": t.target,
-                      "actual": None, "internal_notes": ""}
+                      "actual": None, **_cleared_internal(PlanTarget)}
                      for t in _ordered(PlanTarget, plan_id)],
         PlanCommitment: [{"position": c.position, "side": c.side, "text": c.text,
                           "due_on": None, "done": False}
@@ -257,10 +258,15 @@ def copy_values(plan_id: str) -> tuple[dict[str, Any], dict[type, list[dict[str,
         PlanActivity: [{"position": a.position, "activity_group": a.activity_group,
                         "title": a.title, "owner_side": a.owner_side,
                         "owner_name": a.owner_name, "due_on": None, "status": "planned",
-                        "budget": a.budget, "internal_notes": ""}
+                        "budget": a.budget, **_cleared_internal(PlanActivity)}
                        for a in _ordered(PlanActivity, plan_id)],
     }
     return values, children
+
+
+def _cleared_internal(model) -> dict[str, str]:
+    """Internal notes stay with the period they were written for: empty in the copy."""
+    return dict.fromkeys(model.internal_fields, "")
 
 
 def plan_exists(partner_id: str, period: str) -> bool:

@@ -218,7 +218,7 @@ class PlanEditor(QWidget):
             ItemColumn("actual", self.tr("Actual to date"), "count", chars=14,
                        money_when=money, computed_from=_computed_actual),
             ItemColumn("", self.tr("Attainment"), "computed", compute=_percent, chars=10),
-            ItemColumn("internal_notes", self.tr("Internal note"), internal=True, chars=24),
+            ItemColumn("internal_notes", self.tr("Internal note"), chars=24),
         ], lambda m: [m.position, m.id], self.tr("target"), self)
 
     def _activity_model(self) -> PlanItemsModel:
@@ -237,7 +237,7 @@ class PlanEditor(QWidget):
             ItemColumn("status", self.tr("Status"), "choice",
                        tuple(ACTIVITY_STATUS_LABELS.items()), chars=11),
             ItemColumn("budget", self.tr("Budget"), "money", chars=10),
-            ItemColumn("internal_notes", self.tr("Internal note"), internal=True, chars=16),
+            ItemColumn("internal_notes", self.tr("Internal note"), chars=16),
         ], order, self.tr("activity"), self)
 
     def _commitment_model(self) -> PlanItemsModel:

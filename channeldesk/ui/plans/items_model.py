@@ -36,7 +36,8 @@ class CellError(ValueError):
 
 @dataclass(frozen=True)
 class ItemColumn:
-    """One column: the field it edits, how values are typed, whether it is internal."""
+    """One column: the field it edits and how values are typed. ``internal`` is filled
+    from the table's description by the model, never declared by the editor."""
 
     field: str
     header: str
@@ -63,6 +64,9 @@ class PlanItemsModel(QAbstractTableModel):
                  what: str, owner: QWidget) -> None:
         super().__init__(owner)
         self._store, self._stack, self._model = store, stack, model
+        description = model.description
+        columns = [replace(c, internal=bool(c.field) and description.is_internal(c.field))
+                   for c in columns]
         self._all_columns = list(columns)
         self._order, self._what, self._owner = order, what, owner
         self._show_internal = True

@@ -27,6 +27,7 @@ from channeldesk.services.prospect_csv_format import (
     read_employees,
     read_revenue,
 )
+from channeldesk.store.models import Prospect
 from channeldesk.ui.widgets.form import ERROR_STYLE
 from channeldesk.ui.widgets.record_dialogs import RecordDialog
 
@@ -78,7 +79,8 @@ class ProspectDialog(RecordDialog):
     def __init__(self, parent: QWidget | None = None, prospect=None,
                  show_internal: bool = True) -> None:
         title = self.tr("Edit prospect") if prospect else self.tr("New prospect")
-        super().__init__(title, prospect_form_errors, parent, "prospect-dialog")
+        super().__init__(title, prospect_form_errors, parent, "prospect-dialog",
+                         Prospect.description)
         self.setMinimumWidth(560)
         form = self.form
         form.add_line("company", self.tr("&Company"), self.tr("Company name"))
@@ -102,8 +104,7 @@ class ProspectDialog(RecordDialog):
         form.add_line("competitors", self.tr("Sells c&ompetitors"),
                       self.tr("Comma-separated vendor names"))
         form.add_text("internal_notes", self.tr("Internal &notes"),
-                      self.tr("Only you and your team see this; hidden in presentation mode"),
-                      internal=True)
+                      self.tr("Only you and your team see this; hidden in presentation mode"))
         form.set_values(self._initial(prospect))
         form.set_internal_visible(show_internal)
         form.field("company").setFocus()

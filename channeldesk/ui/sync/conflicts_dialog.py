@@ -9,9 +9,9 @@ and each change to the records it names.
 
 from __future__ import annotations
 
+import html
 import sqlite3
 from collections.abc import Callable
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import peewee
@@ -34,87 +34,91 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from channeldesk.domain.partner import (
-    ActivityKind,
-    PartnerStatus,
-    PartnerTier,
-    PartnerType,
-    Region,
-    label,
-    validate_activity,
-    validate_contact,
-    validate_partner,
-)
 from channeldesk.store import Store
 from channeldesk.store.database import ChangeNotice
+from channeldesk.store.description import FieldError, Kind, RecordInfo, description_for
 from channeldesk.sync import conflicts
 from channeldesk.sync.conflicts import Choice
 from channeldesk.ui.shell.errors import show_error
 from channeldesk.ui.shell.undo import perform
 from channeldesk.ui.sync.conflict_undo import DecisionCommand
 from channeldesk.ui.sync.conflicts_model import (
-    BOOL_FIELDS,
-    LONG_FIELDS,
     ConflictColumn,
     ConflictRow,
     ConflictsModel,
-    format_value,
 )
-from channeldesk.ui.widgets.form import ERROR_STYLE
+from channeldesk.ui.widgets.form import ERROR_STYLE, INVALID_STYLE
 from channeldesk.ui.widgets.record_table import ID_ROLE, SORT_ROLE
 from channeldesk.ui.widgets.record_views import make_table
 
 if TYPE_CHECKING:
     from channeldesk.ui.sync.controller import SyncController
 
-CHOICES = {"partner_type": PartnerType, "tier": PartnerTier, "status": PartnerStatus,
-           "region": Region, "kind": ActivityKind}
-VALIDATORS: dict[str, Callable[[dict], dict[str, str]]] = {
-    "partner": validate_partner, "contact": validate_contact, "activity": validate_activity}
 WRITE_ERRORS = (conflicts.ConflictNotOpenError, ValueError, sqlite3.Error,
                 peewee.DatabaseError)
 
 
-def merged_value_error(table: str, field: str, value: Any) -> str | None:
+def merged_value(table: str, field: str, typed: Any, context: RecordInfo | None = None
+                 ) -> Any:
+    """The stored value of a typed merged value, read and checked by the table's
+    description with the same rules as the edit forms; FieldError says what is wrong."""
+    description = description_for(table)
+    if description is None or not description.has(field):
+        raise FieldError("This field is not known to this version of ChannelDesk; keep "
+                         "mine or theirs instead.")
+    if isinstance(typed, str):
+        return description.parse(field, typed, context)
+    problem = description.validate(field, typed, context)
+    if problem:
+        raise FieldError(problem)
+    return typed
+
+
+def merged_value_error(table: str, field: str, typed: Any,
+                       context: RecordInfo | None = None) -> str | None:
     """What is wrong with a merged value, by the same rules as the edit forms."""
-    if field == "occurred_on":
-        try:
-            value = date.fromisoformat(str(value))
-        except ValueError:
-            return "Enter a date like 2026-11-27."
-    validate = VALIDATORS.get(table)
-    return validate({field: value}).get(field) if validate else None
+    try:
+        merged_value(table, field, typed, context)
+    except FieldError as error:
+        return str(error)
+    return None
 
 
 class MergedValueDialog(QDialog):
-    """Type the value that combines both sides; prefilled with mine."""
+    """Type the value that combines both sides; prefilled with mine. The editor fits the
+    field (its choices, yes/no, an amount in the record's currency) and a value the
+    forms would refuse is refused here, with the reason next to the field."""
 
     def __init__(self, row: ConflictRow, count: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("merged-value-dialog")
         self.setWindowTitle(self.tr("Merged value"))
-        self.setMinimumWidth(460)
+        self.setMinimumWidth(520)
         self._row = row
+        self._value: Any = None
         c = row.conflict
-        intro = QLabel(self.tr("<b>%s</b> of <b>%s</b>") % (row.field_label, row.record)
-                       + (self.tr(" and %d more selected") % (count - 1) if count > 1 else ""))
+        intro = QLabel(self.tr("<b>%s</b> of <b>%s</b>") % (
+            html.escape(row.field_label), html.escape(row.record))
+            + (self.tr(" and %d more selected") % (count - 1) if count > 1 else ""))
         intro.setWordWrap(True)
         facts = QFormLayout()
         for text, value in ((self.tr("Before:"), c.base), (self.tr("Mine:"), c.mine),
                             (self.tr("Theirs:"), c.theirs)):
-            shown = QLabel(format_value(c.field, value))
+            shown = QLabel(row.format(value))
             shown.setWordWrap(True)
             shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             facts.addRow(text, shown)
-        self.editor, self._read = self._make_editor(c.field, c.mine if c.mine is not None
+        self.editor, self._read = self._make_editor(c.mine if c.mine is not None
                                                     else c.theirs)
         self.editor.setObjectName("merged-value")
+        self.editor.setAccessibleName(row.field_label)
         facts.addRow(self.tr("&Merged:"), self.editor)
         self.error = QLabel()
         self.error.setObjectName("merged-value-error")
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
         self.error.hide()
+        facts.addRow("", self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._save)
@@ -122,37 +126,56 @@ class MergedValueDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(facts)
-        layout.addWidget(self.error)
         layout.addWidget(buttons)
 
-    def _make_editor(self, field: str, value: Any) -> tuple[QWidget, Callable[[], Any]]:
-        if field in CHOICES:
+    def _make_editor(self, value: Any) -> tuple[QWidget, Callable[[], Any]]:
+        spec, row = self._row.spec, self._row
+        kind = spec.kind if spec else Kind.TEXT
+        if spec is not None and kind is Kind.CHOICE:
             combo = QComboBox()
-            for member in CHOICES[field]:
-                combo.addItem(label(member.value), member.value)
+            if not spec.required:
+                combo.addItem(self.tr("(none)"), "")
+            for code, shown in spec.choices:
+                combo.addItem(shown, code)
             combo.setCurrentIndex(max(0, combo.findData(value)))
             return combo, combo.currentData
-        if field in BOOL_FIELDS:
+        if kind is Kind.BOOL:
             check = QCheckBox(self.tr("Yes"))
             check.setChecked(value in (1, True, "1"))
             return check, lambda: int(check.isChecked())
-        if field in LONG_FIELDS:
-            text = QPlainTextEdit("" if value is None else str(value))
-            text.setMaximumHeight(120)
-            return text, text.toPlainText
-        line = QLineEdit("" if value is None else str(value))
+        text = row.description.editor_text(row.conflict.field, value, row.info) \
+            if row.description and spec else ("" if value is None else str(value))
+        if kind is Kind.LONG_TEXT:
+            edit = QPlainTextEdit(text)
+            edit.setMaximumHeight(120)
+            return edit, edit.toPlainText
+        line = QLineEdit(text)
+        line.setPlaceholderText(self._placeholder(kind))
         line.selectAll()
         return line, lambda: line.text().strip()
 
+    def _placeholder(self, kind: Kind) -> str:
+        if kind is Kind.DATE:
+            return self.tr("YYYY-MM-DD, or empty")
+        if self._row.description and self._row.description.is_money(
+                self._row.conflict.field, self._row.info.values if self._row.info else None):
+            currency = self._row.info.currency if self._row.info else None
+            return self.tr("An amount in %s, e.g. 1,250") % currency if currency else ""
+        return ""
+
     def value(self) -> Any:
-        return self._read()
+        """The stored form of the merged value, once Save accepted it."""
+        return self._value
 
     def _save(self) -> None:
-        problem = merged_value_error(self._row.conflict.table, self._row.conflict.field,
-                                     self.value())
-        if problem:
-            self.error.setText(problem)
+        c = self._row.conflict
+        try:
+            self._value = merged_value(c.table, c.field, self._read(), self._row.info)
+        except FieldError as error:
+            self.error.setText(str(error))
             self.error.show()
+            self.editor.setStyleSheet(INVALID_STYLE)
+            self.editor.setFocus()
             return
         self.accept()
 
@@ -192,7 +215,7 @@ class ConflictsDialog(QDialog):
         header.setStretchLastSection(False)
         chars = self.table.fontMetrics().averageCharWidth()
         for column, width in ((ConflictColumn.RECORD, 30), (ConflictColumn.FIELD, 14),
-                              (ConflictColumn.WHO, 28), (ConflictColumn.WHEN, 19)):
+                              (ConflictColumn.WHO, 24), (ConflictColumn.WHEN, 17)):
             self.table.setColumnWidth(column, chars * width + 16)
         for column in (ConflictColumn.BASE, ConflictColumn.MINE, ConflictColumn.THEIRS):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
@@ -268,6 +291,7 @@ class ConflictsDialog(QDialog):
                 selection.select(index, selection.SelectionFlag.Select
                                  | selection.SelectionFlag.Rows)
         count = self.model.rowCount()
+        self._fit_names()
         self.summary.setText(
             self.tr("No conflicts: everything you and your team changed fits together.")
             if not count else
@@ -280,7 +304,24 @@ class ConflictsDialog(QDialog):
 
     def set_presentation(self, on: bool) -> None:
         self.model.set_show_internal(not on)
+        self._fit_names()
         self._update_buttons()
+
+    def _fit_names(self) -> None:
+        """Record and field names are what a person decides by: wide enough to read
+        whole, up to a share of the window (the values share the rest)."""
+        chars = self.table.fontMetrics().averageCharWidth()
+        room = max(self.table.viewport().width(), chars * 100)
+        for column, least, share in ((ConflictColumn.RECORD, 30, 0.36),
+                                     (ConflictColumn.FIELD, 12, 0.14)):
+            wanted = max(self.table.sizeHintForColumn(column),
+                         self.table.horizontalHeader().sectionSizeHint(column))
+            self.table.setColumnWidth(column, max(chars * least, min(wanted + 8,
+                                                                     int(room * share))))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_names()
 
     def _on_rows_changed(self, notice: ChangeNotice) -> None:
         if self.isVisible() and self.model.rowCount():
@@ -304,11 +345,15 @@ class ConflictsDialog(QDialog):
         deleted = [row for row in rows if row.conflict.row_deleted]
         values = bool(rows) and not deleted
         only_deleted = bool(rows) and len(deleted) == len(rows)
-        one_field = len({(r.conflict.table, r.conflict.field) for r in rows}) == 1
+        # One merged value fits rows of one field in one currency (a typed amount means
+        # different minor units in USD and JPY).
+        one_field = len({(r.conflict.table, r.conflict.field, r.info.currency if r.info
+                          else None) for r in rows}) == 1
         hidden = not self.model.show_internal and any(row.internal for row in rows)
+        mergeable = all(row.mergeable for row in rows)
         self.buttons["keep-mine"].setEnabled(values)
         self.buttons["keep-theirs"].setEnabled(values)
-        self.buttons["merge"].setEnabled(values and one_field and not hidden)
+        self.buttons["merge"].setEnabled(values and one_field and not hidden and mergeable)
         self.buttons["restore"].setEnabled(only_deleted)
         self.buttons["accept-delete"].setEnabled(only_deleted)
         if rows and not values and not only_deleted:

@@ -3,8 +3,10 @@
 Conflicts are few (a handful after a sync, rarely hundreds), so the model holds them all,
 read with ``conflicts.list_conflicts``; what it adds is the reading: the record's name
 instead of its id, the field's label, values as the app shows them elsewhere ("Gold",
-not "gold"), who changed it and when — and, in presentation mode, nothing of an
-internal-only field or an internal-only activity.
+not "gold"; "$90,000.00", not 9000000), who changed it and when — and, in presentation
+mode, nothing of an internal-only field or an internal-only record. All of that comes
+from each table's description (``store/description.py``): this module names no table
+and no field.
 """
 
 from __future__ import annotations
@@ -18,30 +20,26 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QDateTime, QModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
-from channeldesk.domain.partner import label
 from channeldesk.store import Store
-from channeldesk.store.models import synced_models
+from channeldesk.store.description import (
+    FieldSpec,
+    Kind,
+    RecordInfo,
+    TableDescription,
+    description_for,
+    name_records,
+    with_references,
+)
 from channeldesk.sync import devices
 from channeldesk.sync.conflicts import Conflict, list_conflicts
 from channeldesk.ui.sync.status import local_time_text
 from channeldesk.ui.widgets.record_table import ID_ROLE, SORT_ROLE, Index
 
-TABLE_LABELS = {"partner": "Partner", "contact": "Contact", "activity": "Activity"}
-FIELD_LABELS = {
-    "name": "Name", "partner_type": "Type", "tier": "Tier", "status": "Status",
-    "region": "Region", "country": "Country", "owner": "Owner", "website": "Website",
-    "phone": "Phone", "internal_notes": "Internal notes", "role": "Role", "email": "Email",
-    "is_primary": "Primary contact", "partner": "Partner", "partner_id": "Partner",
-    "kind": "Kind", "occurred_on": "Date", "subject": "Subject", "notes": "Notes",
-    "internal_only": "Internal only", "deleted": "Deleted",
-}
-CHOICE_FIELDS = frozenset({"partner_type", "tier", "status", "region", "kind"})
-BOOL_FIELDS = frozenset({"is_primary", "internal_only", "deleted"})
-LONG_FIELDS = frozenset({"internal_notes", "notes"})
 SHOWN_CHARS = 80
 EMPTY = "(empty)"
 HIDDEN = "hidden"
 MUTED = QColor("#757575")
+UNMERGEABLE = frozenset({Kind.REFERENCE, Kind.BLOB})
 
 
 class ConflictColumn(IntEnum):
@@ -62,21 +60,6 @@ HEADERS = {
 }
 
 
-def field_label(field: str) -> str:
-    return FIELD_LABELS.get(field, field.replace("_", " ").capitalize())
-
-
-def format_value(field: str, value: Any) -> str:
-    """A stored value as the rest of the app shows it, on one line."""
-    if value is None or value == "":
-        return EMPTY
-    if field in BOOL_FIELDS:
-        return "Yes" if value in (1, True, "1") else "No"
-    if field in CHOICE_FIELDS and isinstance(value, str):
-        return label(value)
-    return " ".join(str(value).split())
-
-
 def _short(text: str) -> str:
     return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS - 1] + "…"
 
@@ -89,21 +72,42 @@ def format_time(when: QDateTime | None) -> str:
 
 @dataclass(frozen=True)
 class ConflictRow:
-    """One conflict with what it takes to show it."""
+    """One conflict with what it takes to show it: the table's description and the
+    record as a person reads it (name, currency, internal-only)."""
 
     conflict: Conflict
     record: str  # e.g. "Partner · Northwind Systems"
     internal_field: bool  # the field is internal-only
     internal_row: bool  # the whole record is internal-only (an internal activity)
     who: str  # who made "theirs", e.g. "carol@acme.example (laptop)"
+    description: TableDescription | None = None  # None: a table this version does not know
+    info: RecordInfo | None = None
 
     @property
     def id(self) -> int:
         return self.conflict.id
 
     @property
+    def spec(self) -> FieldSpec | None:
+        d = self.description
+        return d.field(self.conflict.field) if d and d.has(self.conflict.field) else None
+
+    @property
     def field_label(self) -> str:
-        return field_label(self.conflict.field)
+        spec = self.spec
+        return spec.label if spec else self.conflict.field.replace("_", " ").capitalize()
+
+    @property
+    def table_label(self) -> str:
+        d = self.description
+        return d.label if d else self.conflict.table.replace("_", " ").capitalize()
+
+    @property
+    def mergeable(self) -> bool:
+        """Whether a merged value can be typed: a known, editable field of a kind a
+        person types (not a link to another record or a stored file)."""
+        spec = self.spec
+        return spec is not None and spec.editable and spec.kind not in UNMERGEABLE
 
     @property
     def internal(self) -> bool:
@@ -117,46 +121,44 @@ class ConflictRow:
             return QDateTime.fromMSecsSinceEpoch(int(stamp.timestamp() * 1000))
         return QDateTime.fromString(c.detected_at, Qt.DateFormat.ISODate)
 
+    def format(self, value: Any) -> str:
+        """A stored value as the rest of the app shows it, on one line."""
+        if value is None or value == "":
+            text = self.spec.empty_text if self.spec else ""
+        elif self.description is not None and self.spec is not None:
+            text = self.description.format(self.conflict.field, value, self.info)
+        else:
+            text = str(value)
+        return " ".join(text.split()) or EMPTY
 
-def _internal_fields() -> dict[str, frozenset[str]]:
-    return {model._meta.table_name: model.internal_fields for model in synced_models()}
 
-
-def _record_label(conn: sqlite3.Connection, table: str, row_id: str) -> tuple[str, bool]:
-    """The record's human name, and whether the whole record is internal-only."""
-    kind = TABLE_LABELS.get(table, table.replace("_", " ").capitalize())
-    try:
-        if table == "partner":
-            row = conn.execute("SELECT name FROM partner WHERE id = ?", (row_id,)).fetchone()
-            return (f"{kind} · {row[0]}" if row else f"{kind} {row_id[:8]}"), False
-        if table in ("contact", "activity"):
-            text = "name" if table == "contact" else "subject"
-            internal = "0" if table == "contact" else "r.internal_only"
-            row = conn.execute(
-                f'SELECT r."{text}", p.name, {internal} FROM "{table}" r '
-                "LEFT JOIN partner p ON p.id = r.partner_id WHERE r.id = ?",
-                (row_id,)).fetchone()
-            if row:
-                at = f" ({row[1]})" if row[1] else ""
-                return f"{kind} · {row[0]}{at}", bool(row[2])
-    except sqlite3.Error:  # a table this version does not know: fall back to the id
-        pass
-    return f"{kind} {row_id[:8]}", False
+def _references(conn: sqlite3.Connection, found: Sequence[Conflict],
+                infos: dict[tuple[str, str], RecordInfo]) -> dict[tuple[str, str], RecordInfo]:
+    """The records' infos with names for the ids that reference fields in conflict hold."""
+    wanted: dict[tuple[str, str], dict[str, list[Any]]] = {}
+    for c in found:
+        description = description_for(c.table)
+        if description and description.has(c.field) and \
+                description.field(c.field).kind is Kind.REFERENCE:
+            ids = wanted.setdefault((c.table, c.row_id), {}).setdefault(c.field, [])
+            ids.extend((c.base, c.mine, c.theirs))
+    for key, names in wanted.items():
+        infos[key] = with_references(conn, description_for(key[0]), infos[key], names)
+    return infos
 
 
 def describe(store: Store, found: Sequence[Conflict]) -> list[ConflictRow]:
+    """Conflicts as rows to show: every record named in one query per table."""
     conn = store.db.connection()
-    internal = _internal_fields()
-    labels: dict[tuple[str, str], tuple[str, bool]] = {}
+    infos = _references(conn, found, name_records(conn, ((c.table, c.row_id)
+                                                         for c in found)))
     names = devices.known(conn)
     rows = []
     for c in found:
-        key = (c.table, c.row_id)
-        if key not in labels:
-            labels[key] = _record_label(conn, c.table, c.row_id)
-        record, internal_row = labels[key]
-        rows.append(ConflictRow(c, record, c.field in internal.get(c.table, frozenset()),
-                                internal_row, devices.describe(c.theirs_device, names)))
+        description, info = description_for(c.table), infos[(c.table, c.row_id)]
+        rows.append(ConflictRow(
+            c, info.name, bool(description and description.is_internal(c.field)),
+            info.internal, devices.describe(c.theirs_device, names), description, info))
     return rows
 
 
@@ -247,20 +249,20 @@ class ConflictsModel(QAbstractTableModel):
     def _text(self, row: ConflictRow, column: ConflictColumn) -> str:
         c = row.conflict
         if self._hidden(row, column):
-            return (self.tr("Activity (internal only, hidden)") if column is ConflictColumn.RECORD
-                    else self.tr(HIDDEN))
+            return (self.tr("%s (internal only, hidden)") % row.table_label
+                    if column is ConflictColumn.RECORD else self.tr(HIDDEN))
         if column is ConflictColumn.RECORD:
             return row.record
         if column is ConflictColumn.FIELD:
             return row.field_label
         if column is ConflictColumn.BASE:
-            return format_value(c.field, c.base)
+            return row.format(c.base)
         if column is ConflictColumn.MINE:
-            return format_value(c.field, c.mine)
+            return row.format(c.mine)
         if column is ConflictColumn.THEIRS:
             if c.row_deleted:
                 return self.tr("Record deleted")
-            return format_value(c.field, c.theirs)
+            return row.format(c.theirs)
         if column is ConflictColumn.WHO:
             return row.who
         return format_time(row.when)
@@ -272,7 +274,7 @@ class ConflictsModel(QAbstractTableModel):
                            "to see the value.")
         if column is ConflictColumn.THEIRS and c.row_deleted:
             last = "" if c.theirs_missing else self.tr(" Their last value: %s.") % \
-                format_value(c.field, c.theirs)
+                row.format(c.theirs)
             return self.tr("Someone deleted this record while you changed it.") + last
         if column is ConflictColumn.WHO:
             return self.tr("Server device id: %s") % (c.theirs_device or "unknown")

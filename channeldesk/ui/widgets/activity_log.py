@@ -57,7 +57,8 @@ class ActivityLog:
     def add(self) -> None:
         if self.owner_id is None:
             return
-        dialog = ActivityDialog(self._pane, show_internal=self.show_internal)
+        dialog = ActivityDialog(self._pane, show_internal=self.show_internal,
+                                description=self._record.description)
         if dialog.exec():
             values = {**dialog.values(), self._owner_field: self.owner_id}
             self._perform(InsertCommand(self._store, self._record, values,
@@ -69,7 +70,8 @@ class ActivityLog:
         if activity is None:
             return
         dialog = ActivityDialog(self._pane, {f: getattr(activity, f) for f in FIELDS},
-                                show_internal=self.show_internal)
+                                show_internal=self.show_internal,
+                                description=self._record.description)
         if dialog.exec():
             values = dialog.values()
             self._perform(UpdateCommand(self._store, self._record, activity.id, values,

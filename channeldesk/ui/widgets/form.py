@@ -3,7 +3,8 @@
 Validation itself lives in the domain layer (``validate_partner`` and friends); this widget
 only collects values, calls the validator and shows each message under its field. A field
 shows its error once the user has touched it, or for every field after a save attempt, so
-an empty new form does not open covered in red.
+an empty new form does not open covered in red. Which fields are internal-only (hidden in
+presentation mode) is read from the table's description, never declared here.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from channeldesk.store.description import TableDescription
 
 Validator = Callable[[dict[str, Any]], dict[str, str]]
 ERROR_STYLE = "color: #d32f2f;"
@@ -50,9 +53,11 @@ class ValidatedForm(QWidget):
     sig_edited = Signal()
     """Emitted whenever the user changes any field."""
 
-    def __init__(self, validate: Validator, parent: QWidget | None = None) -> None:
+    def __init__(self, validate: Validator, parent: QWidget | None = None,
+                 description: TableDescription | None = None) -> None:
         super().__init__(parent)
         self._validate = validate
+        self._description = description
         self._fields: dict[str, FormField] = {}
         self._touched: set[str] = set()
         self._show_all = False
@@ -62,17 +67,16 @@ class ValidatedForm(QWidget):
 
     # -- building ---------------------------------------------------------------------
 
-    def add_line(self, name: str, text: str, placeholder: str = "",
-                 internal: bool = False) -> QLineEdit:
+    def add_line(self, name: str, text: str, placeholder: str = "") -> QLineEdit:
         edit = QLineEdit()
         edit.setPlaceholderText(placeholder)
         edit.textEdited.connect(lambda _=None: self._on_edit(name))
         self._add(name, text, edit, lambda: edit.text().strip(),
-                  lambda v: edit.setText(v or ""), internal)
+                  lambda v: edit.setText(v or ""))
         return edit
 
-    def add_choice(self, name: str, text: str, choices: Sequence[tuple[str, str]],
-                   internal: bool = False) -> QComboBox:
+    def add_choice(self, name: str, text: str, choices: Sequence[tuple[str, str]]
+                   ) -> QComboBox:
         combo = QComboBox()
         combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         combo.addItem(self.tr("Choose…"), None)
@@ -80,24 +84,23 @@ class ValidatedForm(QWidget):
             combo.addItem(shown, code)
         combo.activated.connect(lambda _=None: self._on_edit(name))
         self._add(name, text, combo, combo.currentData,
-                  lambda v: combo.setCurrentIndex(max(0, combo.findData(v))), internal)
+                  lambda v: combo.setCurrentIndex(max(0, combo.findData(v))))
         return combo
 
-    def add_text(self, name: str, text: str, placeholder: str = "",
-                 internal: bool = False) -> QPlainTextEdit:
+    def add_text(self, name: str, text: str, placeholder: str = "") -> QPlainTextEdit:
         edit = QPlainTextEdit()
         edit.setPlaceholderText(placeholder)
         edit.setTabChangesFocus(True)
         edit.setMinimumHeight(70)
         edit.textChanged.connect(lambda: self._on_edit(name))
         self._add(name, text, edit, lambda: edit.toPlainText().strip(),
-                  lambda v: edit.setPlainText(v or ""), internal)
+                  lambda v: edit.setPlainText(v or ""))
         return edit
 
-    def add_check(self, name: str, text: str, internal: bool = False) -> QCheckBox:
+    def add_check(self, name: str, text: str) -> QCheckBox:
         box = QCheckBox(text)
         box.toggled.connect(lambda _=None: self._on_edit(name))
-        self._add(name, "", box, box.isChecked, lambda v: box.setChecked(bool(v)), internal)
+        self._add(name, "", box, box.isChecked, lambda v: box.setChecked(bool(v)))
         return box
 
     def add_date(self, name: str, text: str) -> QDateEdit:
@@ -108,11 +111,11 @@ class ValidatedForm(QWidget):
         edit.dateChanged.connect(lambda _=None: self._on_edit(name))
         self._add(name, text, edit, lambda: edit.date().toPython(),
                   lambda v: edit.setDate(QDate(v) if isinstance(v, date) else
-                                         QDate.currentDate()), False)
+                                         QDate.currentDate()))
         return edit
 
     def _add(self, name: str, text: str, widget: QWidget, read: Callable[[], Any],
-             write: Callable[[Any], None], internal: bool) -> None:
+             write: Callable[[Any], None]) -> None:
         widget.setObjectName(f"field-{name}")
         widget.setAccessibleName(text or name)
         error = QLabel()
@@ -129,6 +132,7 @@ class ValidatedForm(QWidget):
         row_label = QLabel(text)
         row_label.setBuddy(widget)
         self._layout.addRow(row_label, container)
+        internal = bool(self._description and self._description.is_internal(name))
         self._fields[name] = FormField(name, widget, read, write, error, row_label,
                                        container, internal)
 

@@ -1,7 +1,8 @@
 """Create/edit dialogs for partners, contacts and activities.
 
 Each dialog is a :class:`ValidatedForm` fed by a domain validator; Save stays possible at
-all times but shows every problem next to its field instead of saving bad values.
+all times but shows every problem next to its field instead of saving bad values. Which
+fields are internal-only comes from the table's description.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from channeldesk.domain.partner import (
     validate_contact,
     validate_partner,
 )
+from channeldesk.store.description import TableDescription
+from channeldesk.store.models import Activity, Contact, Partner
 from channeldesk.ui.widgets.form import ValidatedForm, Validator
 
 
@@ -34,12 +37,13 @@ class RecordDialog(QDialog):
     """A titled form with Save and Cancel; ``values()`` holds what to store."""
 
     def __init__(self, title: str, validator: Validator, parent: QWidget | None = None,
-                 object_name: str = "record-dialog") -> None:
+                 object_name: str = "record-dialog",
+                 description: TableDescription | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setObjectName(object_name)
         self.setMinimumWidth(480)
-        self.form = ValidatedForm(validator)
+        self.form = ValidatedForm(validator, description=description)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -71,7 +75,8 @@ class PartnerDialog(RecordDialog):
     def __init__(self, parent: QWidget | None = None, values: dict | None = None,
                  show_internal: bool = True) -> None:
         title = self.tr("Edit partner") if values else self.tr("New partner")
-        super().__init__(title, validate_partner, parent, "partner-dialog")
+        super().__init__(title, validate_partner, parent, "partner-dialog",
+                         Partner.description)
         form = self.form
         form.add_line("name", self.tr("&Name"), self.tr("Company name"))
         form.add_choice("partner_type", self.tr("&Type"), _choices(PartnerType))
@@ -83,8 +88,7 @@ class PartnerDialog(RecordDialog):
         form.add_line("website", self.tr("&Website"), "example.com")
         form.add_line("phone", self.tr("&Phone"), "+49 30 1234567")
         form.add_text("internal_notes", self.tr("Internal &notes"),
-                      self.tr("Only you and your team see this; hidden in presentation mode"),
-                      internal=True)
+                      self.tr("Only you and your team see this; hidden in presentation mode"))
         form.set_values(values or {"status": PartnerStatus.ACTIVE.value,
                                    "tier": PartnerTier.REGISTERED.value})
         form.set_internal_visible(show_internal)
@@ -101,7 +105,8 @@ class ContactDialog(RecordDialog):
 
     def __init__(self, parent: QWidget | None = None, values: dict | None = None) -> None:
         title = self.tr("Edit contact") if values else self.tr("New contact")
-        super().__init__(title, validate_contact, parent, "contact-dialog")
+        super().__init__(title, validate_contact, parent, "contact-dialog",
+                         Contact.description)
         self.form.add_line("name", self.tr("&Name"))
         self.form.add_line("role", self.tr("&Role"), self.tr("e.g. Head of Sales"))
         self.form.add_line("email", self.tr("&Email"), "name@example.com")
@@ -115,17 +120,18 @@ class ActivityDialog(RecordDialog):
     """Log or edit one touchpoint with a partner."""
 
     def __init__(self, parent: QWidget | None = None, values: dict | None = None,
-                 show_internal: bool = True) -> None:
+                 show_internal: bool = True,
+                 description: TableDescription = Activity.description) -> None:
         title = self.tr("Edit activity") if values else self.tr("Log activity")
         today = date.today()
         super().__init__(title, lambda v: validate_activity(v, today), parent,
-                         "activity-dialog")
+                         "activity-dialog", description)
         self.form.add_choice("kind", self.tr("&Kind"), _choices(ActivityKind))
         self.form.add_date("occurred_on", self.tr("&Date"))
         self.form.add_line("subject", self.tr("&Subject"))
         self.form.add_text("notes", self.tr("N&otes"))
         self.form.add_check("internal_only", self.tr("&Internal only (never shown to the "
-                                                     "partner)"), internal=True)
+                                                     "partner)"))
         self.form.set_values(values or {"kind": ActivityKind.CALL.value, "occurred_on": today})
         self.form.set_internal_visible(show_internal)
         self.form.field("subject").setFocus()
