@@ -20,7 +20,8 @@ Parts, all optional:
   expiring (``services/deadlines.py``), for the dashboard and the calendar export.
 - ``search``: ``search_texts(db) -> Iterable[SearchText]``: the text a person would look a
   record up by, for search everywhere (``services/search_index.py``).
-- ``pdf_sections``: a module that registers its partner-pack PDF sections on import.
+- ``pdf_sections``: modules that register the feature's sections of the partner-facing
+  PDFs on import (``services/pdf/sections.py``).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ class Feature:
     demo: str = ""
     deadlines: str = ""
     search: str = ""
-    pdf_sections: str = ""
+    pdf_sections: tuple[str, ...] = ()
     opens_first: bool = False
     file_menu: bool = False
 
@@ -70,7 +71,8 @@ FEATURES: tuple[Feature, ...] = (
             demo="channeldesk.services.demo_plans:add_demo",
             deadlines="channeldesk.store.plan_lookups:deadlines",
             search="channeldesk.store.plan_lookups:search_texts",
-            pdf_sections="channeldesk.services.pdf.plan_sections"),
+            pdf_sections=("channeldesk.services.pdf.plan_sections",
+                          "channeldesk.services.pdf.pack_sections")),
     Feature("sync", "Sync", 90,
             window_part="channeldesk.ui.sync.controller:SyncController",
             cli="channeldesk.cli.sync:register"),
@@ -95,6 +97,13 @@ def resolve(path: str) -> Any:
     module_name, _, attribute = path.partition(":")
     module = importlib.import_module(module_name)
     return getattr(module, attribute) if attribute else module
+
+
+def load_pdf_sections() -> None:
+    """Import every feature's PDF section modules (each registers its sections)."""
+    for found in features():
+        for path in found.pdf_sections:
+            resolve(path)
 
 
 def parts(name: str) -> list[tuple[Feature, Any]]:

@@ -26,8 +26,8 @@ def test_every_feature_part_resolves():
         for name in ("demo", "deadlines", "search", "cli"):
             if getattr(feature, name):
                 assert callable(resolve(getattr(feature, name))), (feature.key, name)
-        if feature.pdf_sections:
-            assert resolve(feature.pdf_sections) is not None
+        for module in feature.pdf_sections:
+            assert resolve(module) is not None
 
 
 def test_the_shell_names_no_feature():

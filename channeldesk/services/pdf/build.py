@@ -19,10 +19,6 @@ from reportlab.platypus import Flowable
 
 from channeldesk.domain.plan import STATUS_LABELS, PlanStatus
 from channeldesk.domain.plan_document import PackDocument, PlanDocument
-
-# The section modules register themselves on import; a later feature's sections are one
-# more import line here.
-from channeldesk.services.pdf import pack_sections, plan_sections  # noqa: F401
 from channeldesk.services.pdf.branding import Branding
 from channeldesk.services.pdf.layout import CoverFacts, DeskDocTemplate, NumberedCanvas
 from channeldesk.services.pdf.sections import PACK, PLAN, SectionContext, sections_for

@@ -1,8 +1,9 @@
 """The section registry: each partner-facing document is the sections registered for it.
 
 A later feature adds its part of the partner pack (onboarding status, certifications,
-fund statement, open claims) with one :func:`register_section` call in its own module;
-the builders and the sections already here stay untouched. ``order`` places a section
+fund statement, open claims) with one :func:`register_section` call in its own module,
+named in its ``pdf_sections`` in ``channeldesk/features.py``; the builders and the
+sections already here stay untouched. ``order`` places a section
 (plan sections use 100-199, the scorecard 200-299, later features 300 and up).
 """
 
@@ -56,6 +57,11 @@ def unregister_section(key: str) -> None:
 
 
 def sections_for(kind: str) -> list[Section]:
+    """The sections of a document, once every feature's section modules are imported."""
+    # Imported here: the feature list names the modules that import this one.
+    from channeldesk.features import load_pdf_sections
+
+    load_pdf_sections()
     return sorted((s for s in _SECTIONS.values() if kind in s.documents),
                   key=lambda s: (s.order, s.key))
 
