@@ -85,6 +85,9 @@ def _refuse_bad_backup_target(db_path: Path, target: Path) -> None:
         raise CommandError(EXIT_USAGE, "--out names the database itself. Choose another file.")
 
 
+SCREENSHOT_SIZE = (1400, 860)
+
+
 def screenshots_command(args: argparse.Namespace) -> int:
     """Render the main window, one PNG per tab, offscreen (for the README and reviews)."""
     db_path, _ = resolve_db_path(args.db)
@@ -96,9 +99,22 @@ def screenshots_command(args: argparse.Namespace) -> int:
     # Imported here, not at the top: the maintenance commands must not import Qt.
     from channeldesk.ui.shell.screenshots import render_screenshots
 
-    for written in render_screenshots(db_path, out_dir):
+    for written in render_screenshots(db_path, out_dir, args.size):
         print(written)
     return EXIT_OK
+
+
+def window_size(text: str) -> tuple[int, int]:
+    """``1366x768`` as (1366, 768); argparse reports a bad one as a usage error."""
+    width, _, height = text.lower().partition("x")
+    try:
+        size = int(width), int(height)
+    except ValueError:
+        size = (0, 0)
+    if not (320 <= size[0] <= 7680 and 240 <= size[1] <= 4320):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a window size; give WIDTHxHEIGHT, e.g. 1366x768")
+    return size
 
 
 def register(commands: CommandSet) -> None:
@@ -125,3 +141,5 @@ def register(commands: CommandSet) -> None:
                          "render each tab of the main window to DIR/<tab>.png (offscreen)",
                          "Creates DIR when missing. Needs Qt, but no display.")
     shots.add_argument("--out", metavar="DIR", required=True, help="the folder for the PNGs")
+    shots.add_argument("--size", type=window_size, default=SCREENSHOT_SIZE, metavar="WxH",
+                       help="the window size (default 1400x860; a CAM's laptop is 1366x768)")

@@ -43,3 +43,19 @@ def test_first_run_offers_demo_data_and_loads_it_when_accepted(qtbot, db_path, s
     assert "demo data" in asked[0] and str(db_path) in asked[0]
     qtbot.waitUntil(lambda: Partner.select().count() >= 40, timeout=20_000)
     window.close()
+
+
+def test_screenshots_take_a_laptop_size_and_refuse_a_bad_one(tmp_path, seeded_db):
+    path, _ = seeded_db
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path),
+           "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_STATE_HOME": str(tmp_path)}
+    command = [sys.executable, "-m", "channeldesk", "screenshots", "--db", str(path),
+               "--out", str(tmp_path / "shots")]
+    result = subprocess.run([*command, "--size", "1366x768"], env=env, capture_output=True,
+                            text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(tmp_path / "shots" / "prospects.png"))
+    assert (image.width(), image.height()) == (1366, 768)
+    refused = subprocess.run([*command, "--size", "big"], env=env, capture_output=True,
+                             text=True, timeout=120, check=False)
+    assert refused.returncode == 2 and "WIDTHxHEIGHT" in refused.stderr
