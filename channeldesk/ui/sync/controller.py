@@ -139,7 +139,7 @@ class SyncController(QObject, WindowPart):
         """After the window is built: background syncs, network watching, a first sync."""
         self._apply_configured(self._status.configured)
         self._periodic.start()
-        self._watch_network()
+        QTimer.singleShot(0, self, self._watch_network)  # after the first paint
         if self.signed_in():
             QTimer.singleShot(STARTUP_DELAY_MS, self, lambda: self.sync_now(background=True))
 
