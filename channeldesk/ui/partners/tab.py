@@ -25,13 +25,6 @@ from channeldesk.store.partner_queries import (
 )
 from channeldesk.ui.partners.detail import PartnerDetail
 from channeldesk.ui.partners.model import PartnersTableModel
-from channeldesk.ui.shell.undo import (
-    DeleteCommand,
-    InsertCommand,
-    UpdateCommand,
-    perform_or_report,
-)
-from channeldesk.ui.widgets.confirm import confirm_delete
 from channeldesk.ui.widgets.record_dialogs import PartnerDialog
 from channeldesk.ui.widgets.record_tab import RecordTab
 
@@ -46,6 +39,7 @@ class PartnersTab(RecordTab):
     """Directory of partners with search, filters, detail pane and undoable edits."""
 
     nouns = ("partner", "partners")
+    record_model = Partner
 
     def __init__(self, store: Store, undo_stack, parent: QWidget | None = None) -> None:
         super().__init__(store, undo_stack, "partners", parent)
@@ -189,36 +183,16 @@ class PartnersTab(RecordTab):
     def new_partner(self) -> None:
         dialog = PartnerDialog(self, show_internal=self._show_internal)
         if dialog.exec():
-            values = dialog.values()
-            command = InsertCommand(self._store, Partner, values,
-                                    self.tr("Add partner %s") % values["name"])
-            if self._perform(command, self.tr("Could not add the partner")):
-                self.keep_selection(lambda: None, select=command.row_id)
+            self.add_record(dialog.values())
 
     def edit_partner(self) -> None:
-        partner = self._current_partner()
+        partner = self.current_record()
         if partner is None:
             return
         dialog = PartnerDialog(self, {f: getattr(partner, f) for f in PARTNER_FIELDS},
                                show_internal=self._show_internal)
         if dialog.exec():
-            values = dialog.values()
-            self._perform(UpdateCommand(self._store, Partner, partner.id, values,
-                                        self.tr("Edit partner %s") % values["name"]),
-                          self.tr("Could not save the partner"))
+            self.save_record(partner.id, dialog.values())
 
     def delete_partner(self) -> None:
-        partner = self._current_partner()
-        if partner is None or not confirm_delete(self, self.tr("partner"), partner.name):
-            return
-        self._perform(DeleteCommand(self._store, Partner, partner.id,
-                                    self.tr("Delete partner %s") % partner.name),
-                      self.tr("Could not delete the partner"))
-
-    def _current_partner(self) -> Partner | None:
-        partner_id = self.current_partner_id()
-        partner = self._store.get(Partner, partner_id) if partner_id else None
-        return partner if partner is not None and not partner.deleted else None
-
-    def _perform(self, command, failure: str) -> bool:
-        return perform_or_report(self, self._stack, self._store, command, failure)
+        self.delete_current()

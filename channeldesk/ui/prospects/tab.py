@@ -47,8 +47,6 @@ from channeldesk.ui.prospects.jobs import ProspectJobs
 from channeldesk.ui.prospects.model import ProspectsTableModel
 from channeldesk.ui.prospects.profile_editor import ProfileEditor
 from channeldesk.ui.shell.settings import Settings
-from channeldesk.ui.shell.undo import DeleteCommand, InsertCommand, UpdateCommand, perform_or_report
-from channeldesk.ui.widgets.confirm import confirm_delete
 from channeldesk.ui.widgets.record_dialogs import PartnerDialog
 from channeldesk.ui.widgets.record_tab import RecordTab
 
@@ -62,6 +60,8 @@ class ProspectsTab(RecordTab):
     """The pipeline of prospective partners, scored against the ideal partner profile."""
 
     nouns = ("prospect", "prospects")
+    record_model = Prospect
+    name_field = "company"
 
     def __init__(self, store: Store, undo_stack, parent: QWidget | None = None) -> None:
         super().__init__(store, undo_stack, "prospects", parent)
@@ -314,42 +314,30 @@ class ProspectsTab(RecordTab):
         has_current = self.current_prospect_id() is not None
         for act in (self.edit_action, self.move_action, self.delete_action):
             act.setEnabled(has_current)
-        prospect = self._current_prospect()
+        prospect = self.current_record()
         self.convert_action.setEnabled(prospect is not None and prospect.stage == "signed"
                                        and not prospect.converted_partner_id)
 
     def current_prospect_id(self) -> str | None:
         return self.current_id()
 
-    def _current_prospect(self) -> Prospect | None:
-        prospect_id = self.current_prospect_id()
-        prospect = self._store.get(Prospect, prospect_id) if prospect_id else None
-        return prospect if prospect is not None and not prospect.deleted else None
-
     # -- editing ----------------------------------------------------------------------
 
     def new_prospect(self) -> None:
         dialog = ProspectDialog(self, show_internal=self._show_internal)
         if dialog.exec():
-            values = dialog.values()
-            command = InsertCommand(self._store, Prospect, values,
-                                    self.tr("Add prospect %s") % values["company"])
-            if self._perform(command, self.tr("Could not add the prospect")):
-                self.keep_selection(lambda: None, select=command.row_id)
+            self.add_record(dialog.values())
 
     def edit_prospect(self) -> None:
-        prospect = self._current_prospect()
+        prospect = self.current_record()
         if prospect is None:
             return
         dialog = ProspectDialog(self, prospect, show_internal=self._show_internal)
         if dialog.exec():
-            values = dialog.values()
-            self._perform(UpdateCommand(self._store, Prospect, prospect.id, values,
-                                        self.tr("Edit prospect %s") % values["company"]),
-                          self.tr("Could not save the prospect"))
+            self.save_record(prospect.id, dialog.values())
 
     def move_prospect(self, target: str | None = None) -> None:
-        prospect = self._current_prospect()
+        prospect = self.current_record()
         if prospect is None:
             return
         dialog = StageMoveDialog(prospect.company, prospect.stage, self, target)
@@ -358,7 +346,7 @@ class ProspectsTab(RecordTab):
 
     def move_to(self, prospect: Prospect, target: str, lost_reason: str = "") -> bool:
         """Move without asking (the board's drop, tests); one undo step."""
-        return self._perform(move_stage_command(self._store, prospect, target, lost_reason),
+        return self.perform(move_stage_command(self._store, prospect, target, lost_reason),
                              self.tr("Could not move the prospect"))
 
     def _move_dropped(self, prospect_id: str, stage: str) -> None:
@@ -373,15 +361,10 @@ class ProspectsTab(RecordTab):
         self.board.select(prospect_id)
 
     def delete_prospect(self) -> None:
-        prospect = self._current_prospect()
-        if prospect is None or not confirm_delete(self, self.tr("prospect"), prospect.company):
-            return
-        self._perform(DeleteCommand(self._store, Prospect, prospect.id,
-                                    self.tr("Delete prospect %s") % prospect.company),
-                      self.tr("Could not delete the prospect"))
+        self.delete_current()
 
     def convert_prospect(self) -> None:
-        prospect = self._current_prospect()
+        prospect = self.current_record()
         if prospect is None or prospect.stage != "signed" or prospect.converted_partner_id:
             return
         dialog = PartnerDialog(self, partner_values_from(prospect),
@@ -391,14 +374,11 @@ class ProspectsTab(RecordTab):
                                  "(Ctrl+Z) takes the whole conversion back.")
                          % ProspectActivity.live().where(
                              ProspectActivity.prospect == prospect.id).count())
-        if dialog.exec() and self._perform(ConvertCommand(self._store, prospect,
+        if dialog.exec() and self.perform(ConvertCommand(self._store, prospect,
                                                           dialog.values()),
                                            self.tr("Could not convert the prospect")):
             self.sig_status.emit(self.tr("%s is now a partner (Partners tab).")
                                      % prospect.company)
-
-    def _perform(self, command, failure: str) -> bool:
-        return perform_or_report(self, self._stack, self._store, command, failure)
 
     # -- the ideal partner profile, import and export (workers in ProspectJobs) -------
 
@@ -407,7 +387,7 @@ class ProspectsTab(RecordTab):
         editor = ProfileEditor(profile.name if profile else self.tr("Ideal partner"),
                                profile.criteria if profile else (), self)
         if editor.exec():
-            self._perform(save_profile_command(self._store, editor.profile_name(),
+            self.perform(save_profile_command(self._store, editor.profile_name(),
                                                editor.criteria()),
                           self.tr("Could not save the profile"))
 

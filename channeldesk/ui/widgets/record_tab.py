@@ -10,9 +10,10 @@ what is particular to it by overriding the hooks at the bottom.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer
-from PySide6.QtGui import QKeyEvent, QUndoStack
+from PySide6.QtGui import QKeyEvent, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -28,7 +29,15 @@ from PySide6.QtWidgets import (
 
 from channeldesk.settings import option
 from channeldesk.store import Store
+from channeldesk.store.models import SyncedModel
 from channeldesk.ui.shell.settings import Settings
+from channeldesk.ui.shell.undo import (
+    DeleteCommand,
+    InsertCommand,
+    UpdateCommand,
+    perform_or_report,
+)
+from channeldesk.ui.widgets.confirm import confirm_delete
 from channeldesk.ui.widgets.feature_tab import FeatureTab
 from channeldesk.ui.widgets.list_detail import list_and_detail
 from channeldesk.ui.widgets.record_table import RecordTableModel
@@ -47,7 +56,11 @@ class RecordTab(FeatureTab):
     splitter: QSplitter
     count_label: QLabel
     nouns: tuple[str, str] = ("record", "records")
-    """How the count names one record and many ("partner", "partners")."""
+    """How the count and the undo texts name one record and many ("partner", "partners")."""
+    record_model: type[SyncedModel]
+    """The table the list shows."""
+    name_field = "name"
+    """The field that names a record in undo texts and the delete question."""
 
     def __init__(self, store: Store, undo_stack: QUndoStack, key: str,
                  parent: QWidget | None = None) -> None:
@@ -219,6 +232,48 @@ class RecordTab(FeatureTab):
         if shown == total:
             return f"{total:,} {self.tr(noun)}"
         return self.tr("%s of %s %s shown") % (f"{shown:,}", f"{total:,}", self.tr(noun))
+
+    # -- adding, editing, deleting the tab's records ---------------------------------------
+
+    def perform(self, command: QUndoCommand, failure: str) -> bool:
+        """Run ``command`` as one undo step; a refusal is reported under ``failure``."""
+        return perform_or_report(self, self._stack, self._store, command, failure)
+
+    def current_record(self) -> SyncedModel | None:
+        """The selected record of the tab's table, unless it was deleted meanwhile."""
+        record_id = self.current_id()
+        record = self._store.get(self.record_model, record_id) if record_id else None
+        return record if record is not None and not record.deleted else None
+
+    def add_record(self, values: dict[str, Any]) -> str | None:
+        """Insert a record a dialog filled in, select it; its id, or None if refused."""
+        noun, name = self.nouns[0], values[self.name_field]
+        command = InsertCommand(self._store, self.record_model, values,
+                                self.tr("Add %s %s") % (self.tr(noun), name))
+        if not self.perform(command, self.tr("Could not add the %s") % self.tr(noun)):
+            return None
+        self.keep_selection(lambda: None, select=command.row_id)
+        return command.row_id
+
+    def save_record(self, record_id: str, values: dict[str, Any]) -> bool:
+        noun = self.nouns[0]
+        return self.perform(
+            UpdateCommand(self._store, self.record_model, record_id, values,
+                          self.tr("Edit %s %s") % (self.tr(noun), values[self.name_field])),
+            self.tr("Could not save the %s") % self.tr(noun))
+
+    def delete_current(self) -> bool:
+        """Delete the selected record after asking once; undoable."""
+        record, noun = self.current_record(), self.nouns[0]
+        if record is None:
+            return False
+        name = getattr(record, self.name_field)
+        if not confirm_delete(self, self.tr(noun), name):
+            return False
+        return self.perform(
+            DeleteCommand(self._store, self.record_model, record.id,
+                          self.tr("Delete %s %s") % (self.tr(noun), name)),
+            self.tr("Could not delete the %s") % self.tr(noun))
 
     # -- remembering ---------------------------------------------------------------------
 
