@@ -11,7 +11,14 @@ from typing import TypeVar
 
 import peewee
 
-from channeldesk.store.models import Activity, Contact, ProspectActivity, SyncedModel
+from channeldesk.store.models import (
+    Activity,
+    Contact,
+    Partner,
+    ProspectActivity,
+    ProspectStageChange,
+    SyncedModel,
+)
 
 M = TypeVar("M", bound=SyncedModel)
 
@@ -42,3 +49,20 @@ def rows_by_id(model: type[M], ids: Sequence[str]) -> dict[str, M]:
 def plan_items(model: type[M], plan_id: str, order: Sequence[peewee.Node]) -> list[M]:
     """One plan's live targets, activities, commitments… in the given order."""
     return list(model.live().where(model.plan == plan_id).order_by(*order))
+
+
+def activity_count(model: type[Activity] | type[ProspectActivity], owner_id: str) -> int:
+    """How many activities a partner or prospect has logged (internal ones included)."""
+    return len(activity_ids(model, owner_id, include_internal=True))
+
+
+def stage_history(prospect_id: str) -> list[ProspectStageChange]:
+    """A prospect's moves through the pipeline, newest first."""
+    return list(ProspectStageChange.live()
+                .where(ProspectStageChange.prospect == prospect_id)
+                .order_by(ProspectStageChange.created_at.desc()))
+
+
+def partner_choices() -> list[tuple[str, str]]:
+    """(id, name) of every live partner by name, for a picker."""
+    return [(p.id, p.name) for p in Partner.live().order_by(Partner.name)]

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from channeldesk.domain.plan import STATUS_LABELS, PeriodError, PlanStatus
 from channeldesk.store import Store
 from channeldesk.store.database import ChangeNotice
+from channeldesk.store.engagement_queries import partner_choices
 from channeldesk.store.models import BusinessPlan, Partner
 from channeldesk.store.plan_queries import copy_values, plan_exists
 from channeldesk.ui.plans.dialogs import NewPlanDialog
@@ -143,7 +144,7 @@ class PlansTab(RecordTab):
     # -- editing ----------------------------------------------------------------------
 
     def new_plan(self) -> None:
-        partners = [(p.id, p.name) for p in Partner.live().order_by(Partner.name)]
+        partners = partner_choices()
         if not partners:
             QMessageBox.information(self, self.tr("New plan"),
                                     self.tr("Add a partner first: a plan is made with one."))

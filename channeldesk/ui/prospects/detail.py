@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 from channeldesk.domain.prospect import Stage, label
 from channeldesk.store import Store
 from channeldesk.store.database import ChangeNotice
-from channeldesk.store.models import Partner, Prospect, ProspectActivity, ProspectStageChange
+from channeldesk.store.engagement_queries import stage_history
+from channeldesk.store.models import Partner, Prospect, ProspectActivity
 from channeldesk.store.prospect_derived import catch_up
 from channeldesk.store.prospect_queries import prospect_rows
 from channeldesk.ui.prospects.model import (
@@ -287,11 +288,8 @@ class ProspectDetail(QWidget):
             prospect.stage == Stage.SIGNED else self.tr("Move the prospect to Signed first"))
 
     def _history_html(self, prospect: Prospect) -> str:
-        changes = (ProspectStageChange.live()
-                   .where(ProspectStageChange.prospect == prospect.id)
-                   .order_by(ProspectStageChange.created_at.desc()))
         lines = []
-        for change in changes:
+        for change in stage_history(prospect.id):
             when = _when(change.changed_on)
             move = f"{label(change.from_stage) or '—'} → <b>{label(change.to_stage)}</b>"
             reason = (f" ({escape(change.lost_reason)})" if change.lost_reason and

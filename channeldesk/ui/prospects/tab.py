@@ -27,6 +27,7 @@ from channeldesk.domain.prospect import PIPELINE, label
 from channeldesk.settings import option
 from channeldesk.store import Store
 from channeldesk.store.database import ChangeNotice
+from channeldesk.store.engagement_queries import activity_count
 from channeldesk.store.models import Prospect, ProspectActivity
 from channeldesk.store.prospect_derived import current_profile
 from channeldesk.store.prospect_queries import (
@@ -372,8 +373,7 @@ class ProspectsTab(RecordTab):
         dialog.setWindowTitle(self.tr("Convert %s to a partner") % prospect.company)
         dialog.show_note(self.tr("The contact and %s logged activities come along. Undo "
                                  "(Ctrl+Z) takes the whole conversion back.")
-                         % ProspectActivity.live().where(
-                             ProspectActivity.prospect == prospect.id).count())
+                         % activity_count(ProspectActivity, prospect.id))
         if dialog.exec() and self.perform(ConvertCommand(self._store, prospect,
                                                           dialog.values()),
                                            self.tr("Could not convert the prospect")):
