@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMenu
 
 from channeldesk.features import features, resolve
 from channeldesk.settings import declared_options, option
+from channeldesk.store.models import synced_models
 from channeldesk.ui.shell.settings import Settings
 from channeldesk.ui.shell.window_part import WindowPart
 from channeldesk.ui.widgets.feature_tab import FeatureTab
@@ -35,6 +36,13 @@ def test_the_shell_names_no_feature():
     for feature in features():
         assert f'"{feature.key}"' not in text, feature.key
         assert feature.key.capitalize() + "Tab" not in text, feature.key
+
+
+def test_the_conflicts_view_names_no_table():
+    text = (SHELL.parent / "sync" / "conflicts_model.py").read_text(encoding="utf-8")
+    for model in synced_models():
+        table = model._meta.table_name
+        assert f'"{table}"' not in text and f"'{table}'" not in text, table
 
 
 def test_tabs_follow_the_feature_list_and_only_the_first_is_built(window):
