@@ -105,7 +105,7 @@ def expected_text(description: TableDescription, row: ConflictRow, field: str,
 
 def test_every_field_of_every_table_reads_for_a_person(window, qtbot):
     made = conflicts_on_every_field(window.store)
-    dialog = window.sync.show_conflicts()
+    dialog = window.part("sync").show_conflicts()
     on_screen = shown(dialog)
     assert len(on_screen) == len(made)
     for each in made:
@@ -131,7 +131,7 @@ def test_every_field_of_every_table_reads_for_a_person(window, qtbot):
 
 def test_internal_only_values_and_records_are_hidden_in_presentation_mode(window, qtbot):
     made = conflicts_on_every_field(window.store)
-    dialog = window.sync.show_conflicts()
+    dialog = window.part("sync").show_conflicts()
     window.presentation.set_on(True)
     on_screen = shown(dialog)
     hidden_records = 0
@@ -156,7 +156,7 @@ def test_internal_only_values_and_records_are_hidden_in_presentation_mode(window
 
 def test_every_merged_value_is_checked_like_a_form_edit(window, qtbot):
     made = conflicts_on_every_field(window.store)
-    dialog = window.sync.show_conflicts()
+    dialog = window.part("sync").show_conflicts()
     on_screen = shown(dialog)
     checked = 0
     for each in made:
@@ -208,7 +208,7 @@ def test_a_prospect_conflict_names_the_company_and_refuses_a_bad_stage(window, q
     stage = record_conflict(store, "prospect", prospect, "stage", "identified", "contacted",
                             "qualified")
     employees = record_conflict(store, "prospect", prospect, "employees", 100, 120, 140)
-    dialog = window.sync.show_conflicts()
+    dialog = window.part("sync").show_conflicts()
     _row, texts = shown(dialog)[("prospect", prospect, "stage")]
     assert texts[:5] == ["Prospect · Nordlicht GmbH", "Stage", "Identified", "Contacted",
                          "Qualified"]
@@ -237,7 +237,7 @@ def test_nothing_is_saved_when_a_merged_value_is_refused(window, qtbot):
     store = window.store
     prospect = insert_row(store, "prospect", company="Nordlicht GmbH", employees=120)
     employees = record_conflict(store, "prospect", prospect, "employees", 100, 120, 140)
-    dialog = window.sync.show_conflicts()
+    dialog = window.part("sync").show_conflicts()
     select_conflict(dialog, employees)
     seen = merge_typing(qtbot, dialog, "a few hundred")
     assert seen == [("Employees: 'a few hundred' is not a whole number.", True)]
@@ -259,7 +259,7 @@ def test_a_plan_target_reads_as_money_in_its_plans_currency(
                         metric="revenue", label="", quarter="", target=minor)
     conflict = record_conflict(store, "plan_target", target, "target", minor - 100,
                                minor, minor + 100)
-    dialog = window.sync.show_conflicts()
+    dialog = window.part("sync").show_conflicts()
     _row, texts = shown(dialog)[("plan_target", target, "target")]
     assert texts[ConflictColumn.RECORD] == "Plan target · Revenue · Acadia Cloud FY2026"
     assert texts[ConflictColumn.FIELD] == "Target"
@@ -278,7 +278,7 @@ def test_an_internal_prospect_activity_is_hidden_whole_in_presentation_mode(wind
                           subject="Pricing call", notes="", internal_only=True)
     record_conflict(store, "prospect_activity", activity, "notes", "",
                     "They will walk at 30 %", "Budget frozen until Q3")
-    dialog = window.sync.show_conflicts()
+    dialog = window.part("sync").show_conflicts()
     _row, texts = shown(dialog)[("prospect_activity", activity, "notes")]
     assert texts[:5] == ["Prospect activity · Pricing call (Nordlicht GmbH)", "Notes",
                          "(empty)", "They will walk at 30 %", "Budget frozen until Q3"]
