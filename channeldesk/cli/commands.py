@@ -16,7 +16,6 @@ import textwrap
 from collections.abc import Callable, Sequence
 
 from channeldesk import __version__
-from channeldesk.cli import database
 from channeldesk.cli.errors import (
     EPILOG,
     EXIT_DATABASE,
@@ -36,6 +35,9 @@ log = logging.getLogger(__name__)
 def registrars() -> list[Callable[[CommandSet], None]]:
     """The database commands, then each feature's (its ``cli`` part in the feature list),
     in the order the help lists them."""
+    # Imported here: a plain start of the app never builds the command parser (see main).
+    from channeldesk.cli import database
+
     return [database.register, *(register for _feature, register in parts("cli"))]
 
 # The verbs several features add a KIND to (``channeldesk export plan``).
@@ -93,11 +95,26 @@ def build_parser() -> argparse.ArgumentParser:
 
 # -- running ---------------------------------------------------------------------------------
 
+def _plain_start(argv: Sequence[str] | None) -> argparse.Namespace | None:
+    """The options of a plain start of the desktop app (no command, only --db/-v), read
+    without building every feature's commands: those import the exporters, the CSV
+    importer and reportlab, which starting the window does not need. None otherwise."""
+    quick = argparse.ArgumentParser(prog="channeldesk", add_help=False, exit_on_error=False)
+    _common_options(quick, None)
+    try:
+        args, rest = quick.parse_known_args(argv)
+    except (argparse.ArgumentError, SystemExit):  # the full parser says it properly
+        return None
+    if rest:
+        return None
+    args.command = None
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse the command line, run the command, and turn every failure into an exit code."""
-    parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args = _plain_start(argv) or build_parser().parse_args(argv)
     except SystemExit as exit_request:  # --help, --version and usage errors
         return exit_request.code if isinstance(exit_request.code, int) else EXIT_USAGE
     log_path = setup_logging(verbose=bool(args.verbose))

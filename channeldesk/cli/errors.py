@@ -14,7 +14,6 @@ from contextlib import contextmanager
 import peewee
 
 from channeldesk.paths import DB_ENV_VAR
-from channeldesk.services.operations import OperationRefused
 
 EXIT_OK = 0
 EXIT_UNEXPECTED = 1
@@ -52,6 +51,9 @@ def writing() -> Iterator[None]:
     """Run an operation (``services/*_operations.py``) for a command: a refusal is exit 2
     with its reason, a database that cannot be written (locked, read-only, full) exit 3.
     Either way the operation's transaction rolled back, so nothing was changed."""
+    # Imported here: the GUI's start reads this module and needs no operation.
+    from channeldesk.services.operations import OperationRefused
+
     try:
         yield
     except OperationRefused as refusal:
