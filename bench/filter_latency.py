@@ -47,7 +47,7 @@ from channeldesk.store.partner_queries import (
     partner_ids,
 )
 from channeldesk.ui.partners.model import PartnersTableModel
-from channeldesk.ui.partners.tab import SEARCH_DELAY_MS
+from channeldesk.ui.widgets.record_tab import SEARCH_DELAY_MS
 
 # Typed one keystroke at a time (slowly: each one outlives the debounce), then a miss and
 # clearing the box, which brings back every partner.

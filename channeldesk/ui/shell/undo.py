@@ -33,33 +33,18 @@ class StoreCommand(QUndoCommand):
     report_error: ErrorReporter | None = None
     store: Store
 
-    def __init__(self, text: str, parent: StoreCommand | None = None) -> None:
-        # Sub-commands are kept by the parent in Python, not through Qt's parent/child
-        # ownership: Qt would delete them under their Python wrappers (a double free).
+    def __init__(self, text: str) -> None:
         super().__init__(text)
         self._skip_next_redo = False
-        self._children: list[StoreCommand] = []
-        if parent is not None:
-            parent._children.append(self)
 
     def redo(self) -> None:
         if self._skip_next_redo:
             self._skip_next_redo = False
             return
-        self._guarded(self._do_all, "redo")
+        self._guarded(self._do, "redo")
 
     def undo(self) -> None:
-        self._guarded(self._undo_all, "undo")
-
-    def _do_all(self) -> None:
-        self._do()
-        for child in self._children:
-            child._do_all()
-
-    def _undo_all(self) -> None:
-        for child in reversed(self._children):
-            child._undo_all()
-        self._undo()
+        self._guarded(self._undo, "undo")
 
     def _guarded(self, action: Callable[[], None], what: str) -> None:
         """Run one undo/redo atomically; a failure is reported, never raised into Qt."""
@@ -82,8 +67,8 @@ class InsertCommand(StoreCommand):
     """Create a row; undo tombstones it, redo brings the same row back."""
 
     def __init__(self, store: Store, model: type[SyncedModel], values: dict[str, Any],
-                 text: str, parent: StoreCommand | None = None) -> None:
-        super().__init__(text, parent)
+                 text: str) -> None:
+        super().__init__(text)
         self.store, self.model, self.values = store, model, values
         self.row_id: str | None = None
 
@@ -101,8 +86,8 @@ class UpdateCommand(StoreCommand):
     """Change fields of a row; undo puts back exactly the values it replaced."""
 
     def __init__(self, store: Store, model: type[SyncedModel], row_id: str,
-                 values: dict[str, Any], text: str, parent: StoreCommand | None = None) -> None:
-        super().__init__(text, parent)
+                 values: dict[str, Any], text: str) -> None:
+        super().__init__(text)
         self.store, self.model, self.row_id, self.values = store, model, row_id, values
         self.previous: dict[str, Any] = {}
 
@@ -116,9 +101,8 @@ class UpdateCommand(StoreCommand):
 class DeleteCommand(StoreCommand):
     """Tombstone a row; undo restores it with everything that hung off it."""
 
-    def __init__(self, store: Store, model: type[SyncedModel], row_id: str, text: str,
-                 parent: StoreCommand | None = None) -> None:
-        super().__init__(text, parent)
+    def __init__(self, store: Store, model: type[SyncedModel], row_id: str, text: str) -> None:
+        super().__init__(text)
         self.store, self.model, self.row_id = store, model, row_id
 
     def _do(self) -> None:
@@ -180,7 +164,7 @@ class OperationCommand(StoreCommand):
 def perform(stack: QUndoStack, store: Store, command: StoreCommand) -> None:
     """Run a command in one transaction, then push it; raises if the store refused it."""
     with store.transaction():
-        command._do_all()
+        command._do()
     command._skip_next_redo = True
     stack.push(command)
 
