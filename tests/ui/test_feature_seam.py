@@ -63,6 +63,7 @@ def test_a_feature_menu_builds_its_tab_and_lists_its_actions(window):
 
 
 def test_the_file_menu_lists_each_tabs_import_and_export(window):
+    window.show_page("plans")  # built before the prospects: the menu keeps feature order
     window.file_menu.aboutToShow.emit()
     names = [action.objectName() for action in window.file_menu.actions()]
     assert {"action-import-prospects", "action-export-plan", "action-sync-now"} <= set(names)

@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
         self._slots: dict[str, _TabSlot] = {}
         self._menus: dict[str, QMenu] = {}
         self._parts: dict[str, WindowPart] = {}
+        self._file_actions: dict[str, list[QAction]] = {}
         self._build_menus()
         self._build_tabs()
         self._build_parts()
@@ -164,7 +165,17 @@ class MainWindow(QMainWindow):
         menu = self._menus.get(feature.key)
         if menu is not None:
             menu.addActions(page.menu_actions())
-        self.file_menu.insertActions(self._tabs_file_end, page.file_actions())
+        self._add_file_actions(feature, page.file_actions())
+
+    def _add_file_actions(self, feature: Feature, actions: list[QAction]) -> None:
+        """A tab's File actions go before those of tabs later in the feature list, so the
+        menu keeps one order whichever tab was built first."""
+        self._file_actions[feature.key] = actions
+        later = [key for key in self._slots if key in self._file_actions
+                 and list(self._slots).index(key) > list(self._slots).index(feature.key)
+                 and self._file_actions[key]]
+        before = self._file_actions[later[0]][0] if later else self._tabs_file_end
+        self.file_menu.insertActions(before, actions)
 
     # -- menus ---------------------------------------------------------------------------
 
