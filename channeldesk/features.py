@@ -49,10 +49,6 @@ class Feature:
     opens_first: bool = False
     file_menu: bool = False
 
-    @property
-    def object_name(self) -> str:
-        return f"tab-{self.key}"
-
 
 FEATURES: tuple[Feature, ...] = (
     Feature("prospects", "P&rospects", 10, menu="P&rospect", file_menu=True,
@@ -83,12 +79,6 @@ def features() -> list[Feature]:
     """Every feature in the order its tab and menu appear (the partner lifecycle)."""
     return sorted(FEATURES, key=lambda f: f.order)
 
-
-def feature(key: str) -> Feature:
-    for found in FEATURES:
-        if found.key == key:
-            return found
-    raise KeyError(f"no feature {key!r}")
 
 
 def resolve(path: str) -> Any:
