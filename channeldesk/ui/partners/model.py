@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date
 
 from PySide6.QtGui import QColor
@@ -36,9 +35,8 @@ class PartnersTableModel(SqlSortedTableModel[PartnerRow]):
 
     def __init__(self, store: Store, today: date | None = None, parent=None) -> None:
         self._today = today or date.today()
-        super().__init__(self._make_columns(), PartnerSort.NAME, parent)
+        super().__init__(self._make_columns(), PartnerSort.NAME, PartnerFilter(), parent)
         self._store = store
-        self._filter = PartnerFilter()
 
     def _make_columns(self) -> list[Column[PartnerRow]]:
         def band(row: PartnerRow) -> Engagement:
@@ -64,14 +62,6 @@ class PartnersTableModel(SqlSortedTableModel[PartnerRow]):
     @property
     def partner_filter(self) -> PartnerFilter:
         return self._filter
-
-    def set_filter(self, flt: PartnerFilter) -> None:
-        if flt != self._filter:
-            self._filter = flt
-            self.refresh()
-
-    def set_search_text(self, text: str) -> None:
-        self.set_filter(replace(self._filter, text=text.strip()))
 
     def fetch_ids(self) -> list[str]:
         return partner_ids(self._store.db, self._filter, self._sort, self._descending)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import QLocale, Qt
@@ -84,9 +83,8 @@ class ProspectsTableModel(SqlSortedTableModel[ProspectRow]):
     def __init__(self, store: Store, today: date | None = None, parent=None) -> None:
         self._today = today or date.today()
         self.show_internal = True  # off in presentation mode: no lost reason in tooltips
-        super().__init__(self._make_columns(), ProspectSort.COMPANY, parent)
+        super().__init__(self._make_columns(), ProspectSort.COMPANY, ProspectFilter(), parent)
         self._store = store
-        self._filter = ProspectFilter()
 
     def _make_columns(self) -> list[Column[ProspectRow]]:
         def overdue(row: ProspectRow) -> bool:
@@ -134,14 +132,6 @@ class ProspectsTableModel(SqlSortedTableModel[ProspectRow]):
     @property
     def prospect_filter(self) -> ProspectFilter:
         return self._filter
-
-    def set_filter(self, flt: ProspectFilter) -> None:
-        if flt != self._filter:
-            self._filter = flt
-            self.refresh()
-
-    def set_search_text(self, text: str) -> None:
-        self.set_filter(replace(self._filter, text=text.strip()))
 
     def fetch_ids(self) -> list[str]:
         catch_up(self._store.db)

@@ -9,7 +9,7 @@ fetch ids and rows; this class does the Qt bookkeeping once.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any, Generic, TypeVar
 
@@ -160,15 +160,26 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
 
 
 class SqlSortedTableModel(RecordTableModel[R]):
-    """A table whose columns sort in SQL: a column's ``sort_key`` names a member of
-    ``sort_keys``; ``fetch_ids`` reads ``_sort`` and ``_descending``."""
+    """A table whose columns sort and filter in SQL: a column's ``sort_key`` names a member
+    of ``sort_keys``; ``fetch_ids`` reads ``_filter`` (a frozen dataclass with a ``text``
+    field), ``_sort`` and ``_descending``."""
 
     sort_keys: type[Enum]
 
-    def __init__(self, columns: Sequence[Column[R]], initial_sort: Enum, parent=None) -> None:
+    def __init__(self, columns: Sequence[Column[R]], initial_sort: Enum, no_filter: Any,
+                 parent=None) -> None:
         super().__init__(columns, parent)
         self._sort = initial_sort
         self._descending = False
+        self._filter = no_filter
+
+    def set_filter(self, flt: Any) -> None:
+        if flt != self._filter:
+            self._filter = flt
+            self.refresh()
+
+    def set_search_text(self, text: str) -> None:
+        self.set_filter(replace(self._filter, text=text.strip()))
 
     @property
     def sort_order(self) -> tuple[Enum, bool]:
