@@ -106,16 +106,21 @@ attach(Contact, TableDescription(
     form_rules=validate_contact,
 ))
 
-attach(Activity, TableDescription(
-    "activity", "Activity", "Activities",
-    fields=(
-        PARTNER_REFERENCE,
+# The engagement log's fields, the same on a partner's and on a prospect's activities.
+ACTIVITY_LOG_FIELDS = (
         FieldSpec("kind", "Kind", Kind.CHOICE, required=True,
                   choices=choices_of(ActivityKind, label)),
         FieldSpec("occurred_on", "Date", Kind.DATE, required=True),
         FieldSpec("subject", "Subject", required=True, max_length=NAME_MAX),
         FieldSpec("notes", "Notes", Kind.LONG_TEXT, max_length=TEXT_MAX),
         FieldSpec("internal_only", "Internal only", Kind.BOOL, internal=True),
+)
+
+attach(Activity, TableDescription(
+    "activity", "Activity", "Activities",
+    fields=(
+        PARTNER_REFERENCE,
+        *ACTIVITY_LOG_FIELDS,
     ),
     naming=Naming({"subject": "r.subject", "partner": "p.name"},
                   lambda v: within(v["subject"], v["partner"]),

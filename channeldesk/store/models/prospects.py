@@ -9,7 +9,7 @@ from peewee import BooleanField, ForeignKeyField, IntegerField, TextField
 
 from channeldesk.domain.fit_score import ATTRIBUTE_LABELS, MAX_WEIGHT, OPERATOR_LABELS
 from channeldesk.domain.money import currency_error
-from channeldesk.domain.partner import NAME_MAX, TEXT_MAX, ActivityKind, PartnerType, Region
+from channeldesk.domain.partner import NAME_MAX, TEXT_MAX, PartnerType, Region
 from channeldesk.domain.partner import validate_activity as _validate_activity
 from channeldesk.domain.prospect import (
     MAX_EMPLOYEES,
@@ -28,7 +28,7 @@ from channeldesk.store.description import (
     within,
 )
 from channeldesk.store.models.base import IsoDateField, SyncedModel, attach
-from channeldesk.store.models.partners import Partner
+from channeldesk.store.models.partners import ACTIVITY_LOG_FIELDS, Partner
 
 
 class Prospect(SyncedModel):
@@ -167,12 +167,7 @@ attach(ProspectActivity, TableDescription(
     "prospect_activity", "Prospect activity", "Prospect activities",
     fields=(
         PROSPECT_REFERENCE,
-        FieldSpec("kind", "Kind", Kind.CHOICE, required=True,
-                  choices=choices_of(ActivityKind, label)),
-        FieldSpec("occurred_on", "Date", Kind.DATE, required=True),
-        FieldSpec("subject", "Subject", required=True, max_length=NAME_MAX),
-        FieldSpec("notes", "Notes", Kind.LONG_TEXT, max_length=TEXT_MAX),
-        FieldSpec("internal_only", "Internal only", Kind.BOOL, internal=True),
+        *ACTIVITY_LOG_FIELDS,
     ),
     naming=Naming({"subject": "r.subject", "company": "p.company"},
                   lambda v: within(v["subject"], v["company"]), COMPANY_JOIN),
