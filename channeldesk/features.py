@@ -22,6 +22,14 @@ Parts, all optional:
   record up by, for search everywhere (``services/search_index.py``).
 - ``pdf_sections``: modules that register the feature's sections of the partner-facing
   PDFs on import (``services/pdf/sections.py``).
+- ``demo_order``: when the demo hook runs, if not in feature order (a feature whose demo
+  rows hang off the demo partners runs after the partners hook).
+- ``plan_actuals``: ``actual(db, partner_id, metric, start, end) -> int | None``: a plan
+  target's actual measured by the feature (certified people, MDF spent) over the dates,
+  None when the feature does not measure that metric (``services/lookups.measured_actual``).
+- ``partner_actions``: ``actions(tab) -> list[QAction]`` (Qt, in the feature's UI folder):
+  what the feature offers on the selected partner in the Partners tab's menu ("Start
+  onboarding"); the partners tab lists them and never imports the feature.
 """
 
 from __future__ import annotations
@@ -46,6 +54,9 @@ class Feature:
     deadlines: str = ""
     search: str = ""
     pdf_sections: tuple[str, ...] = ()
+    demo_order: int = 0
+    plan_actuals: str = ""
+    partner_actions: str = ""
     opens_first: bool = False
     file_menu: bool = False
 
@@ -79,6 +90,13 @@ def features() -> list[Feature]:
     """Every feature in the order its tab and menu appear (the partner lifecycle)."""
     return sorted(FEATURES, key=lambda f: f.order)
 
+
+
+def demo_hooks() -> list[tuple[Feature, Any]]:
+    """Each feature's demo hook, resolved, in the order the hooks run (``demo_order``,
+    else feature order)."""
+    ordered = sorted(features(), key=lambda f: f.demo_order or f.order)
+    return [(f, resolve(f.demo)) for f in ordered if f.demo]
 
 
 def resolve(path: str) -> Any:

@@ -29,7 +29,7 @@ from channeldesk.domain.partner import (
     Region,
 )
 from channeldesk.domain.progress import CancelToken, Progress
-from channeldesk.features import parts
+from channeldesk.features import demo_hooks
 from channeldesk.services.demo_context import DemoContext
 from channeldesk.store.database import Store
 from channeldesk.store.models import Activity, Contact, Partner
@@ -517,7 +517,7 @@ def load_demo_data(
     :class:`Cancelled` when ``cancel.is_set()`` becomes true; the transaction is rolled
     back by then. Existing rows are left alone: the set is added beside them.
     """
-    hooks = parts("demo")
+    hooks = demo_hooks()
     context = DemoContext(store, seed, today or date.today(), len(hooks), progress, cancel)
     counts: dict[str, int] = {}
     with store.transaction():

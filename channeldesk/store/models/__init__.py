@@ -14,6 +14,7 @@ from channeldesk.store.models.base import (
     attach,
     synced_models,
 )
+from channeldesk.store.models.courses import Course
 from channeldesk.store.models.local import Change, LocalMeta
 from channeldesk.store.models.partners import Activity, Contact, Partner
 from channeldesk.store.models.plans import (
@@ -33,8 +34,9 @@ from channeldesk.store.models.prospects import (
 )
 
 __all__ = [
-    "Activity", "BusinessPlan", "Change", "Contact", "IdealPartnerProfile", "IsoDateField",
-    "LocalMeta", "LocalModel", "Partner", "PlanActivity", "PlanCommitment", "PlanObjective",
+    "Activity", "BusinessPlan", "Change", "Contact", "Course", "IdealPartnerProfile",
+    "IsoDateField", "LocalMeta", "LocalModel", "Partner", "PlanActivity", "PlanCommitment",
+    "PlanObjective",
     "PlanSignature", "PlanTarget", "ProfileCriterion", "Prospect", "ProspectActivity",
     "ProspectStageChange", "SyncedModel", "all_models", "attach", "synced_models",
 ]
