@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from channeldesk.cli.errors import EXIT_DATABASE, EXIT_OK, EXIT_USAGE, CommandError
+from channeldesk.cli.open_db import existing_db_path
 from channeldesk.cli.registry import CommandSet
 from channeldesk.paths import resolve_db_path
 from channeldesk.services.demo_data import is_empty, load_demo_data
@@ -90,7 +91,7 @@ SCREENSHOT_SIZE = (1400, 860)
 
 def screenshots_command(args: argparse.Namespace) -> int:
     """Render the main window, one PNG per tab, offscreen (for the README and reviews)."""
-    db_path, _ = resolve_db_path(args.db)
+    db_path = existing_db_path(args.db)
     out_dir = Path(args.out).expanduser().absolute()
     if out_dir.exists() and not out_dir.is_dir():
         raise CommandError(EXIT_USAGE, f"--out {out_dir} is a file. Name a folder.")

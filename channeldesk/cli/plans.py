@@ -23,10 +23,11 @@ from channeldesk.cli.errors import (
     CommandError,
     writing,
 )
+from channeldesk.cli.open_db import open_existing
 from channeldesk.cli.registry import CommandSet
 from channeldesk.domain.plan import Period, PeriodError
 from channeldesk.domain.progress import Cancelled
-from channeldesk.paths import resolve_db_path
+from channeldesk.output_files import OutputRefused, OutputWriteError, check_output
 from channeldesk.services.pdf.branding import Branding, BrandingError, load_branding
 from channeldesk.services.pdf.build import ExportWriteError
 from channeldesk.services.plan_export import (
@@ -37,7 +38,6 @@ from channeldesk.services.plan_export import (
     printing_problem,
 )
 from channeldesk.services.plan_operations import copy_to_next_period, new_plan
-from channeldesk.store import open_store
 from channeldesk.store.models import BusinessPlan, Partner
 from channeldesk.store.plan_queries import current_plan, find_partners, plans_of
 
@@ -53,17 +53,13 @@ def _branding(args: argparse.Namespace) -> Branding:
 
 
 def _pdf_target(text: str) -> Path:
-    """Check --out before any work: a folder that exists and can be written."""
+    """Check --out before any work (see output_files): a file in a folder that exists
+    and can be written, or a device written in place; never a folder or a pipe."""
     out = Path(text).expanduser().absolute()
-    if out.is_dir():
-        raise CommandError(EXIT_USAGE, f"--out {out} is a folder. Give a file name, "
-                                             f"e.g. {out / 'plan.pdf'}.")
-    if not out.parent.is_dir():
-        raise CommandError(EXIT_USAGE, f"The folder {out.parent} does not exist. "
-                                             "Create it first, or choose another --out.")
-    if not os.access(out.parent, os.W_OK | os.X_OK):
-        raise CommandError(EXIT_USAGE, f"You cannot write to {out.parent}. Choose "
-                                             "another --out.")
+    try:
+        check_output(out, example="plan.pdf")
+    except OutputRefused as refusal:
+        raise CommandError(EXIT_USAGE, f"--out: {refusal}") from refusal
     return out
 
 
@@ -76,15 +72,14 @@ def _warn_if_unprintable(document: object) -> None:
 def _run(action):
     try:
         return action()
-    except (ExportError, ExportWriteError) as error:
+    except (ExportError, ExportWriteError, OutputRefused, OutputWriteError) as error:
         raise CommandError(EXIT_USAGE, str(error)) from error
 
 
 def export_plan_command(args: argparse.Namespace) -> int:
     out = _pdf_target(args.out)
     branding = _branding(args)
-    db_path, _ = resolve_db_path(args.db)
-    store = open_store(db_path)
+    store = open_existing(args.db)
     try:
         document, path = _run(lambda: export_plan(store, args.partner, args.period, out,
                                                   branding))
@@ -98,8 +93,7 @@ def export_plan_command(args: argparse.Namespace) -> int:
 def export_pack_command(args: argparse.Namespace) -> int:
     out = _pdf_target(args.out)
     branding = _branding(args)
-    db_path, _ = resolve_db_path(args.db)
-    store = open_store(db_path)
+    store = open_existing(args.db)
     try:
         pack, path = _run(lambda: export_pack(store, args.partner, args.period, out,
                                               branding))
@@ -124,8 +118,7 @@ def export_plans_command(args: argparse.Namespace) -> int:
         raise CommandError(EXIT_USAGE, f"You cannot write to {out_dir}. Choose "
                                              "another --out.")
     branding = _branding(args)
-    db_path, _ = resolve_db_path(args.db)
-    store = open_store(db_path)
+    store = open_existing(args.db)
     cancel = threading.Event()
     quiet = args.quiet or not sys.stderr.isatty()
 
@@ -186,8 +179,7 @@ def _plan_of(partner_text: str, period_text: str) -> BusinessPlan:
 def new_plan_command(args: argparse.Namespace) -> int:
     """Create a partner's plan for a period (with its signature lines), as the Plans tab
     does."""
-    db_path, _ = resolve_db_path(args.db)
-    store = open_store(db_path)
+    store = open_existing(args.db)
     try:
         partner = _partner(args.partner)
         with writing():
@@ -203,8 +195,7 @@ def new_plan_command(args: argparse.Namespace) -> int:
 
 def copy_plan_command(args: argparse.Namespace) -> int:
     """Copy a partner's plan to the next period, as the Plans tab does."""
-    db_path, _ = resolve_db_path(args.db)
-    store = open_store(db_path)
+    store = open_existing(args.db)
     try:
         plan = _plan_of(args.partner, args.period)
         with writing():

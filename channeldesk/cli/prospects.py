@@ -2,9 +2,12 @@
 
 The import checks the whole file first and writes nothing unless every row is valid
 (or ``--skip-invalid`` is given); then all rows go in one transaction. ``--dry-run``
-stops after the check. Problems are listed one per line on stderr, as the GUI's preview
-shows them. ``prospect move`` runs the same operation as the Prospects tab's stage move
-(the prospect and its history entry, in one transaction).
+prints the plan the real run would carry out (the same counts, merges included) and
+writes nothing. A row whose company name alone matches is only a possible duplicate:
+added as new unless ``--same-name duplicate`` confirms them. Problems are listed one per
+line on stderr, as the GUI's preview shows them. ``prospect move`` runs the same
+operation as the Prospects tab's stage move (the prospect and its history entry, in one
+transaction).
 """
 
 from __future__ import annotations
@@ -15,17 +18,21 @@ from pathlib import Path
 
 from channeldesk.cli import errors
 from channeldesk.cli.errors import EXIT_OK, EXIT_USAGE, CommandError, writing
+from channeldesk.cli.open_db import open_existing
 from channeldesk.cli.registry import CommandSet
 from channeldesk.domain.prospect import PIPELINE, label
+from channeldesk.output_files import OutputRefused, OutputWriteError, check_output
 from channeldesk.paths import resolve_db_path
 from channeldesk.services.prospect_csv_export import export_prospects
 from channeldesk.services.prospect_csv_import import (
     CsvRefused,
     DuplicatePolicy,
+    ImportFailed,
     ImportPreview,
     KnownCompanies,
     apply_import,
     build_preview,
+    plan_import,
     read_file,
 )
 from channeldesk.services.prospect_operations import move_stage, resolve_prospect
@@ -33,6 +40,7 @@ from channeldesk.store import open_store
 from channeldesk.sync.state import editor_name
 
 MAX_LISTED = 50
+SAME_NAME_CHOICES = ("new", "duplicate")
 
 
 def _command_error(code_name: str, message: str) -> CommandError:
@@ -51,6 +59,12 @@ def add_import_arguments(parser: argparse.ArgumentParser) -> None:
                         help="what to do with a row whose company is already a prospect: "
                              "skip it (default) or merge its values into the prospect; "
                              "companies that are already partners are always skipped")
+    parser.add_argument("--same-name", choices=SAME_NAME_CHOICES, default="new",
+                        help="a row that matches a prospect, partner or earlier row by "
+                             "company name only (no same ID or web domain) is a possible "
+                             "duplicate: add it as a new prospect (default; 'Acme GmbH' "
+                             "and 'Acme Inc.' may be two companies) or treat it as a "
+                             "duplicate, as --duplicates says")
 
 
 def add_export_arguments(parser: argparse.ArgumentParser) -> None:
@@ -73,32 +87,28 @@ def import_prospects_command(args: argparse.Namespace) -> int:
             preview = build_preview(table, known=KnownCompanies.load(store))
         except CsvRefused as refusal:
             raise _command_error("EXIT_USAGE", f"{refusal} Nothing was imported.") from refusal
+        if args.same_name == "duplicate":
+            preview.confirm_same_company()
         _report(preview)
         if preview.invalid and not args.skip_invalid:
             raise _command_error("EXIT_USAGE", (
                 f"{len(preview.invalid):,} of {len(preview.rows):,} rows have errors (listed "
                 "above), so nothing was imported. Fix them, or add --skip-invalid to import "
                 "the other rows."))
+        policy = DuplicatePolicy(args.duplicates)
         if args.dry_run:
-            print(f"Dry run: {_would(preview, args)}. Nothing was written.")
+            plan = plan_import(store, preview, policy)
+            print(f"Dry run of {source.name} into {db_path}: {plan.summary()}. Nothing was "
+                  "written.")
             return 0
-        result = apply_import(store, preview, DuplicatePolicy(args.duplicates),
-                              skip_invalid=args.skip_invalid)
+        try:
+            result = apply_import(store, preview, policy, skip_invalid=args.skip_invalid)
+        except ImportFailed as failure:
+            raise _command_error("EXIT_DATABASE", str(failure)) from failure
     finally:
         store.close()
     print(f"Imported {source.name} into {db_path}: {result.summary()}.")
     return 0
-
-
-def _would(preview: ImportPreview, args: argparse.Namespace) -> str:
-    valid = [row for row in preview.rows if row.valid]
-    merge = args.duplicates == DuplicatePolicy.MERGE.value
-    merged = sum(1 for row in valid if row.duplicate and row.duplicate.kind == "prospect"
-                 and merge)
-    skipped = sum(1 for row in valid if row.duplicate) - merged
-    added = len(valid) - merged - skipped
-    return (f"{added:,} would be added, {merged:,} merged, {skipped:,} duplicates skipped, "
-            f"{len(preview.invalid):,} invalid rows left out")
 
 
 def _report(preview: ImportPreview) -> None:
@@ -109,21 +119,27 @@ def _report(preview: ImportPreview) -> None:
         print(issue, file=sys.stderr)
     if len(issues) > MAX_LISTED:
         print(f"… and {len(issues) - MAX_LISTED:,} more.", file=sys.stderr)
+    possible = [row for row in preview.possible_duplicates if not row.confirmed]
+    if possible:
+        print(f"{len(possible):,} row(s) match only by company name and are added as new "
+              "prospects; add --same-name duplicate if they are the same companies.",
+              file=sys.stderr)
 
 
 def export_prospects_command(args: argparse.Namespace) -> int:
     """Write every live prospect to a CSV file the importer reads back."""
     target = Path(args.out).expanduser().absolute()
-    if target.is_dir() or not target.parent.is_dir():
-        raise _command_error("EXIT_USAGE", f"--out {target}: name a file in an existing "
-                                           "folder.")
-    db_path, _ = resolve_db_path(args.db)
-    store = open_store(db_path)
+    try:
+        check_output(target, example="prospects.csv")
+    except OutputRefused as refusal:
+        raise CommandError(EXIT_USAGE, f"--out: {refusal}") from refusal
+    store = open_existing(args.db)
     try:
         count = export_prospects(store, target, include_internal=not args.presentation)
-    except OSError as error:
-        raise _command_error("EXIT_USAGE", f"Cannot write {target}: {error.strerror}. "
-                                           "Nothing was written.") from error
+    except OutputRefused as refusal:
+        raise CommandError(EXIT_USAGE, f"--out: {refusal}") from refusal
+    except OutputWriteError as error:
+        raise CommandError(EXIT_USAGE, str(error)) from error
     finally:
         store.close()
     print(f"Exported {count:,} prospects to {target}.")
@@ -146,8 +162,7 @@ def stage_code(text: str) -> str:
 def move_prospect_command(args: argparse.Namespace) -> int:
     """Move one prospect to another stage, with its history entry, as the app does."""
     target = stage_code(args.stage)
-    db_path, _ = resolve_db_path(args.db)
-    store = open_store(db_path)
+    store = open_existing(args.db)
     try:
         with writing():
             prospect = resolve_prospect(args.company)

@@ -16,12 +16,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from multiprocessing import get_context
 from pathlib import Path
+from typing import BinaryIO
 
 from channeldesk.domain.plan import Period, PeriodError
 from channeldesk.domain.plan_document import PackDocument, PlanDocument
 from channeldesk.domain.progress import Cancelled, Progress
+from channeldesk.output_files import open_output
 from channeldesk.services.pdf.branding import Branding
-from channeldesk.services.pdf.build import render_pack, render_plan, write_atomically
+from channeldesk.services.pdf.build import render_pack, render_plan
 from channeldesk.services.pdf.fonts import register_fonts, unprintable_characters
 from channeldesk.store import Store
 from channeldesk.store.models import BusinessPlan, Partner
@@ -95,6 +97,14 @@ def printing_problem(document: object) -> str | None:
             "Japanese, Korean, Arabic and Hebrew text does not yet.")
 
 
+def write_output(out: Path, render: Callable[[BinaryIO], None]) -> Path:
+    """Render a PDF to ``out`` through ``output_files`` (atomic for a file, in place for
+    a device such as /dev/null, refused for a folder or a pipe); returns ``out``."""
+    with open_output(out, "wb") as handle:
+        render(handle)
+    return Path(out)
+
+
 def export_plan(store: Store, partner_text: str, period: str | None, out: Path,
                 branding: Branding, today: date | None = None) -> tuple[PlanDocument, Path]:
     """The plan of a partner named on the command line (its current one, or ``period``'s)."""
@@ -109,7 +119,7 @@ def export_plan_id(store: Store, plan_id: str, out: Path, branding: Branding,
     plans of one period, made on two devices before they synced)."""
     today = today or date.today()
     document = load_plan_document(plan_id, store.blobs)
-    path = write_atomically(out, lambda f: render_plan(document, branding, f, today))
+    path = write_output(out, lambda f: render_plan(document, branding, f, today))
     return document, path
 
 
@@ -135,7 +145,7 @@ def export_pack_id(store: Store, plan_id: str, out: Path, branding: Branding,
                    today: date | None = None) -> tuple[PackDocument, Path]:
     today = today or date.today()
     pack = load_pack(store, plan_id, today)
-    path = write_atomically(out, lambda f: render_pack(pack, branding, f))
+    path = write_output(out, lambda f: render_pack(pack, branding, f))
     return pack, path
 
 
@@ -174,7 +184,7 @@ def file_name_for(document: PlanDocument, taken: set[str]) -> str:
 
 def _render_one(document: PlanDocument, branding: Branding, out: str, today: date) -> str:
     """Worker-process entry point: render and write one plan atomically."""
-    write_atomically(Path(out), lambda f: render_plan(document, branding, f, today))
+    write_output(Path(out), lambda f: render_plan(document, branding, f, today))
     return out
 
 

@@ -78,6 +78,14 @@ FIELDS: tuple[CsvField, ...] = (
 FIELD_BY_NAME = {f.name: f for f in FIELDS}
 # Columns the exporter writes for people that the importer knowingly leaves out.
 EXPORT_ONLY_HEADERS = ("Fit score",)
+# The record's id: an export carries it so that importing the file again matches each row
+# to the prospect it came from before any name is compared. Not "Id" or "Record ID": those
+# are Salesforce's and HubSpot's own ids.
+ID_TARGET = "id"
+ID_HEADER = "ChannelDesk ID"
+ID_ALIASES = ("channeldesk id", "prospect id")
+# Fields holding numbers: a plain number there is written as it is (see csv_cells).
+NUMERIC_FIELDS = frozenset({"employees", "annual_revenue"})
 # HubSpot and Salesforce split the contact's name in two; the first name joins the last.
 FIRST_NAME_HEADERS = ("first name", "firstname")
 LAST_NAME_HEADERS = ("last name", "lastname")
@@ -91,11 +99,13 @@ _ALIASES: dict[str, str] = {}
 for _field in FIELDS:
     for _name in (_field.header, _field.name, *_field.aliases):
         _ALIASES.setdefault(header_key(_name), _field.name)
+for _name in (ID_HEADER, *ID_ALIASES):
+    _ALIASES.setdefault(header_key(_name), ID_TARGET)
 _IGNORED = {header_key(h) for h in EXPORT_ONLY_HEADERS}
 
 
 def field_for_header(header: str) -> str | None:
-    """The prospect field a column header names, or None."""
+    """The prospect field a column header names (``ID_TARGET`` for the id), or None."""
     return _ALIASES.get(header_key(header))
 
 

@@ -8,8 +8,13 @@ The steps are separate so the GUI wizard and the command line share them:
 2. :func:`auto_mapping` maps columns to fields from their header names; the user may fix it.
 3. :func:`build_preview` reads every row into prospect values with per-row errors and
    warnings (row, column, value, what is wrong) and marks duplicates of existing
-   prospects and partners (same web domain, or same company name once normalized).
-4. :func:`apply_import` writes the valid rows in one transaction, or nothing.
+   prospects and partners: the same record (the ChannelDesk ID an export carries) or the
+   same web domain for sure; the same company name once normalized only *possibly*
+   ("Ålesund Digital GmbH" and "Ålesund Digital Inc." may be two companies), which counts
+   only once the user confirms it (:meth:`ImportPreview.confirm_same_company`).
+4. :func:`plan_import` decides what each row does (add, merge, skip) and what a merge
+   changes; :func:`apply_import` writes that plan in one transaction, or nothing. A dry
+   run prints the same plan, so it predicts the real run exactly.
 
 Nothing touches the database before step 4.
 """
@@ -19,19 +24,24 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+import peewee
+
 from channeldesk.domain.progress import Cancelled, Progress
 from channeldesk.domain.prospect import company_key, validate_prospect, web_domain
+from channeldesk.services.csv_cells import read_cell
 from channeldesk.services.operations import Operation, Recorder
 from channeldesk.services.prospect_csv_format import (
     FIELD_BY_NAME,
     FIRST_NAME_HEADERS,
+    ID_TARGET,
     LAST_NAME_HEADERS,
     PARTNER_TYPES,
     REGIONS,
@@ -67,6 +77,11 @@ class CsvRefused(Exception):  # noqa: N818 -- a refusal to read, worded for peop
     """The file as a whole cannot be imported; the message says why and what to do."""
 
 
+class ImportFailed(Exception):  # noqa: N818 -- a failed write, worded for people
+    """The database refused the import part way (a full disk, a lock, a read-only file);
+    the transaction rolled back, so nothing was imported. The message says what to do."""
+
+
 class DuplicatePolicy(StrEnum):
     SKIP = "skip"
     MERGE = "merge"
@@ -99,14 +114,24 @@ class Issue:
 
 @dataclass(frozen=True)
 class Duplicate:
-    """An existing prospect or partner (or an earlier row) that looks like the same company."""
+    """An existing prospect or partner (or an earlier row) that looks like the same company.
+
+    ``sure`` for the same record (its ChannelDesk ID) or the same web domain; a match by
+    company name alone is only possible and counts once the user confirms it.
+    """
 
     kind: str  # "prospect", "partner" or "row"
     row_id: str
     name: str
     reason: str
+    sure: bool = True
 
     def describe(self) -> str:
+        if not self.sure:
+            what = f"row {self.row_id}" if self.kind == "row" else \
+                f"the {self.kind} {self.name}"
+            return (f"possibly the same company as {what} ({self.reason}); imported as a "
+                    "new prospect unless you confirm it is the same")
         if self.kind == "row":
             return f"same company as row {self.row_id} ({self.reason})"
         return f"already a {self.kind}: {self.name} ({self.reason})"
@@ -118,10 +143,18 @@ class PreviewRow:
     values: dict[str, Any]
     issues: list[Issue] = field(default_factory=list)
     duplicate: Duplicate | None = None
+    record_id: str = ""  # the ChannelDesk ID the row carries (an export's), if any
+    confirmed: bool = False  # the user confirmed a possible duplicate is the same company
 
     @property
     def valid(self) -> bool:
         return not any(issue.is_error for issue in self.issues)
+
+    @property
+    def counted_duplicate(self) -> Duplicate | None:
+        """The duplicate the import acts on: a sure one, or a possible one confirmed."""
+        dup = self.duplicate
+        return dup if dup is not None and (dup.sure or self.confirmed) else None
 
 
 @dataclass
@@ -137,7 +170,21 @@ class ImportPreview:
 
     @property
     def duplicates(self) -> list[PreviewRow]:
-        return [row for row in self.rows if row.valid and row.duplicate is not None]
+        """Valid rows the import treats as duplicates (sure, or confirmed by the user)."""
+        return [row for row in self.rows if row.valid and row.counted_duplicate is not None]
+
+    @property
+    def possible_duplicates(self) -> list[PreviewRow]:
+        """Valid rows whose company name alone matches: the user decides."""
+        return [row for row in self.rows
+                if row.valid and row.duplicate is not None and not row.duplicate.sure]
+
+    def confirm_same_company(self, numbers: Iterable[int] | None = None) -> None:
+        """Treat these possible duplicates (row numbers; None: all) as the same company;
+        the others are added as new prospects."""
+        wanted = None if numbers is None else set(numbers)
+        for row in self.possible_duplicates:
+            row.confirmed = wanted is None or row.number in wanted
 
     def issues(self) -> list[Issue]:
         return [issue for row in self.rows for issue in row.issues]
@@ -152,11 +199,19 @@ class ImportResult:
     merged_values: dict[str, dict[str, Any]] = field(default_factory=dict)  # … and set
     # What the import wrote, for an exact undo and redo (see services/operations.py).
     operation: Operation[None] = field(default_factory=lambda: Operation((), None))
+    unchanged: int = 0  # duplicates merged that held nothing new
 
     def summary(self) -> str:
-        return (f"{len(self.created):,} added, {len(self.merged):,} merged, "
-                f"{self.skipped_duplicates:,} duplicates skipped, "
-                f"{self.skipped_invalid:,} invalid rows skipped")
+        return summary_text(len(self.created), len(self.merged), self.unchanged,
+                            self.skipped_duplicates, self.skipped_invalid)
+
+
+def summary_text(added: int, merged: int, unchanged: int, skipped: int,
+                 invalid: int) -> str:
+    """The counts of an import (or of its plan, for a dry run), in the same words."""
+    up_to_date = f"{unchanged:,} already up to date, " if unchanged else ""
+    return (f"{added:,} added, {merged:,} merged, {up_to_date}{skipped:,} duplicates "
+            f"skipped, {invalid:,} invalid rows skipped")
 
 
 # -- 1. reading the file -------------------------------------------------------------------
@@ -188,12 +243,17 @@ def read_bytes(data: bytes, name: str = "The file") -> CsvTable:
     if not text.strip():
         raise CsvRefused(f"{name} is empty: there is nothing to import.")
     delimiter = _sniff_delimiter(text)
+    lines: list[tuple[int, int]] = []  # first and last line of each record
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
-        records = list(reader)
+        records = []
+        for cells in reader:
+            lines.append((lines[-1][1] + 1 if lines else 1, reader.line_num))
+            records.append(cells)
     except csv.Error as error:
         raise CsvRefused(f"{name} is not a readable CSV file ({error}). Save it from your "
                          "spreadsheet or CRM as CSV and try again.") from error
+    _refuse_swallowed_rows(name, records, lines, delimiter)
     records = [(n + 1, cells) for n, cells in enumerate(records)]
     records = [(n, cells) for n, cells in records if any(c.strip() for c in cells)]
     if not records:
@@ -205,6 +265,33 @@ def read_bytes(data: bytes, name: str = "The file") -> CsvTable:
     if not rows:
         raise CsvRefused(f"{name} has a header but no rows: there is nothing to import.")
     return CsvTable(encoding, delimiter, headers, rows)
+
+
+def _refuse_swallowed_rows(name: str, records: list[list[str]], lines: list[tuple[int, int]],
+                           delimiter: str) -> None:
+    """Refuse a file in which a stray opening quote swallowed the rows after it.
+
+    A quote that is never closed makes the reader take every following line into one
+    value (up to the next quote or the end of the file). Importing the rest would drop
+    those rows without a word, so the whole file is refused with the lines it consumed.
+    A value that really holds line breaks (a note) is recognised by its lines not
+    looking like rows of the file: they do not hold as many delimiters as the header.
+    """
+    if not records:
+        return
+    width = len(records[0])
+    needed = max(1, width - 1)
+    for number, (cells, (first, last)) in enumerate(zip(records, lines, strict=True),
+                                                    start=1):
+        if last == first:
+            continue
+        swallowed = [line for cell in cells for line in cell.splitlines()[1:]
+                     if line.count(delimiter) >= needed]
+        if swallowed:
+            raise CsvRefused(
+                f"{name}: row {number} (line {first}) has an opening quote that is never "
+                f"closed, so lines {first}–{last} ({last - first:,} rows after it) were read "
+                f"as one value. Close or remove the quote in line {first} and import again.")
 
 
 def _decode(data: bytes, name: str) -> tuple[str, str]:
@@ -318,7 +405,9 @@ def _read_row(table: CsvTable, mapping: list[str | None], number: int,
     raw: dict[str, tuple[str, str]] = {}
     for index, target in enumerate(mapping):
         if target and index < len(cells) and cells[index].strip():
-            raw[target] = (table.headers[index], cells[index].strip())
+            raw[target] = (table.headers[index], read_cell(cells[index].strip()))
+    if ID_TARGET in raw:
+        row.record_id = raw.pop(ID_TARGET)[1]
     if FIRST_NAME in raw:
         header, first = raw.pop(FIRST_NAME)
         last = raw.get("contact_name", (header, ""))[1]
@@ -410,6 +499,7 @@ class KnownCompanies:
 
     by_domain: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     by_name: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    by_id: dict[str, tuple[str, str, str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, store: Store) -> KnownCompanies:
@@ -425,41 +515,56 @@ class KnownCompanies:
 
     def add(self, kind: str, row_id: str, name: str, website: str) -> None:
         domain, key = web_domain(website), company_key(name)
+        if kind == "prospect":
+            self.by_id[row_id] = (kind, row_id, name)
         if domain:
             self.by_domain.setdefault(domain, (kind, row_id, name))
         if key:
             self.by_name.setdefault(key, (kind, row_id, name))
 
-    def find(self, name: str, website: str) -> Duplicate | None:
+    def find(self, name: str, website: str, record_id: str = "") -> Duplicate | None:
+        """The same record (by id), else the same domain: sure; the same name: possible."""
+        if record_id and record_id in self.by_id:
+            return Duplicate(*self.by_id[record_id], "the same record, by its ChannelDesk ID")
         domain = web_domain(website)
         if domain and domain in self.by_domain:
             return Duplicate(*self.by_domain[domain], f"same domain {domain}")
         key = company_key(name)
         if key and key in self.by_name:
-            return Duplicate(*self.by_name[key], "same company name")
+            return Duplicate(*self.by_name[key], "same company name", sure=False)
         return None
 
 
 def _mark_duplicates(rows: list[PreviewRow], known: KnownCompanies) -> None:
     """Each row's duplicate: an existing partner or prospect, else an earlier row. Only
-    the first row matching an existing prospect may merge into it; later ones are
-    duplicates of that row (two merges into one prospect could not be undone exactly)."""
+    the first row surely matching an existing prospect may merge into it; later ones are
+    duplicates of that row (two merges into one prospect could not be undone exactly).
+    Rows that carry different ChannelDesk IDs are different records: never duplicates of
+    each other, whatever their names and domains."""
     in_file = KnownCompanies()
+    ids_in_file: dict[str, PreviewRow] = {}
     claimed: dict[str, PreviewRow] = {}
     for row in rows:
         if not row.valid:
             continue
         name, website = row.values.get("company", ""), row.values.get("website", "")
-        row.duplicate = known.find(name, website)
-        if row.duplicate is not None and row.duplicate.kind == "prospect":
+        row.duplicate = known.find(name, website, row.record_id)
+        if row.duplicate is not None and row.duplicate.kind == "prospect" and \
+                row.duplicate.sure:
             first = claimed.setdefault(row.duplicate.row_id, row)
             if first is not row:
                 row.duplicate = Duplicate("row", str(first.number), first.values.get(
                     "company", ""), f"both match the prospect {row.duplicate.name}")
-        if row.duplicate is None:
+        if row.duplicate is None and row.record_id:
+            earlier_row = ids_in_file.setdefault(row.record_id, row)
+            if earlier_row is not row:
+                row.duplicate = Duplicate("row", str(earlier_row.number), earlier_row.values
+                                          .get("company", ""), "the same ChannelDesk ID")
+        elif row.duplicate is None:
             earlier = in_file.find(name, website)
             if earlier is not None:
-                row.duplicate = Duplicate("row", earlier.row_id, earlier.name, earlier.reason)
+                row.duplicate = Duplicate("row", earlier.row_id, earlier.name, earlier.reason,
+                                          earlier.sure)
         in_file.add("row", str(row.number), name, website)
         if row.duplicate is not None:
             row.issues.append(Issue(row.number, "Company", name, row.duplicate.describe(),
@@ -467,6 +572,70 @@ def _mark_duplicates(rows: list[PreviewRow], known: KnownCompanies) -> None:
 
 
 # -- 4. writing ------------------------------------------------------------------------------
+
+@dataclass
+class ImportPlan:
+    """What an import will do, row by row, decided before anything is written."""
+
+    new_rows: list[dict[str, Any]] = field(default_factory=list)
+    merges: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # id → changes
+    unchanged: int = 0  # prospects a merge would leave as they are
+    skipped_duplicates: int = 0
+    skipped_invalid: int = 0
+
+    def summary(self) -> str:
+        return summary_text(len(self.new_rows), len(self.merges), self.unchanged,
+                            self.skipped_duplicates, self.skipped_invalid)
+
+
+def plan_import(store: Store, preview: ImportPreview,
+                duplicates: DuplicatePolicy = DuplicatePolicy.SKIP) -> ImportPlan:
+    """What :func:`apply_import` would write now: the rows to add, and for each merge only
+    the values that differ from the prospect's (read from the database), so a dry run
+    and the real run report the same counts."""
+    plan = ImportPlan(skipped_invalid=len(preview.invalid))
+    wanted: list[tuple[str, dict[str, Any]]] = []
+    merging: set[str] = set()
+    for row in preview.rows:
+        if not row.valid:
+            continue
+        dup = row.counted_duplicate
+        if dup is None:
+            plan.new_rows.append(complete_values(row.values))
+        elif (dup.kind == "prospect" and duplicates == DuplicatePolicy.MERGE
+              and dup.row_id not in merging):
+            merging.add(dup.row_id)
+            wanted.append((dup.row_id, {name: value for name, value in row.values.items()
+                                        if name not in MERGE_KEEPS}))
+        else:
+            plan.skipped_duplicates += 1
+    current = _current_values(store, [prospect_id for prospect_id, _ in wanted])
+    for prospect_id, values in wanted:
+        existing = current.get(prospect_id)
+        changes = values if existing is None else {
+            name: value for name, value in values.items()
+            if _stored(name, existing.get(name)) != _stored(name, value)}
+        if changes:
+            plan.merges.append((prospect_id, changes))
+        else:
+            plan.unchanged += 1
+    return plan
+
+
+def _current_values(store: Store, ids: list[str]) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(ids), 500):
+        for prospect in Prospect.select().where(Prospect.id.in_(ids[start:start + 500])):
+            found[prospect.id] = {name: getattr(prospect, name)
+                                  for name in Prospect.editable_fields()}
+    return found
+
+
+def _stored(name: str, value: Any) -> Any:
+    """A value as SQLite holds it, so that a date and its text, or True and 1, compare."""
+    stored = Prospect._meta.fields[name].db_value(value)
+    return int(stored) if isinstance(stored, bool) else stored
+
 
 def apply_import(store: Store, preview: ImportPreview,
                  duplicates: DuplicatePolicy = DuplicatePolicy.SKIP,
@@ -477,28 +646,29 @@ def apply_import(store: Store, preview: ImportPreview,
     Refuses (CsvRefused, nothing written) when a row is invalid, unless ``skip_invalid``.
     Duplicates of partners and of earlier rows are always skipped; duplicates of
     prospects are skipped or merged (imported non-empty values replace the prospect's).
+    A possible duplicate (the same name only) counts only if the user confirmed it.
+    Raises ImportFailed when the database refuses the write (a full disk): rolled back.
     """
     invalid = preview.invalid
     if invalid and not skip_invalid:
         first = next(issue for issue in invalid[0].issues if issue.is_error)
         raise CsvRefused(f"{len(invalid):,} of {len(preview.rows):,} rows have errors, so "
                          f"nothing was imported. The first: {first}")
-    new_rows, merges, skipped = [], [], 0
-    for row in preview.rows:
-        if not row.valid:
-            continue
-        dup = row.duplicate
-        if dup is None:
-            new_rows.append(complete_values(row.values))
-        elif dup.kind == "prospect" and duplicates == DuplicatePolicy.MERGE:
-            merges.append((dup.row_id, {name: value for name, value in row.values.items()
-                                        if name not in MERGE_KEEPS}))
-        else:
-            skipped += 1
-    total = len(new_rows) + len(merges)
-    result = ImportResult([], {}, skipped, len(invalid))
+    try:
+        return _write(store, preview, duplicates, progress, cancel)
+    except (sqlite3.Error, peewee.DatabaseError) as error:
+        raise ImportFailed(_write_failure(store, error)) from error
+
+
+def _write(store: Store, preview: ImportPreview, duplicates: DuplicatePolicy,
+           progress: Progress | None, cancel: threading.Event | None) -> ImportResult:
     step = 5000
     with store.transaction():
+        plan = plan_import(store, preview, duplicates)
+        new_rows, merges = plan.new_rows, plan.merges
+        total = len(new_rows) + len(merges)
+        result = ImportResult([], {}, plan.skipped_duplicates, plan.skipped_invalid,
+                              unchanged=plan.unchanged)
         recorder = Recorder(store)
         for start in range(0, len(new_rows), step):
             _check_cancel(cancel)
@@ -520,6 +690,33 @@ def apply_import(store: Store, preview: ImportPreview,
     if progress:
         progress(total, total, "Import finished")
     return result
+
+
+def _write_failure(store: Store, error: Exception) -> str:
+    """One sentence for a write the database refused. SQLite rolls a transaction back by
+    itself on a full disk, after which the failed ROLLBACK says "cannot rollback - no
+    transaction is active"; the cause that matters is the one underneath."""
+    text = " ".join(str(cause) for cause in _causes(error)).lower()
+    if "full" in text:
+        return (f"The disk holding {store.path.name} is full, so nothing was imported (the "
+                "import was rolled back whole). Free some space and import again.")
+    if "locked" in text or "busy" in text:
+        return ("The database is busy in another program, so nothing was imported. Close "
+                "it or wait for it to finish, then import again.")
+    if "readonly" in text or "read-only" in text:
+        return (f"{store.path} cannot be written (read-only), so nothing was imported. "
+                "Ask for write access or copy the database to a folder you can write to.")
+    return (f"The database refused the import ({error}), so nothing was imported. Try "
+            "again; if it keeps failing, run 'channeldesk check'.")
+
+
+def _causes(error: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and current not in seen:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
 
 
 def complete_values(values: dict[str, Any]) -> dict[str, Any]:

@@ -1,19 +1,19 @@
 """Consistent copies of a database, safe while ChannelDesk has it open.
 
-SQLite's online backup API copies a snapshot page by page; the copy is written to a
-temporary file in the target folder and renamed into place, so a failed or cancelled
-backup never leaves a half-written file under the requested name.
+SQLite's online backup API copies a snapshot page by page into a temporary file that
+``output_files.output_file`` puts in place only when complete, so a failed or cancelled
+backup (a full disk included) leaves neither a half-written file under the requested name
+nor the temporary copy or its journal beside it.
 """
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import tempfile
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
+from channeldesk.output_files import OutputRefused, OutputWriteError, output_file
 from channeldesk.store.probe import reading
 
 PAGES_PER_STEP = 256
@@ -27,22 +27,11 @@ class BackupError(Exception):
 def backup_database(source: Path, target: Path, progress: Progress | None = None) -> Path:
     """Copy ``source`` to ``target`` atomically; returns the target path."""
     target = Path(target)
-    if not target.parent.is_dir():
-        raise BackupError(f"The folder {target.parent} does not exist.")
     try:
-        handle, temp_name = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".partial", dir=target.parent
-        )
-    except OSError as error:
-        raise BackupError(f"Cannot write to {target.parent}: {error.strerror}.") from error
-    os.close(handle)
-    temp = Path(temp_name)
-    try:
-        _copy(source, temp, progress)
-        os.replace(temp, target)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+        with output_file(target, suffix=".partial") as temp:
+            _copy(source, temp, progress)
+    except (OutputRefused, OutputWriteError) as error:
+        raise BackupError(str(error)) from error
     return target
 
 
@@ -64,5 +53,3 @@ def _copy(source: Path, temp: Path, progress: Progress | None) -> None:
             dst.commit()
     except sqlite3.Error as error:
         raise BackupError(f"SQLite could not copy {source}: {error}.") from error
-    with temp.open("rb") as written:
-        os.fsync(written.fileno())

@@ -5,6 +5,11 @@ profile), so each device computes them. Triggers mark every inserted or updated 
 in ``prospect_stale`` whatever wrote it (the app, a sync pull, a raw connection);
 :func:`catch_up` recomputes those before a list is read. A profile change re-scores every
 prospect with :func:`rescore_all`, off the GUI thread.
+
+Catching up writes, so it needs the write lock. While another program holds it (a sync,
+an import in a second window) the derived rows stay stale until the next read, but no
+record is ever hidden: the lists read a stale prospect's keys from the prospect itself
+(``prospect_queries``) and its score from :func:`fresh_fits` / :func:`register_fit_now`.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from channeldesk.domain.text_order import sort_key
 
 log = logging.getLogger(__name__)
 CHUNK = 5000
+CATCH_UP_WAIT_MS = 200
 SEARCHED_COLUMNS = ("company", "website", "country", "owner", "vertical", "contact_name")
 FACT_COLUMNS = ("region", "country", "vertical", "partner_type", "source", "employees",
                 "annual_revenue_minor", "currency", "competencies", "competitors")
@@ -116,25 +122,81 @@ def _derive(db: peewee.Database, ids: Sequence[str], profile: Profile | None) ->
                            [(row_id,) for row_id in chunk])
 
 
-def catch_up(db: peewee.Database) -> int:
+def catch_up(db: peewee.Database, wait_ms: int = CATCH_UP_WAIT_MS) -> int:
     """Recompute the derived rows of every stale prospect; returns how many.
 
     Cheap when nothing changed (one lookup in an empty table). Runs in the caller's
     transaction if there is one, else in its own, which takes the write lock first
     (IMMEDIATE): a read that later wanted to write would fail at once, not wait, when a
-    worker (re-scoring, sync) writes meanwhile. Should the lock not come within the
-    busy timeout, the list is read with the rows it has; the next read catches up.
+    worker (re-scoring, sync) writes meanwhile. The lock is waited for ``wait_ms`` at
+    most, not the store's long busy timeout: the lists are complete without the catch-up
+    (stale rows are read on the fly), so a read never stalls behind another writer; the
+    next read catches up.
     """
     stale = [row[0] for row in db.execute_sql("SELECT prospect_id FROM prospect_stale")]
     if not stale:
         return 0
+    conn = db.connection()
+    waited = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+    conn.execute(f"PRAGMA busy_timeout = {int(wait_ms)}")
     try:
         with db.atomic("IMMEDIATE"):
             _derive(db, stale, current_profile(db))
     except peewee.OperationalError as error:
-        log.warning("prospect search and fit rows not brought up to date: %s", error)
+        log.info("prospect search and fit rows left for the next read: %s", error)
         return 0
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(waited)}")
     return len(stale)
+
+
+def has_stale(db: peewee.Database) -> bool:
+    """Whether some prospect's derived rows are behind (a catch-up could not run)."""
+    return db.execute_sql("SELECT EXISTS (SELECT 1 FROM prospect_stale)").fetchone()[0] == 1
+
+
+def fresh_fits(db: peewee.Database, ids: Sequence[str]) -> dict[str, tuple[int | None, str]]:
+    """Score and breakdown of these prospects as they are now: the stored ones, and
+    those of stale prospects computed here (read only, so it works under another
+    writer's lock)."""
+    found: dict[str, tuple[int | None, str]] = {}
+    stale: list[str] = []
+    columns = ", ".join(f"p.{name}" for name in FACT_COLUMNS)
+    profile: Profile | None = None
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start:start + 500])
+        marks = ", ".join("?" * len(chunk))
+        for row_id, is_stale, score_, breakdown in db.execute_sql(
+                "SELECT p.id, st.prospect_id IS NOT NULL OR f.prospect_id IS NULL, f.score, "
+                "coalesce(f.breakdown, '') FROM prospect p "
+                "LEFT JOIN prospect_fit f ON f.prospect_id = p.id "
+                "LEFT JOIN prospect_stale st ON st.prospect_id = p.id "
+                f"WHERE p.id IN ({marks})", chunk):
+            if is_stale:
+                stale.append(row_id)
+            else:
+                found[row_id] = (score_, breakdown)
+    for start in range(0, len(stale), 500):
+        chunk = stale[start:start + 500]
+        if profile is None:
+            profile = current_profile(db)
+        marks = ", ".join("?" * len(chunk))
+        for row in db.execute_sql(f"SELECT p.id, {columns} FROM prospect p "
+                                  f"WHERE p.id IN ({marks})", chunk):
+            found[row[0]] = _scored(profile, row[1:])
+    return found
+
+
+def register_fit_now(db: peewee.Database) -> None:
+    """Define the SQL function ``fit_now(<FACT_COLUMNS>)`` on this thread's connection:
+    a prospect's score against the current profile, for the lists to sort and filter
+    stale prospects by their real score."""
+    profile = current_profile(db)
+
+    def fit_now(*facts: object) -> int | None:
+        return _scored(profile, facts)[0]
+
+    db.connection().create_function("fit_now", len(FACT_COLUMNS), fit_now)
 
 
 def derive_now(db: peewee.Database, ids: Iterable[str]) -> None:

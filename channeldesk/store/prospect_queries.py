@@ -3,6 +3,10 @@
 Search runs on the device-local ``prospect_search`` table (accent-folded text, kept up
 to date by ``prospect_derived.catch_up``), so "lodz" finds "Łódź" without calling Python
 per row; sorting by company or owner uses the stored folded keys for the same reason.
+
+When a catch-up could not run (another program held the write lock), the stale prospects
+are not left out: the queries switch to LEFT JOINs and compute a stale prospect's keys
+and score on the fly (``fold`` and ``fit_now``), so a list and an export stay complete.
 """
 
 from __future__ import annotations
@@ -16,6 +20,13 @@ import peewee
 
 from channeldesk.domain.prospect import OPEN_STAGES, PIPELINE
 from channeldesk.domain.text_order import sort_key
+from channeldesk.store.prospect_derived import (
+    FACT_COLUMNS,
+    SEARCHED_COLUMNS,
+    fresh_fits,
+    has_stale,
+    register_fit_now,
+)
 
 LAST_TOUCH = (
     "(SELECT max(a.occurred_on) FROM prospect_activity a "
@@ -44,7 +55,7 @@ class ProspectSort(StrEnum):
 
 
 _SORT_SQL: dict[ProspectSort, str] = {
-    ProspectSort.COMPANY: "s.company_key",
+    ProspectSort.COMPANY: "{company_key}",
     ProspectSort.WEBSITE: "p.website",
     ProspectSort.COUNTRY: "p.country",
     ProspectSort.REGION: "p.region",
@@ -54,8 +65,8 @@ _SORT_SQL: dict[ProspectSort, str] = {
     ProspectSort.PARTNER_TYPE: "p.partner_type",
     ProspectSort.SOURCE: "p.source",
     ProspectSort.STAGE: STAGE_ORDER,
-    ProspectSort.SCORE: "coalesce(f.score, -1)",
-    ProspectSort.OWNER: "s.owner_key",
+    ProspectSort.SCORE: "coalesce({score}, -1)",
+    ProspectSort.OWNER: "{owner_key}",
     ProspectSort.NEXT_STEP: "p.next_step",
     ProspectSort.NEXT_STEP_ON: "coalesce(p.next_step_on, '9999')",
     ProspectSort.LAST_TOUCH: f"coalesce({LAST_TOUCH}, '')",
@@ -107,15 +118,54 @@ class ProspectRow:
     converted_partner_id: str | None
 
 
+@dataclass(frozen=True)
+class Derived:
+    """The SQL for a prospect's derived values: the stored rows, or (with stale rows
+    about) the stored row when it is current and the value computed now when not."""
+
+    company_key: str = "s.company_key"
+    owner_key: str = "s.owner_key"
+    text_key: str = "s.text_key"
+    score: str = "f.score"
+    joins: str = ("prospect p JOIN prospect_search s ON s.prospect_id = p.id "
+                  "LEFT JOIN prospect_fit f ON f.prospect_id = p.id")
+
+
+def _current_or(stored: str, now: str) -> str:
+    return (f"(CASE WHEN st.prospect_id IS NULL AND s.prospect_id IS NOT NULL "
+            f"THEN {stored} ELSE {now} END)")
+
+
+STORED = Derived()
+ON_THE_FLY = Derived(
+    company_key=_current_or("s.company_key", "fold(p.company)"),
+    owner_key=_current_or("s.owner_key", "fold(p.owner)"),
+    text_key=_current_or("s.text_key", " || ' ' || ".join(
+        f"fold(p.{name})" for name in SEARCHED_COLUMNS)),
+    score=_current_or("f.score", f"fit_now({', '.join(f'p.{c}' for c in FACT_COLUMNS)})"),
+    joins=("prospect p LEFT JOIN prospect_search s ON s.prospect_id = p.id "
+           "LEFT JOIN prospect_fit f ON f.prospect_id = p.id "
+           "LEFT JOIN prospect_stale st ON st.prospect_id = p.id"),
+)
+
+
+def derived_for(db: peewee.Database) -> Derived:
+    """How to read derived values now: stored, or on the fly while some are stale."""
+    if not has_stale(db):
+        return STORED
+    register_fit_now(db)
+    return ON_THE_FLY
+
+
 def like_pattern(term: str) -> str:
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
 
-def _where(flt: ProspectFilter) -> tuple[str, list]:
+def _where(flt: ProspectFilter, derived: Derived = STORED) -> tuple[str, list]:
     clauses, params = ["p.deleted = 0"], []
     for term in sort_key(flt.text).split():
-        clauses.append("s.text_key LIKE ? ESCAPE '\\'")
+        clauses.append(f"{derived.text_key} LIKE ? ESCAPE '\\'")
         params.append(like_pattern(term))
     for column, chosen in (("stage", flt.stages), ("owner", flt.owners),
                            ("region", flt.regions), ("vertical", flt.verticals)):
@@ -123,10 +173,10 @@ def _where(flt: ProspectFilter) -> tuple[str, list]:
             clauses.append(f"p.{column} IN ({', '.join('?' * len(chosen))})")
             params.extend(sorted(chosen))
     if flt.min_score is not None:
-        clauses.append("f.score >= ?")
+        clauses.append(f"{derived.score} >= ?")
         params.append(flt.min_score)
     if flt.max_score is not None:
-        clauses.append("f.score <= ?")
+        clauses.append(f"{derived.score} <= ?")
         params.append(flt.max_score)
     if flt.overdue_on is not None:
         open_marks = ", ".join("?" * len(OPEN_STAGES))
@@ -135,16 +185,21 @@ def _where(flt: ProspectFilter) -> tuple[str, list]:
     return " AND ".join(clauses), params
 
 
-FROM = ("prospect p JOIN prospect_search s ON s.prospect_id = p.id "
-        "LEFT JOIN prospect_fit f ON f.prospect_id = p.id")
+FROM = STORED.joins
 FROM_PROSPECT = ("prospect p ON p.id = s.prospect_id "
                  "LEFT JOIN prospect_fit f ON f.prospect_id = p.id")
 
 
 def prospect_ids_sql(flt: ProspectFilter, sort: ProspectSort = ProspectSort.COMPANY,
-                     descending: bool = False) -> tuple[str, list]:
+                     descending: bool = False, derived: Derived = STORED) -> tuple[str, list]:
     """The query of :func:`prospect_ids` (the benchmark runs it raw as its baseline)."""
     direction = "DESC" if descending else "ASC"
+    if derived is not STORED:
+        where, params = _where(flt, derived)
+        order = _SORT_SQL[sort].format(**vars(derived))
+        tie = ", p.id" if sort is ProspectSort.COMPANY else f", {derived.company_key}, p.id"
+        return (f"SELECT p.id FROM {derived.joins} WHERE {where} "
+                f"ORDER BY {order} {direction}{tie}", params)
     if sort is ProspectSort.COMPANY and replace(flt, text="") == ProspectFilter():
         # Search text alone, company order: one walk of the covering index.
         clauses, params = ["s.live = 1"], []
@@ -158,7 +213,7 @@ def prospect_ids_sql(flt: ProspectFilter, sort: ProspectSort = ProspectSort.COMP
     # With search text, read the (small) search rows first and look up only the matches.
     source = f"prospect_search s CROSS JOIN {FROM_PROSPECT}" if flt.text.strip() else FROM
     return (f"SELECT p.id FROM {source} WHERE {where} "
-            f"ORDER BY {_SORT_SQL[sort]} {direction}{tie}", params)
+            f"ORDER BY {_SORT_SQL[sort].format(**vars(STORED))} {direction}{tie}", params)
 
 
 def prospect_ids(db: peewee.Database, flt: ProspectFilter,
@@ -166,9 +221,10 @@ def prospect_ids(db: peewee.Database, flt: ProspectFilter,
                  limit: int | None = None) -> list[str]:
     """Ids of the live prospects that match, in display order (ties by company, id).
 
-    Call ``prospect_derived.catch_up`` first so that new and edited rows are searchable.
+    Call ``prospect_derived.catch_up`` first: the query is fastest with nothing stale,
+    though complete either way.
     """
-    sql, params = prospect_ids_sql(flt, sort, descending)
+    sql, params = prospect_ids_sql(flt, sort, descending, derived_for(db))
     if limit is not None:
         sql, params = f"{sql} LIMIT ?", [*params, limit]
     return [row[0] for row in db.execute_sql(sql, params)]
@@ -188,10 +244,13 @@ def prospect_rows(db: peewee.Database, ids: Sequence[str]) -> dict[str, Prospect
         marks = ", ".join("?" * len(chunk))
         sql = (f"SELECT {_ROW_COLUMNS} FROM prospect p "
                f"LEFT JOIN prospect_fit f ON f.prospect_id = p.id WHERE p.id IN ({marks})")
+        fits = fresh_fits(db, chunk) if has_stale(db) else {}
         for values in db.execute_sql(sql, chunk):
             values = list(values)
             values[16] = date.fromisoformat(values[16]) if values[16] else None
             values[17] = date.fromisoformat(values[17]) if values[17] else None
+            if values[0] in fits:
+                values[12], values[13] = fits[values[0]]
             rows[values[0]] = ProspectRow(*values)
     return rows
 
@@ -211,6 +270,8 @@ def distinct_values(db: peewee.Database, column: str) -> list[str]:
 
 def stage_counts(db: peewee.Database, flt: ProspectFilter) -> dict[str, int]:
     """How many matching prospects each stage holds (the board's column headers)."""
-    where, params = _where(flt)
+    derived = derived_for(db)
+    where, params = _where(flt, derived)
     return {stage: count for stage, count in db.execute_sql(
-        f"SELECT p.stage, count(*) FROM {FROM} WHERE {where} GROUP BY p.stage", params)}
+        f"SELECT p.stage, count(*) FROM {derived.joins} WHERE {where} GROUP BY p.stage",
+        params)}

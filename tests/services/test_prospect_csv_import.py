@@ -172,6 +172,9 @@ def test_duplicates_of_partners_prospects_and_earlier_rows(store):
     assert kinds == ["partner", "prospect", None, "row"]
     assert "already a partner: Acme GmbH (same domain acme.example)" in str(
         preview.rows[0].issues[0])
+    # a name alone is only a possible duplicate, counted once the user confirms it
+    assert [row.number for row in preview.possible_duplicates] == [3, 5]
+    preview.confirm_same_company([3, 5])
     result = apply_import(store, preview, DuplicatePolicy.MERGE)
     assert len(result.created) == 1 and result.skipped_duplicates == 2
     assert result.merged == {beta: {"country": "UK", "owner": ""}}
@@ -186,8 +189,10 @@ def test_duplicates_of_partners_prospects_and_earlier_rows(store):
 
 
 def test_two_rows_matching_one_prospect_merge_once_and_undo_exactly(store):
-    acme = store.insert(Prospect, {"company": "Acme", "owner": "Alice", "next_step": "orig"})
-    preview = preview_of("Company,Owner,Next step\nAcme,Bob,call\nACME,Carol,email\n", store)
+    acme = store.insert(Prospect, {"company": "Acme", "owner": "Alice", "next_step": "orig",
+                                   "website": "https://acme.example"})
+    preview = preview_of("Company,Owner,Next step,Website\nAcme,Bob,call,acme.example\n"
+                         "ACME,Carol,email,acme.example\n", store)
     assert [row.duplicate.kind for row in preview.rows] == ["prospect", "row"]
     assert "both match the prospect Acme" in str(preview.rows[1].issues[0])
     result = apply_import(store, preview, DuplicatePolicy.MERGE)
