@@ -78,6 +78,25 @@ def read_only_folder(tmp_path: Path):
             folder.chmod(0o755)
 
 
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A folder on a real, nearly full disk: a 1 MiB tmpfs (as root, as in CI).
+
+    A real file system that runs out of space, so SQLite and Python see the ENOSPC they
+    would see on a full laptop disk; without root (no mount) the test is skipped.
+    """
+    folder = tmp_path / "small-disk"
+    folder.mkdir()
+    if os.geteuid() != 0 or not _run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs",
+                                     str(folder)):
+        pytest.skip("a full disk is simulated with a small tmpfs, which needs root")
+    try:
+        yield folder
+    finally:
+        if not _run("umount", str(folder)):
+            _run("umount", "-l", str(folder))
+
+
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[PostgresCluster]:
     """One throwaway PostgreSQL server for the whole run (fsync off, trust auth), shared by

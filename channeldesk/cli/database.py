@@ -13,6 +13,7 @@ from pathlib import Path
 from channeldesk.cli.errors import EXIT_DATABASE, EXIT_OK, EXIT_USAGE, CommandError
 from channeldesk.cli.open_db import existing_db_path
 from channeldesk.cli.registry import CommandSet
+from channeldesk.output_files import OutputRefused, check_output, is_device
 from channeldesk.paths import resolve_db_path
 from channeldesk.services.demo_data import is_empty, load_demo_data
 from channeldesk.services.health_check import check_database
@@ -63,6 +64,9 @@ def backup_command(args: argparse.Namespace) -> int:
     except BackupError as error:
         raise CommandError(EXIT_DATABASE, f"Backup failed: {error} Nothing was written to "
                                           f"{target}.") from error
+    if is_device(target):  # /dev/null: written in place, nothing to check afterwards
+        print(f"Backed up {db_path} to {target}.")
+        return EXIT_OK
     verdict = check_database(target)
     if not verdict.ok:
         raise CommandError(EXIT_DATABASE, f"The backup {target} was written but does not pass "
@@ -72,16 +76,12 @@ def backup_command(args: argparse.Namespace) -> int:
 
 
 def _refuse_bad_backup_target(db_path: Path, target: Path) -> None:
-    """Catch a mistyped --out before any work, and never overwrite the database itself."""
-    if target.is_dir():
-        raise CommandError(EXIT_USAGE, f"--out {target} is a folder. Give a file name, e.g. "
-                                       f"{target / 'channeldesk-backup.sqlite3'}.")
-    if not target.parent.is_dir():
-        raise CommandError(EXIT_USAGE, f"The folder {target.parent} does not exist. Create it "
-                                       "first, or choose another --out.")
-    if not os.access(target.parent, os.W_OK | os.X_OK):
-        raise CommandError(EXIT_USAGE, f"You cannot write to {target.parent}. Choose another "
-                                       "--out.")
+    """Catch a mistyped --out before any work (a folder, a pipe, a missing or read-only
+    folder: see output_files), and never overwrite the database itself."""
+    try:
+        check_output(target, example="channeldesk-backup.sqlite3")
+    except OutputRefused as refusal:
+        raise CommandError(EXIT_USAGE, f"--out: {refusal}") from refusal
     if target.exists() and target.resolve() == db_path.resolve():
         raise CommandError(EXIT_USAGE, "--out names the database itself. Choose another file.")
 

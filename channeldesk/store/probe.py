@@ -42,22 +42,42 @@ class Probe:
         return self.version < migrations.current_version()
 
 
-def read_only_connection(path: Path) -> sqlite3.Connection:
+def read_only_connection(path: Path, immutable: bool = False) -> sqlite3.Connection:
     """A connection that cannot write to the file, whatever SQL runs on it.
 
     Reading a WAL database read-only creates -wal/-shm files that the connection never
-    deletes; use :func:`reading` to have them tidied away again.
+    deletes; use :func:`reading` to have them tidied away again. ``immutable`` reads the
+    file alone, creating nothing, for a file in a folder nobody can write to.
     """
-    uri = f"file:{quote(str(path))}?mode=ro"
+    uri = f"file:{quote(str(path))}?mode=ro" + ("&immutable=1" if immutable else "")
     return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+
+
+def _in_read_only_folder(path: Path) -> bool:
+    """Nobody can write beside the file, and no WAL holds changes the file lacks: it can
+    be read as immutable (a WAL database otherwise needs a -shm file it cannot create)."""
+    return not os.access(path.parent, os.W_OK) and not Path(f"{path}-wal").exists()
+
+
+def _connect_for_reading(path: Path) -> sqlite3.Connection:
+    conn = read_only_connection(path)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError:
+        conn.close()
+        if not _in_read_only_folder(path):
+            raise
+        return read_only_connection(path, immutable=True)
+    return conn
 
 
 @contextmanager
 def reading(path: Path) -> Iterator[sqlite3.Connection]:
-    """A read-only connection that leaves no new files beside the database."""
+    """A read-only connection that leaves no new files beside the database, also in a
+    read-only folder (a backup on a locked-down share, a read-only mount)."""
     existing = _side_files(path)
     try:
-        conn = read_only_connection(path)
+        conn = _connect_for_reading(path)
     except sqlite3.Error:
         _drop_new_side_files(path, existing)
         raise

@@ -1,0 +1,117 @@
+"""Output paths (issue 11, finding 7): a regular file is replaced atomically, a character
+device is written in place and stays a device, a folder or a pipe is refused. Run as root
+here and in CI, where a rename onto a device would really replace it."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from channeldesk.output_files import (
+    OutputRefused,
+    OutputWriteError,
+    check_output,
+    open_output,
+    output_file,
+)
+
+
+def names(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+@pytest.fixture
+def null_device(tmp_path: Path) -> Path:
+    """A character device like /dev/null (major 1, minor 3) of the test's own, so that a
+    regression replaces it and not the machine's /dev/null; as non-root, /dev/null
+    itself (which a non-root process cannot replace anyway)."""
+    if os.geteuid() != 0:
+        return Path("/dev/null")
+    device = tmp_path / "null"
+    try:
+        os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except PermissionError:
+        pytest.skip("this container does not allow mknod")
+    return device
+
+
+def test_a_regular_file_is_replaced_whole_with_its_mode_kept(tmp_path):
+    target = tmp_path / "out.csv"
+    target.write_text("old")
+    target.chmod(0o640)
+    with open_output(target, "w", encoding="utf-8") as handle:
+        handle.write("new")
+        assert target.read_text() == "old"  # not touched before the end
+    assert target.read_text() == "new"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert names(tmp_path) == ["out.csv"]
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path):
+    target = tmp_path / "out.csv"
+    target.write_text("old")
+    with pytest.raises(RuntimeError), open_output(target, "w") as handle:
+        handle.write("half")
+        raise RuntimeError("the export failed half way")
+    assert target.read_text() == "old"
+    assert names(tmp_path) == ["out.csv"]
+
+
+def test_sqlite_side_files_of_a_failed_write_are_removed(tmp_path):
+    with pytest.raises(RuntimeError), output_file(tmp_path / "copy.sqlite3") as temp:
+        Path(f"{temp}-journal").write_text("a hot journal")
+        raise RuntimeError("the backup failed")
+    assert names(tmp_path) == []
+
+
+def test_a_character_device_is_written_in_place_and_stays_a_device(null_device):
+    with open_output(null_device, "wb") as handle:
+        handle.write(b"x" * 10_000)
+    assert stat.S_ISCHR(null_device.stat().st_mode)
+
+
+def test_the_real_dev_null_stays_a_character_device():
+    with open_output("/dev/null", "w") as handle:
+        handle.write("nothing")
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    assert not list(Path("/dev").glob(".null.*"))
+
+
+def test_a_folder_is_refused_with_a_file_name_to_use(tmp_path):
+    with pytest.raises(OutputRefused, match=r"is a folder\. Give a file name, e\.g\."):
+        check_output(tmp_path, example="prospects.csv")
+
+
+def test_a_fifo_is_refused_before_anything_is_written(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(OutputRefused, match="pipe"), open_output(fifo, "w") as handle:
+        handle.write("never")
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert names(tmp_path) == ["pipe"]
+
+
+def test_a_missing_folder_is_refused(tmp_path):
+    with pytest.raises(OutputRefused, match="does not exist"):
+        check_output(tmp_path / "missing" / "out.csv")
+
+
+def test_a_symbolic_link_keeps_pointing_at_the_rewritten_file(tmp_path):
+    real = tmp_path / "real.csv"
+    real.write_text("old")
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    with open_output(link, "w") as handle:
+        handle.write("new")
+    assert link.is_symlink() and real.read_text() == "new"
+
+
+def test_a_full_disk_is_one_clear_error_and_leaves_nothing(small_disk):
+    target = small_disk / "export.csv"
+    with pytest.raises(OutputWriteError, match=r"nothing was left behind\. Free some space"), \
+            open_output(target, "wb") as handle:
+        handle.write(b"x" * 4 * 1024 * 1024)
+    assert names(small_disk) == []
