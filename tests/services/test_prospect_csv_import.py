@@ -14,6 +14,7 @@ from channeldesk.services.prospect_csv_import import (
     MAX_BYTES,
     CsvRefused,
     DuplicatePolicy,
+    ImportFailed,
     KnownCompanies,
     apply_import,
     auto_mapping,
@@ -23,6 +24,7 @@ from channeldesk.services.prospect_csv_import import (
     redo_import,
     undo_import,
 )
+from channeldesk.store import open_store
 from channeldesk.store.models import Change, Partner, Prospect
 
 SALESFORCE_LEADS = (
@@ -264,3 +266,74 @@ def test_random_csv_never_crashes_and_never_writes_on_failure(store, data):
         return
     assert not preview.invalid
     assert Prospect.select().count() == before[0] + len(result.created)
+
+
+# -- issue 11: a stray quote, possible duplicates, a full disk ---------------------------
+
+def test_an_unterminated_quote_is_reported_with_the_rows_it_swallowed():
+    rows = [f"Company {n},Germany,Sam" for n in range(1, 1011)]
+    rows[10] = '"Broken Co, Germany,Sam'  # line 12 of the file: the quote never closes
+    text = "Company,Country,Owner\n" + "\n".join(rows) + "\n"
+    with pytest.raises(CsvRefused) as refused:
+        read_bytes(text.encode(), "leads.csv")
+    message = str(refused.value)
+    assert "row 12 (line 12) has an opening quote that is never closed" in message
+    assert "lines 12–1011 (999 rows after it) were read as one value" in message
+    assert "Close or remove the quote in line 12" in message
+
+
+def test_a_quote_closed_by_a_later_row_is_caught_too():
+    text = ('Company,Country\nAcme,"Germany\nBeta,France\nGamma,Spain\nDelta,"Italy"\n'
+            "Omega,Peru\n")
+    with pytest.raises(CsvRefused, match=r"row 2 \(line 2\).*lines 2–5 \(3 rows after it\)"):
+        read_bytes(text.encode())
+
+
+def test_a_note_with_line_breaks_is_still_one_value():
+    text = 'Company,Country,Next step\nAcme,Germany,"Call Anna\nthen send the deck"\n'
+    table = read_bytes(text.encode())
+    assert table.rows[0][1][2] == "Call Anna\nthen send the deck"
+
+
+def test_a_name_match_alone_is_only_a_possible_duplicate(store):
+    gmbh = store.insert(Prospect, {"company": "Ålesund Digital GmbH",
+                                   "website": "https://alesund.de"})
+    preview = preview_of("Company,Website\nÅlesund Digital Inc.,alesund.com\n", store)
+    row = preview.rows[0]
+    assert row.duplicate.row_id == gmbh and not row.duplicate.sure
+    assert preview.duplicates == [] and preview.possible_duplicates == [row]
+    assert "possibly the same company as the prospect Ålesund Digital GmbH" in str(
+        row.issues[0])
+    result = apply_import(store, preview)
+    assert len(result.created) == 1 and result.skipped_duplicates == 0
+
+
+def test_a_row_carrying_an_id_matches_that_record_before_any_name(store):
+    acme = store.insert(Prospect, {"company": "Acme", "owner": "Alice"})
+    preview = preview_of(f"Company,Owner,ChannelDesk ID\nAcme Renamed,Bob,{acme}\n", store)
+    assert preview.rows[0].duplicate.reason == "the same record, by its ChannelDesk ID"
+    result = apply_import(store, preview, DuplicatePolicy.MERGE)
+    assert list(result.merged) == [acme] and store.get(Prospect, acme).owner == "Bob"
+    assert store.get(Prospect, acme).company == "Acme"  # a merge keeps the name
+
+
+def test_rows_with_different_ids_are_different_records_even_with_one_name(store):
+    preview = preview_of("Company,Website,ChannelDesk ID\nÅlesund Digital,alesund.example,a\n"
+                         "Ålesund Digital GmbH,alesund.example,b\n", store)
+    assert [row.duplicate for row in preview.rows] == [None, None]
+    assert len(apply_import(store, preview).created) == 2
+
+
+def test_a_full_disk_rolls_the_import_back_with_one_clear_message(small_disk):
+    store = open_store(small_disk / "db.sqlite3")
+    try:
+        text = "Company,Next step\n" + "".join(f"Company {n},{'call ' * 40}\n"
+                                               for n in range(20_000))
+        preview = build_preview(read_bytes(text.encode()), known=KnownCompanies.load(store))
+        with pytest.raises(ImportFailed) as failed:
+            apply_import(store, preview)
+        assert str(failed.value).startswith("The disk holding db.sqlite3 is full, so nothing "
+                                            "was imported")
+        assert Prospect.select().count() == 0 and Change.select().count() == 0
+    finally:
+        store.close()
