@@ -152,3 +152,31 @@ def test_catch_up_gives_way_to_another_writer_and_catches_up_later(store):
         other.execute("ROLLBACK")
         other.close()
     assert ids_for(store, text="lodz") == [row_id]
+
+
+def test_lists_are_complete_while_another_process_holds_the_write_lock(store):
+    """Issue 11, finding 4: the derived rows cannot be caught up under another writer's
+    lock; the list, search, sort, score filter and stage counts read them on the fly."""
+    add_profile(store, {"attribute": "region", "operator": "in", "choices": "emea"})
+    old = add(store, "Alpha Old", region="apac")
+    catch_up(store.db)
+    lodz = add(store, "Łódź Systemy", region="emea", stage="qualified")
+    zurich = add(store, "Zürich IT", region="apac")
+    store.update(Prospect, old, {"company": "Zeta Renamed", "region": "emea"})
+    other = sqlite3.connect(store.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # a sync or an import in another window
+    try:
+        assert catch_up(store.db) == 0  # gave way at once
+        assert prospect_ids(store.db, ProspectFilter()) == [lodz, old, zurich]
+        assert prospect_ids(store.db, ProspectFilter(text="lodz")) == [lodz]
+        assert prospect_ids(store.db, ProspectFilter(text="zeta")) == [old]
+        assert prospect_ids(store.db, ProspectFilter(min_score=70)) == [lodz, old]
+        assert prospect_ids(store.db, ProspectFilter(), ProspectSort.SCORE, True)[-1] == zurich
+        assert stage_counts(store.db, ProspectFilter()) == {"identified": 2, "qualified": 1}
+        rows = prospect_rows(store.db, [lodz, old, zurich])
+        assert (rows[lodz].score, rows[old].score, rows[zurich].score) == (100, 100, 0)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert catch_up(store.db) == 3
+    assert prospect_ids(store.db, ProspectFilter(min_score=70)) == [lodz, old]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+import sqlite3
 from datetime import date
 
 import pytest
 from dialog_driver import when_dialog_opens
-from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLineEdit, QPushButton
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLineEdit, QListWidget, QPushButton
 
 from channeldesk.services.prospect_csv_import import KnownCompanies, read_bytes
 from channeldesk.store import open_store
@@ -160,6 +162,13 @@ def test_import_previews_writes_on_confirm_and_undoes_in_one_step(tab, window, q
     qtbot.waitUntil(lambda: dialog.preview is not None, timeout=10_000)
     confirm = dialog.findChild(QPushButton, "import-confirm")
     assert not confirm.isEnabled()
+    # "ACME Retail" shares only its name with a prospect: possible, for the user to tick
+    possible = dialog.findChild(QListWidget, "import-possible-duplicates")
+    assert dialog.possible_box.isVisibleTo(dialog)
+    assert possible.count() == 1 and possible.item(0).text().startswith(
+        "Row 4: ACME Retail — possibly the same company as the prospect Acme Retail")
+    assert "3 rows</b>: 2 ready, 1 with errors, 0 duplicates" in dialog._summary.text()
+    possible.item(0).setCheckState(Qt.CheckState.Checked)
     assert "3 rows</b>: 1 ready, 1 with errors, 1 duplicates" in dialog._summary.text()
     assert dialog.issues.data(dialog.issues.index(0, 3)).startswith("expected a whole number")
     assert Prospect.select().count() == before  # nothing written by the preview
@@ -217,7 +226,6 @@ def test_export_writes_the_filtered_view_without_internal_fields_in_presentation
 
 
 def test_keyboard_delete_in_the_table_and_ctrl_f(tab, window, qtbot, answer_yes):
-    from PySide6.QtCore import Qt
 
     window.focus_search()
     assert tab.search.hasFocus() or not window.isActiveWindow()
@@ -242,3 +250,24 @@ def test_presentation_mode_hides_the_lost_reason(tab, window, qtbot, prospects):
     select(tab, qtbot, "Acme Retail")
     assert "Chose a competitor" not in tab.detail._subtitle.text()
     assert "Chose a competitor" not in tab.detail._history.text()
+
+
+def test_the_list_is_complete_while_another_process_holds_the_write_lock(
+        prospects, window, qtbot):
+    """Issue 11, finding 4: the prospects were written but never listed (stale derived
+    rows); another program holds the write lock, so the list cannot catch up. All three
+    show, and search finds them."""
+    assert sqlite3.connect(window.store.path).execute(
+        "SELECT count(*) FROM prospect_stale").fetchone()[0] == 3
+    other = sqlite3.connect(window.store.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        window.show_page("prospects")
+        tab = window.page("prospects")
+        tab.model.refresh()
+        assert shown(tab) == ["Acme Retail", "Łódź Care", "Signed Ltd"]
+        qtbot.keyClicks(tab.search, "lodz")
+        qtbot.waitUntil(lambda: shown(tab) == ["Łódź Care"])
+    finally:
+        other.execute("ROLLBACK")
+        other.close()

@@ -1,6 +1,10 @@
 """The import wizard: fix the column mapping, preview every row's problems, choose what to
 do with duplicates, then import. Nothing is written before Import is clicked; the import
 itself runs in a worker, in one transaction, and lands on the undo stack as one step.
+
+A row that matches an existing company by name only ("Ålesund Digital Inc." beside the
+prospect "Ålesund Digital GmbH") is a *possible* duplicate: listed with a box to tick
+when it is the same company; unticked, it is imported as a new prospect.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QRadioButton,
     QScrollArea,
@@ -28,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from channeldesk.services.prospect_csv_format import FIELDS
+from channeldesk.services.prospect_csv_format import FIELDS, ID_HEADER, ID_TARGET
 from channeldesk.services.prospect_csv_import import (
     FIRST_NAME,
     CsvRefused,
@@ -49,7 +55,7 @@ ERROR_COLOUR = QColor("#c62828")
 WARNING_COLOUR = QColor("#b26a00")
 TARGETS: list[tuple[str | None, str]] = [
     (None, "— not imported —"), *[(f.name, f.header) for f in FIELDS],
-    (FIRST_NAME, "Contact first name"),
+    (FIRST_NAME, "Contact first name"), (ID_TARGET, ID_HEADER),
 ]
 
 
@@ -217,6 +223,7 @@ class ProspectImportDialog(QDialog):
                                        "skipped."))
         partners_note.setEnabled(False)
         layout.addWidget(partners_note)
+        layout.addWidget(self._build_possible_duplicates())
         self.skip_invalid = QCheckBox(self.tr("Leave out the rows with &errors and import "
                                               "the rest"))
         self.skip_invalid.setObjectName("import-skip-invalid")
@@ -237,6 +244,47 @@ class ProspectImportDialog(QDialog):
         layout.addLayout(buttons)
         return page
 
+    def _build_possible_duplicates(self) -> QWidget:
+        self.possible_box = QGroupBox(self.tr("Same name only: tick the rows that are the "
+                                              "same company"))
+        self.possible_box.setObjectName("import-possible-duplicates-box")
+        box_layout = QVBoxLayout(self.possible_box)
+        hint = QLabel(self.tr("These rows match a company by name but not by web domain or "
+                              "ChannelDesk ID (\u201cAcme GmbH\u201d and \u201cAcme "
+                              "Inc.\u201d may be two companies). Unticked rows are "
+                              "imported as new prospects; ticked ones are handled as "
+                              "duplicates."))
+        hint.setWordWrap(True)
+        box_layout.addWidget(hint)
+        self.possible_list = QListWidget()
+        self.possible_list.setObjectName("import-possible-duplicates")
+        self.possible_list.setAccessibleName(self.tr("Possible duplicates"))
+        self.possible_list.setMaximumHeight(110)
+        self.possible_list.itemChanged.connect(lambda _item: self._update_summary())
+        box_layout.addWidget(self.possible_list)
+        return self.possible_box
+
+    def _fill_possible_duplicates(self, preview: ImportPreview) -> None:
+        self.possible_list.blockSignals(True)
+        self.possible_list.clear()
+        for row in preview.possible_duplicates:
+            item = QListWidgetItem(self.tr("Row %s: %s \u2014 %s") % (
+                row.number, row.values.get("company", ""), row.duplicate.describe()
+                .split(";")[0]))
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if row.confirmed
+                               else Qt.CheckState.Unchecked)
+            item.setData(Qt.ItemDataRole.UserRole, row.number)
+            self.possible_list.addItem(item)
+        self.possible_list.blockSignals(False)
+        self.possible_box.setVisible(self.possible_list.count() > 0)
+
+    def confirmed_rows(self) -> list[int]:
+        """Row numbers of the possible duplicates ticked as the same company."""
+        items = (self.possible_list.item(n) for n in range(self.possible_list.count()))
+        return [item.data(Qt.ItemDataRole.UserRole) for item in items
+                if item.checkState() == Qt.CheckState.Checked]
+
     def show_preview(self) -> None:
         """Read every row with the chosen mapping (in a worker: large files take a while)."""
         mapping = self.mapping()
@@ -253,11 +301,32 @@ class ProspectImportDialog(QDialog):
 
     def _show(self, preview: ImportPreview) -> None:
         self.preview = preview
+        self._fill_possible_duplicates(preview)
+        self._update_summary()
+        self.issues.set_issues(preview.issues())
+        self.issues_view.resizeColumnToContents(0)
+        self.issues_view.setColumnWidth(1, 150)
+        self.issues_view.setColumnWidth(2, 170)
+        self.skip_invalid.setVisible(bool(preview.invalid))
+        self.skip_invalid.setChecked(False)
+        self._update_import_button()
+        self._pages.setCurrentIndex(1)
+
+    def _update_summary(self) -> None:
+        preview = self.preview
+        if preview is None:
+            return
+        preview.confirm_same_company(self.confirmed_rows())
         rows = len(preview.rows)
         invalid, duplicates = len(preview.invalid), len(preview.duplicates)
         ready = rows - invalid - duplicates
         lines = [self.tr("<b>%s rows</b>: %s ready, %s with errors, %s duplicates.") % (
             f"{rows:,}", f"{ready:,}", f"{invalid:,}", f"{duplicates:,}")]
+        possible = len(preview.possible_duplicates) - len(self.confirmed_rows())
+        if possible:
+            lines.append(self.tr("%s rows share only a name with a known company and are "
+                                 "imported as new; tick them below if they are the same.")
+                         % f"{possible:,}")
         if invalid:
             lines.append(self.tr("<span style='color:#c62828'>Rows with errors cannot be "
                                  "imported. Fix them in the file, or leave them out "
@@ -265,14 +334,6 @@ class ProspectImportDialog(QDialog):
         lines.extend(preview.notes)
         lines.append(self.tr("Nothing is written until you click Import."))
         self._summary.setText("<br>".join(lines))
-        self.issues.set_issues(preview.issues())
-        self.issues_view.resizeColumnToContents(0)
-        self.issues_view.setColumnWidth(1, 150)
-        self.issues_view.setColumnWidth(2, 170)
-        self.skip_invalid.setVisible(bool(invalid))
-        self.skip_invalid.setChecked(False)
-        self._update_import_button()
-        self._pages.setCurrentIndex(1)
 
     def _update_import_button(self) -> None:
         if self.preview is None:
@@ -289,6 +350,7 @@ class ProspectImportDialog(QDialog):
     def _confirm(self) -> None:
         if self.preview is None:
             return
+        self.preview.confirm_same_company(self.confirmed_rows())
         self.sig_import_requested.emit(self.preview, self.duplicate_policy(),
                                        self.skip_invalid.isChecked())
         self.accept()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
+from channeldesk.output_files import OutputWriteError, output_file
 from channeldesk.store import open_store
 
 SIZE = (1400, 860)
@@ -30,7 +31,11 @@ def render_screenshots(db_path: Path, out_dir: Path,
             page.select_first()
             app.processEvents()
             target = out_dir / f"{page.key}.png"
-            window.grab().save(str(target))
+            # Through output_files like every writer: whole files, never a replaced device.
+            with output_file(target, suffix=".png") as temp:
+                if not window.grab().save(str(temp), "PNG"):
+                    raise OutputWriteError(f"Could not write {target}; nothing was left "
+                                           "there. Check the free space and try again.")
             written.append(target)
     finally:
         window.close()
