@@ -126,12 +126,15 @@ class Duplicate:
     reason: str
     sure: bool = True
 
+    @property
+    def target(self) -> str:
+        """What the row matches, for people: 'row 4' or 'the prospect Acme GmbH'."""
+        return f"row {self.row_id}" if self.kind == "row" else f"the {self.kind} {self.name}"
+
     def describe(self) -> str:
         if not self.sure:
-            what = f"row {self.row_id}" if self.kind == "row" else \
-                f"the {self.kind} {self.name}"
-            return (f"possibly the same company as {what} ({self.reason}); imported as a "
-                    "new prospect unless you confirm it is the same")
+            return (f"possibly the same company as {self.target} ({self.reason}); imported "
+                    "as a new prospect unless you confirm it is the same")
         if self.kind == "row":
             return f"same company as row {self.row_id} ({self.reason})"
         return f"already a {self.kind}: {self.name} ({self.reason})"

@@ -166,7 +166,7 @@ def test_import_previews_writes_on_confirm_and_undoes_in_one_step(tab, window, q
     possible = dialog.findChild(QListWidget, "import-possible-duplicates")
     assert dialog.possible_box.isVisibleTo(dialog)
     assert possible.count() == 1 and possible.item(0).text().startswith(
-        "Row 4: ACME Retail — possibly the same company as the prospect Acme Retail")
+        "Row 4: ACME Retail — same name as the prospect Acme Retail")
     assert "3 rows</b>: 2 ready, 1 with errors, 0 duplicates" in dialog._summary.text()
     possible.item(0).setCheckState(Qt.CheckState.Checked)
     assert "3 rows</b>: 1 ready, 1 with errors, 1 duplicates" in dialog._summary.text()

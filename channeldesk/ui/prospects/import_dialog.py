@@ -259,7 +259,6 @@ class ProspectImportDialog(QDialog):
         self.possible_list = QListWidget()
         self.possible_list.setObjectName("import-possible-duplicates")
         self.possible_list.setAccessibleName(self.tr("Possible duplicates"))
-        self.possible_list.setMaximumHeight(110)
         self.possible_list.itemChanged.connect(lambda _item: self._update_summary())
         box_layout.addWidget(self.possible_list)
         return self.possible_box
@@ -268,15 +267,18 @@ class ProspectImportDialog(QDialog):
         self.possible_list.blockSignals(True)
         self.possible_list.clear()
         for row in preview.possible_duplicates:
-            item = QListWidgetItem(self.tr("Row %s: %s \u2014 %s") % (
-                row.number, row.values.get("company", ""), row.duplicate.describe()
-                .split(";")[0]))
+            item = QListWidgetItem(self.tr("Row %s: %s \u2014 same name as %s") % (
+                row.number, row.values.get("company", ""), row.duplicate.target))
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if row.confirmed
                                else Qt.CheckState.Unchecked)
             item.setData(Qt.ItemDataRole.UserRole, row.number)
             self.possible_list.addItem(item)
         self.possible_list.blockSignals(False)
+        shown_rows = min(max(self.possible_list.count(), 1), 4)
+        self.possible_list.setFixedHeight(
+            shown_rows * self.possible_list.sizeHintForRow(0) + 2 * self.possible_list
+            .frameWidth() + 2)
         self.possible_box.setVisible(self.possible_list.count() > 0)
 
     def confirmed_rows(self) -> list[int]:
