@@ -48,7 +48,9 @@ SHARED_VERBS = {
     "export": ("export records to a file: channeldesk export KIND ... --out FILE",
                "KIND says what to export (each kind is listed below). Every file is written "
                "to a temporary file and renamed when complete, so no half-written file is "
-               "left behind."),
+               "left behind; a device such as /dev/null is written in place, and a folder "
+               "or a pipe is refused. The database must exist: an export never creates "
+               "one."),
 }
 
 __all__ = ["build_parser", "main", "registrars", "run_gui_command"]

@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 from datetime import date
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from channeldesk.services.csv_cells import read_cell, safe_cell
 from channeldesk.services.prospect_csv_export import export_prospects
 from channeldesk.services.prospect_csv_import import (
@@ -110,3 +113,10 @@ def test_the_export_carries_each_record_id(store, tmp_path):
     with target.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert rows[0]["ChannelDesk ID"] == row_id
+
+
+@given(st.text())
+def test_any_text_is_written_without_a_trigger_and_read_back_whole(text):
+    written = safe_cell(text)
+    assert not written.startswith(TRIGGERS)
+    assert read_cell(written) == text
