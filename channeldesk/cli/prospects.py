@@ -26,6 +26,7 @@ from channeldesk.paths import resolve_db_path
 from channeldesk.services.prospect_csv_export import export_prospects
 from channeldesk.services.prospect_csv_import import (
     CsvRefused,
+    CsvTable,
     DuplicatePolicy,
     ImportFailed,
     ImportPreview,
@@ -81,21 +82,16 @@ def import_prospects_command(args: argparse.Namespace) -> int:
     except CsvRefused as refusal:
         raise _command_error("EXIT_USAGE", f"{refusal} Nothing was imported.") from refusal
     db_path, _ = resolve_db_path(args.db)
+    policy = DuplicatePolicy(args.duplicates)
+    if args.dry_run and not _holds_data(db_path):
+        # A dry run writes nothing, so it does not create the database either.
+        plan = plan_import(None, _checked_preview(table, KnownCompanies(), args), policy)
+        print(f"Dry run of {source.name} into {db_path} (a new database; none was "
+              f"created): {plan.summary()}. Nothing was written.")
+        return 0
     store = open_store(db_path)
     try:
-        try:
-            preview = build_preview(table, known=KnownCompanies.load(store))
-        except CsvRefused as refusal:
-            raise _command_error("EXIT_USAGE", f"{refusal} Nothing was imported.") from refusal
-        if args.same_name == "duplicate":
-            preview.confirm_same_company()
-        _report(preview)
-        if preview.invalid and not args.skip_invalid:
-            raise _command_error("EXIT_USAGE", (
-                f"{len(preview.invalid):,} of {len(preview.rows):,} rows have errors (listed "
-                "above), so nothing was imported. Fix them, or add --skip-invalid to import "
-                "the other rows."))
-        policy = DuplicatePolicy(args.duplicates)
+        preview = _checked_preview(table, KnownCompanies.load(store), args)
         if args.dry_run:
             plan = plan_import(store, preview, policy)
             print(f"Dry run of {source.name} into {db_path}: {plan.summary()}. Nothing was "
@@ -109,6 +105,29 @@ def import_prospects_command(args: argparse.Namespace) -> int:
         store.close()
     print(f"Imported {source.name} into {db_path}: {result.summary()}.")
     return 0
+
+
+def _holds_data(db_path: Path) -> bool:
+    return db_path.is_file() and db_path.stat().st_size > 0
+
+
+def _checked_preview(table: CsvTable, known: KnownCompanies,
+                     args: argparse.Namespace) -> ImportPreview:
+    """The preview with the user's --same-name choice, its problems listed on stderr;
+    refused (exit 2) when rows have errors and --skip-invalid was not given."""
+    try:
+        preview = build_preview(table, known=known)
+    except CsvRefused as refusal:
+        raise _command_error("EXIT_USAGE", f"{refusal} Nothing was imported.") from refusal
+    if args.same_name == "duplicate":
+        preview.confirm_same_company()
+    _report(preview)
+    if preview.invalid and not args.skip_invalid:
+        raise _command_error("EXIT_USAGE", (
+            f"{len(preview.invalid):,} of {len(preview.rows):,} rows have errors (listed "
+            "above), so nothing was imported. Fix them, or add --skip-invalid to import "
+            "the other rows."))
+    return preview
 
 
 def _report(preview: ImportPreview) -> None:

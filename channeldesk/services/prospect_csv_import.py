@@ -591,11 +591,12 @@ class ImportPlan:
                             self.skipped_duplicates, self.skipped_invalid)
 
 
-def plan_import(store: Store, preview: ImportPreview,
+def plan_import(store: Store | None, preview: ImportPreview,
                 duplicates: DuplicatePolicy = DuplicatePolicy.SKIP) -> ImportPlan:
     """What :func:`apply_import` would write now: the rows to add, and for each merge only
     the values that differ from the prospect's (read from the database), so a dry run
-    and the real run report the same counts."""
+    and the real run report the same counts. ``store`` None: a database yet to be
+    created (a dry run creates none), which holds nothing to merge into."""
     plan = ImportPlan(skipped_invalid=len(preview.invalid))
     wanted: list[tuple[str, dict[str, Any]]] = []
     merging: set[str] = set()
@@ -625,8 +626,10 @@ def plan_import(store: Store, preview: ImportPreview,
     return plan
 
 
-def _current_values(store: Store, ids: list[str]) -> dict[str, dict[str, Any]]:
+def _current_values(store: Store | None, ids: list[str]) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
+    if store is None:
+        return found
     for start in range(0, len(ids), 500):
         for prospect in Prospect.select().where(Prospect.id.in_(ids[start:start + 500])):
             found[prospect.id] = {name: getattr(prospect, name)

@@ -103,6 +103,7 @@ def test_the_demo_exported_and_imported_into_an_empty_database_gives_300_added(
                    *extra) == 0
         dry = capsys.readouterr().out
         assert "300 added, 0 merged, 0 duplicates skipped" in dry
+    assert not empty.exists()  # a dry run creates no database
     assert run("import", "prospects", str(out), "--db", str(empty)) == 0
     assert "300 added, 0 merged, 0 duplicates skipped, 0 invalid" in capsys.readouterr().out
     assert prospect_count(empty) == DEMO_PROSPECTS
