@@ -52,4 +52,8 @@ def _copy(source: Path, temp: Path, progress: Progress | None) -> None:
             dst.execute("PRAGMA journal_mode = DELETE")  # a single self-contained file
             dst.commit()
     except sqlite3.Error as error:
+        if "full" in str(error).lower():
+            raise BackupError(f"The disk holding {temp.parent} is full, so the copy of "
+                              f"{source.name} did not fit. Free some space or choose "
+                              "another disk.") from error
         raise BackupError(f"SQLite could not copy {source}: {error}.") from error

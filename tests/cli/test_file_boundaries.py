@@ -237,5 +237,7 @@ def test_an_import_on_a_full_disk_says_so_once_and_imports_nothing(small_disk, t
 def test_a_backup_on_a_full_disk_leaves_no_partial_or_journal_file(demo, small_disk,
                                                                    capsys):
     assert run("backup", "--db", str(demo), "--out", str(small_disk / "copy.sqlite3")) == 3
-    assert "Nothing was written" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "is full, so the copy of demo.sqlite3 did not fit. Free some space" in err
+    assert "Nothing was written" in err
     assert list(small_disk.iterdir()) == []
