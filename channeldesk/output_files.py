@@ -11,8 +11,8 @@ Every writer in ChannelDesk goes through :func:`output_file` (a temporary path) 
 * a character device (``/dev/null``, a terminal): written in place, never replaced. Renaming
   onto ``/dev/null`` as root would turn the device into a regular file and break every
   program on the machine;
-* a folder, a FIFO, a socket or a block device: refused with :class:`OutputRefused` before
-  any work, with a sentence saying what to do instead.
+* a folder, a FIFO, a socket, a block device or a read-only file: refused with
+  :class:`OutputRefused` before any work, with a sentence saying what to do instead.
 
 Qt-free and below every layer, so the store's backups use it as the services do.
 """
@@ -75,6 +75,9 @@ def check_output(path: Path | str, example: str = "export.csv") -> Path:
         if stat.S_ISBLK(mode):
             raise OutputRefused(f"{path} is a disk device; ChannelDesk will not write over "
                                 "it. Choose a file name.")
+        if stat.S_ISREG(mode) and not os.access(real, os.W_OK):
+            raise OutputRefused(f"{path} is read-only, so ChannelDesk will not replace it. "
+                                "Choose another file name, or make the file writable.")
         if stat.S_ISCHR(mode) or stat.S_ISREG(mode):
             return real
         raise OutputRefused(f"{path} is not a regular file. Choose a file name.")

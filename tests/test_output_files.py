@@ -99,3 +99,12 @@ def test_a_full_disk_is_one_clear_error_and_leaves_nothing(small_disk):
             open_output(target, "wb") as handle:
         handle.write(b"x" * 4 * 1024 * 1024)
     assert names(small_disk) == []
+
+
+def test_a_read_only_file_is_not_replaced(read_only_folder):
+    target = read_only_folder / "channeldesk.sqlite3"  # read-only for root too (a ro mount)
+    before = target.read_bytes()
+    with pytest.raises(OutputRefused, match="is read-only, so ChannelDesk will not replace"), \
+            open_output(target, "wb") as handle:
+        handle.write(b"never")
+    assert target.read_bytes() == before
