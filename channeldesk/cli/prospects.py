@@ -201,12 +201,17 @@ def register(commands: CommandSet) -> None:
         "prospects", import_prospects_command,
         "prospects from a CSV file (Salesforce, HubSpot or plain headers)",
         "Checks every row first; any error means nothing is imported (exit 2) unless "
-        "--skip-invalid. Then all rows are written in one transaction."))
+        "--skip-invalid. Then all rows are written in one transaction. A row is matched "
+        "to an existing prospect by its ChannelDesk ID (an export carries it), then by web "
+        "domain; a company name alone is only a possible duplicate (see --same-name). "
+        "--dry-run prints the counts the real run would report, and writes nothing."))
     add_export_arguments(commands.group("export").add(
         "prospects", export_prospects_command,
         "every prospect to a CSV file that imports again",
-        "Writes UTF-8 CSV with the importer's headers; --presentation leaves out "
-        "internal-only columns."))
+        "Writes UTF-8 CSV with the importer's headers and each prospect's ChannelDesk ID, "
+        "so that importing it again matches every row; a cell a spreadsheet would run as a "
+        "formula gets a leading ' (the importer removes it). --presentation leaves out "
+        "internal-only columns. The database must exist."))
     actions = commands.group("prospect", "change a prospect: channeldesk prospect ACTION ...",
                              "The same changes as in the Prospects tab, each in one "
                              "transaction, journalled and synced like an edit in the app.",
