@@ -193,19 +193,26 @@ def _logo(sha256: str, blobs: BlobStore | None) -> bytes | None:
         return None
 
 
-def load_engagement(partner_id: str, today: date, months: int = 12) -> EngagementSummary:
-    """Activities per month over the last ``months``, last QBR, contacts.
+def load_engagement(partner_id: str, today: date, months: int = 12,
+                    period: Period | None = None) -> EngagementSummary:
+    """Activities per month, last QBR, last touchpoint, contacts.
 
-    Only activities a partner may see count (internal-only ones are left out). The last
-    QBR is the last activity of kind QBR, or failing that the last meeting.
+    Over ``period`` when given (its months up to ``today``; the last QBR and touchpoint
+    up to its end), else over the last ``months`` to ``today``. Only activities a partner
+    may see count (internal-only ones are left out). The last QBR is the last activity of
+    kind QBR, or failing that the last meeting.
     """
+    until = min(period.end(), today) if period else today
+    month_keys = (_months_between(period.start(), until) if period
+                  else _last_months(today, months))
     visible = Activity.live().where(Activity.partner == partner_id,
                                     Activity.internal_only == False)  # noqa: E712
-    month_keys = _last_months(today, months)
     counts: Counter[str] = Counter()
     last_activity = last_qbr = last_meeting = None
     for kind, occurred in visible.select(Activity.kind, Activity.occurred_on).tuples():
         day = occurred if isinstance(occurred, date) else date.fromisoformat(str(occurred))
+        if day > until:
+            continue
         counts[day.strftime("%Y-%m")] += 1
         last_activity = max(filter(None, (last_activity, day)))
         if kind == ActivityKind.QBR:
@@ -219,6 +226,17 @@ def load_engagement(partner_id: str, today: date, months: int = 12) -> Engagemen
     return EngagementSummary(
         per_month=tuple((key, counts.get(key, 0)) for key in month_keys),
         last_qbr=last_qbr or last_meeting, last_activity=last_activity, contacts=contacts)
+
+
+def _months_between(start: date, end: date) -> list[str]:
+    """'YYYY-MM' keys from ``start``'s month to ``end``'s, oldest first (none if the
+    period has not started)."""
+    keys = []
+    year, month = start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        keys.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month + 1) if month < 12 else (year + 1, 1)
+    return keys
 
 
 def _last_months(today: date, months: int) -> list[str]:

@@ -100,11 +100,11 @@ def test_pack_has_contents_scorecard_and_engagement(store, tmp_path, branding):
     assert pack.engagement.last_qbr == date(2026, 9, 3)
     assert sum(count for _, count in pack.engagement.per_month) == 2  # internal one left out
     text, pages = text_of(tmp_path / "pack.pdf")
-    assert "Contents" in pages[1]
+    assert "In this pack" in pages[0]  # the contents sit on the cover, not a page of their own
     for heading in ("Scorecard", "Engagement: touchpoints per month", "Anna Kowalska",
                     "Alliance Manager", "Last business review", "3 Sep 2026"):
         assert heading in text, heading
-    assert "Scorecard" in pages[1]  # listed in the table of contents
+    assert "Scorecard" in pages[0]  # listed in the table of contents
     assert not any(secret in text for secret in SECRETS)
     reader = PdfReader(tmp_path / "pack.pdf")
     assert "Scorecard" in [item.title for item in reader.outline]
@@ -280,7 +280,7 @@ def test_no_plans_to_batch(store, tmp_path, branding):
 def test_the_registered_sections_come_in_order():
     assert section_keys("plan") == ["cover", "summary", "targets", "charts", "activities",
                                     "commitments", "signatures"]
-    assert section_keys("pack")[:2] == ["cover", "contents"]
+    assert section_keys("pack")[:2] == ["cover", "summary"]  # contents: on the cover
     assert "scorecard" in section_keys("pack")
 
 

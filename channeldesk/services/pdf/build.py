@@ -57,14 +57,17 @@ def render_pack(pack: PackDocument, branding: Branding, target: BinaryIO | str) 
     styles = make_styles(branding.brand_colour)
     ctx = SectionContext(PACK, plan, pack, styles, branding, pack.generated_on)
     doc = DeskDocTemplate(target, styles, branding,
-                          _facts(plan, "Quarterly partner review", pack.generated_on),
-                          title=f"Partner pack {plan.period} – {plan.partner_name}")
+                          _facts(plan, pack.kicker, pack.generated_on, pack.period_label),
+                          title=f"{pack.kicker} {pack.period or plan.period} – "
+                                f"{plan.partner_name}")
     doc.multiBuild(_story(ctx), canvasmaker=NumberedCanvas)
 
 
-def _facts(plan: PlanDocument, kicker: str, generated_on: date) -> CoverFacts:
+def _facts(plan: PlanDocument, kicker: str, generated_on: date,
+           period_label: str | None = None) -> CoverFacts:
     return CoverFacts(
-        kicker=kicker, partner_name=plan.partner_name, period_label=plan.period_label,
+        kicker=kicker, partner_name=plan.partner_name,
+        period_label=period_label or plan.period_label,
         status_label=STATUS_LABELS.get(plan.status, plan.status).upper(),
         draft=plan.status == PlanStatus.DRAFT, partner_logo=plan.partner_logo,
         generated_on=generated_on)
