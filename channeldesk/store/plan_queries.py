@@ -22,7 +22,14 @@ from typing import Any
 from peewee import SQL, fn
 
 from channeldesk.domain.partner import ActivityKind
-from channeldesk.domain.plan import Period, PeriodError, carry_quarter, roll_up
+from channeldesk.domain.plan import (
+    Headline,
+    Period,
+    PeriodError,
+    carry_quarter,
+    headline,
+    roll_up,
+)
 from channeldesk.domain.plan_document import (
     CommitmentItem,
     EngagementSummary,
@@ -305,6 +312,9 @@ class PlanRow:
     revenue_target: int | None
     average_attainment: Decimal | None
     updated_at: str
+    # The headline (domain.plan.headline): the primary metric's attainment and "n of m
+    # targets met", which is what the list should show instead of an average.
+    headline: Headline | None = None
 
 
 def plan_list_ids(search: str = "", status: str | None = None) -> list[str]:
@@ -361,5 +371,5 @@ def plan_list_rows(ids: list[str]) -> dict[str, PlanRow]:
         rows[plan.id] = PlanRow(plan.id, plan.partner_id, names.get(plan.partner_id, ""),
                                 plan.period,
                                 plan.status, plan.currency, revenue, average,
-                                plan.updated_at)
+                                plan.updated_at, headline(lines))
     return rows
