@@ -150,7 +150,10 @@ def pack_period_for(plan_id: str, text: str | None) -> str:
         return plan.period
     cleaned = text.strip().upper()
     if re.fullmatch(r"[QH]\d", cleaned):
-        cleaned = f"{plan.period[-4:]}-{cleaned}"
+        try:
+            cleaned = f"{Period.parse(plan.period).year}-{cleaned}"
+        except PeriodError as error:
+            raise ExportError(str(error)) from error
     allowed = [choice.period for choice in pack_periods(plan_id)]
     try:
         wanted = str(Period.parse(cleaned))

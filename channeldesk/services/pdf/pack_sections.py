@@ -54,7 +54,7 @@ def scorecard(ctx: SectionContext) -> list[Flowable]:
         rows = [[name, role or "–", "Yes" if primary else ""]
                 for name, role, primary in engagement.contacts]
         story.append(data_table(["Name", "Role", "Primary contact"], rows,
-                                [CONTENT_W - 100 * mm, 70 * mm, 30 * mm], s))
+                                [CONTENT_W - 106 * mm, 70 * mm, 36 * mm], s))
     else:
         story.append(para("No contacts recorded yet.", s.muted))
     return story
