@@ -90,8 +90,8 @@ def printing_problem(document: object) -> str | None:
     if not missing:
         return None
     sample = " ".join(missing[:5])
-    return (f"{len(missing)} character(s) have no glyph in the PDF's fonts and show as "
-            f"empty boxes (e.g. {sample}). Latin, Greek, Cyrillic, Arabic, Hebrew, Thai, "
+    return (f"{len(missing)} character(s) cannot be printed with the PDF's fonts and show "
+            f"as empty boxes (e.g. {sample}). Latin, Greek, Cyrillic, Arabic, Hebrew, Thai, "
             "Chinese, Japanese and Korean print; these characters are outside them.")
 
 
