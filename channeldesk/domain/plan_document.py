@@ -123,6 +123,17 @@ class PackDocument:
         return scope.label if scope else self.plan.period_label
 
     @property
+    def period_in_sentence(self) -> str:
+        """'the second half of 2026', 'fiscal year 2026', 'Q3 2026': the label as it
+        reads inside a sentence."""
+        label = self.period_label
+        if label.startswith(("First half", "Second half")):
+            return f"the {label[0].lower()}{label[1:]}"
+        if label.startswith("Fiscal year"):
+            return f"f{label[1:]}"
+        return label
+
+    @property
     def kicker(self) -> str:
         """What the pack is, for its cover: the review of a quarter, a half or a year."""
         kind = self.scope.kind if self.scope else PeriodKind.YEAR

@@ -32,11 +32,11 @@ def scorecard(ctx: SectionContext) -> list[Flowable]:
     until = min(scope.end(), ctx.generated_on) if scope else ctx.generated_on
     since_qbr = (until - engagement.last_qbr).days if engagement.last_qbr else None
     tiles = [
-        (f"{top.label} in {pack.period_label}", format_percent(top.attainment),
+        (f"{top.label} in {pack.period_in_sentence}", format_percent(top.attainment),
          attainment_colour(top.attainment) if top.attainment is not None else s.brand),
         ("Targets met", top.met_text.replace(" targets met", "").replace(" target met", ""),
          s.brand),
-        (f"Touchpoints in {pack.period_label}", str(touchpoints), s.brand),
+        (f"Touchpoints in {pack.period_in_sentence}", str(touchpoints), s.brand),
         ("Last business review", day(engagement.last_qbr),
          s.brand if since_qbr is not None and since_qbr <= REVIEW_DUE_DAYS
          else attainment_colour(0)),
@@ -45,7 +45,7 @@ def scorecard(ctx: SectionContext) -> list[Flowable]:
     story: list[Flowable] = [
         PageBreak(), Paragraph("Scorecard", s.h1),
         para(f"Where {embed(cell_text(plan.partner_name, 200))} stands on {day(ctx.generated_on)} "
-             f"for {pack.period_label}, against its {plan.period} plan.", s.body),
+             f"for {pack.period_in_sentence}, against its {plan.period} plan.", s.body),
         kpi_tiles(tiles, s), Spacer(1, 4 * mm)]
     story += _period_targets(pack, plan, s)
     story += _engagement(pack, s, since_qbr)
@@ -75,7 +75,7 @@ def _period_targets(pack: PackDocument, plan: PlanDocument, s: Styles) -> list[F
                                 right_columns=frozenset({1, 2, 3})))
     else:
         story.append(para(f"The {plan.period} plan sets no targets per quarter, so none "
-                          f"can be shown for {pack.period_label}.", s.muted))
+                          f"can be shown for {pack.period_in_sentence}.", s.muted))
     if pack.whole_period_only:
         names = ", ".join(line.label for line in pack.whole_period_only)
         story.append(para(f"Set for the whole of {plan.period} only (see the plan's targets): "
@@ -85,8 +85,8 @@ def _period_targets(pack: PackDocument, plan: PlanDocument, s: Styles) -> list[F
 
 def _engagement(pack: PackDocument, s: Styles, since_qbr: int | None) -> list[Flowable]:
     engagement = pack.engagement
-    story: list[Flowable] = [Paragraph(f"Engagement: touchpoints per month, "
-                                       f"{pack.period_label}", s.h2)]
+    story: list[Flowable] = [Paragraph(f"Engagement: touchpoints per month in "
+                                       f"{pack.period_in_sentence}", s.h2)]
     if engagement.per_month:
         story.append(charts.monthly_activity_chart(engagement.per_month, s, CONTENT_W))
     else:
@@ -102,7 +102,8 @@ def _since(days: int | None, pack: PackDocument) -> str:
     if days is None:
         return "; none recorded."
     ended = pack.scope is not None and pack.scope.end() < pack.generated_on
-    return f" ({days} days before {pack.period_label} ended)." if ended else f" ({days} days ago)."
+    return (f" ({days} days before {pack.period_in_sentence} ended)." if ended
+            else f" ({days} days ago).")
 
 
 register_section("scorecard", 200, {PACK}, scorecard)

@@ -96,9 +96,10 @@ def _status_text(plan) -> str:
     label = STATUS_LABELS.get(plan.status, plan.status)
     signers = [f"{embed(cell_text(sig.name, 100))} on {day(sig.signed_on)}"
                for sig in plan.signatures if sig.name and sig.signed_on]
-    if plan.status in ("signed", "archived") and signers:
-        return f"{label}, by {' and '.join(signers)}"
-    return label
+    if not signers or plan.status not in ("signed", "archived"):
+        return label
+    joined = " and ".join(signers)
+    return f"Signed by {joined}" if plan.status == "signed" else f"{label}; signed by {joined}"
 
 
 def _glance(ctx: SectionContext) -> list[Flowable]:
