@@ -277,9 +277,12 @@ def test_every_script_prints_with_no_missing_glyph(store, tmp_path, branding, sc
 def test_a_right_to_left_name_keeps_the_sentence_in_order(store, tmp_path, branding):
     name = SCRIPTS["arabic"]
     partner = add_partner(store, name)
-    add_plan(store, partner)
+    add_plan(store, partner, summary=f"{name} and Nimbus Systems agree this plan.")
     export_plan(store, partner, None, tmp_path / "plan.pdf", branding, TODAY)
     text = "\n".join(pages_of(tmp_path / "plan.pdf"))
+    # An English sentence that starts with an Arabic name still reads left to right.
+    assert any(line.rstrip().endswith("and Nimbus Systems agree this plan.")
+               for line in text.splitlines())
     # English reads left to right around the name: "For" before it, "commits to" after.
     for line in text.splitlines():
         if "commits to" in line:

@@ -102,13 +102,29 @@ def embed(name: str) -> str:
 def visual_order(text: str) -> str:
     """Arabic letters joined and right-to-left runs reversed, line by line, as the page
     must show them; text without Arabic or Hebrew is returned unchanged. The direction
-    of a line is that of its first letter outside an :func:`embed`-ded name."""
+    of a line is that of most of its letters outside an :func:`embed`-ded name."""
     if not text or not needs_bidi(text):
         return text.translate(_ISOLATES) if text else text
     return "\n".join(
-        get_display(arabic_reshaper.reshape(line)).translate(_ISOLATES)
-        if needs_bidi(line) else line.translate(_ISOLATES)
+        get_display(arabic_reshaper.reshape(line), base_dir=_direction(line))
+        .translate(_ISOLATES) if needs_bidi(line) else line.translate(_ISOLATES)
         for line in text.split("\n"))
+
+
+def _direction(line: str) -> str:
+    """'R' when most letters outside embedded names are right-to-left, else 'L': an
+    English sentence that starts with an Arabic name is still an English sentence (the
+    Unicode default, the first letter, would set it right to left)."""
+    outside, depth = [], 0
+    for char in line:
+        if char == "\u2068":
+            depth += 1
+        elif char == "\u2069":
+            depth = max(0, depth - 1)
+        elif not depth:
+            outside.append(unicodedata.bidirectional(char))
+    rtl = sum(kind in _RIGHT_TO_LEFT for kind in outside)
+    return "R" if rtl > outside.count("L") else "L"
 
 
 def _sticks(char: str) -> bool:
