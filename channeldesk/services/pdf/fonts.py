@@ -135,6 +135,9 @@ def _sticks(char: str) -> bool:
 
 def font_runs(text: str, font: str) -> list[tuple[str, str]]:
     """``text`` (already in visual order) split into (font, characters) runs."""
+    primary = glyphs_of(font) if font in CHAINS else None
+    if primary is not None and all(ord(char) in primary for char in text):
+        return [(font, text)] if text else []  # the usual case: one run, no lookups
     runs: list[tuple[str, str]] = []
     current = font
     for char in text:

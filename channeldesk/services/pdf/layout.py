@@ -247,4 +247,7 @@ def initials(name: str) -> str:
     words = [w for w in name.replace("-", " ").split()
              if w[:1].isalpha() and w[:1].isupper() and w.casefold() not in _LEGAL_FORMS]
     letters = "".join(w[0] for w in words[:2])
-    return letters or (name.strip()[:1].upper() or "?")
+    # Scripts without capitals: the first letter, past a Thai vowel written before its
+    # consonant ('ไทย' → 'ท').
+    first = name.strip().lstrip("\u0e40\u0e41\u0e42\u0e43\u0e44")[:1]
+    return letters or (first.upper() or "?")
