@@ -478,3 +478,21 @@ def test_five_thousand_characters_in_any_cell_never_stop_an_export(store, tmp_pa
         text = "\n".join(pages_of(tmp_path / pdf))
         assert "Extraordinarily long text" in text and "…" in text
         assert len(PdfReader(tmp_path / pdf).pages) < 20
+
+
+def test_a_five_thousand_character_partner_name_and_signer(store, tmp_path, branding):
+    name = ("Very Long Partner Name Holding " * 170)[:5000]
+    partner = add_partner(store, name)
+    plan = add_plan(store, partner, title="T" * 5000)
+    with store.transaction():
+        from channeldesk.store.models import PlanSignature
+
+        store.insert(PlanSignature, {"plan": plan, "side": "partner", "name": "N" * 5000,
+                                     "title": "Chief " * 900, "signed_on": date(2026, 2, 1)})
+    add_engagement(store, partner)
+    export_plan(store, partner, None, tmp_path / "plan.pdf", branding, TODAY)
+    export_pack(store, partner, None, tmp_path / "pack.pdf", branding, TODAY, quarter="Q2")
+    for pdf in ("plan.pdf", "pack.pdf"):
+        pages = pages_of(tmp_path / pdf)
+        assert "Very Long Partner Name" in pages[0] and "…" in pages[0]
+        assert len(pages) < 12
