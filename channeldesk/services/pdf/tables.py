@@ -16,7 +16,7 @@ from channeldesk.services.pdf.styles import RULE, ZEBRA, Styles, centred
 # The most of one text a table cell shows: a row must fit on a page (a table row cannot
 # split across pages, so a 5,000-character label would stop the export), and a partner
 # reads a label, not an essay. Longer text is cut with an ellipsis.
-CELL_CHARS = 600
+CELL_CHARS = 300
 
 
 def para(text: str, style) -> Paragraph:
