@@ -232,13 +232,13 @@ def export_pack(store: Store, partner_text: str, period: str | None, out: Path,
     plan when given. Without either, the current plan's whole period."""
     today = today or date.today()
     plan = choose_pack_plan(resolve_partner(partner_text), period, today)
-    scope = period if period and period_text_differs(period, plan.period) else None
+    scope = period if period and _names_another_period(period, plan.period) else None
     if quarter:
         scope = quarter
     return export_pack_id(store, plan.id, out, branding, today, scope)
 
 
-def period_text_differs(text: str, plan_period: str) -> bool:
+def _names_another_period(text: str, plan_period: str) -> bool:
     try:
         return str(Period.parse(text)) != plan_period
     except PeriodError:
