@@ -496,3 +496,21 @@ def test_a_five_thousand_character_partner_name_and_signer(store, tmp_path, bran
         pages = pages_of(tmp_path / pdf)
         assert "Very Long Partner Name" in pages[0] and "…" in pages[0]
         assert len(pages) < 12
+
+
+def test_a_signed_plan_says_who_signed_when(store, tmp_path, branding):
+    partner = add_partner(store, "Signed Off GmbH")
+    add_plan(store, partner, status="signed")
+    export_plan(store, "Signed Off", None, tmp_path / "plan.pdf", branding, TODAY)
+    cover = pages_of(tmp_path / "plan.pdf")[0]
+    assert "Signed by Sam Carter on 12 Jan 2026" in cover
+
+
+def test_a_pack_for_a_quarter_not_started_says_so(store, tmp_path, branding):
+    partner = add_partner(store, "Early Bird Ltd")
+    add_plan(store, partner, period="FY2027", targets=[("revenue", "2027-Q2", 100, None)])
+    pack, _ = export_pack(store, "Early Bird", "2027-Q2", tmp_path / "pack.pdf", branding,
+                          TODAY)
+    assert pack.engagement.per_month == ()
+    text = "\n".join(pages_of(tmp_path / "pack.pdf"))
+    assert "Q2 2027 has not started yet." in text
