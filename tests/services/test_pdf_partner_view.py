@@ -514,3 +514,17 @@ def test_a_pack_for_a_quarter_not_started_says_so(store, tmp_path, branding):
     assert pack.engagement.per_month == ()
     text = "\n".join(pages_of(tmp_path / "pack.pdf"))
     assert "Q2 2027 has not started yet." in text
+
+
+def test_a_long_arabic_paragraph_wraps_in_reading_order(store, tmp_path, branding):
+    """The first line holds the start of the text: lines are found in logical order,
+    each then set right to left."""
+    partner = add_partner(store, "Wrap Test Co")
+    summary = "بداية " + "نص عربي طويل " * 60 + "نهاية"
+    add_plan(store, partner, summary=summary)
+    export_plan(store, "Wrap Test", None, tmp_path / "plan.pdf", branding, TODAY)
+    lines = [flat(line) for line in "\n".join(pages_of(tmp_path / "plan.pdf")).splitlines()]
+    start = next(n for n, line in enumerate(lines) if flat("بداية") in line)
+    end = next(n for n, line in enumerate(lines) if flat("نهاية") in line)
+    assert start < end
+    assert end - start >= 3  # it did wrap over several lines

@@ -99,19 +99,20 @@ def embed(name: str) -> str:
     return f"\u2068{name}\u2069" if needs_bidi(name) else name
 
 
-def visual_order(text: str) -> str:
+def visual_order(text: str, base: str | None = None) -> str:
     """Arabic letters joined and right-to-left runs reversed, line by line, as the page
     must show them; text without Arabic or Hebrew is returned unchanged. The direction
-    of a line is that of most of its letters outside an :func:`embed`-ded name."""
+    of a line is ``base`` ('L' or 'R') when given, else that of most of its letters
+    outside an :func:`embed`-ded name."""
     if not text or not needs_bidi(text):
         return text.translate(_ISOLATES) if text else text
     return "\n".join(
-        get_display(arabic_reshaper.reshape(line), base_dir=_direction(line))
+        get_display(arabic_reshaper.reshape(line), base_dir=base or direction(line))
         .translate(_ISOLATES) if needs_bidi(line) else line.translate(_ISOLATES)
         for line in text.split("\n"))
 
 
-def _direction(line: str) -> str:
+def direction(line: str) -> str:
     """'R' when most letters outside embedded names are right-to-left, else 'L': an
     English sentence that starts with an Arabic name is still an English sentence (the
     Unicode default, the first letter, would set it right to left)."""
@@ -150,11 +151,12 @@ def font_runs(text: str, font: str) -> list[tuple[str, str]]:
     return runs
 
 
-def markup(text: str, font: str = REGULAR) -> str:
-    """Paragraph markup for user text: escaped, in visual order, each run of a script the
-    style's font lacks wrapped in ``<font name=...>``; newlines become line breaks."""
+def markup(text: str, font: str = REGULAR, base: str | None = None) -> str:
+    """Paragraph markup for user text: escaped, in visual order (see
+    :func:`visual_order`), each run of a script the style's font lacks wrapped in
+    ``<font name=...>``; newlines become line breaks."""
     parts = []
-    for name, chars in font_runs(visual_order(text or ""), font):
+    for name, chars in font_runs(visual_order(text or "", base), font):
         chunk = escape(chars).replace("\n", "<br/>")
         parts.append(chunk if name == font else f'<font name="{name}">{chunk}</font>')
     return "".join(parts)

@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, Table, TableStyle
 
-from channeldesk.services.pdf.fonts import markup, text_width
+from channeldesk.services.pdf.fonts import direction, markup, needs_bidi, text_width
 from channeldesk.services.pdf.layout import CONTENT_W
 from channeldesk.services.pdf.styles import RULE, ZEBRA, Styles, centred
 
@@ -22,7 +23,55 @@ CELL_CHARS = 300
 def para(text: str, style) -> Paragraph:
     """A paragraph of user text: escaped (so '<' or '&' print as typed), in visual order
     for right-to-left scripts, each script in a font that has it."""
-    return Paragraph(markup(text or "", style.fontName), style)
+    text = text or ""
+    if needs_bidi(text):
+        return BidiParagraph(text, style)
+    return Paragraph(markup(text, style.fontName), style)
+
+
+class BidiParagraph(Paragraph):
+    """A paragraph holding Arabic or Hebrew, broken into lines in reading order.
+
+    reportlab breaks lines left to right over the text it is given; given a right-to-left
+    paragraph already in visual order, its first line would hold the end of the text. So
+    the lines are found on the logical text at the width offered, then each is put in
+    visual order on its own, in the paragraph's one direction. A right-to-left paragraph
+    of more than one line is set flush right, as its readers expect.
+    """
+
+    def __init__(self, text: str, style) -> None:
+        self._logical, self._style, self._width = text, style, None
+        self._base = direction(text)
+        super().__init__(markup(text, style.fontName, self._base), style)
+
+    def wrap(self, availWidth, availHeight):  # noqa: N803 (reportlab's names)
+        if availWidth != self._width:
+            self._width = availWidth
+            room = availWidth - self._style.leftIndent - self._style.rightIndent
+            lines = [line for block in self._logical.split("\n")
+                     for line in _logical_lines(block, self._style.fontName,
+                                                self._style.fontSize, room)]
+            style = self._style
+            if len(lines) > 1 and self._base == "R" and style.alignment == TA_LEFT:
+                style = ParagraphStyle(f"{style.name}_rtl", parent=style, alignment=TA_RIGHT)
+            Paragraph.__init__(self, "<br/>".join(markup(line, style.fontName, self._base)
+                                                  for line in lines), style)
+        return super().wrap(availWidth, availHeight)
+
+
+def _logical_lines(text: str, font: str, size: float, width: float) -> list[str]:
+    """``text`` broken at spaces into lines no wider than ``width`` (a word wider than
+    the line keeps a line of its own)."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        candidate = f"{current} {word}" if current else word
+        if current and text_width(candidate, font, size) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    return [*lines, current]
 
 
 def cell_text(text: str, limit: int = CELL_CHARS) -> str:
