@@ -178,11 +178,21 @@ def load_plan_document(plan_id: str, blobs: BlobStore | None = None) -> PlanDocu
         commitments=tuple(CommitmentItem(c.side, c.text, c.due_on, bool(c.done))
                           for c in _ordered(PlanCommitment, plan_id)),
         signatures=tuple(
-            SignatureItem(s.side, s.name, s.title, s.signed_on)
+            SignatureItem(s.side, s.name, s.title or _contact_role(partner.id, s), s.signed_on)
             for s in PlanSignature.live().where(PlanSignature.plan == plan_id)
             .order_by(PlanSignature.side.desc())),
         partner_logo=_logo(plan.partner_logo, blobs),
     )
+
+
+def _contact_role(partner_id: str, signature: PlanSignature) -> str:
+    """A partner signer's title left blank: the role of the contact of that name, so the
+    signature block and the contact list say the same."""
+    if signature.side != "partner" or not signature.name:
+        return ""
+    contact = (Contact.live().where(Contact.partner == partner_id,
+                                    Contact.name == signature.name).first())
+    return contact.role if contact else ""
 
 
 def _ordered(model, plan_id: str):

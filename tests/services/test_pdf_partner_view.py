@@ -528,3 +528,17 @@ def test_a_long_arabic_paragraph_wraps_in_reading_order(store, tmp_path, brandin
     end = next(n for n, line in enumerate(lines) if flat("نهاية") in line)
     assert start < end
     assert end - start >= 3  # it did wrap over several lines
+
+
+def test_a_signer_without_a_title_gets_the_contacts_role(store, tmp_path, branding):
+    from channeldesk.store.models import PlanSignature
+
+    partner = add_partner(store, "Roles Agree SRL")
+    plan = add_plan(store, partner)
+    add_engagement(store, partner)  # Anna Kowalska, Alliance Manager
+    with store.transaction():
+        store.insert(PlanSignature, {"plan": plan, "side": "partner",
+                                     "name": "Anna Kowalska", "title": ""})
+    export_plan(store, "Roles Agree", None, tmp_path / "plan.pdf", branding, TODAY)
+    signatures = "\n".join(pages_of(tmp_path / "plan.pdf")).split("Signatures")[-1]
+    assert "Title: Alliance Manager" in signatures
