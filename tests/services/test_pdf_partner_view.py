@@ -323,7 +323,8 @@ def test_the_cover_title_in_cjk_is_drawn(store, tmp_path, branding):
     title_band = image.crop((int(width * 0.08), int(height * 0.36), int(width * 0.7),
                              int(height * 0.40)))
     dark = sum(1 for value in title_band.tobytes() if value < 100)
-    assert dark > 200
+    # Empty boxes (the font has no glyph) give about 170 dark pixels here, the glyphs 350.
+    assert dark > 260
 
 
 # -- 5. headline numbers that mean something ----------------------------------------------
