@@ -247,11 +247,16 @@ class Headline:
         return f"{self.primary.label} attainment" if self.primary else "Attainment"
 
     @property
+    def met_count(self) -> str:
+        """'3 of 5' for a tile captioned "Targets met" (a dash when none is set)."""
+        return f"{self.met} of {self.measured}" if self.measured else "–"
+
+    @property
     def met_text(self) -> str:
         """'3 of 5 targets met' (a dash when no target has been set)."""
         if not self.measured:
             return "–"
-        return f"{self.met} of {self.measured} target{'' if self.measured == 1 else 's'} met"
+        return f"{self.met_count} target{'' if self.measured == 1 else 's'} met"
 
 
 def primary_line(lines: list[TargetLine] | tuple[TargetLine, ...]) -> TargetLine | None:

@@ -34,7 +34,7 @@ def scorecard(ctx: SectionContext) -> list[Flowable]:
     tiles = [
         (f"{top.label} in {pack.period_in_sentence}", format_percent(top.attainment),
          attainment_colour(top.attainment) if top.attainment is not None else s.brand),
-        ("Targets met", top.met_text.replace(" targets met", "").replace(" target met", ""),
+        ("Targets met", top.met_count,
          s.brand),
         (f"Touchpoints in {pack.period_in_sentence}", str(touchpoints), s.brand),
         ("Last business review", day(engagement.last_qbr),

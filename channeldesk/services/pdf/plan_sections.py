@@ -115,7 +115,7 @@ def _glance(ctx: SectionContext) -> list[Flowable]:
          plan.format_value(primary.unit, primary.target) if primary else "–", s.brand),
         (f"{top.label} to date{scope}", format_percent(top.attainment),
          attainment_colour(top.attainment) if top.attainment is not None else s.brand),
-        ("Targets met", top.met_text.replace(" targets met", "").replace(" target met", ""),
+        ("Targets met", top.met_count,
          s.brand),
         ("Activity budget",
          format_money(plan.money(budget)) if budget else "–", s.brand),
