@@ -543,3 +543,13 @@ def test_a_signer_without_a_title_gets_the_contacts_role(store, tmp_path, brandi
     export_plan(store, "Roles Agree", None, tmp_path / "plan.pdf", branding, TODAY)
     signatures = "\n".join(pages_of(tmp_path / "plan.pdf")).split("Signatures")[-1]
     assert "Title: Alliance Manager" in signatures
+
+
+def test_a_yearly_pack_has_a_quarter_by_quarter_view(store, tmp_path, branding):
+    partner = add_partner(store, "Quarterly View AS")
+    add_plan(store, partner)  # revenue targets for Q1-Q3
+    export_pack(store, "Quarterly View", None, tmp_path / "pack.pdf", branding, TODAY)
+    scorecard = "\n".join(pages_of(tmp_path / "pack.pdf")).split("Scorecard")[-1]
+    assert "Quarter by quarter" in scorecard
+    assert "Q2 2026 Revenue €600,000 €610,000 101.7% 1 of 1" in " ".join(scorecard.split())
+    assert "Q4 2026" not in scorecard  # no target set for it

@@ -7,7 +7,7 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
 
-from channeldesk.domain.plan import format_percent, headline
+from channeldesk.domain.plan import format_percent, headline, lines_for_period
 from channeldesk.domain.plan_document import PackDocument, PlanDocument
 from channeldesk.services.pdf import charts
 from channeldesk.services.pdf.fonts import embed
@@ -48,6 +48,7 @@ def scorecard(ctx: SectionContext) -> list[Flowable]:
              f"for {pack.period_in_sentence}, against its {plan.period} plan.", s.body),
         kpi_tiles(tiles, s), Spacer(1, 4 * mm)]
     story += _period_targets(pack, plan, s)
+    story += _quarter_view(pack, plan, s)
     story += _engagement(pack, s, since_qbr)
     story.append(Paragraph("Contacts", s.h2))
     if engagement.contacts:
@@ -81,6 +82,33 @@ def _period_targets(pack: PackDocument, plan: PlanDocument, s: Styles) -> list[F
         story.append(para(f"Set for the whole of {plan.period} only (see the plan's targets): "
                           f"{cell_text(names, 400)}.", s.small))
     return story
+
+
+def _quarter_view(pack: PackDocument, plan: PlanDocument, s: Styles) -> list[Flowable]:
+    """A half-year or yearly pack, quarter by quarter: the primary metric and how many of
+    each quarter's targets were met, from the targets the plan splits per quarter."""
+    scope = pack.scope
+    if scope is None or len(scope.quarters()) < 2:
+        return []
+    rows = []
+    for quarter in scope.quarters():
+        lines = lines_for_period(plan.targets, quarter)
+        if not lines:
+            continue
+        top = headline(lines)
+        primary = top.primary
+        rows.append([quarter.label,
+                     primary.label if primary else "–",
+                     plan.format_value(primary.unit, primary.target) if primary else "–",
+                     plan.format_value(primary.unit, primary.actual) if primary else "–",
+                     format_percent(top.attainment), top.met_count])
+    if not rows:
+        return []
+    return [Paragraph("Quarter by quarter", s.h2),
+            data_table(["Quarter", "Metric", "Target", "Actual", "Attainment", "Targets met"],
+                       rows, [20 * mm, CONTENT_W - 138 * mm, 32 * mm, 32 * mm, 26 * mm,
+                              28 * mm], s, right_columns=frozenset({2, 3, 4, 5})),
+            para("Only targets the plan sets per quarter are counted here.", s.small)]
 
 
 def _engagement(pack: PackDocument, s: Styles, since_qbr: int | None) -> list[Flowable]:
