@@ -12,6 +12,7 @@ from datetime import date
 
 from channeldesk.domain.money import Money, format_money  # format_money: re-exported
 from channeldesk.domain.plan import (
+    ActivityStatus,
     MetricUnit,
     Period,
     PeriodError,
@@ -46,6 +47,12 @@ class SignatureItem:
     name: str
     title: str
     signed_on: date | None
+
+
+def active_budget(items: tuple[PlanActivityItem, ...] | list[PlanActivityItem]) -> int:
+    """The budget of the activities that will happen, in minor units: a cancelled
+    activity spends nothing, so it never counts in a total."""
+    return sum(a.budget or 0 for a in items if a.status != ActivityStatus.CANCELLED)
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from channeldesk.domain.plan import (
     format_percent,
     headline,
 )
-from channeldesk.domain.plan_document import format_money
+from channeldesk.domain.plan_document import active_budget, format_money
 from channeldesk.services.pdf import charts
 from channeldesk.services.pdf.fonts import embed
 from channeldesk.services.pdf.layout import CONTENT_W
@@ -121,11 +121,6 @@ def _glance(ctx: SectionContext) -> list[Flowable]:
          format_money(plan.money(budget)) if budget else "–", s.brand),
     ]
     return [Paragraph("At a glance", s.h2), kpi_tiles(tiles, s)]
-
-
-def active_budget(items) -> int:
-    """The budget of the activities that will happen: cancelled ones spend nothing."""
-    return sum(a.budget or 0 for a in items if a.status != ActivityStatus.CANCELLED)
 
 
 def _narrow(style: ParagraphStyle, name: str) -> ParagraphStyle:
