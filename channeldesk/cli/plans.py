@@ -29,7 +29,6 @@ from channeldesk.domain.plan import Period, PeriodError
 from channeldesk.domain.progress import Cancelled
 from channeldesk.output_files import OutputRefused, OutputWriteError, check_output
 from channeldesk.services.pdf.branding import Branding, BrandingError, load_branding
-from channeldesk.services.pdf.build import ExportWriteError
 from channeldesk.services.plan_export import (
     ExportError,
     export_all_plans,
@@ -72,7 +71,7 @@ def _warn_if_unprintable(document: object) -> None:
 def _run(action):
     try:
         return action()
-    except (ExportError, ExportWriteError, OutputRefused, OutputWriteError) as error:
+    except (ExportError, OutputRefused, OutputWriteError) as error:
         raise CommandError(EXIT_USAGE, str(error)) from error
 
 
@@ -96,11 +95,12 @@ def export_pack_command(args: argparse.Namespace) -> int:
     store = open_existing(args.db)
     try:
         pack, path = _run(lambda: export_pack(store, args.partner, args.period, out,
-                                              branding))
+                                              branding, quarter=args.quarter))
     finally:
         store.close()
-    print(f"Wrote the partner pack of {pack.plan.partner_name} ({pack.plan.period}) to "
-          f"{path}.")
+    scope = "" if pack.whole_plan else f"{pack.period} of the "
+    print(f"Wrote the {pack.kicker.lower()} of {pack.plan.partner_name} ({scope}"
+          f"{pack.plan.period} plan, {pack.plan.status}) to {path}.")
     _warn_if_unprintable(pack)
     return EXIT_OK
 
@@ -226,12 +226,19 @@ def register(commands: CommandSet) -> None:
     plan.add_argument("--branding", metavar="FILE", help=branding_help)
 
     pack = kinds.add("pack", export_pack_command,
-               "one partner's quarterly review pack",
-               "The plan, a scorecard (targets vs actuals, engagement, contacts) and the "
-               "sections other features add, with a table of contents.")
+               "one partner's review pack for a period",
+               "The plan, a scorecard measured over the period (targets vs actuals, "
+               "touchpoints, last business review, contacts) and the sections other "
+               "features add; its contents are listed on the cover. Without --period, the "
+               "current plan's whole period; an archived plan is used only when its "
+               "period is asked for.")
     pack.add_argument("--partner", required=True, metavar="NAME_OR_ID",
                       help="the partner's name (or part of it) or id")
-    pack.add_argument("--period", metavar="P", help="the plan's period (default: current)")
+    pack.add_argument("--period", metavar="P",
+                      help="FY2026, 2026-H1 or 2026-Q3: a plan's period, or a half or "
+                           "quarter inside a plan's (default: the current plan's)")
+    pack.add_argument("--quarter", metavar="Q",
+                      help="review one quarter (Q3 or 2026-Q3) or half (H2) of the plan")
     pack.add_argument("--out", required=True, metavar="FILE.pdf", help="the PDF to write")
     pack.add_argument("--branding", metavar="FILE", help=branding_help)
 

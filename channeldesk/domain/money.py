@@ -133,3 +133,44 @@ class Money:
     def _require_same_currency(self, other: Money) -> None:
         if not isinstance(other, Money) or other.currency != self.currency:
             raise MoneyError("Cannot combine amounts in different currencies.")
+
+
+# Symbols a partner recognises; any other currency prints its ISO code after the amount.
+CURRENCY_SYMBOLS: dict[str, str] = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥"}
+_COMPACT_STEPS = ((Decimal(10) ** 9, "bn"), (Decimal(10) ** 6, "M"), (Decimal(10) ** 3, "k"))
+
+
+def _with_symbol(text: str, currency: str) -> str:
+    """'€1,250' / '-€1,250' for a known symbol, '1,250 KWD' otherwise."""
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    if not symbol:
+        return f"{text} {currency}"
+    return f"-{symbol}{text[1:]}" if text.startswith("-") else f"{symbol}{text}"
+
+
+def format_money(money: Money, whole: bool = True) -> str:
+    """'€1,250,000', '¥50,000,000', '1,250.500 KWD' with ``whole=False``.
+
+    Whole units by default (plans talk in round numbers); otherwise the currency's own
+    number of decimals (ISO 4217), never a fixed two. One rule for tables, summaries,
+    tiles and charts, so a partner never reads one amount two ways.
+    """
+    quantum = Decimal(1) if whole else Decimal(1).scaleb(-minor_digits(money.currency))
+    amount = money.amount.quantize(quantum, rounding=ROUND_HALF_EVEN)
+    return _with_symbol(f"{amount:,}", money.currency)
+
+
+def compact_money(money: Money) -> str:
+    """'€1.25M', '¥50M', '€840k', '980 KWD': short enough for a chart label.
+
+    Works on the amount, never on minor units, so a yen (no minor unit) and a Kuwaiti
+    dinar (1,000 fils) come out right.
+    """
+    amount = money.amount
+    for limit, letter in _COMPACT_STEPS:
+        if abs(amount) >= limit:
+            short = (amount / limit).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
+            text = f"{short:f}".rstrip("0").rstrip(".")
+            return _with_symbol(f"{text}{letter}", money.currency)
+    return _with_symbol(f"{amount.quantize(Decimal(1), rounding=ROUND_HALF_EVEN):,}",
+                        money.currency)

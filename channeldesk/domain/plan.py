@@ -219,6 +219,80 @@ class TargetLine:
         return attainment(self.actual, self.target)
 
 
+def format_percent(value: Decimal | None) -> str:
+    """An attainment as every document and screen prints it: '65.5%', or a dash.
+
+    One rule (one decimal, half up, as :func:`attainment` computes it), so a gauge and
+    the table beside it never disagree."""
+    return "–" if value is None else f"{value}%"
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The figures that lead a plan: its primary metric's attainment and how many of its
+    targets are met. Attainments of different metrics are never averaged (revenue and
+    MDF spend do not add up to anything a partner can act on)."""
+
+    primary: TargetLine | None
+    met: int
+    measured: int  # targets with something to meet (a target above zero)
+
+    @property
+    def attainment(self) -> Decimal | None:
+        return self.primary.attainment if self.primary else None
+
+    @property
+    def label(self) -> str:
+        """'Revenue attainment' (or the primary metric's own name)."""
+        return f"{self.primary.label} attainment" if self.primary else "Attainment"
+
+    @property
+    def met_count(self) -> str:
+        """'3 of 5' for a tile captioned "Targets met" (a dash when none is set)."""
+        return f"{self.met} of {self.measured}" if self.measured else "–"
+
+    @property
+    def met_text(self) -> str:
+        """'3 of 5 targets met' (a dash when no target has been set)."""
+        if not self.measured:
+            return "–"
+        return f"{self.met_count} target{'' if self.measured == 1 else 's'} met"
+
+
+def primary_line(lines: list[TargetLine] | tuple[TargetLine, ...]) -> TargetLine | None:
+    """The metric a plan is mostly about: revenue, else its first money target, else its
+    first target; only targets above zero count."""
+    set_lines = [line for line in lines if line.target > 0]
+    return (next((line for line in set_lines if line.metric == "revenue"), None)
+            or next((line for line in set_lines if line.unit is MetricUnit.MONEY), None)
+            or (set_lines[0] if set_lines else None))
+
+
+def headline(lines: list[TargetLine] | tuple[TargetLine, ...]) -> Headline:
+    """Primary attainment and 'n of m targets met' for a plan's (or a quarter's) lines;
+    pure, so the Plans list, the PDF cover and the scorecard show the same figures."""
+    measured = [line for line in lines if line.target > 0]
+    met = sum(1 for line in measured if line.actual is not None and line.actual >= line.target)
+    return Headline(primary_line(lines), met, len(measured))
+
+
+def lines_for_period(lines: list[TargetLine] | tuple[TargetLine, ...],
+                     part: Period) -> list[TargetLine]:
+    """The lines over ``part`` of a plan's period (a quarter or a half): quarterly
+    targets summed over the quarters inside it."""
+    names = [str(q) for q in part.quarters()]
+    picked = []
+    for line in lines:
+        rows = [row for row in line.by_quarter if row[0] in names]
+        if not rows:
+            continue
+        actuals = [a for _, _, a in rows if a is not None]
+        picked.append(TargetLine(line.metric, line.label, line.unit,
+                                 sum(t for _, t, _ in rows),
+                                 sum(actuals) if actuals else None, tuple(rows)))
+    return picked
+
+
 def roll_up(rows: list[tuple[str, str, str, int, int | None]]) -> list[TargetLine]:
     """Per-metric totals from target rows ``(metric, label, quarter, target, actual)``.
 

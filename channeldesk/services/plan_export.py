@@ -18,7 +18,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import BinaryIO
 
-from channeldesk.domain.plan import Period, PeriodError
+from channeldesk.domain.plan import Period, PeriodError, PeriodKind
 from channeldesk.domain.plan_document import PackDocument, PlanDocument
 from channeldesk.domain.progress import Cancelled, Progress
 from channeldesk.output_files import open_output
@@ -92,9 +92,9 @@ def printing_problem(document: object) -> str | None:
     if not missing:
         return None
     sample = " ".join(missing[:5])
-    return (f"{len(missing)} character(s) cannot be printed with the PDF's font and show "
-            f"as empty boxes (e.g. {sample}). Latin, Greek and Cyrillic print; Thai, Chinese, "
-            "Japanese, Korean, Arabic and Hebrew text does not yet.")
+    return (f"{len(missing)} character(s) cannot be printed with the PDF's fonts and show "
+            f"as empty boxes (e.g. {sample}). Latin, Greek, Cyrillic, Arabic, Hebrew, Thai, "
+            "Chinese, Japanese and Korean print; these characters are outside them.")
 
 
 def write_output(out: Path, render: Callable[[BinaryIO], None]) -> Path:
@@ -123,28 +123,145 @@ def export_plan_id(store: Store, plan_id: str, out: Path, branding: Branding,
     return document, path
 
 
-def load_pack(store: Store, plan_id: str, today: date) -> PackDocument:
+@dataclass(frozen=True)
+class PackPeriod:
+    """A period a pack of a plan can be made for: the plan's own, or a half or quarter
+    inside it. ``label`` is what a chooser shows ('Q3 2026', 'Fiscal year 2026 (whole
+    plan)')."""
+
+    period: str
+    label: str
+    whole_plan: bool
+
+
+def pack_periods(plan_id: str) -> list[PackPeriod]:
+    """The periods a pack of ``plan_id`` can cover: the whole plan first, then its halves
+    (a yearly plan) and its quarters, in order. Qt-free, for the app's chooser."""
     plan = BusinessPlan.get_by_id(plan_id)
+    try:
+        period = Period.parse(plan.period)
+    except PeriodError:
+        return [PackPeriod(plan.period, plan.period, True)]
+    choices = [PackPeriod(str(period), f"{period.label} (whole plan)", True)]
+    if period.kind is PeriodKind.YEAR:
+        choices += [PackPeriod(str(half), half.label, False)
+                    for half in (Period(period.year, PeriodKind.HALF, 1),
+                                 Period(period.year, PeriodKind.HALF, 2))]
+    if period.kind is not PeriodKind.QUARTER:
+        choices += [PackPeriod(str(q), q.label, False) for q in period.quarters()]
+    return choices
+
+
+def pack_period_for(plan_id: str, text: str | None) -> str:
+    """``text`` ('2026-Q3', 'Q3', 'H2', 'FY2026' or None for the whole plan) read as a
+    period inside the plan's, or ExportError saying which ones the plan has."""
+    plan = BusinessPlan.get_by_id(plan_id)
+    if not text:
+        return plan.period
+    cleaned = text.strip().upper()
+    if re.fullmatch(r"[QH]\d", cleaned):
+        try:
+            cleaned = f"{Period.parse(plan.period).year}-{cleaned}"
+        except PeriodError as error:
+            raise ExportError(str(error)) from error
+    allowed = [choice.period for choice in pack_periods(plan_id)]
+    try:
+        wanted = str(Period.parse(cleaned))
+    except PeriodError as error:
+        raise ExportError(str(error)) from error
+    if wanted not in allowed:
+        raise ExportError(f"{wanted} is not inside the {plan.period} plan; choose one of "
+                          f"{', '.join(allowed)}.")
+    return wanted
+
+
+def choose_pack_plan(partner: Partner, period: str | None, today: date) -> BusinessPlan:
+    """The plan a pack is made from: the one for ``period``, else the live plan whose
+    period holds it (FY2026 for 2026-Q3), else the current plan. An archived plan is used
+    only when its period was asked for: a stale plan must never be picked silently."""
+    if period:
+        try:
+            wanted = Period.parse(period)
+        except PeriodError as error:
+            raise ExportError(str(error)) from error
+        plans = plans_of(partner.id)
+        exact = [p for p in plans if p.period == str(wanted)]
+        holding = sorted((p for p in plans if _holds(p.period, wanted)),
+                         key=lambda p: (p.status == "archived", -len(_quarters(p.period))))
+        plan = (exact or holding or [None])[0]
+        if plan is None:
+            have = ", ".join(p.period for p in plans)
+            raise ExportError(f"{partner.name} has no plan for {wanted}"
+                              + (f"; it has plans for {have}." if have else "."))
+        return plan
+    plan = choose_plan(partner, None, today)
+    if plan.status == "archived":
+        raise ExportError(
+            f"The latest plan of {partner.name} ({plan.period}) is archived. Give --period "
+            f"{plan.period} to make a pack of that archived plan anyway, or create this "
+            "period's plan in the Plans tab first.")
+    return plan
+
+
+def _quarters(text: str) -> list[Period]:
+    try:
+        return Period.parse(text).quarters()
+    except PeriodError:
+        return []
+
+
+def _holds(text: str, part: Period) -> bool:
+    try:
+        return Period.parse(text).contains(part)
+    except PeriodError:
+        return False
+
+
+def load_pack(store: Store, plan_id: str, today: date, period: str | None = None) -> PackDocument:
+    """A plan's pack for ``period`` (its own period by default, or a half or quarter in it)."""
+    plan = BusinessPlan.get_by_id(plan_id)
+    scope = pack_period_for(plan_id, period)
+    try:
+        measured = Period.parse(scope)
+    except PeriodError:
+        measured = None
     return PackDocument(
         plan=load_plan_document(plan.id, store.blobs),
-        engagement=load_engagement(plan.partner_id, today),
+        engagement=load_engagement(plan.partner_id, today, period=measured),
         generated_on=today,
         extra={key: loader(plan.partner_id, today) for key, loader in _PACK_EXTRAS.items()},
+        period=scope,
     )
 
 
 def export_pack(store: Store, partner_text: str, period: str | None, out: Path,
-                branding: Branding, today: date | None = None) -> tuple[PackDocument, Path]:
-    """The pack of a partner named on the command line (see export_plan)."""
+                branding: Branding, today: date | None = None,
+                quarter: str | None = None) -> tuple[PackDocument, Path]:
+    """The pack of a partner named on the command line: for ``period`` (a plan's period,
+    or a half or quarter inside one), narrowed to ``quarter`` ('Q3' or '2026-Q3') of the
+    plan when given. Without either, the current plan's whole period."""
     today = today or date.today()
-    plan = choose_plan(resolve_partner(partner_text), period, today)
-    return export_pack_id(store, plan.id, out, branding, today)
+    plan = choose_pack_plan(resolve_partner(partner_text), period, today)
+    scope = period if period and _names_another_period(period, plan.period) else None
+    if quarter:
+        scope = quarter
+    return export_pack_id(store, plan.id, out, branding, today, scope)
+
+
+def _names_another_period(text: str, plan_period: str) -> bool:
+    try:
+        return str(Period.parse(text)) != plan_period
+    except PeriodError:
+        return False
 
 
 def export_pack_id(store: Store, plan_id: str, out: Path, branding: Branding,
-                   today: date | None = None) -> tuple[PackDocument, Path]:
+                   today: date | None = None,
+                   period: str | None = None) -> tuple[PackDocument, Path]:
+    """Exactly this plan's pack, for ``period`` (see :func:`pack_periods`; None: the
+    whole plan)."""
     today = today or date.today()
-    pack = load_pack(store, plan_id, today)
+    pack = load_pack(store, plan_id, today, period)
     path = write_output(out, lambda f: render_pack(pack, branding, f))
     return pack, path
 

@@ -22,7 +22,14 @@ from typing import Any
 from peewee import SQL, fn
 
 from channeldesk.domain.partner import ActivityKind
-from channeldesk.domain.plan import Period, PeriodError, carry_quarter, roll_up
+from channeldesk.domain.plan import (
+    Headline,
+    Period,
+    PeriodError,
+    carry_quarter,
+    headline,
+    roll_up,
+)
 from channeldesk.domain.plan_document import (
     CommitmentItem,
     EngagementSummary,
@@ -171,11 +178,21 @@ def load_plan_document(plan_id: str, blobs: BlobStore | None = None) -> PlanDocu
         commitments=tuple(CommitmentItem(c.side, c.text, c.due_on, bool(c.done))
                           for c in _ordered(PlanCommitment, plan_id)),
         signatures=tuple(
-            SignatureItem(s.side, s.name, s.title, s.signed_on)
+            SignatureItem(s.side, s.name, s.title or _contact_role(partner.id, s), s.signed_on)
             for s in PlanSignature.live().where(PlanSignature.plan == plan_id)
             .order_by(PlanSignature.side.desc())),
         partner_logo=_logo(plan.partner_logo, blobs),
     )
+
+
+def _contact_role(partner_id: str, signature: PlanSignature) -> str:
+    """A partner signer's title left blank: the role of the contact of that name, so the
+    signature block and the contact list say the same."""
+    if signature.side != "partner" or not signature.name:
+        return ""
+    contact = (Contact.live().where(Contact.partner == partner_id,
+                                    Contact.name == signature.name).first())
+    return contact.role if contact else ""
 
 
 def _ordered(model, plan_id: str):
@@ -193,19 +210,26 @@ def _logo(sha256: str, blobs: BlobStore | None) -> bytes | None:
         return None
 
 
-def load_engagement(partner_id: str, today: date, months: int = 12) -> EngagementSummary:
-    """Activities per month over the last ``months``, last QBR, contacts.
+def load_engagement(partner_id: str, today: date, months: int = 12,
+                    period: Period | None = None) -> EngagementSummary:
+    """Activities per month, last QBR, last touchpoint, contacts.
 
-    Only activities a partner may see count (internal-only ones are left out). The last
-    QBR is the last activity of kind QBR, or failing that the last meeting.
+    Over ``period`` when given (its months up to ``today``; the last QBR and touchpoint
+    up to its end), else over the last ``months`` to ``today``. Only activities a partner
+    may see count (internal-only ones are left out). The last QBR is the last activity of
+    kind QBR, or failing that the last meeting.
     """
+    until = min(period.end(), today) if period else today
+    month_keys = (_months_between(period.start(), until) if period
+                  else _last_months(today, months))
     visible = Activity.live().where(Activity.partner == partner_id,
                                     Activity.internal_only == False)  # noqa: E712
-    month_keys = _last_months(today, months)
     counts: Counter[str] = Counter()
     last_activity = last_qbr = last_meeting = None
     for kind, occurred in visible.select(Activity.kind, Activity.occurred_on).tuples():
         day = occurred if isinstance(occurred, date) else date.fromisoformat(str(occurred))
+        if day > until:
+            continue
         counts[day.strftime("%Y-%m")] += 1
         last_activity = max(filter(None, (last_activity, day)))
         if kind == ActivityKind.QBR:
@@ -219,6 +243,17 @@ def load_engagement(partner_id: str, today: date, months: int = 12) -> Engagemen
     return EngagementSummary(
         per_month=tuple((key, counts.get(key, 0)) for key in month_keys),
         last_qbr=last_qbr or last_meeting, last_activity=last_activity, contacts=contacts)
+
+
+def _months_between(start: date, end: date) -> list[str]:
+    """'YYYY-MM' keys from ``start``'s month to ``end``'s, oldest first (none if the
+    period has not started)."""
+    keys = []
+    year, month = start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        keys.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month + 1) if month < 12 else (year + 1, 1)
+    return keys
 
 
 def _last_months(today: date, months: int) -> list[str]:
@@ -287,6 +322,9 @@ class PlanRow:
     revenue_target: int | None
     average_attainment: Decimal | None
     updated_at: str
+    # The headline (domain.plan.headline): the primary metric's attainment and "n of m
+    # targets met", which is what the list should show instead of an average.
+    headline: Headline | None = None
 
 
 def plan_list_ids(search: str = "", status: str | None = None) -> list[str]:
@@ -343,5 +381,5 @@ def plan_list_rows(ids: list[str]) -> dict[str, PlanRow]:
         rows[plan.id] = PlanRow(plan.id, plan.partner_id, names.get(plan.partner_id, ""),
                                 plan.period,
                                 plan.status, plan.currency, revenue, average,
-                                plan.updated_at)
+                                plan.updated_at, headline(lines))
     return rows

@@ -130,3 +130,14 @@ def test_subtraction_and_rounding():
 def test_minor_units_must_be_integers(units):
     with pytest.raises(MoneyError):
         Money.from_minor(units, "EUR")
+
+
+def test_format_and_compact_follow_the_minor_unit():
+    from channeldesk.domain.money import Money, compact_money, format_money
+
+    assert format_money(Money.from_minor(50_000_000, "JPY")) == "¥50,000,000"
+    assert compact_money(Money.from_minor(50_000_000, "JPY")) == "¥50M"
+    assert compact_money(Money.from_minor(50_000_000, "EUR")) == "€500k"
+    assert compact_money(Money.from_minor(50_000_000, "KWD")) == "50k KWD"
+    assert format_money(Money.from_minor(1_234_567, "KWD"), whole=False) == "1,234.567 KWD"
+    assert format_money(Money.from_minor(-150, "EUR"), whole=False) == "-€1.50"

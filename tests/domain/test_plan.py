@@ -144,3 +144,14 @@ def test_period_start_and_end():
     assert Period.parse("2026-H2").start() == date(2026, 7, 1)
     assert Period.parse("2026-Q1").end() == date(2026, 3, 31)
     assert Period.parse("2026-Q4").end() == date(2026, 12, 31)
+
+
+def test_headline_counts_targets_met_and_picks_the_primary_metric():
+    from channeldesk.domain.plan import MetricUnit, TargetLine, headline
+
+    lines = [TargetLine("pipeline", "Pipeline created", MetricUnit.MONEY, 500, 600),
+             TargetLine("new_customers", "New customers", MetricUnit.COUNT, 10, 4)]
+    top = headline(lines)
+    assert top.primary.metric == "pipeline"  # no revenue: the first money target
+    assert top.label == "Pipeline created attainment" and top.met_count == "1 of 2"
+    assert headline([TargetLine("x", "X", MetricUnit.COUNT, 0, 5)]).primary is None

@@ -15,8 +15,8 @@ from plan_samples import SECRETS, UNICODE_NAMES, add_engagement, add_partner, ad
 from pypdf import PdfReader
 
 from channeldesk.domain.progress import Cancelled
+from channeldesk.output_files import OutputRefused
 from channeldesk.services.pdf.branding import Branding, load_branding
-from channeldesk.services.pdf.build import ExportWriteError, write_atomically
 from channeldesk.services.pdf.sections import (
     PACK,
     register_section,
@@ -30,6 +30,7 @@ from channeldesk.services.plan_export import (
     export_all_plans,
     export_pack,
     export_plan,
+    write_output,
 )
 from channeldesk.store.plan_queries import (
     load_plan_document,
@@ -100,11 +101,11 @@ def test_pack_has_contents_scorecard_and_engagement(store, tmp_path, branding):
     assert pack.engagement.last_qbr == date(2026, 9, 3)
     assert sum(count for _, count in pack.engagement.per_month) == 2  # internal one left out
     text, pages = text_of(tmp_path / "pack.pdf")
-    assert "Contents" in pages[1]
+    assert "In this pack" in pages[0]  # the contents sit on the cover, not a page of their own
     for heading in ("Scorecard", "Engagement: touchpoints per month", "Anna Kowalska",
                     "Alliance Manager", "Last business review", "3 Sep 2026"):
         assert heading in text, heading
-    assert "Scorecard" in pages[1]  # listed in the table of contents
+    assert "Scorecard" in pages[0]  # listed in the table of contents
     assert not any(secret in text for secret in SECRETS)
     reader = PdfReader(tmp_path / "pack.pdf")
     assert "Scorecard" in [item.title for item in reader.outline]
@@ -216,10 +217,10 @@ def test_an_exact_name_wins_over_partial_matches(store, tmp_path, branding):
 
 
 def test_unwritable_folder_and_failed_render_leave_nothing(tmp_path):
-    with pytest.raises(ExportWriteError):
-        write_atomically(Path("/sys/plan.pdf"), lambda f: f.write(b"%PDF"))
-    with pytest.raises(ExportWriteError, match="does not exist"):
-        write_atomically(tmp_path / "missing" / "plan.pdf", lambda f: f.write(b"%PDF"))
+    with pytest.raises(OSError):
+        write_output(Path("/sys/plan.pdf"), lambda f: f.write(b"%PDF"))
+    with pytest.raises(OutputRefused, match="does not exist"):
+        write_output(tmp_path / "missing" / "plan.pdf", lambda f: f.write(b"%PDF"))
     target = tmp_path / "plan.pdf"
     target.write_bytes(b"the partner's earlier copy")
 
@@ -228,7 +229,7 @@ def test_unwritable_folder_and_failed_render_leave_nothing(tmp_path):
         raise RuntimeError("render failed")
 
     with pytest.raises(RuntimeError):
-        write_atomically(target, fails)
+        write_output(target, fails)
     assert target.read_bytes() == b"the partner's earlier copy"
     assert no_leftovers(tmp_path)
 
@@ -280,7 +281,7 @@ def test_no_plans_to_batch(store, tmp_path, branding):
 def test_the_registered_sections_come_in_order():
     assert section_keys("plan") == ["cover", "summary", "targets", "charts", "activities",
                                     "commitments", "signatures"]
-    assert section_keys("pack")[:2] == ["cover", "contents"]
+    assert section_keys("pack")[:2] == ["cover", "summary"]  # contents: on the cover
     assert "scorecard" in section_keys("pack")
 
 

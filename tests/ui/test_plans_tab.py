@@ -309,7 +309,7 @@ def test_an_export_with_text_the_font_cannot_print_says_so(plans, plan_ids, qtbo
                                                          monkeypatch):
     signature = PlanSignature.get(PlanSignature.plan == plan_ids["northwind"])
     with plans.store.transaction():
-        plans.store.update(PlanSignature, signature.id, {"name": "สมชาย ใจดี"})
+        plans.store.update(PlanSignature, signature.id, {"name": "ሰላም ቴክኖሎጂ"})  # Ethiopic
     warned = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *args: warned.append(args[2]))
     select(plans, plan_ids["northwind"])

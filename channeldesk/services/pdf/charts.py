@@ -15,30 +15,21 @@ from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, Line, Rect, String, Wedge
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from channeldesk.domain.plan import MetricUnit, TargetLine
-from channeldesk.domain.plan_document import CURRENCY_SYMBOLS
-from channeldesk.services.pdf.fonts import BOLD, REGULAR
+from channeldesk.domain.money import Money, compact_money
+from channeldesk.domain.plan import MetricUnit, TargetLine, format_percent
+from channeldesk.services.pdf.fonts import BOLD, REGULAR, fit, text_group
 from channeldesk.services.pdf.styles import INK, MUTED, RULE, TRACK, Styles, attainment_colour
 
 
 def compact(value: int | None, unit: MetricUnit, currency: str) -> str:
-    """'€1.25M', '€840k', '12': short enough for a chart label."""
+    """'€1.25M', '¥50M', '12': short enough for a chart label. ``value`` is in the
+    currency's minor units (ISO 4217: none for JPY, 1,000 fils to a KWD)."""
     if value is None:
         return "–"
     if unit is not MetricUnit.MONEY:
         return f"{value:,}"
-    amount = Decimal(value) / 100
-    symbol = CURRENCY_SYMBOLS.get(currency, "")
-    suffix = "" if symbol else f" {currency}"
-    for limit, letter in ((Decimal(10) ** 9, "bn"), (Decimal(10) ** 6, "M"),
-                          (Decimal(10) ** 3, "k")):
-        if abs(amount) >= limit:
-            short = (amount / limit).quantize(Decimal("0.01"))
-            text = f"{short:f}".rstrip("0").rstrip(".")
-            return f"{symbol}{text}{letter}{suffix}"
-    return f"{symbol}{amount.quantize(Decimal(1)):,}{suffix}"
+    return compact_money(Money.from_minor(int(value), currency))
 
 
 def nice_axis(top: float, steps: int = 4) -> tuple[float, float]:
@@ -50,14 +41,6 @@ def nice_axis(top: float, steps: int = 4) -> tuple[float, float]:
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
     return step * math.ceil(top / step), step
-
-
-def _label(text: str, font: str, size: float, width: float) -> str:
-    if stringWidth(text, font, size) <= width:
-        return text
-    while text and stringWidth(text + "…", font, size) > width:
-        text = text[:-1]
-    return text + "…"
 
 
 def target_bars(lines: list[TargetLine], currency: str, styles: Styles,
@@ -76,8 +59,8 @@ def target_bars(lines: list[TargetLine], currency: str, styles: Styles,
     for i, line in enumerate(lines):
         top = height - 8 * mm - i * row_h
         scale = max(line.target, line.actual or 0) or 1
-        drawing.add(String(0, top - 7 * mm, _label(line.label, BOLD, 8.5, label_w - 3 * mm),
-                           fontName=BOLD, fontSize=8.5, fillColor=INK))
+        drawing.add(text_group(0, top - 7 * mm, fit(line.label, BOLD, 8.5, label_w - 3 * mm),
+                               BOLD, 8.5, INK))
         for j, (value, colour) in enumerate(((line.target, TRACK),
                                              (line.actual, styles.brand))):
             y = top - 5 * mm - j * 4.2 * mm
@@ -96,16 +79,27 @@ def target_bars(lines: list[TargetLine], currency: str, styles: Styles,
     return drawing
 
 
+def balanced_columns(count: int, most: int = 4) -> int:
+    """Gauges per row so the rows hold nearly as many each: five are 3 + 2, never 4 + 1."""
+    if count <= most:
+        return max(count, 1)
+    rows = math.ceil(count / most)
+    return math.ceil(count / rows)
+
+
 def gauges(lines: list[TargetLine], styles: Styles, width: float, per_row: int = 4) -> Drawing:
     """A half-circle gauge per metric with its attainment; capped at 100 % on the dial,
     the number says how far past target it went."""
+    per_row = balanced_columns(len(lines), per_row)
     cell_w = width / per_row
     cell_h = 30 * mm
     rows = (len(lines) + per_row - 1) // per_row
     drawing = Drawing(width, rows * cell_h)
     radius = min(cell_w / 2 - 5 * mm, 14 * mm)
     for i, line in enumerate(lines):
-        cx = cell_w * (i % per_row) + cell_w / 2
+        in_row = min(per_row, len(lines) - (i // per_row) * per_row)
+        indent = (per_row - in_row) * cell_w / 2  # a shorter last row is centred
+        cx = indent + cell_w * (i % per_row) + cell_w / 2
         cy = rows * cell_h - (i // per_row) * cell_h - radius - 4 * mm
         drawing.add(Wedge(cx, cy, radius, 0, 180, radius1=radius * 0.68,
                           fillColor=TRACK, strokeColor=None))
@@ -114,12 +108,11 @@ def gauges(lines: list[TargetLine], styles: Styles, width: float, per_row: int =
             filled = float(min(percent, Decimal(100))) * 1.8
             drawing.add(Wedge(cx, cy, radius, 180 - filled, 180, radius1=radius * 0.68,
                               fillColor=attainment_colour(percent), strokeColor=None))
-        text = "–" if percent is None else f"{percent.quantize(Decimal(1))}%"
+        text = format_percent(percent)
         drawing.add(String(cx, cy + 0.5 * mm, text, fontName=BOLD, fontSize=11,
                            fillColor=INK, textAnchor="middle"))
-        drawing.add(String(cx, cy - 5 * mm, _label(line.label, REGULAR, 7.5, cell_w - 4 * mm),
-                           fontName=REGULAR, fontSize=7.5, fillColor=MUTED,
-                           textAnchor="middle"))
+        drawing.add(text_group(cx, cy - 5 * mm, fit(line.label, REGULAR, 7.5, cell_w - 4 * mm),
+                               REGULAR, 7.5, MUTED, anchor="middle"))
     return drawing
 
 
@@ -152,8 +145,9 @@ def quarterly_chart(line: TargetLine, currency: str, styles: Styles, width: floa
     chart.groupSpacing = 8
     chart.barSpacing = 1.5
     drawing.add(chart)
-    drawing.add(String(0, height - 5 * mm, f"{line.label} by quarter", fontName=BOLD,
-                       fontSize=9, fillColor=INK))
+    drawing.add(text_group(0, height - 5 * mm,
+                           fit(f"{line.label} by quarter", BOLD, 9, width - 64 * mm),
+                           BOLD, 9, INK))
     legend = Legend()
     legend.x, legend.y = width - 60 * mm, height - 3 * mm
     legend.fontName, legend.fontSize = REGULAR, 7.5

@@ -22,7 +22,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
 
 from channeldesk.services.pdf.branding import Branding
-from channeldesk.services.pdf.fonts import BOLD, REGULAR
+from channeldesk.services.pdf.fonts import BOLD, REGULAR, draw_text, fit, text_width
 from channeldesk.services.pdf.styles import INK, MUTED, RULE, Styles
 
 PAGE_W, PAGE_H = A4
@@ -126,16 +126,14 @@ class DeskDocTemplate(BaseDocTemplate):
                              preserveAspectRatio=True)
             x += size + 5 * mm
         canvas.setFillColor(colors.white)
-        canvas.setFont(BOLD, 15)
-        canvas.drawString(x, top - 9.5 * mm, _fit(self.branding.vendor_name, BOLD, 15,
-                                                  PAGE_W - x - MARGIN_X))
-        canvas.setFont(REGULAR, 10)
+        draw_text(canvas, x, top - 9.5 * mm,
+                  fit(self.branding.vendor_name, BOLD, 15, PAGE_W - x - MARGIN_X), BOLD, 15)
         canvas.setFillColor(colors.Color(1, 1, 1, alpha=0.8))
-        canvas.drawString(MARGIN_X, PAGE_H - BAND_H + 36 * mm, facts.kicker.upper())
+        draw_text(canvas, MARGIN_X, PAGE_H - BAND_H + 36 * mm, facts.kicker.upper(),
+                  REGULAR, 10)
         canvas.setFillColor(colors.white)
-        canvas.setFont(BOLD, 30)
-        canvas.drawString(MARGIN_X, PAGE_H - BAND_H + 22 * mm,
-                          _fit(facts.period_label, BOLD, 30, CONTENT_W))
+        draw_text(canvas, MARGIN_X, PAGE_H - BAND_H + 22 * mm,
+                  fit(facts.period_label, BOLD, 30, CONTENT_W), BOLD, 30)
         _status_pill(canvas, MARGIN_X, PAGE_H - BAND_H + 9 * mm, facts.status_label)
         canvas.restoreState()
         self._draw_partner_mark(canvas)
@@ -160,9 +158,8 @@ class DeskDocTemplate(BaseDocTemplate):
             canvas.setFillColor(self.styles.brand_light)
             canvas.circle(x + size / 2, y + size / 2, size / 2, stroke=0, fill=1)
             canvas.setFillColor(self.styles.brand)
-            canvas.setFont(BOLD, 20)
-            canvas.drawCentredString(x + size / 2, y + size / 2 - 7,
-                                     initials(self.facts.partner_name))
+            draw_text(canvas, x + size / 2, y + size / 2 - 7,
+                      initials(self.facts.partner_name), BOLD, 20, anchor="middle")
         canvas.restoreState()
 
     def _draw_body_page(self, canvas: Canvas, _doc) -> None:
@@ -176,15 +173,18 @@ class DeskDocTemplate(BaseDocTemplate):
             canvas.rotate(-40)
             canvas.translate(-PAGE_W / 2, -PAGE_H / 2)
         y = PAGE_H - 14 * mm
-        canvas.setFont(BOLD, 8.5)
         canvas.setFillColor(self.styles.brand)
-        canvas.drawString(MARGIN_X, y, _fit(self.branding.vendor_name, BOLD, 8.5,
-                                            CONTENT_W * 0.4))
-        canvas.setFont(REGULAR, 8.5)
+        draw_text(canvas, MARGIN_X, y,
+                  fit(self.branding.vendor_name, BOLD, 8.5, CONTENT_W * 0.4), BOLD, 8.5)
         canvas.setFillColor(MUTED)
-        right = f"{self.facts.partner_name} · {self.facts.period_label}"
-        canvas.drawRightString(PAGE_W - MARGIN_X, y,
-                               _fit(right, REGULAR, 8.5, CONTENT_W * 0.58))
+        # The name and the period drawn apart: a right-to-left name must not carry the
+        # period into its own reversed order.
+        period = f" · {self.facts.period_label}"
+        period_w = text_width(period, REGULAR, 8.5)
+        draw_text(canvas, PAGE_W - MARGIN_X, y, period, REGULAR, 8.5, anchor="end")
+        draw_text(canvas, PAGE_W - MARGIN_X - period_w, y,
+                  fit(self.facts.partner_name, REGULAR, 8.5, CONTENT_W * 0.58 - period_w),
+                  REGULAR, 8.5, anchor="end")
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.6)
         canvas.line(MARGIN_X, y - 3 * mm, PAGE_W - MARGIN_X, y - 3 * mm)
@@ -207,25 +207,24 @@ class DeskDocTemplate(BaseDocTemplate):
         pages = f"Page {number} of {total}"
         canvas.drawRightString(PAGE_W - MARGIN_X, y, pages)
         room = CONTENT_W - stringWidth(pages, REGULAR, 7.5) - 8 * mm
-        canvas.drawString(MARGIN_X, y, _fit(self._footer_text(), REGULAR, 7.5, room))
+        draw_text(canvas, MARGIN_X, y, fit(self._footer_text(), REGULAR, 7.5, room),
+                  REGULAR, 7.5)
         canvas.restoreState()
 
     def _cover_footer(self, canvas: Canvas, _number: int, _total: int) -> None:
         canvas.saveState()
-        canvas.setFont(REGULAR, 7.5)
         canvas.setFillColor(MUTED)
-        canvas.drawString(MARGIN_X, 11 * mm, _fit(self._footer_text(), REGULAR, 7.5,
-                                                  CONTENT_W))
+        draw_text(canvas, MARGIN_X, 11 * mm, fit(self._footer_text(), REGULAR, 7.5,
+                                                 CONTENT_W), REGULAR, 7.5)
         canvas.restoreState()
 
 
 def _status_pill(canvas: Canvas, x: float, y: float, text: str) -> None:
-    width = stringWidth(text, BOLD, 9) + 8 * mm
+    width = text_width(text, BOLD, 9) + 8 * mm
     canvas.setFillColor(colors.white)
     canvas.roundRect(x, y - 2 * mm, width, 7 * mm, 3.5 * mm, stroke=0, fill=1)
     canvas.setFillColor(INK)
-    canvas.setFont(BOLD, 9)
-    canvas.drawString(x + 4 * mm, y + 0.4 * mm, text)
+    draw_text(canvas, x + 4 * mm, y + 0.4 * mm, text, BOLD, 9)
 
 
 def _image(data: bytes | None) -> ImageReader | None:
@@ -248,13 +247,7 @@ def initials(name: str) -> str:
     words = [w for w in name.replace("-", " ").split()
              if w[:1].isalpha() and w[:1].isupper() and w.casefold() not in _LEGAL_FORMS]
     letters = "".join(w[0] for w in words[:2])
-    return letters or (name.strip()[:1].upper() or "?")
-
-
-def _fit(text: str, font: str, size: float, width: float) -> str:
-    """The text, shortened with an ellipsis if it would run past ``width``."""
-    if stringWidth(text, font, size) <= width:
-        return text
-    while text and stringWidth(text + "…", font, size) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
+    # Scripts without capitals: the first letter, past a Thai vowel written before its
+    # consonant ('ไทย' → 'ท').
+    first = name.strip().lstrip("\u0e40\u0e41\u0e42\u0e43\u0e44")[:1]
+    return letters or (first.upper() or "?")

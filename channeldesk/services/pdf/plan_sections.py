@@ -28,32 +28,41 @@ from channeldesk.domain.plan import (
     GROUP_LABELS,
     STATUS_LABELS,
     ActivityGroup,
+    ActivityStatus,
     Side,
     attainment,
+    format_percent,
+    headline,
 )
-from channeldesk.domain.plan_document import format_money
+from channeldesk.domain.plan_document import active_budget, format_money
 from channeldesk.services.pdf import charts
+from channeldesk.services.pdf.fonts import embed
 from channeldesk.services.pdf.layout import CONTENT_W
 from channeldesk.services.pdf.sections import PACK, PLAN, SectionContext, register_section
-from channeldesk.services.pdf.styles import RULE, attainment_colour
-from channeldesk.services.pdf.tables import data_table, day, kpi_tiles, para
+from channeldesk.services.pdf.styles import POOR, RULE, attainment_colour
+from channeldesk.services.pdf.tables import cell_text, data_table, day, kpi_tiles, para
 
 BOTH = {PLAN, PACK}
 CHART_ROWS_PER_DRAWING = 12
 
 
 def cover(ctx: SectionContext) -> list[Flowable]:
-    s, plan = ctx.styles, ctx.plan
+    s, plan, pack = ctx.styles, ctx.plan, ctx.pack
     facts = [
         ("Partner", plan.partner_name),
         ("Country", plan.partner_country or "–"),
-        ("Period", f"{plan.period_label} ({plan.period})"),
-        ("Status", STATUS_LABELS.get(plan.status, plan.status)),
+        ("Plan period", f"{plan.period_label} ({plan.period})"),
+    ]
+    if pack is not None and not pack.whole_plan:
+        facts.append(("Reviewed", f"{pack.period_label} ({pack.period})"))
+    facts += [
+        ("Status", _status_text(plan)),
         ("Currency", plan.currency),
         ("Prepared by", ctx.branding.vendor_name),
-        ("Date", day(ctx.generated_on)),
     ]
-    table = Table([[para(k, s.muted), para(v, s.body)] for k, v in facts],
+    if pack is None:
+        facts.append(("Date", day(ctx.generated_on)))
+    table = Table([[para(k, s.muted), para(cell_text(v, 300), s.body)] for k, v in facts],
                   colWidths=[32 * mm, CONTENT_W - 32 * mm - 30 * mm], hAlign="LEFT")
     table.setStyle(TableStyle([
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
@@ -63,34 +72,53 @@ def cover(ctx: SectionContext) -> list[Flowable]:
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
     ]))
     title = plan.title or "Joint business plan"
-    if ctx.kind == PACK:
-        title = f"Quarterly partner review of the {title.lower()} for {plan.period}"
-    return [
-        para(plan.partner_name, _narrow(s.title, plan.partner_name)),
-        para(title, s.muted),
-        Spacer(1, 10 * mm),
+    if pack is not None:
+        what = (f"the {plan.period} {title.lower()}" if pack.whole_plan
+                else f"{pack.period_label} under the {plan.period} {title.lower()}")
+        title = f"{pack.kicker} of {what}"
+    name = cell_text(plan.partner_name, 300)
+    story: list[Flowable] = [
+        para(name, _narrow(s.title, name)),
+        para(cell_text(title, 300), s.muted),
+        Spacer(1, 6 * mm if pack else 10 * mm),
         table,
-        Spacer(1, 12 * mm),
+        Spacer(1, 6 * mm if pack else 12 * mm),
         *_glance(ctx),
-        NextPageTemplate("body"),
-        PageBreak(),
     ]
+    if pack is not None:
+        story += _contents(ctx)
+    return [*story, NextPageTemplate("body"), PageBreak()]
+
+
+def _status_text(plan) -> str:
+    """'Signed by Sam Carter (12 Jan 2026) and Anna Kowalska (13 Jan 2026)' for a signed
+    plan: who signed when is what makes it binding."""
+    label = STATUS_LABELS.get(plan.status, plan.status)
+    signers = [f"{embed(cell_text(sig.name, 100))} on {day(sig.signed_on)}"
+               for sig in plan.signatures if sig.name and sig.signed_on]
+    if not signers or plan.status not in ("signed", "archived"):
+        return label
+    joined = " and ".join(signers)
+    return f"Signed by {joined}" if plan.status == "signed" else f"{label}; signed by {joined}"
 
 
 def _glance(ctx: SectionContext) -> list[Flowable]:
     """Four figures on the cover: what the plan is about before anyone turns the page."""
     s, plan = ctx.styles, ctx.plan
-    revenue = next((line for line in plan.targets if line.metric == "revenue"), None)
-    known = [line.attainment for line in plan.targets if line.attainment is not None]
-    average = (sum(known, Decimal(0)) / len(known)).quantize(Decimal(1)) if known else None
-    budget = sum(a.budget or 0 for a in plan.activities)
+    lines = ctx.pack.targets if ctx.pack is not None else plan.targets
+    top = headline(lines)
+    primary = top.primary
+    budget = active_budget(plan.activities)
+    scope = "" if ctx.pack is None or ctx.pack.whole_plan else f", {ctx.pack.period_label}"
     tiles = [
-        ("Revenue target", plan.format_value(revenue.unit, revenue.target)
-         if revenue else "–", s.brand),
-        ("Average attainment to date", "–" if average is None else f"{average}%",
-         attainment_colour(average) if average is not None else s.brand),
-        ("Joint activities", str(len(plan.activities)), s.brand),
-        ("Activity budget", format_money(plan.money(budget)) if budget else "–", s.brand),
+        (f"{primary.label} target{scope}" if primary else "Target",
+         plan.format_value(primary.unit, primary.target) if primary else "–", s.brand),
+        (f"{top.label} to date{scope}", format_percent(top.attainment),
+         attainment_colour(top.attainment) if top.attainment is not None else s.brand),
+        ("Targets met", top.met_count,
+         s.brand),
+        ("Activity budget",
+         format_money(plan.money(budget)) if budget else "–", s.brand),
     ]
     return [Paragraph("At a glance", s.h2), kpi_tiles(tiles, s)]
 
@@ -103,11 +131,13 @@ def _narrow(style: ParagraphStyle, name: str) -> ParagraphStyle:
                           leading=size * 1.22)
 
 
-def contents(ctx: SectionContext) -> list[Flowable]:
+def _contents(ctx: SectionContext) -> list[Flowable]:
+    """The pack's table of contents, on its cover: a page of its own for six lines
+    would be filler."""
     toc = TableOfContents()
     toc.levelStyles = [ctx.styles.toc1]
     toc.dotsMinLevel = 0
-    return [Paragraph("Contents", ctx.styles.h2), toc, PageBreak()]
+    return [Paragraph("In this pack", ctx.styles.h2), toc]
 
 
 def summary(ctx: SectionContext) -> list[Flowable]:
@@ -119,7 +149,7 @@ def summary(ctx: SectionContext) -> list[Flowable]:
     story.append(Paragraph("Objectives", s.h2))
     if plan.objectives:
         story.append(ListFlowable(
-            [ListItem(para(text, s.body), leftIndent=14, value=n)
+            [ListItem(para(cell_text(text, 2000), s.body), leftIndent=14, value=n)
              for n, text in enumerate(plan.objectives, start=1)],
             bulletType="1", bulletFontName=s.body.fontName, bulletFontSize=9.5,
             leftIndent=14, bulletColor=s.brand))
@@ -136,7 +166,8 @@ def targets_table(ctx: SectionContext) -> list[Flowable]:
         return [*story, para("No targets have been set for this period yet.", s.muted)]
     rows: list[list] = []
     for line in plan.targets:
-        rows.append([para(line.label, s.cell_bold), plan.format_value(line.unit, line.target),
+        rows.append([para(cell_text(line.label), s.cell_bold),
+                     plan.format_value(line.unit, line.target),
                      plan.format_value(line.unit, line.actual), _percent(line.attainment, s)])
         for quarter, target, actual in line.by_quarter:
             rows.append([para(f"    {quarter.replace('-', ' ')}", s.small),
@@ -156,7 +187,8 @@ def _percent(value: Decimal | None, s) -> Paragraph:
     if value is None:
         return para("–", s.cell_right)
     colour = attainment_colour(value).hexval()[2:]
-    return Paragraph(f'<font color="#{colour}"><b>{value}%</b></font>', s.cell_right)
+    return Paragraph(f'<font color="#{colour}"><b>{format_percent(value)}</b></font>',
+                     s.cell_right)
 
 
 def target_charts(ctx: SectionContext) -> list[Flowable]:
@@ -183,27 +215,38 @@ def activities(ctx: SectionContext) -> list[Flowable]:
     story: list[Flowable] = [CondPageBreak(50 * mm), Paragraph("Joint activities", s.h1)]
     if not plan.activities:
         return [*story, para("No activities planned yet.", s.muted)]
-    widths = [CONTENT_W - 112 * mm, 43 * mm, 24 * mm, 23 * mm, 22 * mm]
+    widths = [CONTENT_W - 110 * mm, 40 * mm, 23 * mm, 22 * mm, 25 * mm]
     for group in ActivityGroup:
         items = [a for a in plan.activities if a.group == group]
         if not items:
             continue
-        budget = sum(a.budget or 0 for a in items)
+        budget = active_budget(items)
         heading = f"{GROUP_LABELS[group]} ({len(items)})"
         if budget:
             heading += f" · budget {format_money(plan.money(budget))}"
         rows = [[a.title, _owner(a.owner_side, a.owner_name, ctx), day(a.due_on),
                  ACTIVITY_STATUS_LABELS.get(a.status, a.status),
-                 format_money(plan.money(a.budget)) if a.budget else "–"] for a in items]
+                 _budget(a, plan)] for a in items]
         story += [Paragraph(heading, s.h2),
                   data_table(["Activity", "Owner", "Due", "Status", "Budget"], rows, widths, s,
                              right_columns=frozenset({4}))]
     return story
 
 
+def _budget(item, plan) -> str:
+    if not item.budget:
+        return "–"
+    if item.status == ActivityStatus.CANCELLED:
+        return "– (cancelled)"
+    return format_money(plan.money(item.budget))
+
+
 def _owner(side: str, name: str, ctx: SectionContext) -> str:
-    company = ctx.branding.vendor_name if side == Side.VENDOR else ctx.plan.partner_name
-    return f"{name} ({company})" if name else company
+    """The person who owns it; the company only when no one is named (the company on
+    every row would wrap each one onto two lines and say nothing new)."""
+    if name:
+        return name
+    return ctx.branding.vendor_name if side == Side.VENDOR else ctx.plan.partner_name
 
 
 def commitments(ctx: SectionContext) -> list[Flowable]:
@@ -217,10 +260,20 @@ def commitments(ctx: SectionContext) -> list[Flowable]:
         items = [c for c in plan.commitments if c.side == side]
         if not items:
             continue
-        rows = [[c.text, day(c.due_on), "Done" if c.done else "Open"] for c in items]
-        story += [para(f"{company} commits to", s.h2),
+        rows = [[c.text, day(c.due_on), _commitment_status(c, ctx, s)] for c in items]
+        story += [para(f"{embed(cell_text(company, 200))} commits to", s.h2),
                   data_table(["Commitment", "Due", "Status"], rows, widths, s)]
     return story
+
+
+def _commitment_status(item, ctx: SectionContext, s) -> Paragraph | str:
+    """Done, Open, or Overdue (in red) once the due date has passed undone."""
+    if item.done:
+        return "Done"
+    if item.due_on is not None and item.due_on < ctx.generated_on:
+        colour = POOR.hexval()[2:]
+        return Paragraph(f'<font color="#{colour}"><b>Overdue</b></font>', s.cell)
+    return "Open"
 
 
 def signatures(ctx: SectionContext) -> list[Flowable]:
@@ -231,11 +284,12 @@ def signatures(ctx: SectionContext) -> list[Flowable]:
                           (Side.PARTNER, plan.partner_name)):
         sig = signed.get(side)
         cells.append([
-            para(f"For {company}", s.cell_bold),
+            para(f"For {embed(cell_text(company, 200))}", s.cell_bold),
             Spacer(1, 14 * mm),
             _signature_line(s),
-            para(f"Name: {sig.name if sig and sig.name else ''}", s.cell),
-            para(f"Title: {sig.title if sig and sig.title else ''}", s.cell),
+            para(f"Name: {embed(cell_text(sig.name, 200)) if sig and sig.name else ''}", s.cell),
+            para(f"Title: {embed(cell_text(sig.title, 200)) if sig and sig.title else ''}",
+                 s.cell),
             para(f"Date: {day(sig.signed_on) if sig and sig.signed_on else ''}", s.cell),
         ])
     half = (CONTENT_W - 10 * mm) / 2
@@ -258,7 +312,6 @@ def _signature_line(s) -> Flowable:
 
 
 register_section("cover", 100, BOTH, cover)
-register_section("contents", 105, {PACK}, contents)
 register_section("summary", 110, BOTH, summary)
 register_section("targets", 120, BOTH, targets_table)
 register_section("charts", 130, BOTH, target_charts)
