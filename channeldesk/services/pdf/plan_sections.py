@@ -33,6 +33,7 @@ from channeldesk.domain.plan import (
 )
 from channeldesk.domain.plan_document import format_money
 from channeldesk.services.pdf import charts
+from channeldesk.services.pdf.fonts import REGULAR
 from channeldesk.services.pdf.layout import CONTENT_W
 from channeldesk.services.pdf.sections import PACK, PLAN, SectionContext, register_section
 from channeldesk.services.pdf.styles import RULE, attainment_colour
@@ -56,6 +57,7 @@ def cover(ctx: SectionContext) -> list[Flowable]:
     table = Table([[para(k, s.muted), para(v, s.body)] for k, v in facts],
                   colWidths=[32 * mm, CONTENT_W - 32 * mm - 30 * mm], hAlign="LEFT")
     table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), REGULAR),
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -104,7 +106,9 @@ def _narrow(style: ParagraphStyle, name: str) -> ParagraphStyle:
 
 
 def contents(ctx: SectionContext) -> list[Flowable]:
-    toc = TableOfContents()
+    toc = TableOfContents(tableStyle=TableStyle([  # reportlab's own, in the embedded font
+        ("FONTNAME", (0, 0), (-1, -1), REGULAR), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
     toc.levelStyles = [ctx.styles.toc1]
     toc.dotsMinLevel = 0
     return [Paragraph("Contents", ctx.styles.h2), toc, PageBreak()]
@@ -240,7 +244,8 @@ def signatures(ctx: SectionContext) -> list[Flowable]:
         ])
     half = (CONTENT_W - 10 * mm) / 2
     table = Table([cells], colWidths=[half, 10 * mm, half][::2], hAlign="LEFT")
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), REGULAR),
+                               ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("RIGHTPADDING", (0, 0), (-1, -1), 10 * mm)]))
     return [KeepTogether([
@@ -252,7 +257,8 @@ def signatures(ctx: SectionContext) -> list[Flowable]:
 
 def _signature_line(s) -> Flowable:
     line = Table([[""]], colWidths=[70 * mm], rowHeights=[2])
-    line.setStyle(TableStyle([("LINEABOVE", (0, 0), (-1, -1), 0.8, s.brand)]))
+    line.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), REGULAR),
+                              ("LINEABOVE", (0, 0), (-1, -1), 0.8, s.brand)]))
     line.hAlign = "LEFT"
     return line
 
