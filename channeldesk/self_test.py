@@ -134,7 +134,7 @@ def _run_steps(test: SelfTest, folder: Path) -> None:
         else:
             log.debug("Qt: %s", message)
 
-    qInstallMessageHandler(qt_message)
+    previous_handler = qInstallMessageHandler(qt_message)
     app = application()
     store = open_store(folder / "self-test.sqlite3")
     test.step("demo data", lambda: load_demo_data(store).text())
@@ -154,7 +154,7 @@ def _run_steps(test: SelfTest, folder: Path) -> None:
         window.close()
         window.deleteLater()
         app.processEvents()
-        qInstallMessageHandler(None)
+        qInstallMessageHandler(previous_handler)
 
 
 def _open_tab(window, key: str) -> str:
