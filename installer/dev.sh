@@ -12,7 +12,7 @@
 #      (checked one by one with dpkg-query; `apt-get update` runs only if something is
 #      missing). Uses sudo when not root. Other systems get a note and are skipped.
 #   2. Creates .venv in the repo root with python3 >= 3.11 (or $PYTHON if set).
-#   3. `pip install -e '.[desktop]'` (run) or `pip install -e '.[dev,desktop,server]'`
+#   3. `pip install -e '.[desktop]'` (run) or `pip install -e '.[dev,desktop,server,bundle]'`
 #      (test), but only when
 #      pyproject.toml or the wanted extras changed since the last install: a stamp
 #      file inside .venv remembers the hash of pyproject.toml and the extras.
@@ -241,14 +241,16 @@ cmd_run() {
 }
 
 cmd_test() {
-    setup "${QT_RUNTIME_PKGS[@]}" "${QT_DESKTOP_PKGS[@]}" "${TEST_PKGS[@]}"
-    ensure_installed "dev,desktop,server"
+    # The suite builds the Linux bundle once (tests/test_installer.py, marker "bundle";
+    # skip it with -m "not bundle"), so it needs PyInstaller and the bundle's tools too.
+    setup "${QT_RUNTIME_PKGS[@]}" "${QT_DESKTOP_PKGS[@]}" "${TEST_PKGS[@]}" "${BUNDLE_PKGS[@]}"
+    ensure_installed "dev,desktop,server,bundle"
     cd "$REPO_ROOT"
 
     # Lint first, but run the tests even if lint fails so one run reports both;
     # the exit status is non-zero if either failed.
     local lint_paths=() p ruff_status=0 pytest_status=0
-    for p in channeldesk tests bench; do
+    for p in channeldesk tests bench installer; do
         if [[ -e "$p" ]]; then
             lint_paths+=("$p")
         fi
