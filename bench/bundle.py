@@ -92,7 +92,7 @@ def main() -> int:
         print("No bundle in dist/: run ./installer/build-linux.sh first.", file=sys.stderr)
         return 2
     bundle = bundles[-1]
-    tarball = bundle.parent.with_suffix(".tar.gz")
+    tarball = bundle.parent.parent / f"{bundle.parent.name}.tar.gz"
 
     mib = 1024 * 1024
     closure = desktop_closure()
@@ -104,7 +104,8 @@ def main() -> int:
           f"({len(closure)} distributions; largest: "
           + ", ".join(f"{name} {size / mib:.0f}" for name, size in
                       sorted(closure.items(), key=lambda item: -item[1])[:3])
-          + f") + Python {python_runtime_bytes() / mib:.0f} MiB stdlib")
+          + f") + the Python it runs on ({python_runtime_bytes() / mib:.0f} MiB of "
+            "standard library as installed here)")
 
     with tempfile.TemporaryDirectory(prefix="channeldesk-bench-bundle-") as folder:
         home = Path(folder)
