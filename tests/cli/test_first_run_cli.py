@@ -74,3 +74,17 @@ def test_a_db_folder_that_is_a_file_is_refused(tmp_path):
     (tmp_path / "work").write_text("not a folder")
     with pytest.raises(MissingFolderError, match="is a file, not a folder"):
         prepare_db_folder(tmp_path / "work" / "emea.sqlite3")
+
+
+def test_an_install_without_the_desktop_extra_says_which_extra_to_install(tmp_path):
+    script = ("import sys\n"
+              "for name in ('PySide6', 'shiboken6'): sys.modules[name] = None\n"
+              "from channeldesk.cli.commands import main\n"
+              f"sys.exit(main(['--db', {str(tmp_path / 'x.sqlite3')!r}]))\n")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path),
+           "XDG_STATE_HOME": str(tmp_path / "state")}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                          text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == 2
+    assert "pip install 'channeldesk[desktop]'" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
