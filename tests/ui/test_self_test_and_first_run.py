@@ -99,6 +99,7 @@ def test_first_start_offscreen_shows_no_welcome_box_and_says_how_to_load_the_dem
         qapp, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))  # the log file
     asked = []
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a) or
                         QMessageBox.StandardButton.No)
@@ -112,3 +113,4 @@ def test_first_start_offscreen_shows_no_welcome_box_and_says_how_to_load_the_dem
     for widget in QApplication.topLevelWidgets():
         widget.close()
         widget.deleteLater()
+    qapp.processEvents()  # the window's store closes with it
