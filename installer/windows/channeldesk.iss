@@ -57,4 +57,6 @@ Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#AppExe}"; Tasks: desktopico
 [Run]
 Filename: "{app}\{#AppExe}"; Description: "{cm:LaunchProgram,{#AppName}}"; Flags: nowait postinstall skipifsilent
 
+; channeldesk-cli.exe (in the same folder) is the console twin for the command line:
+;   "%LOCALAPPDATA%\Programs\ChannelDesk\channeldesk-cli.exe" --self-test
 ; The user's database (%LOCALAPPDATA%\ChannelDesk) is never removed by the uninstaller.
