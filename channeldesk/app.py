@@ -8,15 +8,18 @@ opened, with a way to pick another file, and the offer of demo data on first run
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from channeldesk import __version__
+from channeldesk.display import is_headless
 from channeldesk.logs import setup_logging
+from channeldesk.paths import resource
 from channeldesk.store import Store, StoreOpenError, open_store
 from channeldesk.ui.shell.errors import open_failure_text
 from channeldesk.ui.shell.main_window import MainWindow
@@ -25,7 +28,8 @@ log = logging.getLogger(__name__)
 
 ORGANIZATION = "ChannelDesk"
 APPLICATION = "ChannelDesk"
-ICON = Path(__file__).resolve().parent.parent / "resources" / "icons" / "channeldesk.svg"
+ICON = "icons/channeldesk.svg"
+QUIT_AFTER_SHOWN_ENV = "CHANNELDESK_QUIT_AFTER_SHOWN"
 
 
 def application() -> QApplication:
@@ -36,8 +40,9 @@ def application() -> QApplication:
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationVersion(__version__)
-    if ICON.is_file():
-        app.setWindowIcon(QIcon(str(ICON)))
+    icon = resource(ICON)
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
     return app
 
 
@@ -77,13 +82,18 @@ def _ask_for_another_file(error: StoreOpenError) -> Path | None:
 
 
 def open_with_dialogs(db_path: Path) -> Store | None:
-    """Open the database, offering another file each time one is refused."""
+    """Open the database, offering another file each time one is refused.
+
+    Offscreen nobody could answer the dialog, so the refusal is printed instead."""
     path: Path | None = db_path
     while path is not None:
         try:
             return open_store(path)
         except StoreOpenError as error:
             log.warning("refused %s: %s", error.path, error.detail)
+            if is_headless(os.environ):
+                print(error.one_line(), file=sys.stderr)
+                return None
             path = _ask_for_another_file(error)
     return None
 
@@ -112,9 +122,18 @@ def run_gui(db_path: Path, is_default: bool = False) -> int:
         return 3
     window = build_window(store, log_path=log_path)
     window.show()
+    if os.environ.get(QUIT_AFTER_SHOWN_ENV):
+        # Start-up measurements (bench/bundle.py) and smoke tests: close as a person would,
+        # once the event loop has shown and painted the window.
+        QTimer.singleShot(0, window.close)
     # Imported after the first paint: the demo generator is not needed to start.
     from channeldesk.services.demo_data import is_empty
 
     if first_run and is_empty(store):
-        offer_demo_data(window)
+        if is_headless(os.environ):
+            # A modal welcome box offscreen would wait for a click that never comes.
+            print(f"New empty database {store.path}; no welcome dialog offscreen. Load the "
+                  f"demo data with: channeldesk demo --db '{store.path}'", file=sys.stderr)
+        else:
+            offer_demo_data(window)
     return app.exec()

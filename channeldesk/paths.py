@@ -3,11 +3,20 @@
 The locations come from platformdirs so that each OS gets its usual place (XDG folders on
 Linux, ``AppData`` on Windows, ``Library`` on macOS). A database can be named explicitly
 with ``--db PATH`` or the ``CHANNELDESK_DB`` environment variable, in that order.
+
+The files ChannelDesk ships (fonts, branding, icons) are package data under
+``channeldesk/resources`` and are found through :func:`resource`, the one lookup every
+caller uses: importlib.resources finds them the same way in a checkout, a venv, a
+``pip install --user`` or system install and the PyInstaller bundle.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
+from functools import cache
+from importlib import resources as package_data
 from pathlib import Path
 
 import platformdirs
@@ -16,6 +25,35 @@ APP_NAME = "ChannelDesk"
 DB_FILE_NAME = "channeldesk.sqlite3"
 LOG_FILE_NAME = "channeldesk.log"
 DB_ENV_VAR = "CHANNELDESK_DB"
+RESOURCES_FOLDER = "resources"
+
+
+class MissingFolderError(Exception):
+    """A database path whose folder cannot be created because a folder above it is
+    missing too; ``str()`` names the missing folder and says what to do."""
+
+
+@cache
+def resources_root() -> Path:
+    """The folder of the shipped resources, as a real path on disk.
+
+    Installed packages (wheel, ``--user``, system, venv, editable, PyInstaller) keep
+    package data as plain files, so this is the folder itself. Were the package ever
+    imported from a zip, the folder is extracted once for the life of the process.
+    """
+    root = package_data.files("channeldesk").joinpath(RESOURCES_FOLDER)
+    if isinstance(root, Path):
+        return root
+    extracted = contextlib.ExitStack()
+    atexit.register(extracted.close)
+    return Path(extracted.enter_context(package_data.as_file(root)))
+
+
+def resource(relative: str) -> Path:
+    """A shipped file by its path under ``resources/`` (``"fonts/DejaVuSans.ttf"``).
+
+    The path may not exist (a caller checks and reports a broken installation)."""
+    return resources_root().joinpath(*relative.split("/"))
 
 
 def data_dir() -> Path:
@@ -56,3 +94,31 @@ def resolve_db_path(cli_value: str | None) -> tuple[Path, bool]:
     path = default_db_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     return path, True
+
+
+def prepare_db_folder(path: Path) -> None:
+    """Create the database's folder when the folder above it exists.
+
+    ``--db ~/work/emea.sqlite3`` on a machine without ``~/work`` creates ``~/work``; a path
+    two or more folders deep into nothing is more likely a typo, so it is refused with the
+    first missing folder named (MissingFolderError).
+    """
+    folder = path.parent
+    if folder.is_dir():
+        return
+    if folder.exists():
+        raise MissingFolderError(f"{folder} is a file, not a folder, so the database {path.name} "
+                                 "cannot go there. Choose another --db.")
+    missing = folder
+    while not missing.parent.exists() and missing.parent != missing:
+        missing = missing.parent
+    if missing != folder:
+        raise MissingFolderError(
+            f"The folder {missing} does not exist, so {folder} cannot be created for the "
+            f"database. Create it first (mkdir -p {folder}) or choose another --db.")
+    try:
+        folder.mkdir()
+    except OSError as error:
+        raise MissingFolderError(f"Cannot create the folder {folder} for the database: "
+                                 f"{error.strerror}. Choose another --db.") from error
+

@@ -4,13 +4,16 @@
 #
 #   ./installer/dev.sh run  [channeldesk args...]   set up, then start ChannelDesk
 #   ./installer/dev.sh test [pytest args...]        set up, then ruff + the pytest suite
+#   ./installer/dev.sh setup [EXTRAS]               set up only (installer/build-linux.sh
+#                                                   uses `setup desktop,bundle`)
 #
 # Setup is idempotent and cheap when nothing changed:
 #   1. Debian/Ubuntu only: apt-installs the Qt runtime libraries that are missing
 #      (checked one by one with dpkg-query; `apt-get update` runs only if something is
 #      missing). Uses sudo when not root. Other systems get a note and are skipped.
 #   2. Creates .venv in the repo root with python3 >= 3.11 (or $PYTHON if set).
-#   3. `pip install -e .` (run) or `pip install -e '.[dev,server]'` (test), but only when
+#   3. `pip install -e '.[desktop]'` (run) or `pip install -e '.[dev,desktop,server,bundle]'`
+#      (test), but only when
 #      pyproject.toml or the wanted extras changed since the last install: a stamp
 #      file inside .venv remembers the hash of pyproject.toml and the extras.
 #
@@ -36,6 +39,8 @@ QT_DESKTOP_PKGS=(libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1
 # Extra tools for the test suite: pdftoppm renders generated PDFs to PNG; the sync
 # server's tests start a throwaway PostgreSQL cluster of their own (initdb, pg_ctl).
 TEST_PKGS=(poppler-utils postgresql)
+# Tools the bundle build checks its desktop entry and AppStream metainfo with.
+BUNDLE_PKGS=(desktop-file-utils appstream binutils)
 
 # pip: no "new pip available" nag, and never wait for input (CI has no stdin).
 export PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -67,6 +72,7 @@ Usage: ./installer/dev.sh COMMAND [ARGS...]
 Commands:
   run  [channeldesk args...]   set up this machine, then start ChannelDesk
   test [pytest args...]        set up this machine, then run ruff and the test suite
+  setup [EXTRAS]               only set up (EXTRAS e.g. desktop,bundle; default desktop)
 
 Setup installs missing Qt runtime libraries (Debian/Ubuntu, via apt), creates .venv
 with python3 >= 3.11 (override with PYTHON=/path/to/python3.X) and installs
@@ -229,20 +235,22 @@ setup() {
 
 cmd_run() {
     setup "${QT_RUNTIME_PKGS[@]}" "${QT_DESKTOP_PKGS[@]}"
-    ensure_installed ""
+    ensure_installed "desktop"
     say "starting…"
     exec "$VENV/bin/channeldesk" "$@"
 }
 
 cmd_test() {
-    setup "${QT_RUNTIME_PKGS[@]}" "${QT_DESKTOP_PKGS[@]}" "${TEST_PKGS[@]}"
-    ensure_installed "dev,server"
+    # The suite builds the Linux bundle once (tests/test_installer.py, marker "bundle";
+    # skip it with -m "not bundle"), so it needs PyInstaller and the bundle's tools too.
+    setup "${QT_RUNTIME_PKGS[@]}" "${QT_DESKTOP_PKGS[@]}" "${TEST_PKGS[@]}" "${BUNDLE_PKGS[@]}"
+    ensure_installed "dev,desktop,server,bundle"
     cd "$REPO_ROOT"
 
     # Lint first, but run the tests even if lint fails so one run reports both;
     # the exit status is non-zero if either failed.
     local lint_paths=() p ruff_status=0 pytest_status=0
-    for p in channeldesk tests bench; do
+    for p in channeldesk tests bench installer; do
         if [[ -e "$p" ]]; then
             lint_paths+=("$p")
         fi
@@ -272,6 +280,15 @@ cmd_test() {
     # Success: print nothing more, so pytest's summary stays the last line of output.
 }
 
+cmd_setup() {
+    local extras="${1:-desktop}" pkgs=("${QT_RUNTIME_PKGS[@]}" "${QT_DESKTOP_PKGS[@]}")
+    if [[ ",$extras," == *",bundle,"* ]]; then
+        pkgs+=("${BUNDLE_PKGS[@]}")
+    fi
+    setup "${pkgs[@]}"
+    ensure_installed "$extras"
+}
+
 main() {
     [[ $# -ge 1 ]] || usage
     local cmd="$1"
@@ -279,6 +296,7 @@ main() {
     case "$cmd" in
         run) cmd_run "$@" ;;
         test) cmd_test "$@" ;;
+        setup) cmd_setup "$@" ;;
         *) usage ;;
     esac
 }

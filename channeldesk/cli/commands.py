@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
@@ -27,7 +28,7 @@ from channeldesk.cli.errors import (
 from channeldesk.cli.registry import CommandSet
 from channeldesk.features import parts
 from channeldesk.logs import setup_logging
-from channeldesk.paths import DB_ENV_VAR, resolve_db_path
+from channeldesk.paths import DB_ENV_VAR, MissingFolderError, prepare_db_folder, resolve_db_path
 from channeldesk.store import StoreOpenError
 
 log = logging.getLogger(__name__)
@@ -56,13 +57,40 @@ SHARED_VERBS = {
 __all__ = ["build_parser", "main", "registrars", "run_gui_command"]
 
 
-def run_gui_command(args: argparse.Namespace) -> int:
-    """Start the desktop app on the chosen database."""
-    db_path, is_default = resolve_db_path(args.db)
-    # Imported here, not at the top: the other commands must not import Qt.
-    from channeldesk.app import run_gui
+DESKTOP_EXTRA_MISSING = (
+    "This installation has no Qt ({name} is missing), which the desktop app needs. "
+    "Install the desktop extra: pip install 'channeldesk[desktop]'. The command-line "
+    "commands (channeldesk --help) that need no window work as they are."
+)
 
+
+def run_gui_command(args: argparse.Namespace) -> int:
+    """Start the desktop app on the chosen database, or say in one line why it cannot
+    start here (no display, no Qt, a --db folder that cannot be made) before Qt aborts."""
+    from channeldesk.display import display_problem
+
+    db_path, is_default = resolve_db_path(args.db)
+    problem = display_problem(os.environ)
+    if problem:
+        raise CommandError(EXIT_USAGE, problem)
+    try:
+        prepare_db_folder(db_path)
+    except MissingFolderError as error:
+        raise CommandError(EXIT_USAGE, str(error)) from error
+    try:  # imported here, not at the top: the other commands must not import Qt
+        from channeldesk.app import run_gui
+    except ImportError as error:
+        if not (error.name or "").startswith(("PySide6", "shiboken6")):
+            raise
+        raise CommandError(EXIT_USAGE, DESKTOP_EXTRA_MISSING.format(name=error.name)) from error
     return run_gui(db_path, is_default)
+
+
+def self_test_command(_args: argparse.Namespace) -> int:
+    """Check this installation end to end, offscreen, on a temporary database."""
+    from channeldesk.self_test import run_self_test
+
+    return run_self_test()
 
 
 # -- the parser ------------------------------------------------------------------------------
@@ -77,6 +105,13 @@ def _common_options(parser: argparse.ArgumentParser, default: object) -> None:
                         help="more detail in the log, and log lines echoed to stderr")
 
 
+def _self_test_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--self-test", action="store_true",
+                        help="check this installation: start offscreen on a temporary "
+                             "database, load the demo, open every tab, export a plan and a "
+                             "partner pack; exit 0 only if all of it worked")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser; public so that help texts can be tested and documented."""
     parser = argparse.ArgumentParser(
@@ -85,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
                                   "managers. Without a command, starts the desktop app."),
     )
     parser.add_argument("--version", action="version", version=f"channeldesk {__version__}")
+    _self_test_option(parser)
     _common_options(parser, None)
     shared = argparse.ArgumentParser(add_help=False)
     _common_options(shared, argparse.SUPPRESS)
@@ -102,6 +138,7 @@ def _plain_start(argv: Sequence[str] | None) -> argparse.Namespace | None:
     without building every feature's commands: those import the exporters, the CSV
     importer and reportlab, which starting the window does not need. None otherwise."""
     quick = argparse.ArgumentParser(prog="channeldesk", add_help=False, exit_on_error=False)
+    _self_test_option(quick)
     _common_options(quick, None)
     try:
         args, rest = quick.parse_known_args(argv)
@@ -120,8 +157,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_request:  # --help, --version and usage errors
         return exit_request.code if isinstance(exit_request.code, int) else EXIT_USAGE
     log_path = setup_logging(verbose=bool(args.verbose))
-    handler = getattr(args, "handler", run_gui_command)
-    log.info("channeldesk %s: %s", __version__, args.command or "gui")
+    default = self_test_command if getattr(args, "self_test", False) else run_gui_command
+    handler = getattr(args, "handler", default)
+    log.info("channeldesk %s: %s", __version__, args.command or default.__name__)
     try:
         return handler(args)
     except CommandError as error:

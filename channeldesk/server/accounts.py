@@ -66,11 +66,24 @@ class LoginResult:
 
 
 @dataclass(frozen=True)
+class DeviceRecord:
+    """One device as an admin sees it: the id ``revoke-device`` takes, its name, when it
+    was last seen and whether it was revoked."""
+
+    id: str
+    name: str
+    created_at: dt.datetime
+    last_seen: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
 class UserInfo:
     email: str
     team: str
     created_at: dt.datetime
     active_devices: int
+    devices: tuple[DeviceRecord, ...] = ()
 
 
 def normalize_email(email: str) -> str:
@@ -132,12 +145,16 @@ def list_users(team_name: str | None = None) -> list[UserInfo]:
     query = (User.select(User, Team).join(Team).order_by(Team.name, User.email))
     if team_name is not None:
         query = query.where(Team.id == get_team(team_name).id)
-    result = []
-    for user in query:
-        active = (Device.select().where((Device.user == user.id)
-                                        & Device.revoked_at.is_null()).count())
-        result.append(UserInfo(user.email, user.team.name, user.created_at, active))
-    return result
+    users = list(query)
+    devices: dict[int, list[DeviceRecord]] = {user.id: [] for user in users}
+    for device in (Device.select().where(Device.user.in_(list(devices)))
+                   .order_by(Device.last_seen.desc(), Device.id)):
+        devices[device.user_id].append(DeviceRecord(device.id, device.name, device.created_at,
+                                                    device.last_seen, device.revoked_at))
+    return [UserInfo(user.email, user.team.name, user.created_at,
+                     sum(1 for d in devices[user.id] if d.revoked_at is None),
+                     tuple(devices[user.id]))
+            for user in users]
 
 
 def reset_password(email: str, password: str) -> int:

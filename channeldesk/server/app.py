@@ -31,8 +31,9 @@ log = logging.getLogger(__name__)
 DESCRIPTION = """\
 Sync server of ChannelDesk. A device logs in once (`POST /v1/login`) and sends its token as
 `Authorization: Bearer <token>`. It pulls (`GET /v1/changes`) and then pushes
-(`POST /v1/push`); see DESIGN.md §4 for the protocol. Every query is scoped by the team of
-the token: another team's data answers 404.
+(`POST /v1/push`); the protocol is described in docs/sync-protocol.md of the
+ChannelDesk repository. Every query is scoped by the team of the token: another team's
+data answers 404.
 """
 
 

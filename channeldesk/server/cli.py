@@ -171,7 +171,16 @@ def list_users_command(args: argparse.Namespace) -> int:
     for user in users:
         print(f"{user.email}\tteam={user.team}\tdevices={user.active_devices}\t"
               f"created={user.created_at:%Y-%m-%d}")
+        for device in user.devices:
+            print(f"  {device.id}\t{device.name}\tlast seen {_when(device.last_seen)}\t"
+                  + (f"revoked {_when(device.revoked_at)}" if device.revoked_at
+                     else "active"))
     return EXIT_OK
+
+
+def _when(moment: dt.datetime | None) -> str:
+    """A server timestamp (UTC) to the minute, for a person reading list-users."""
+    return f"{moment:%Y-%m-%d %H:%M} UTC" if moment else "never"
 
 
 def revoke_device_command(args: argparse.Namespace) -> int:
@@ -268,11 +277,14 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument("--email", required=True)
     user.add_argument("--password-stdin", action="store_true",
                       help="read the password from the first line of stdin")
-    users = add("list-users", list_users_command, "list users and their active devices",
-                "Lists users by team.")
+    users = add("list-users", list_users_command, "list users and their devices",
+                "Lists users by team; under each user, one indented line per device: "
+                "its id (what revoke-device takes), its name, when it last reached the "
+                "server and whether it is active or revoked.")
     users.add_argument("--team", metavar="NAME", help="only this team")
     revoke = add("revoke-device", revoke_device_command, "revoke a device's token",
-                 "The device must log in again. Device ids appear in the server log.")
+                 "Its token stops working at once; the device must log in again. "
+                 "list-users shows each device's id.")
     revoke.add_argument("device_id", metavar="DEVICE_ID")
     reset = add("reset-password", reset_password_command, "set a new password",
                 "Sets a new password and revokes all the user's devices.")

@@ -18,6 +18,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, Protocol
 
 from pydantic import ValidationError
@@ -93,27 +94,52 @@ def sign_in(store: Store, server_url: str, email: str, password: str, device_nam
                         saved.secure, saved.reason, reset)
 
 
+class SignedOut(StrEnum):
+    """What the server said when a device signed out (the token is forgotten locally in
+    every case)."""
+
+    REVOKED = "the server revoked the device token"
+    ALREADY_REVOKED = "the server answered that the device token was already revoked"
+    REFUSED = "the server answered with an error, so the token may still work"
+    UNREACHABLE = "the server could not be reached to revoke the token"
+    NO_TOKEN = "no token was kept on this computer to revoke"
+
+    @property
+    def confirmed(self) -> bool:
+        """True when the server confirmed the token no longer works."""
+        return self in (SignedOut.REVOKED, SignedOut.ALREADY_REVOKED)
+
+
 def sign_out(store: Store, *, tokens: TokenVault,
              transport_factory: TransportFactory = HttpTransport) -> bool:
     """Revoke the device token (best effort) and forget it; True when the server
     confirmed. The data and the sync history stay."""
+    return sign_out_outcome(store, tokens=tokens, transport_factory=transport_factory).confirmed
+
+
+def sign_out_outcome(store: Store, *, tokens: TokenVault,
+                     transport_factory: TransportFactory = HttpTransport) -> SignedOut:
+    """sign_out, saying what the server answered: a token revoked earlier (by an admin,
+    a password reset) gets 401, which is an answer, not an unreachable server."""
     current = account(store)
     if current is None:
-        return False
+        return SignedOut.NO_TOKEN
     token = tokens.load_token(current.server_url, current.email, store.device_id)
-    revoked = False
+    outcome = SignedOut.NO_TOKEN
     if token and current.signed_in:
         transport = transport_factory(current.server_url, token)
         try:
-            revoked = transport.request("POST", f"{API_PREFIX}/logout").status == 200
+            status = transport.request("POST", f"{API_PREFIX}/logout").status
+            outcome = (SignedOut.REVOKED if status == 200 else
+                       SignedOut.ALREADY_REVOKED if status == 401 else SignedOut.REFUSED)
         except SyncError:
-            revoked = False
+            outcome = SignedOut.UNREACHABLE
         finally:
             transport.close()
     tokens.delete_token(current.server_url, current.email, store.device_id)
     with _writing(store) as conn:
         state.put(conn, device_id=None)
-    return revoked
+    return outcome
 
 
 def make_engine(store: Store, *, tokens: TokenVault,

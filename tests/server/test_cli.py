@@ -102,11 +102,15 @@ def test_list_users_revoke_device_and_reset_password(run, server_db_url):
     listed = run("list-users")
     assert listed.returncode == 0, listed.stderr
     lines = listed.stdout.strip().splitlines()
-    assert [line.split("\t")[:3] for line in lines] == [
+    assert [line.split("\t")[:3] for line in lines if not line.startswith(" ")] == [
         ["alice@acme.example", "team=Acme", "devices=1"],
         ["carol@acme.example", "team=Acme", "devices=0"],
         ["bob@globex.example", "team=Globex", "devices=0"],
     ]
+    # Under its user, each device with the id revoke-device takes, its name, last seen.
+    device_line = lines[1].strip().split("\t")
+    assert device_line[:2] == [device, "laptop"]
+    assert device_line[2].startswith("last seen 20") and device_line[3] == "active"
     only = run("list-users", "--team", "Globex").stdout.strip().splitlines()
     assert len(only) == 1 and only[0].startswith("bob@globex.example")
 
@@ -114,7 +118,9 @@ def test_list_users_revoke_device_and_reset_password(run, server_db_url):
     assert revoked.returncode == 0, revoked.stderr
     assert device in revoked.stdout
     assert _in_storage(server_db_url, lambda: accounts.authenticate(session.token)) is None
-    assert run("list-users").stdout.splitlines()[0].split("\t")[2] == "devices=0"
+    after = run("list-users").stdout.splitlines()
+    assert after[0].split("\t")[2] == "devices=0"
+    assert after[1].strip().split("\t")[0] == device and "revoked 20" in after[1]
 
     reset = run("reset-password", "--email", "carol@acme.example", "--password-stdin",
                 stdin="second password\n")

@@ -105,7 +105,8 @@ def cli_environment(tmp_path: Path, keyring_backend: str = "fake_keyrings.FileKe
     env = {key: value for key, value in os.environ.items()
            if not key.startswith(("CHANNELDESK_", "PYTHON_KEYRING"))}
     env.update({
-        "PYTHONPATH": str(HERE),
+        # HERE for the fake keyring; the outer PYTHONPATH so a worktree's code is the one run
+        "PYTHONPATH": os.pathsep.join(filter(None, (str(HERE), os.environ.get("PYTHONPATH")))),
         "PYTHON_KEYRING_BACKEND": keyring_backend,
         "CHANNELDESK_TEST_KEYRING": str(tmp_path / "keyring.json"),
         "HOME": str(tmp_path / "home"),

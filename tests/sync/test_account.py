@@ -120,3 +120,16 @@ def test_an_unreachable_server_at_sign_in_is_offline(alice):
     with pytest.raises(Offline):
         account.sign_in(alice.store, "http://127.0.0.1:9", alice.email, PASSWORD, "laptop",
                         tokens=credentials)
+
+
+def test_sign_out_after_an_admin_revoked_the_device_says_the_server_answered(
+        alice, memory_keyring):
+    from channeldesk.server import accounts
+
+    with alice.server.storage.session():
+        accounts.revoke_device(account.account(alice.store).device_id)
+    outcome = account.sign_out_outcome(alice.store, tokens=credentials,
+                                       transport_factory=alice._factory)
+    assert outcome is account.SignedOut.ALREADY_REVOKED and outcome.confirmed
+    assert "could not be reached" not in outcome
+    assert memory_keyring.secrets == {} and not account.account(alice.store).signed_in

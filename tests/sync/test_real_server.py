@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from channeldesk.store.models import Partner
 from channeldesk.sync import conflicts
 
 from .harness import PASSWORD, Client, converge, table_hashes
-from .served import RunningServer, cli_environment, free_port, run_cli, serve
+from .served import RunningServer, _server_command, cli_environment, free_port, run_cli, serve
 
 
 @pytest.fixture
@@ -108,6 +109,42 @@ def test_cli_without_a_keyring_refuses_to_keep_a_token(running_sqlite, tmp_path)
     assert result.returncode == 2
     assert "no secure keyring" in result.stderr and "revoked" in result.stderr
     assert run_cli(env, "sync", "--db", db).returncode == 2
+
+
+def test_cli_without_a_keyring_keeps_the_token_in_an_owner_only_file_when_asked(
+        running_sqlite, tmp_path):
+    server = running_sqlite
+    server.add_user("alice@acme.example")
+    env = cli_environment(tmp_path, keyring_backend="keyring.backends.fail.Keyring")
+    db, token_file = str(tmp_path / "a.sqlite3"), tmp_path / "sync-token.json"
+    assert run_cli(env, "demo", "--db", db).returncode == 0
+    login = run_cli(env, "login", "--db", db, "--server", server.url, "--email",
+                    "alice@acme.example", "--password-stdin", "--token-file", str(token_file),
+                    stdin=PASSWORD + "\n")
+    assert login.returncode == 0, login.stderr
+    assert str(token_file) in login.stdout and "readable only by you" in login.stdout
+    assert token_file.stat().st_mode & 0o777 == 0o600
+    [token] = json.loads(token_file.read_text()).values()
+    assert token.encode() not in Path(db).read_bytes()
+
+    synced = run_cli(env, "sync", "--db", db)  # finds the file login named by itself
+    assert synced.returncode == 0 and synced.stdout.startswith("pulled 0, pushed "), synced
+
+    token_file.chmod(0o644)
+    refused = run_cli(env, "sync", "--db", db)
+    assert refused.returncode == 2 and "chmod 600" in refused.stderr
+    token_file.chmod(0o600)
+
+    # An admin revokes the device (a lost laptop); logout hears the server's answer.
+    listed = subprocess.run(
+        _server_command("list-users", "--database", server.database_url, "--data-dir",
+                       str(server.data_dir)), capture_output=True, text=True, timeout=120)
+    device_id = listed.stdout.splitlines()[1].split()[0]
+    server.admin("revoke-device", device_id)
+    out = run_cli(env, "logout", "--db", db)
+    assert out.returncode == 0, out.stderr
+    assert "already revoked" in out.stdout and "could not be reached" not in out.stdout
+    assert not token_file.exists()
 
 
 def test_cli_server_problems_exit_4(running_sqlite, tmp_path):

@@ -1,33 +1,22 @@
-"""Where the shipped resources (fonts, default branding) are found.
+"""The shipped files the PDFs need: fonts and the default branding.
 
-They live in the repository's ``resources/`` folder beside the package, as the app icon
-does (``app.py``); a wheel installs them under ``<prefix>/share/channeldesk/resources``
-(pyproject's data-files); ``CHANNELDESK_RESOURCES`` points elsewhere for a bundled build.
+Both are package data under ``channeldesk/resources``, found through the one lookup
+:func:`channeldesk.paths.resource`, so an export works the same from a checkout, any
+pip install and the bundled app.
 """
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
-RESOURCES_ENV_VAR = "CHANNELDESK_RESOURCES"
-
-
-def resources_dir() -> Path:
-    override = os.environ.get(RESOURCES_ENV_VAR, "").strip()
-    if override:
-        return Path(override)
-    beside_package = Path(__file__).resolve().parents[3] / "resources"
-    installed = Path(sys.prefix) / "share" / "channeldesk" / "resources"
-    if not (beside_package / "fonts").is_dir() and (installed / "fonts").is_dir():
-        return installed
-    return beside_package
+from channeldesk.paths import resource
 
 
 def font_path(name: str) -> Path:
-    return resources_dir() / "fonts" / name
+    """A font file shipped in ``resources/fonts``."""
+    return resource(f"fonts/{name}")
 
 
 def branding_dir() -> Path:
-    return resources_dir() / "branding"
+    """The folder of the default branding (``vendor.json`` and its logo)."""
+    return resource("branding")

@@ -49,7 +49,7 @@ def target_bars(lines: list[TargetLine], currency: str, styles: Styles,
     row_h, label_w, value_w = 13 * mm, 46 * mm, 30 * mm
     bar_w = width - label_w - value_w
     height = row_h * len(lines) + 8 * mm
-    drawing = Drawing(width, height)
+    drawing = Drawing(width, height, initialFontName=REGULAR)
     legend_y = height - 4 * mm
     for n, (name, colour) in enumerate((("Target", TRACK), ("Actual to date", styles.brand))):
         x = label_w + n * 32 * mm
@@ -94,7 +94,7 @@ def gauges(lines: list[TargetLine], styles: Styles, width: float, per_row: int =
     cell_w = width / per_row
     cell_h = 30 * mm
     rows = (len(lines) + per_row - 1) // per_row
-    drawing = Drawing(width, rows * cell_h)
+    drawing = Drawing(width, rows * cell_h, initialFontName=REGULAR)
     radius = min(cell_w / 2 - 5 * mm, 14 * mm)
     for i, line in enumerate(lines):
         in_row = min(per_row, len(lines) - (i // per_row) * per_row)
@@ -119,7 +119,7 @@ def gauges(lines: list[TargetLine], styles: Styles, width: float, per_row: int =
 def quarterly_chart(line: TargetLine, currency: str, styles: Styles, width: float) -> Drawing:
     """Target vs actual per quarter for one metric (the ones with quarterly targets)."""
     height = 58 * mm
-    drawing = Drawing(width, height)
+    drawing = Drawing(width, height, initialFontName=REGULAR)
     chart = VerticalBarChart()
     chart.x, chart.y = 18 * mm, 10 * mm
     chart.width, chart.height = width - 24 * mm, height - 22 * mm
@@ -165,7 +165,7 @@ def monthly_activity_chart(per_month: tuple[tuple[str, int], ...], styles: Style
                            width: float) -> Drawing:
     """Partner touchpoints per month over the last year."""
     height = 48 * mm
-    drawing = Drawing(width, height)
+    drawing = Drawing(width, height, initialFontName=REGULAR)
     chart = VerticalBarChart()
     chart.x, chart.y = 10 * mm, 9 * mm
     chart.width, chart.height = width - 14 * mm, height - 14 * mm

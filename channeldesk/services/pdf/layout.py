@@ -77,7 +77,8 @@ class DeskDocTemplate(BaseDocTemplate):
         super().__init__(target, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X,
                          topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, title=title,
                          author=branding.vendor_name, subject=title,
-                         creator="ChannelDesk", invariant=1)
+                         creator="ChannelDesk", invariant=1,
+                         initialFontName=REGULAR)  # not reportlab's non-embedded Helvetica
         self.styles, self.branding, self.facts = styles, branding, facts
         self._vendor_logo = _image(branding.logo_bytes())
         self._partner_logo = _image(facts.partner_logo)

@@ -36,7 +36,7 @@ from channeldesk.domain.plan import (
 )
 from channeldesk.domain.plan_document import active_budget, format_money
 from channeldesk.services.pdf import charts
-from channeldesk.services.pdf.fonts import embed
+from channeldesk.services.pdf.fonts import REGULAR, embed
 from channeldesk.services.pdf.layout import CONTENT_W
 from channeldesk.services.pdf.sections import PACK, PLAN, SectionContext, register_section
 from channeldesk.services.pdf.styles import POOR, RULE, attainment_colour
@@ -65,6 +65,7 @@ def cover(ctx: SectionContext) -> list[Flowable]:
     table = Table([[para(k, s.muted), para(cell_text(v, 300), s.body)] for k, v in facts],
                   colWidths=[32 * mm, CONTENT_W - 32 * mm - 30 * mm], hAlign="LEFT")
     table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), REGULAR),
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -134,7 +135,9 @@ def _narrow(style: ParagraphStyle, name: str) -> ParagraphStyle:
 def _contents(ctx: SectionContext) -> list[Flowable]:
     """The pack's table of contents, on its cover: a page of its own for six lines
     would be filler."""
-    toc = TableOfContents()
+    toc = TableOfContents(tableStyle=TableStyle([  # reportlab's own, in the embedded font
+        ("FONTNAME", (0, 0), (-1, -1), REGULAR), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
     toc.levelStyles = [ctx.styles.toc1]
     toc.dotsMinLevel = 0
     return [Paragraph("In this pack", ctx.styles.h2), toc]
@@ -294,7 +297,8 @@ def signatures(ctx: SectionContext) -> list[Flowable]:
         ])
     half = (CONTENT_W - 10 * mm) / 2
     table = Table([cells], colWidths=[half, 10 * mm, half][::2], hAlign="LEFT")
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), REGULAR),
+                               ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("RIGHTPADDING", (0, 0), (-1, -1), 10 * mm)]))
     return [KeepTogether([
@@ -306,7 +310,8 @@ def signatures(ctx: SectionContext) -> list[Flowable]:
 
 def _signature_line(s) -> Flowable:
     line = Table([[""]], colWidths=[70 * mm], rowHeights=[2])
-    line.setStyle(TableStyle([("LINEABOVE", (0, 0), (-1, -1), 0.8, s.brand)]))
+    line.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), REGULAR),
+                              ("LINEABOVE", (0, 0), (-1, -1), 0.8, s.brand)]))
     line.hAlign = "LEFT"
     return line
 

@@ -10,7 +10,7 @@ from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, Table, TableStyle
 
-from channeldesk.services.pdf.fonts import direction, markup, needs_bidi, text_width
+from channeldesk.services.pdf.fonts import REGULAR, direction, markup, needs_bidi, text_width
 from channeldesk.services.pdf.layout import CONTENT_W
 from channeldesk.services.pdf.styles import RULE, ZEBRA, Styles, centred
 
@@ -98,6 +98,7 @@ def data_table(header: list[str], rows: list[list], widths: list[float], styles:
              for n, cell in enumerate(row)] for row in rows]
     table = Table([head, *body], colWidths=widths, repeatRows=1, hAlign="LEFT")
     commands = [
+        ("FONTNAME", (0, 0), (-1, -1), REGULAR),  # else cells set reportlab's Helvetica
         ("BACKGROUND", (0, 0), (-1, 0), styles.brand),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 4),
@@ -124,6 +125,7 @@ def kpi_tiles(tiles: list[tuple[str, str, colors.Color]], s: Styles,
              for label, value, colour in tiles]
     table = Table([cells], colWidths=[cell_w] * len(tiles))
     table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), REGULAR),
         ("BOX", (0, 0), (-1, -1), 0.6, RULE),
         ("INNERGRID", (0, 0), (-1, -1), 0.6, RULE),
         ("BACKGROUND", (0, 0), (-1, -1), s.brand_light),
