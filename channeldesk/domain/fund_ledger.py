@@ -14,7 +14,7 @@ pre-approved amount frees the rest without a second entry, and every step of a c
 writes at most one entry (the property sync relies on: docs/incentives.md).
 
     reserved  = Σ over claims of what each holds
-    available = allocated + accrued − reserved − paid − expired
+    available = allocated + accrued - reserved - paid - expired
 """
 
 from __future__ import annotations

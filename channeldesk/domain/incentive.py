@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from enum import StrEnum
+from itertools import pairwise
 
 from channeldesk.domain.partner import PartnerTier, PartnerType
 
@@ -262,7 +263,7 @@ def parse_tiers(text: str, digits: int = 2) -> tuple[Tier, ...]:
         units = int(found["from"].replace(",", "").replace("_", "")) * 10 ** digits
         tiers.append(Tier(units, _rate(Decimal(found["rate"]))))
     if tiers[0].threshold != 0 or any(b.threshold <= a.threshold
-                                      for a, b in zip(tiers, tiers[1:], strict=False)):
+                                      for a, b in pairwise(tiers)):
         raise RuleError("Tiers start at 0 and their thresholds rise, e.g. '0: 2, 100000: 3'.")
     return tuple(tiers)
 

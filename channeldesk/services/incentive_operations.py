@@ -31,6 +31,7 @@ from channeldesk.domain.fund_ledger import EntryKind
 from channeldesk.domain.incentive import (
     ActivityType,
     ProgramKind,
+    accrual_amount,
     eligibility_problem,
     missing_proof,
     needs_preapproval,
@@ -44,6 +45,7 @@ from channeldesk.domain.incentive import (
 from channeldesk.domain.money import Money, MoneyError, minor_digits
 from channeldesk.domain.plan import Period, PeriodError
 from channeldesk.domain.plan_document import format_money
+from channeldesk.services.operations import Operation, OperationRefused, Recorder, run
 from channeldesk.store import Store
 from channeldesk.store.incentive_queries import (
     claim_due_on,
@@ -59,10 +61,8 @@ from channeldesk.store.models import (
     FundLedgerEntry,
     IncentiveProgram,
     Partner,
-    SalesReport,
     SyncedModel,
 )
-from channeldesk.services.operations import Operation, OperationRefused, Recorder, run
 
 STEP_NAMESPACE = uuid.UUID("6f1c1f0e-52a4-4a63-9d0b-5c1b8f3e2a71")
 
@@ -408,6 +408,40 @@ def sales_for(store: Store, partner_id: str, period: Period, currency: str) -> i
 
 def prior_period(period: Period) -> Period:
     return Period(period.year - 1, period.kind, period.index)
+
+
+def coop_accrual_due(store: Store, partner: Partner, program: IncentiveProgram) -> int:
+    """Co-op a partner has earned on its reported sales in the program's period and
+    currency, minus what was already accrued."""
+    earned = accrual_amount(sales_for(store, partner.id, Period.parse(program.period),
+                                      program.currency), program.accrual_bp)
+    return earned - partner_total(store.db, partner.id, program.id).accrued
+
+
+def accrue_coop(store: Store, partner_id: str, today: date | None = None,
+                actor: str = "") -> Operation[int]:
+    """Accrue co-op funds on a partner's reported sales in every co-op program it is
+    eligible for (the accrual rate times sales, minus what was accrued before)."""
+    partner = _live(Partner, partner_id, "partner")
+    programs = [p for p in IncentiveProgram.live().where(
+        (IncentiveProgram.kind == ProgramKind.COOP.value) & (IncentiveProgram.accrual_bp > 0))
+        if not eligibility_problem(p.partner_types, p.tiers, partner.partner_type,
+                                   partner.tier)]
+
+    def write(recorder: Recorder) -> int:
+        total = 0
+        for program in programs:
+            due = coop_accrual_due(store, partner, program)
+            if due > 0:
+                recorder.insert(FundLedgerEntry, {
+                    "program": program.id, "partner": partner.id,
+                    "kind": EntryKind.ACCRUE.value, "amount": due,
+                    "entry_date": today or date.today(), "period": program.period,
+                    "actor": actor, "memo": "Co-op accrued on reported sales",
+                    "write_token": _token()})
+                total += due
+        return total
+    return run(store, write)
 
 
 def record_rebate(store: Store, program_id: str, partner_id: str, actor: str = "",

@@ -17,7 +17,7 @@ from channeldesk.domain.fund_ledger import Balances, ClaimTotals, Entry
 IN_CHUNK = 400
 
 # Per claim (or per non-claim group) sums by kind; the outer query adds them up and
-# derives what each claim holds: approved − paid once approved, else reserved − released.
+# derives what each claim holds: approved - paid once approved, else reserved - released.
 _SUMS = """
 SELECT program_id, claim_id,
   SUM(CASE WHEN kind = 'allocate' THEN amount ELSE 0 END) AS allocated,

@@ -3,6 +3,7 @@ gives, exact undo, and every bad input refused with a clear message."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -90,11 +91,11 @@ def test_claiming_more_than_reserved_or_paying_above_approval_is_refused(store):
     claim = claim_in(store, program, partner, reserve=2_000_00)
     for kind in ("invoice", "attendee_list", "photos"):
         ops.attach_proof(store, claim, kind, b"scan", f"{kind}.pdf")
-    with pytest.raises(OperationRefused, match="more than the €2,000.00 pre-approved"):
+    with pytest.raises(OperationRefused, match=re.escape("more than the €2,000.00 pre-approved")):
         ops.take_action(store, claim, "submit_claim", 2_500_00, today=TODAY)
     ops.take_action(store, claim, "submit_claim", 2_000_00, today=TODAY)
     ops.take_action(store, claim, "approve", 1_500_00, today=TODAY)
-    with pytest.raises(OperationRefused, match="more than the €1,500.00 still due"):
+    with pytest.raises(OperationRefused, match=re.escape("more than the €1,500.00 still due")):
         ops.take_action(store, claim, "pay", 1_600_00, today=TODAY)
 
 
@@ -136,7 +137,7 @@ def test_allocations_refuse_currency_mismatch_negative_amounts_and_ineligible_pa
     with pytest.raises(OperationRefused, match="cannot be negative"):
         ops.allocate_funds(store, ops.AllocationRequest(open_program, partner, -100))
     ops.set_budget(store, open_program, 5_000_00, today=TODAY)
-    with pytest.raises(OperationRefused, match="€5,000.00 budget left"):
+    with pytest.raises(OperationRefused, match=re.escape("€5,000.00 budget left")):
         ops.allocate_funds(store, ops.AllocationRequest(open_program, partner, 6_000_00),
                            today=TODAY)
 
@@ -168,7 +169,7 @@ def test_spiff_claims_pay_a_fixed_amount_per_unit_without_preapproval(store):
 
 def test_jpy_and_kwd_amounts_keep_their_minor_units(store):
     program, partner = funded_partner(store, 500_000, currency="JPY", name="Tokyo Partner")
-    with pytest.raises(OperationRefused, match="Only ¥500,000 is available"):
+    with pytest.raises(OperationRefused, match=re.escape("Only ¥500,000 is available")):
         ops.take_action(store, claim_in(store, program, partner), "pre_approve", 600_000,
                         today=TODAY)
     assert ops.parse_amount("1.250", "KWD") == 1250
