@@ -114,6 +114,10 @@ def export_plan_id(store: Store, plan_id: str, out: Path, branding: Branding,
 
 
 def load_pack(store: Store, plan_id: str, today: date) -> PackDocument:
+    # The section modules register their pack data loaders when imported.
+    from channeldesk.features import load_pdf_sections  # noqa: PLC0415 -- a cycle otherwise
+
+    load_pdf_sections()
     plan = BusinessPlan.get_by_id(plan_id)
     return PackDocument(
         plan=load_plan_document(plan.id, store.blobs),
