@@ -11,7 +11,7 @@ from datetime import date
 from typing import BinaryIO
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
+from reportlab.platypus import Flowable, NextPageTemplate, PageBreak, Paragraph, Spacer
 
 from channeldesk.domain.claim_state import state_label
 from channeldesk.domain.fund_ledger import entry_label
@@ -106,13 +106,13 @@ def _pack_statement(partner_id: str, today: date) -> FundStatement:
 
 
 def render_statement(statement: FundStatement, branding: Branding, target: BinaryIO) -> None:
-    """A statement as a PDF of its own (cover, then the statement)."""
+    """A statement as a PDF of its own: it starts under the cover band."""
     styles = make_styles(branding.brand_colour)
     facts = CoverFacts("Fund statement", statement.partner_name, statement.period_label,
                        "STATEMENT", False, None, statement.generated_on)
     doc = DeskDocTemplate(target, styles, branding, facts,
                           title=f"Fund statement {statement.period} – {statement.partner_name}")
-    doc.multiBuild([PageBreak(), *statement_story(statement, styles)],
+    doc.multiBuild([NextPageTemplate("body"), *statement_story(statement, styles)],
                    canvasmaker=NumberedCanvas)
 
 

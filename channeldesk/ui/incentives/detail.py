@@ -81,6 +81,7 @@ class ClaimDetail(QScrollArea):
         self.fund = QLabel()
         self.fund.setObjectName("incentives-fund")
         self.fund.setTextFormat(Qt.TextFormat.RichText)
+        self.fund.setWordWrap(True)
         QVBoxLayout(fund_box).addWidget(self.fund)
         timeline_box = QGroupBox(self.tr("Timeline"))
         self.timeline = QLabel()

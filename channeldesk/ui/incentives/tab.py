@@ -101,8 +101,8 @@ class IncentivesTab(RecordTab):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.size_columns({"partner": 18, "program": 22, "state": 14, "requested": 11,
-                           "approved": 11, "paid": 11, "due": 10})
+        self.size_columns({"partner": 16, "program": 14, "state": 13, "requested": 9,
+                           "approved": 9, "paid": 9, "due": 9})
         self.table.setSortingEnabled(True)
         empty = [self.empty_button(self.tr("New program…"), self.new_program,
                                    "incentives-empty-program"),
@@ -110,7 +110,7 @@ class IncentivesTab(RecordTab):
                                    self.sig_load_demo_requested.emit, "incentives-empty-demo")]
         self._empty_buttons = empty
         pages = self.make_pages([self.table], empty)
-        self.finish_layout([bar, pages], pages, self.detail, (760, 560))
+        self.finish_layout([bar, pages], pages, self.detail, (820, 500))
 
     def _fill_programs(self) -> None:
         chosen = self.program_filter.currentData()
@@ -225,6 +225,7 @@ class IncentivesTab(RecordTab):
     def _run(self, text: str, operation, failure: str) -> OperationCommand | None:
         command = OperationCommand(self._store, text, operation)
         if perform_or_report(self, self._stack, self._store, command, failure):
+            self.detail.show_claim(self.detail.claim_id)
             return command
         return None
 

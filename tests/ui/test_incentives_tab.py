@@ -1,0 +1,100 @@
+"""The Incentives tab driven as a CAM would: claims listed and filtered, only the allowed
+steps offered, a step taken through its dialog, undone, and what is in the database."""
+
+from __future__ import annotations
+
+import pytest
+from incentive_samples import TODAY, claim_in, funded_partner
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QPushButton
+from pytestqt.qt_compat import qt_api
+
+from channeldesk.services import incentive_operations as ops
+from channeldesk.store.incentive_queries import partner_total
+from channeldesk.store.models import Claim
+from channeldesk.ui.incentives import tab as tab_module
+from channeldesk.ui.incentives.tab import IncentivesTab
+
+
+@pytest.fixture
+def filled(store):
+    program, partner = funded_partner(store, 10_000_00)
+    draft = claim_in(store, program, partner, title="Draft webinar")
+    reserved = claim_in(store, program, partner, reserve=3_000_00, title="Roadshow")
+    paid = claim_in(store, program, partner, reserve=1_000_00, claim=1_000_00,
+                    approve=1_000_00, pays=(1_000_00,), title="Bootcamp")
+    return store, program, partner, {"draft": draft, "reserved": reserved, "paid": paid}
+
+
+def make_tab(qtbot, store) -> IncentivesTab:
+    tab = IncentivesTab(store, QUndoStack())
+    qtbot.addWidget(tab)
+    tab.resize(1366, 700)
+    tab.show()
+    return tab
+
+
+def visible_actions(tab: IncentivesTab) -> set[str]:
+    return {name.removeprefix("incentives-action-") for name, button in
+            ((b.objectName(), b) for b in tab.detail.findChildren(QPushButton))
+            if name.startswith("incentives-action-") and not button.isHidden()}
+
+
+def test_the_list_filters_and_offers_only_the_allowed_steps(qtbot, filled):
+    store, _program, _partner, claims = filled
+    tab = make_tab(qtbot, store)
+    qt_api.QtWidgets.QApplication.processEvents()
+    assert tab.model.rowCount() == 3 and tab.count_label.text() == "3 claims"
+    qtbot.keyClicks(tab.search, "roadshow")
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1)
+    assert tab.detail.claim_id == claims["reserved"]
+    assert visible_actions(tab) == {"submit_claim", "withdraw", "expire"}
+    assert "missing: invoice, attendee list, photos" in tab.detail.proof.text()
+    tab.search.clear()
+    tab.state_filter.setCurrentIndex(tab.state_filter.findData("paid"))
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1)
+    assert tab.model.id_at(0) == claims["paid"]
+    assert visible_actions(tab) == set()
+    assert "Paid" in tab.detail.timeline.text() and "Finance" in tab.detail.timeline.text()
+    from pytestqt.modeltest import ModelTester
+    ModelTester(None).check(tab.model)
+
+
+def test_pre_approving_through_the_dialog_reserves_funds_and_undoes(qtbot, filled, monkeypatch):
+    store, program, partner, claims = filled
+    tab = make_tab(qtbot, store)
+    assert tab.select_record(claims["draft"])
+
+    class Accepting(tab_module.StepDialog):
+        def exec(self):
+            self.form.set_values({"amount": "2,000.00"})
+            return True
+    monkeypatch.setattr(tab_module, "StepDialog", Accepting)
+    before = partner_total(store.db, partner, program).available
+    tab.detail.action_buttons["pre_approve"].click()
+    assert Claim.get_by_id(claims["draft"]).state == "pre_approved"
+    assert partner_total(store.db, partner, program).available == before - 2_000_00
+    assert visible_actions(tab) == {"submit_claim", "withdraw", "expire"}
+    tab._stack.undo()
+    tab.detail.show_claim(claims["draft"])
+    assert visible_actions(tab) == {"request_info", "pre_approve", "reject", "withdraw"}
+    assert Claim.get_by_id(claims["draft"]).state == "submitted"
+    assert partner_total(store.db, partner, program).available == before
+
+
+def test_a_refused_step_says_why_and_changes_nothing(qtbot, filled, monkeypatch):
+    store, program, partner, claims = filled
+    tab = make_tab(qtbot, store)
+    tab.select_record(claims["draft"])
+    shown = []
+    monkeypatch.setattr("channeldesk.ui.shell.undo.show_error",
+                        lambda parent, what, error, *a, **k: shown.append(str(error)))
+
+    class TooMuch(tab_module.StepDialog):
+        def exec(self):
+            self.form.set_values({"amount": "50,000"})
+            return True
+    monkeypatch.setattr(tab_module, "StepDialog", TooMuch)
+    tab.detail.action_buttons["pre_approve"].click()
+    assert shown and "is available in this partner's fund" in shown[0]
+    assert Claim.get_by_id(claims["draft"]).state == "submitted"
