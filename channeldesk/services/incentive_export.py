@@ -102,7 +102,7 @@ def write_csv(store: Store, what: str, out: Path, internal: bool = True) -> int:
 def export_statement(store: Store, partner_text: str, period_text: str, out: Path,
                      branding: Branding | None = None, today=None):
     """A partner's fund statement for a period written to ``out``; the statement."""
-    from datetime import date  # noqa: PLC0415
+    from datetime import date
 
     try:
         period = Period.parse(period_text)

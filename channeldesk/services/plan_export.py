@@ -115,7 +115,7 @@ def export_plan_id(store: Store, plan_id: str, out: Path, branding: Branding,
 
 def load_pack(store: Store, plan_id: str, today: date) -> PackDocument:
     # The section modules register their pack data loaders when imported.
-    from channeldesk.features import load_pdf_sections  # noqa: PLC0415 -- a cycle otherwise
+    from channeldesk.features import load_pdf_sections
 
     load_pdf_sections()
     plan = BusinessPlan.get_by_id(plan_id)

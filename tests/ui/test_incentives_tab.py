@@ -4,12 +4,11 @@ steps offered, a step taken through its dialog, undone, and what is in the datab
 from __future__ import annotations
 
 import pytest
-from incentive_samples import TODAY, claim_in, funded_partner
+from incentive_samples import claim_in, funded_partner
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qt_compat import qt_api
 
-from channeldesk.services import incentive_operations as ops
 from channeldesk.store.incentive_queries import partner_total
 from channeldesk.store.models import Claim
 from channeldesk.ui.incentives import tab as tab_module
@@ -83,7 +82,7 @@ def test_pre_approving_through_the_dialog_reserves_funds_and_undoes(qtbot, fille
 
 
 def test_a_refused_step_says_why_and_changes_nothing(qtbot, filled, monkeypatch):
-    store, program, partner, claims = filled
+    store, _program, _partner, claims = filled
     tab = make_tab(qtbot, store)
     tab.select_record(claims["draft"])
     shown = []

@@ -97,8 +97,8 @@ def pack_section(ctx: SectionContext) -> list[Flowable]:
 def _pack_statement(partner_id: str, today: date) -> FundStatement:
     """The partner pack shows the fiscal year to date."""
     # Imported here: the loader reads the open store's bound models at export time.
-    from channeldesk.store.incentive_statement import load_statement  # noqa: PLC0415
-    from channeldesk.store.models import Partner  # noqa: PLC0415
+    from channeldesk.store.incentive_statement import load_statement
+    from channeldesk.store.models import Partner
 
     partner = Partner.get_by_id(partner_id)
     return load_statement(Partner._meta.database, partner_id, partner.name,

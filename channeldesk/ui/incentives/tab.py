@@ -51,7 +51,7 @@ INCENTIVE_TABLES = {"claim", "claim_transition", "claim_proof", "fund_ledger_ent
 
 def current_user(store: Store) -> str:
     """Who takes a step, for the timeline (the sync account's name when signed in)."""
-    from channeldesk.sync.state import editor_name  # noqa: PLC0415 -- sync is optional
+    from channeldesk.sync.state import editor_name
     return editor_name(store.db.connection())
 
 
@@ -258,7 +258,7 @@ class IncentivesTab(RecordTab):
         dialog = ProgramDialog(self, {name: getattr(program, name) for name in
                                       IncentiveProgram.editable_fields()})
         if dialog.exec():
-            from channeldesk.ui.shell.undo import UpdateCommand  # noqa: PLC0415
+            from channeldesk.ui.shell.undo import UpdateCommand
             perform_or_report(self, self._stack, self._store, UpdateCommand(
                 self._store, IncentiveProgram, program.id, dialog.values(),
                 self.tr("Edit program %s") % program.name),
