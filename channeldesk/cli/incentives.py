@@ -4,6 +4,7 @@ the claims or the fund ledger as CSV for finance. No Qt; exit codes per ``errors
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from channeldesk.cli.errors import EXIT_OK, EXIT_USAGE, CommandError
@@ -13,6 +14,12 @@ from channeldesk.paths import resolve_db_path
 from channeldesk.services import incentive_export
 from channeldesk.services.pdf.build import ExportWriteError
 from channeldesk.services.plan_export import ExportError
+from channeldesk.services.prospect_csv_import import read_file
+from channeldesk.services.sales_report_import import (
+    CsvRefused,
+    apply_sales_import,
+    build_sales_preview,
+)
 from channeldesk.store import open_store
 
 
@@ -50,8 +57,35 @@ def _csv_command(what: str):
     return command
 
 
+def import_sales_command(args: argparse.Namespace) -> int:
+    """Preview the file and list its problems; import the valid rows unless --dry-run."""
+    store = open_store(resolve_db_path(args.db)[0])
+    try:
+        try:
+            preview = build_sales_preview(read_file(args.file))
+        except CsvRefused as refusal:
+            raise CommandError(EXIT_USAGE, str(refusal)) from refusal
+        for issue in preview.issues():
+            print(issue, file=sys.stderr)
+        print(f"{Path(args.file).name}: {preview.summary()}.")
+        if args.dry_run or not preview.valid_rows:
+            return EXIT_USAGE if preview.issues() else EXIT_OK
+        result = apply_sales_import(store, preview, Path(args.file).name).value
+    finally:
+        store.close()
+    print(f"Imported {result.reports} sales reports; co-op accrued on them.")
+    return EXIT_OK
+
+
 def register(commands: CommandSet) -> None:
-    """export statement, export claims, export ledger."""
+    """export statement, export claims, export ledger, import sales."""
+    sales = commands.group("import").add(
+        "sales", import_sales_command, "partners' sales reports from a CSV file",
+        "Columns Partner, Period, Currency, Sales (Units optional). Every bad row is "
+        "listed with its number; the valid rows are imported and accrue co-op funds.")
+    sales.add_argument("file", metavar="FILE.csv", help="the CSV file")
+    sales.add_argument("--dry-run", action="store_true",
+                       help="only check the file and list its problems")
     kinds = commands.group("export")
     statement = kinds.add("statement", export_statement_command,
                           "one partner's fund statement for a period",

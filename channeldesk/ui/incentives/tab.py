@@ -29,6 +29,12 @@ from channeldesk.domain.incentive import PROOF_LABELS, kind_label
 from channeldesk.services import incentive_export
 from channeldesk.services import incentive_operations as ops
 from channeldesk.services.plan_export import ExportError
+from channeldesk.services.prospect_csv_import import read_file
+from channeldesk.services.sales_report_import import (
+    CsvRefused,
+    apply_sales_import,
+    build_sales_preview,
+)
 from channeldesk.store import Store
 from channeldesk.store.database import ChangeNotice
 from channeldesk.store.engagement_queries import partner_choices
@@ -42,6 +48,7 @@ from channeldesk.ui.incentives.dialogs import (
     StepDialog,
 )
 from channeldesk.ui.incentives.model import ClaimsTableModel
+from channeldesk.ui.incentives.sales_import import SalesImportDialog
 from channeldesk.ui.shell.undo import InsertCommand, OperationCommand, perform_or_report
 from channeldesk.ui.widgets.record_tab import RecordTab
 
@@ -157,6 +164,8 @@ class IncentivesTab(RecordTab):
                                           "action-incentives-accrue", self.accrue_earned)
         self.expire_action = self._action(self.tr("E&xpire lapsed funds and pre-approvals"),
                                           "action-incentives-expire", self.expire)
+        self.import_sales = self._action(self.tr("Import sales reports (CSV)…"),
+                                         "action-incentives-import-sales", self.import_sales_csv)
         self.export_claims = self._action(self.tr("Export claims (CSV)…"),
                                           "action-incentives-export-claims",
                                           lambda: self.export_csv("claims"))
@@ -173,7 +182,8 @@ class IncentivesTab(RecordTab):
                 self.expire_action]
 
     def file_actions(self) -> list[QAction]:
-        return [self.export_claims, self.export_ledger, self.export_statement]
+        return [self.import_sales, self.export_claims, self.export_ledger,
+                self.export_statement]
 
     # -- showing ----------------------------------------------------------------------
 
@@ -389,6 +399,27 @@ class IncentivesTab(RecordTab):
         if command is not None:
             self.sig_status.emit(self.tr("%s allocations or pre-approvals expired.")
                                  % command.value)
+
+    def import_sales_csv(self) -> None:
+        """Preview a sales-report CSV with its errors per row, then import the valid rows."""
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Import sales reports"), "",
+                                              "CSV (*.csv *.txt)")
+        if not path:
+            return
+        try:
+            preview = build_sales_preview(read_file(path))
+        except CsvRefused as refusal:
+            QMessageBox.warning(self, self.tr("Import sales reports"), str(refusal))
+            return
+        if not SalesImportDialog(preview, Path(path).name, self).exec():
+            return
+        command = self._run(self.tr("Import sales reports"),
+                            lambda: apply_sales_import(self._store, preview, Path(path).name,
+                                                       actor=current_user(self._store)),
+                            self.tr("Could not import the sales reports"))
+        if command is not None:
+            self.sig_status.emit(self.tr("%s sales reports imported.")
+                                 % command.value.reports)
 
     def export_csv(self, what: str) -> None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Export %s") % what,
