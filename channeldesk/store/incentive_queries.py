@@ -236,3 +236,14 @@ def programs(db: peewee.Database) -> list[tuple[str, str, str, str, str]]:
     return list(db.execute_sql(
         "SELECT id, name, kind, period, currency FROM incentive_program WHERE deleted = 0 "
         "ORDER BY fold(name), period"))
+
+
+def revenue_and_paid(db: peewee.Database, partner_id: str, program_id: str) -> tuple[int, int]:
+    """Revenue influenced (entered on the claims) and paid, of one partner's claims in a
+    program: the two sides of its MDF ROI."""
+    row = db.execute_sql(
+        "SELECT coalesce(SUM(c.revenue_influenced), 0), coalesce(SUM(s.paid), 0) FROM claim c "
+        "JOIN (SELECT claim_id, SUM(amount) AS paid FROM fund_ledger_entry WHERE deleted = 0 "
+        "AND kind = 'pay' AND partner_id = ? AND program_id = ? GROUP BY claim_id) s "
+        "ON s.claim_id = c.id WHERE c.deleted = 0", (partner_id, program_id)).fetchone()
+    return int(row[0]), int(row[1])

@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
 from channeldesk.domain.claim_state import ACTION_LABELS, ClaimAction, allowed_actions, state_label
 from channeldesk.domain.fund_ledger import Balances
 from channeldesk.domain.incentive import (
+    ProgramKind,
+    RuleError,
     activity_label,
     kind_label,
     missing_proof_text,
@@ -26,14 +28,27 @@ from channeldesk.domain.incentive import (
     proof_label,
     roi,
 )
-from channeldesk.services.incentive_operations import money_text, proof_missing
+from channeldesk.domain.plan import PeriodError
+from channeldesk.services.incentive_operations import money_text, proof_missing, rebate_of
 from channeldesk.store import Store
-from channeldesk.store.incentive_queries import claim_due_on, claim_totals, partner_total
+from channeldesk.store.incentive_queries import (
+    claim_due_on,
+    claim_totals,
+    partner_total,
+    revenue_and_paid,
+)
 from channeldesk.store.models import Claim, ClaimProof, ClaimTransition, IncentiveProgram
 from channeldesk.ui.widgets.formats import format_date
 
 BALANCE_ROWS = ("allocated", "accrued", "reserved", "claimed", "approved", "paid", "expired",
                 "available")
+
+
+def _fit(label: QLabel, width: int) -> None:
+    """Give a rich-text label the height its text needs at ``width`` (a group box inside
+    a scroll area otherwise squeezes it to one line)."""
+    height = label.heightForWidth(width) if label.wordWrap() else label.sizeHint().height()
+    label.setMinimumHeight(max(height, label.fontMetrics().height()))
 
 
 class ClaimDetail(QScrollArea):
@@ -81,7 +96,6 @@ class ClaimDetail(QScrollArea):
         self.fund = QLabel()
         self.fund.setObjectName("incentives-fund")
         self.fund.setTextFormat(Qt.TextFormat.RichText)
-        self.fund.setWordWrap(True)
         QVBoxLayout(fund_box).addWidget(self.fund)
         timeline_box = QGroupBox(self.tr("Timeline"))
         self.timeline = QLabel()
@@ -122,7 +136,7 @@ class ClaimDetail(QScrollArea):
         self._show_facts(claim, program)
         self._show_buttons(claim, program)
         self._show_fund(partner_total(self._store.db, claim.partner_id, program.id),
-                        claim.currency)
+                        claim.currency, self._standing(claim, program))
         self._show_timeline(claim)
 
     def _show_heading(self, claim: Claim, program: IncentiveProgram) -> None:
@@ -174,13 +188,38 @@ class ClaimDetail(QScrollArea):
         self.attach_button.setVisible(claim.state in ("draft", "submitted", "info_requested",
                                                       "pre_approved", "claim_info_requested"))
 
-    def _show_fund(self, found: Balances, currency: str) -> None:
+    def _standing(self, claim: Claim, program: IncentiveProgram) -> str:
+        """The partner's MDF ROI in the program and, for a rebate, what it earned and how
+        far the next tier is."""
+        revenue, paid = revenue_and_paid(self._store.db, claim.partner_id, program.id)
+        ratio = roi(revenue, paid)
+        lines = [self.tr("ROI in this program: %s (revenue influenced %s ÷ paid %s)") % (
+            f"{ratio}×" if ratio is not None else "–", money_text(revenue, claim.currency),
+            money_text(paid, claim.currency))]
+        if program.kind == ProgramKind.REBATE:
+            try:
+                standing = rebate_of(self._store, program, claim.partner_id)
+            except (RuleError, PeriodError):
+                return "<br/>".join(lines)
+            lines.append(self.tr("Rebate earned: %s on %s at %s%%") % (
+                money_text(standing.earned, claim.currency),
+                money_text(standing.base, claim.currency), standing.rate))
+            if standing.to_next_tier is not None:
+                lines.append(self.tr("Next tier (%s%%) in %s more sales") % (
+                    standing.next_rate, money_text(standing.to_next_tier, claim.currency)))
+            else:
+                lines.append(self.tr("Top tier reached."))
+        return "<br/>".join(escape(line) for line in lines)
+
+    def _show_fund(self, found: Balances, currency: str, standing: str = "") -> None:
         values = found.as_dict()
-        self.fund.setText("<table cellspacing='2'>" + "".join(
+        heading = f"<p>{standing}</p>" if standing else ""
+        self.fund.setText(heading + "<table cellspacing='2'>" + "".join(
             f"<tr><td>{name.capitalize()}&nbsp;&nbsp;</td><td align='right'>"
             f"{'<b>' if name == 'available' else ''}{money_text(values[name], currency)}"
             f"{'</b>' if name == 'available' else ''}</td></tr>"
             for name in BALANCE_ROWS) + "</table>")
+        self._fit_labels()
 
     def _show_timeline(self, claim: Claim) -> None:
         steps = (ClaimTransition.live().where(ClaimTransition.claim == claim.id)
@@ -194,3 +233,16 @@ class ClaimDetail(QScrollArea):
             lines.append(f"<p><b>{escape(when)}</b> {state_label(step.from_state)} → "
                          f"{state_label(step.to_state)}{amount}{who}{comment}</p>")
         self.timeline.setText("".join(lines) or self.tr("No steps yet: the request is a draft."))
+        self._fit_labels()
+
+    def _fit_labels(self) -> None:
+        width = max(self.viewport().width() - 48, 300)
+        for label in (self.fund, self.timeline):
+            _fit(label, width)
+        for box in (self.fund.parentWidget(), self.timeline.parentWidget()):
+            box.layout().activate()
+        self.widget().layout().activate()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._fit_labels()

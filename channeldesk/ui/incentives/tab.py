@@ -108,8 +108,8 @@ class IncentivesTab(RecordTab):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.size_columns({"partner": 16, "program": 14, "state": 13, "requested": 9,
-                           "approved": 9, "paid": 9, "due": 9})
+        self.size_columns({"partner": 15, "program": 13, "state": 13, "requested": 11,
+                           "approved": 11, "paid": 11, "due": 10})
         self.table.setSortingEnabled(True)
         empty = [self.empty_button(self.tr("New program…"), self.new_program,
                                    "incentives-empty-program"),
