@@ -193,9 +193,10 @@ class ClaimDetail(QScrollArea):
         far the next tier is."""
         revenue, paid = revenue_and_paid(self._store.db, claim.partner_id, program.id)
         ratio = roi(revenue, paid)
-        lines = [self.tr("ROI in this program: %s (revenue influenced %s ÷ paid %s)") % (
-            f"{ratio}×" if ratio is not None else "–", money_text(revenue, claim.currency),
-            money_text(paid, claim.currency))]
+        lines = [self.tr("ROI in this program: %s") % (f"{ratio}×" if ratio is not None
+                                                        else "–"),
+                 self.tr("revenue influenced %s ÷ paid %s") % (
+                     money_text(revenue, claim.currency), money_text(paid, claim.currency))]
         if program.kind == ProgramKind.REBATE:
             try:
                 standing = rebate_of(self._store, program, claim.partner_id)
