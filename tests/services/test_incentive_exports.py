@@ -76,7 +76,8 @@ def test_finance_csvs_hold_every_claim_and_entry_with_formulas_neutralised(store
     roadshow = next(row for row in claims if row[1] == "Spring roadshow")
     assert roadshow[7:11] == ["4000.00", "3500.00", "3000.00", "1000.00"]
     ledger = list(csv.reader(io.StringIO(incentive_export.csv_text(store, "ledger"))))
-X
+    # header, the allocation, the roadshow's reserve/claim/approve/pay, the other's reserve
+    assert len(ledger) == 1 + 1 + 4 + 1
     assert incentive_export.neutralise("-1+1") == "'-1+1"
     assert incentive_export.neutralise("\tx") == "'\tx"
     written = incentive_export.write_csv(store, "ledger", tmp_path / "ledger.csv")

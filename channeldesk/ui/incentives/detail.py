@@ -244,6 +244,6 @@ class ClaimDetail(QScrollArea):
             box.layout().activate()
         self.widget().layout().activate()
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._fit_labels()
