@@ -86,7 +86,7 @@ def test_finance_csvs_hold_every_claim_and_entry_with_formulas_neutralised(store
 
 
 def test_deadlines_search_and_the_mdf_actual_of_plans(store, quarter):
-    program, partner = quarter
+    _program, partner = quarter
     found = [d for d in deadlines_between(store.db, date(2026, 4, 1), date(2027, 1, 31))
              if d.feature == "incentives"]
     kinds = {d.kind for d in found}
