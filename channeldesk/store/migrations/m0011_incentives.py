@@ -78,6 +78,7 @@ CREATE TABLE claim ({SYNCED}
 );
 CREATE INDEX claim_list ON claim (deleted, state, program_id);
 CREATE INDEX claim_partner ON claim (partner_id, program_id);
+CREATE INDEX claim_recent ON claim (deleted, updated_at);
 CREATE TABLE claim_transition ({SYNCED}
     claim_id TEXT NOT NULL REFERENCES claim (id) DEFERRABLE INITIALLY DEFERRED,
     step INTEGER NOT NULL,
