@@ -97,3 +97,49 @@ def test_a_refused_step_says_why_and_changes_nothing(qtbot, filled, monkeypatch)
     tab.detail.action_buttons["pre_approve"].click()
     assert shown and "is available in this partner's fund" in shown[0]
     assert Claim.get_by_id(claims["draft"]).state == "submitted"
+
+
+def test_a_sales_report_import_previews_errors_then_imports_the_valid_rows(
+        qtbot, filled, monkeypatch, tmp_path):
+    store, _program, _partner, _claims = filled
+    from incentive_samples import add_program
+    coop = add_program(store, "Co-op", "coop", accrual_bp=100)
+    path = tmp_path / "sales.csv"
+    path.write_text("Partner,Period,Currency,Sales\nAcadia Cloud,2026-Q1,EUR,50000\n"
+                    "Nobody,2026-Q1,EUR,10\n", encoding="utf-8")
+    tab = make_tab(qtbot, store)
+    monkeypatch.setattr(tab_module.QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: (str(path), "")))
+    seen = {}
+
+    def accept(dialog):
+        seen["summary"] = dialog.summary.text()
+        seen["issues"] = dialog.issues.toPlainText()
+        seen["button"] = dialog.import_button.text()
+        return True
+    monkeypatch.setattr(tab_module.SalesImportDialog, "exec", accept)
+    tab.import_sales.trigger()
+    assert "1 rows ready to import, 1 with errors" in seen["summary"]
+    assert seen["issues"].startswith("Row 3: 'Partner' is 'Nobody'")
+    assert seen["button"] == "Import 1 rows"
+    _, partner = _program, _partner
+    assert partner_total(store.db, partner, coop).accrued == 500_00
+    tab._stack.undo()
+    assert partner_total(store.db, partner, coop).accrued == 0
+
+
+def test_a_program_typed_in_the_dialog_is_checked_through_its_description(qtbot):
+    dialog = tab_module.ProgramDialog()
+    qtbot.addWidget(dialog)
+    dialog.form.set_values({"name": "Rebates", "kind": "rebate", "period": "fy2027",
+                            "currency": "jpy", "rebate_tiers": "0: 2, 100000: 3",
+                            "spiff_amount": "1.5"})
+    errors = dialog.form.errors()
+    assert "more than 0 decimal places" in errors["spiff_amount"]
+    dialog.form.set_values({"spiff_amount": "150", "tiers": "diamond"})
+    assert "'diamond' is not a partner tier" in dialog.form.errors()["tiers"]
+    dialog.form.set_values({"tiers": "gold"})
+    assert dialog.form.errors() == {}
+    values = dialog.values()
+    assert (values["period"], values["currency"], values["spiff_amount"]) == (
+        "FY2027", "JPY", 150)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QWidget
 from channeldesk.domain.claim_state import ACTION_LABELS, ClaimAction
 from channeldesk.domain.incentive import ACTIVITY_LABELS, ActivityType
 from channeldesk.domain.money import Money, MoneyError
+from channeldesk.domain.plan import Period
 from channeldesk.store.description import FieldError
 from channeldesk.store.models import IncentiveProgram
 from channeldesk.ui.widgets.record_dialogs import RecordDialog
@@ -79,6 +80,8 @@ class ProgramDialog(RecordDialog):
                 errors[name] = str(error)
         if "currency" in values:
             values["currency"] = str(values["currency"]).upper()
+        if "period" in values:
+            values["period"] = str(Period.parse(values["period"]))
         return values, errors
 
     def _problems(self, texts: dict[str, Any]) -> dict[str, str]:
