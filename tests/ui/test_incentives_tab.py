@@ -9,6 +9,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qt_compat import qt_api
 
+from channeldesk.services import incentive_operations as ops
 from channeldesk.store.incentive_queries import partner_total
 from channeldesk.store.models import Claim
 from channeldesk.ui.incentives import tab as tab_module
@@ -143,3 +144,19 @@ def test_a_program_typed_in_the_dialog_is_checked_through_its_description(qtbot)
     values = dialog.values()
     assert (values["period"], values["currency"], values["spiff_amount"]) == (
         "FY2027", "JPY", 150)
+
+
+def test_presentation_mode_keeps_only_the_partner_in_the_room(qtbot, filled):
+    store, program, partner, claims = filled
+    from plan_samples import add_partner
+    other = add_partner(store, "Other Partner")
+    ops.allocate_funds(store, ops.AllocationRequest(program, other, 1_000_00))
+    claim_in(store, program, other, title="Someone else's event")
+    tab = make_tab(qtbot, store)
+    assert tab.model.rowCount() == 4
+    tab.select_record(claims["reserved"])
+    tab.set_presentation(True)
+    assert tab.model.rowCount() == 3
+    assert all(tab.model.record(row).partner_id == partner for row in range(3))
+    tab.set_presentation(False)
+    assert tab.model.rowCount() == 4

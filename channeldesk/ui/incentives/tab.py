@@ -136,7 +136,8 @@ class IncentivesTab(RecordTab):
                        ClaimState.APPROVED}) if state == "open" else frozenset({state}))
         flt = self.model.claim_filter
         self.keep_selection(lambda: self.model.set_filter(type(flt)(
-            flt.text, self.program_filter.currentData() or "", flt.partner_id, states)))
+            flt.text, self.program_filter.currentData() or "", flt.partner_id, states,
+            flt.kinds)))
 
     def _action(self, text: str, name: str, slot, shortcut=None) -> QAction:
         action = QAction(text, self)
@@ -198,8 +199,16 @@ class IncentivesTab(RecordTab):
         return claim_count(self._store.db)
 
     def set_presentation(self, on: bool) -> None:
+        """Presentation mode is scoped to the partner in the room: the list keeps only
+        the selected claim's partner (no other partner's claims or funds), and internal
+        notes are hidden."""
         super().set_presentation(on)
         self.detail.set_show_internal(not on)
+        claim = self.detail.claim()
+        flt = self.model.claim_filter
+        partner = claim.partner_id if on and claim is not None else ""
+        self.keep_selection(lambda: self.model.set_filter(type(flt)(
+            flt.text, flt.program_id, partner, flt.states, flt.kinds)))
 
     def detail_id(self) -> str | None:
         return self.detail.claim_id
