@@ -160,3 +160,26 @@ def test_presentation_mode_keeps_only_the_partner_in_the_room(qtbot, filled):
     assert all(tab.model.record(row).partner_id == partner for row in range(3))
     tab.set_presentation(False)
     assert tab.model.rowCount() == 4
+
+
+def test_the_partners_tab_action_allocates_funds_to_the_selected_partner(qtbot, filled,
+                                                                        monkeypatch):
+    store, program, partner, _claims = filled
+    from channeldesk.ui.incentives import partner_actions
+    from channeldesk.ui.partners.tab import PartnersTab
+    partners = PartnersTab(store, QUndoStack())
+    qtbot.addWidget(partners)
+    partners.select_record(partner)
+
+    class Accepting(partner_actions.AllocateDialog):
+        def exec(self):
+            assert self.form.values()["partner"] == partner
+            self.form.set_values({"program": program, "amount": "2,500"})
+            return True
+    monkeypatch.setattr(partner_actions, "AllocateDialog", Accepting)
+    [action] = partner_actions.actions(partners)
+    before = partner_total(store.db, partner, program).allocated
+    action.trigger()
+    assert partner_total(store.db, partner, program).allocated == before + 2_500_00
+    partners._stack.undo()
+    assert partner_total(store.db, partner, program).allocated == before
