@@ -183,3 +183,29 @@ def test_the_partners_tab_action_allocates_funds_to_the_selected_partner(qtbot, 
     assert partner_total(store.db, partner, program).allocated == before + 2_500_00
     partners._stack.undo()
     assert partner_total(store.db, partner, program).allocated == before
+
+
+def test_a_draft_is_edited_and_deleted_but_a_request_with_history_is_not(qtbot, filled,
+                                                                         monkeypatch):
+    store, program, partner, claims = filled
+    draft = ops.create_claim(store, ops.NewClaim(program, partner, "Idea")).value
+    tab = make_tab(qtbot, store)
+    tab.select_record(draft)
+
+    class Editing(tab_module.NewClaimDialog):
+        def exec(self):
+            assert not self.form.field("program").isEnabled()
+            self.form.set_values({"title": "Customer day", "requested": "1,200.50"})
+            return True
+    monkeypatch.setattr(tab_module, "NewClaimDialog", Editing)
+    tab.edit_action.trigger()
+    row = Claim.get_by_id(draft)
+    assert (row.title, row.requested, row.program_id) == ("Customer day", 1_200_50, program)
+    assert tab.delete_action.isEnabled()
+    monkeypatch.setattr(tab_module, "confirm_delete", lambda *a: True)
+    tab.delete_action.trigger()
+    assert Claim.get_by_id(draft).deleted
+    tab._stack.undo()
+    assert not Claim.get_by_id(draft).deleted
+    tab.select_record(claims["paid"])
+    assert not tab.delete_action.isEnabled()

@@ -116,14 +116,34 @@ class NewClaimDialog(RecordDialog):
         self.form.set_values({"program": program_id, "partner": partner_id,
                               "activity_type": ActivityType.EVENT.value})
 
+    def set_claim(self, claim) -> None:
+        """Edit an existing claim: its program and partner stay; its requested amount
+        stays once funds were reserved."""
+        currency = claim.currency
+
+        def shown(units: int) -> str:
+            return str(Money.from_minor(units, currency).amount) if units else ""
+        self._currency = currency
+        self.form.set_values({
+            "title": claim.title, "activity_type": claim.activity_type,
+            "activity_start": claim.activity_start, "activity_end": claim.activity_end,
+            "requested": shown(claim.requested), "activity_cost": shown(claim.activity_cost),
+            "units": str(claim.units), "deal_ref": claim.deal_ref,
+            "revenue_influenced": shown(claim.revenue_influenced)})
+        for name in ("program", "partner"):
+            self.form.field(name).setEnabled(False)
+        if claim.state not in ("draft", "submitted", "info_requested"):
+            self.form.field("requested").setEnabled(False)
+
     def currency(self, values: dict[str, Any]) -> str:
-        return self._currencies.get(values.get("program") or "", "EUR")
+        return self._currencies.get(values.get("program") or "",
+                                    getattr(self, "_currency", "EUR"))
 
     def _problems(self, values: dict[str, Any]) -> dict[str, str]:
         errors = {}
         for name, text in (("program", "Choose a program."), ("partner", "Choose a partner."),
                            ("activity_type", "Choose an activity type.")):
-            if not values.get(name):
+            if name in values and not values.get(name):
                 errors[name] = text
         if not values.get("title"):
             errors["title"] = "Give the request a title."
@@ -144,7 +164,8 @@ class NewClaimDialog(RecordDialog):
         currency = self.currency(raw)
         return {**raw, "units": int(raw.get("units") or 0),
                 **{name: to_units(raw.get(name) or "", currency)
-                   for name in ("requested", "activity_cost", "revenue_influenced")}}
+                   for name in ("requested", "activity_cost", "revenue_influenced")
+                   if name in raw}}
 
 
 class AllocateDialog(RecordDialog):

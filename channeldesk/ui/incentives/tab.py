@@ -39,7 +39,7 @@ from channeldesk.store import Store
 from channeldesk.store.database import ChangeNotice
 from channeldesk.store.engagement_queries import partner_choices
 from channeldesk.store.incentive_queries import claim_count, claim_totals, programs
-from channeldesk.store.models import IncentiveProgram
+from channeldesk.store.models import Claim, IncentiveProgram
 from channeldesk.ui.incentives.detail import ClaimDetail
 from channeldesk.ui.incentives.dialogs import (
     AllocateDialog,
@@ -49,7 +49,14 @@ from channeldesk.ui.incentives.dialogs import (
 )
 from channeldesk.ui.incentives.model import ClaimsTableModel
 from channeldesk.ui.incentives.sales_import import SalesImportDialog
-from channeldesk.ui.shell.undo import InsertCommand, OperationCommand, perform_or_report
+from channeldesk.ui.shell.undo import (
+    DeleteCommand,
+    InsertCommand,
+    OperationCommand,
+    UpdateCommand,
+    perform_or_report,
+)
+from channeldesk.ui.widgets.confirm import confirm_delete
 from channeldesk.ui.widgets.record_tab import RecordTab
 
 INCENTIVE_TABLES = {"claim", "claim_transition", "claim_proof", "fund_ledger_entry",
@@ -73,8 +80,10 @@ class IncentivesTab(RecordTab):
         self.detail = ClaimDetail(store, self)
         self.detail.sig_action_requested.connect(self.take_step)
         self.detail.sig_attach_requested.connect(self.attach_proof)
+        self._actions_built = False
         self._build()
         self._build_actions()
+        self._actions_built = True
         self.model.refresh()
         self.after_refresh()
 
@@ -152,6 +161,14 @@ class IncentivesTab(RecordTab):
     def _build_actions(self) -> None:
         self.new_action = self._action(self.tr("&New request…"), "action-incentives-new",
                                        self.new_claim, QKeySequence.StandardKey.New)
+        self.edit_action = self._action(self.tr("&Edit request…"), "action-incentives-edit",
+                                        self.edit_claim)
+        self.table.activated.connect(lambda _index: self.edit_claim())
+        self.delete_action = self._action(self.tr("&Delete draft"), "action-incentives-delete",
+                                          self.delete_draft)
+        self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.table.addAction(self.delete_action)
         self.program_action = self._action(self.tr("New &program…"),
                                            "action-incentives-program", self.new_program)
         self.edit_program_action = self._action(self.tr("&Edit program…"),
@@ -178,9 +195,9 @@ class IncentivesTab(RecordTab):
                                              self.export_statement_pdf)
 
     def menu_actions(self) -> list[QAction]:
-        return [self.new_action, self.program_action, self.edit_program_action,
-                self.budget_action, self.allocate_action, self.rebate_action,
-                self.expire_action]
+        return [self.new_action, self.edit_action, self.delete_action, self.program_action,
+                self.edit_program_action, self.budget_action, self.allocate_action,
+                self.rebate_action, self.expire_action]
 
     def file_actions(self) -> list[QAction]:
         return [self.import_sales, self.export_claims, self.export_ledger,
@@ -234,6 +251,11 @@ class IncentivesTab(RecordTab):
             button.setVisible(not filtered)
 
     def update_actions(self) -> None:
+        if not self._actions_built:
+            return
+        claim = self.detail.claim()
+        self.edit_action.setEnabled(claim is not None)
+        self.delete_action.setEnabled(claim is not None and claim.state == "draft")
         has_programs = self.program_filter.count() > 1
         for action in (self.new_action, self.allocate_action, self.budget_action,
                        self.edit_program_action, self.rebate_action):
@@ -277,7 +299,6 @@ class IncentivesTab(RecordTab):
         dialog = ProgramDialog(self, {name: getattr(program, name) for name in
                                       IncentiveProgram.editable_fields()})
         if dialog.exec():
-            from channeldesk.ui.shell.undo import UpdateCommand
             perform_or_report(self, self._stack, self._store, UpdateCommand(
                 self._store, IncentiveProgram, program.id, dialog.values(),
                 self.tr("Edit program %s") % program.name),
@@ -305,6 +326,37 @@ class IncentivesTab(RecordTab):
                             self.tr("Could not create the request"))
         if command is not None:
             self.keep_selection(lambda: None, select=command.value)
+
+    def edit_claim(self) -> None:
+        """Edit what the partner asked for; the program and partner stay, and amounts
+        are fixed once funds were reserved (the ledger holds them from then on)."""
+        claim = self.detail.claim()
+        if claim is None:
+            return
+        dialog = NewClaimDialog(self._program_choices(), partner_choices(), self,
+                                claim.partner_id, claim.program_id)
+        dialog.setWindowTitle(self.tr("Edit request"))
+        dialog.set_claim(claim)
+        if not dialog.exec():
+            return
+        values = {k: v for k, v in dialog.values().items() if k not in ("program", "partner")}
+        perform_or_report(self, self._stack, self._store, UpdateCommand(
+            self._store, Claim, claim.id, values, self.tr("Edit request %s") % claim.title),
+            self.tr("Could not save the request"))
+        self.detail.show_claim(claim.id)
+
+    def delete_draft(self) -> None:
+        claim = self.detail.claim()
+        if claim is None:
+            return
+        if claim.state != "draft":
+            QMessageBox.information(self, self.tr("Delete"), self.tr(
+                "Only drafts can be deleted: this one has a history. Withdraw it instead."))
+            return
+        if confirm_delete(self, self.tr("draft request"), claim.title):
+            perform_or_report(self, self._stack, self._store, DeleteCommand(
+                self._store, Claim, claim.id, self.tr("Delete draft %s") % claim.title),
+                self.tr("Could not delete the draft"))
 
     def take_step(self, action_code: str) -> None:
         claim = self.detail.claim()
