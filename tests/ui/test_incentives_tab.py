@@ -12,6 +12,7 @@ from pytestqt.qt_compat import qt_api
 from channeldesk.services import incentive_operations as ops
 from channeldesk.store.incentive_queries import partner_total
 from channeldesk.store.models import Claim
+from channeldesk.ui.incentives import files
 from channeldesk.ui.incentives import tab as tab_module
 from channeldesk.ui.incentives.tab import IncentivesTab
 
@@ -109,7 +110,7 @@ def test_a_sales_report_import_previews_errors_then_imports_the_valid_rows(
     path.write_text("Partner,Period,Currency,Sales\nAcadia Cloud,2026-Q1,EUR,50000\n"
                     "Nobody,2026-Q1,EUR,10\n", encoding="utf-8")
     tab = make_tab(qtbot, store)
-    monkeypatch.setattr(tab_module.QFileDialog, "getOpenFileName",
+    monkeypatch.setattr(files.QFileDialog, "getOpenFileName",
                         staticmethod(lambda *a, **k: (str(path), "")))
     seen = {}
 
@@ -118,7 +119,7 @@ def test_a_sales_report_import_previews_errors_then_imports_the_valid_rows(
         seen["issues"] = dialog.issues.toPlainText()
         seen["button"] = dialog.import_button.text()
         return True
-    monkeypatch.setattr(tab_module.SalesImportDialog, "exec", accept)
+    monkeypatch.setattr(files.SalesImportDialog, "exec", accept)
     tab.import_sales.trigger()
     assert "1 rows ready to import, 1 with errors" in seen["summary"]
     assert seen["issues"].startswith("Row 3: 'Partner' is 'Nobody'")

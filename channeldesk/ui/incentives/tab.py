@@ -26,20 +26,14 @@ from PySide6.QtWidgets import (
 
 from channeldesk.domain.claim_state import STATE_LABELS, ClaimAction, ClaimState
 from channeldesk.domain.incentive import PROOF_LABELS, kind_label
-from channeldesk.services import incentive_export
 from channeldesk.services import incentive_operations as ops
-from channeldesk.services.plan_export import ExportError
-from channeldesk.services.prospect_csv_import import read_file
-from channeldesk.services.sales_report_import import (
-    CsvRefused,
-    apply_sales_import,
-    build_sales_preview,
-)
 from channeldesk.store import Store
 from channeldesk.store.database import ChangeNotice
 from channeldesk.store.engagement_queries import partner_choices
 from channeldesk.store.incentive_queries import claim_count, claim_totals, programs
 from channeldesk.store.models import Claim, IncentiveProgram
+from channeldesk.ui.incentives import files
+from channeldesk.ui.incentives.actor import current_user
 from channeldesk.ui.incentives.detail import ClaimDetail
 from channeldesk.ui.incentives.dialogs import (
     AllocateDialog,
@@ -48,7 +42,6 @@ from channeldesk.ui.incentives.dialogs import (
     StepDialog,
 )
 from channeldesk.ui.incentives.model import ClaimsTableModel
-from channeldesk.ui.incentives.sales_import import SalesImportDialog
 from channeldesk.ui.shell.undo import (
     DeleteCommand,
     InsertCommand,
@@ -61,12 +54,6 @@ from channeldesk.ui.widgets.record_tab import RecordTab
 
 INCENTIVE_TABLES = {"claim", "claim_transition", "claim_proof", "fund_ledger_entry",
                     "fund_allocation", "incentive_program", "partner"}
-
-
-def current_user(store: Store) -> str:
-    """Who takes a step, for the timeline (the sync account's name when signed in)."""
-    from channeldesk.sync.state import editor_name
-    return editor_name(store.db.connection())
 
 
 class IncentivesTab(RecordTab):
@@ -183,16 +170,17 @@ class IncentivesTab(RecordTab):
         self.expire_action = self._action(self.tr("E&xpire lapsed funds and pre-approvals"),
                                           "action-incentives-expire", self.expire)
         self.import_sales = self._action(self.tr("Import sales reports (CSV)…"),
-                                         "action-incentives-import-sales", self.import_sales_csv)
+                                         "action-incentives-import-sales",
+                                         lambda: files.import_sales_csv(self))
         self.export_claims = self._action(self.tr("Export claims (CSV)…"),
                                           "action-incentives-export-claims",
-                                          lambda: self.export_csv("claims"))
+                                          lambda: files.export_csv(self, "claims"))
         self.export_ledger = self._action(self.tr("Export fund ledger (CSV)…"),
                                           "action-incentives-export-ledger",
-                                          lambda: self.export_csv("ledger"))
+                                          lambda: files.export_csv(self, "ledger"))
         self.export_statement = self._action(self.tr("Export fund statement (PDF)…"),
                                              "action-incentives-statement",
-                                             self.export_statement_pdf)
+                                             lambda: files.export_statement_pdf(self))
 
     def menu_actions(self) -> list[QAction]:
         return [self.new_action, self.edit_action, self.delete_action, self.program_action,
@@ -262,6 +250,18 @@ class IncentivesTab(RecordTab):
             action.setEnabled(has_programs)
 
     # -- doing ------------------------------------------------------------------------
+
+    @property
+    def store(self) -> Store:
+        return self._store
+
+    @property
+    def show_internal(self) -> bool:
+        return self._show_internal
+
+    def run_operation(self, text: str, operation, failure: str) -> OperationCommand | None:
+        """Perform a Qt-free operation as one undo step; None when it was refused."""
+        return self._run(text, operation, failure)
 
     def _run(self, text: str, operation, failure: str) -> OperationCommand | None:
         command = OperationCommand(self._store, text, operation)
@@ -460,57 +460,3 @@ class IncentivesTab(RecordTab):
         if command is not None:
             self.sig_status.emit(self.tr("%s allocations or pre-approvals expired.")
                                  % command.value)
-
-    def import_sales_csv(self) -> None:
-        """Preview a sales-report CSV with its errors per row, then import the valid rows."""
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Import sales reports"), "",
-                                              "CSV (*.csv *.txt)")
-        if not path:
-            return
-        try:
-            preview = build_sales_preview(read_file(path))
-        except CsvRefused as refusal:
-            QMessageBox.warning(self, self.tr("Import sales reports"), str(refusal))
-            return
-        if not SalesImportDialog(preview, Path(path).name, self).exec():
-            return
-        command = self._run(self.tr("Import sales reports"),
-                            lambda: apply_sales_import(self._store, preview, Path(path).name,
-                                                       actor=current_user(self._store)),
-                            self.tr("Could not import the sales reports"))
-        if command is not None:
-            self.sig_status.emit(self.tr("%s sales reports imported.")
-                                 % command.value.reports)
-
-    def export_csv(self, what: str) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export %s") % what,
-                                              f"incentive-{what}.csv", "CSV (*.csv)")
-        if not path:
-            return
-        try:
-            count = incentive_export.write_csv(self._store, what, Path(path),
-                                               internal=self._show_internal)
-        except OSError as error:
-            QMessageBox.warning(self, self.tr("Export"), str(error))
-            return
-        self.sig_status.emit(self.tr("%s rows written to %s") % (count, path))
-
-    def export_statement_pdf(self) -> None:
-        claim = self.detail.claim()
-        if claim is None:
-            QMessageBox.information(self, self.tr("Fund statement"), self.tr(
-                "Select a claim of the partner whose statement to export."))
-            return
-        period = claim.program.period
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Fund statement"),
-            f"fund-statement-{claim.partner.name}-{period}.pdf", "PDF (*.pdf)")
-        if not path:
-            return
-        try:
-            incentive_export.export_statement(self._store, claim.partner_id, period,
-                                              Path(path))
-        except (OSError, ValueError, ExportError) as error:
-            QMessageBox.warning(self, self.tr("Fund statement"), str(error))
-            return
-        self.sig_status.emit(self.tr("Fund statement written to %s") % path)
