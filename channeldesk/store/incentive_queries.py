@@ -30,7 +30,7 @@ SELECT program_id, claim_id,
   SUM(CASE WHEN kind = 'pay' THEN amount ELSE 0 END) AS paid,
   SUM(kind = 'approve') AS approvals
 FROM fund_ledger_entry
-WHERE deleted = 0 AND partner_id = ? {extra}
+WHERE deleted = 0 AND {scope} {extra}
 GROUP BY program_id, claim_id
 """
 _BALANCES = f"""
@@ -47,8 +47,41 @@ def partner_balances(db: peewee.Database, partner_id: str, program_id: str | Non
     """Each program's balances of one partner's fund (program id → balances), from the
     ledger entries dated up to ``through`` (all when None)."""
     extra, params = _narrowing(program_id, through)
-    rows = db.execute_sql(_BALANCES.format(extra=extra), (partner_id, *params))
+    rows = db.execute_sql(_BALANCES.format(scope="partner_id = ?", extra=extra),
+                          (partner_id, *params))
     return {row[0]: Balances(*(int(v or 0) for v in row[1:])) for row in rows}
+
+
+@dataclass(frozen=True)
+class ProgramOverview:
+    """A program with its budget and the balances of all its partners' funds."""
+
+    id: str
+    name: str
+    kind: str
+    period: str
+    currency: str
+    partner_types: str
+    tiers: str
+    reimbursement_pct: int
+    claim_deadline_days: int
+    budget: int
+    balances: Balances
+
+
+def program_overview(db: peewee.Database) -> list[ProgramOverview]:
+    """Every live program, by name, with its budget and summed partner balances."""
+    sums = {row[0]: Balances(*(int(v or 0) for v in row[1:])) for row in db.execute_sql(
+        _BALANCES.format(scope="partner_id IS NOT NULL", extra=""))}
+    budgets = dict(db.execute_sql(
+        "SELECT program_id, SUM(amount) FROM fund_ledger_entry WHERE deleted = 0 "
+        "AND kind = 'budget' GROUP BY program_id").fetchall())
+    rows = db.execute_sql(
+        "SELECT id, name, kind, period, currency, partner_types, tiers, reimbursement_pct, "
+        "claim_deadline_days FROM incentive_program WHERE deleted = 0 "
+        "ORDER BY fold(name), period")
+    return [ProgramOverview(*row, int(budgets.get(row[0]) or 0),
+                            sums.get(row[0], Balances())) for row in rows]
 
 
 def partner_total(db: peewee.Database, partner_id: str, program_id: str,

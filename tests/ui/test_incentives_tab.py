@@ -210,3 +210,23 @@ def test_a_draft_is_edited_and_deleted_but_a_request_with_history_is_not(qtbot, 
     assert not Claim.get_by_id(draft).deleted
     tab.select_record(claims["paid"])
     assert not tab.delete_action.isEnabled()
+
+
+def test_the_programs_overview_lists_budgets_and_funds(qtbot, filled, monkeypatch):
+    store, program, _partner, _claims = filled
+    ops.set_budget(store, program, 100_000_00)
+    tab = make_tab(qtbot, store)
+    shown = {}
+
+    def look(dialog):
+        table = dialog.table
+        headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+        shown.update({headers[c]: table.item(0, c).text() for c in range(len(headers))})
+        return 0
+    monkeypatch.setattr(tab_module.ProgramsDialog, "exec", look)
+    tab.programs_action.trigger()
+    assert shown["Program"] == "EMEA MDF 2026" and shown["Kind"] == "MDF"
+    assert shown["Budget"] == "€100,000.00"
+    assert shown["Allocated + accrued"] == "€10,000.00"
+    assert shown["Reserved"] == "€3,000.00" and shown["Paid"] == "€1,000.00"
+    assert shown["Available"] == "€6,000.00"

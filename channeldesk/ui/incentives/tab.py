@@ -30,7 +30,12 @@ from channeldesk.services import incentive_operations as ops
 from channeldesk.store import Store
 from channeldesk.store.database import ChangeNotice
 from channeldesk.store.engagement_queries import partner_choices
-from channeldesk.store.incentive_queries import claim_count, claim_totals, programs
+from channeldesk.store.incentive_queries import (
+    claim_count,
+    claim_totals,
+    program_overview,
+    programs,
+)
 from channeldesk.store.models import Claim, IncentiveProgram
 from channeldesk.ui.incentives import files
 from channeldesk.ui.incentives.actor import current_user
@@ -42,6 +47,7 @@ from channeldesk.ui.incentives.dialogs import (
     StepDialog,
 )
 from channeldesk.ui.incentives.model import ClaimsTableModel
+from channeldesk.ui.incentives.programs import ProgramsDialog
 from channeldesk.ui.shell.undo import (
     DeleteCommand,
     InsertCommand,
@@ -156,11 +162,13 @@ class IncentivesTab(RecordTab):
         self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.table.addAction(self.delete_action)
+        self.programs_action = self._action(self.tr("&Programs…"),
+                                            "action-incentives-programs", self.show_programs)
         self.program_action = self._action(self.tr("New &program…"),
                                            "action-incentives-program", self.new_program)
         self.edit_program_action = self._action(self.tr("&Edit program…"),
                                                 "action-incentives-edit-program",
-                                                self.edit_program)
+                                                lambda: self.edit_program())
         self.budget_action = self._action(self.tr("Add &budget…"), "action-incentives-budget",
                                           self.add_budget)
         self.allocate_action = self._action(self.tr("&Allocate funds…"),
@@ -183,7 +191,8 @@ class IncentivesTab(RecordTab):
                                              lambda: files.export_statement_pdf(self))
 
     def menu_actions(self) -> list[QAction]:
-        return [self.new_action, self.edit_action, self.delete_action, self.program_action,
+        return [self.new_action, self.edit_action, self.delete_action, self.programs_action,
+                self.program_action,
                 self.edit_program_action, self.budget_action, self.allocate_action,
                 self.rebate_action, self.expire_action]
 
@@ -289,8 +298,22 @@ class IncentivesTab(RecordTab):
                 self._fill_programs()
                 self.update_actions()
 
-    def edit_program(self) -> None:
-        program_id = self._selected_program()
+    def show_programs(self) -> None:
+        """Every program with its budget and funds; New and Edit from there."""
+        dialog = ProgramsDialog(program_overview(self._store.db), self)
+        dialog.sig_new_requested.connect(self.new_program)
+        dialog.sig_edit_requested.connect(self.edit_program)
+
+        def refresh(_index: int = 0) -> None:
+            dialog.show_programs(program_overview(self._store.db))
+        self._stack.indexChanged.connect(refresh)
+        try:
+            dialog.exec()
+        finally:
+            self._stack.indexChanged.disconnect(refresh)
+
+    def edit_program(self, program_id: str | None = None) -> None:
+        program_id = program_id or self._selected_program()
         program = self._store.get(IncentiveProgram, program_id) if program_id else None
         if program is None:
             QMessageBox.information(self, self.tr("Edit program"), self.tr(
