@@ -219,6 +219,10 @@ def _holds(text: str, part: Period) -> bool:
 
 def load_pack(store: Store, plan_id: str, today: date, period: str | None = None) -> PackDocument:
     """A plan's pack for ``period`` (its own period by default, or a half or quarter in it)."""
+    # The features' section modules register their pack data loaders when imported.
+    from channeldesk.features import load_pdf_sections
+
+    load_pdf_sections()
     plan = BusinessPlan.get_by_id(plan_id)
     scope = pack_period_for(plan_id, period)
     try:

@@ -15,6 +15,15 @@ from channeldesk.store.models.base import (
     synced_models,
 )
 from channeldesk.store.models.courses import Course
+from channeldesk.store.models.incentives import (
+    Claim,
+    ClaimProof,
+    ClaimTransition,
+    FundAllocation,
+    FundLedgerEntry,
+    IncentiveProgram,
+    SalesReport,
+)
 from channeldesk.store.models.local import Change, LocalMeta
 from channeldesk.store.models.partners import Activity, Contact, Partner
 from channeldesk.store.models.plans import (
@@ -34,11 +43,14 @@ from channeldesk.store.models.prospects import (
 )
 
 __all__ = [
-    "Activity", "BusinessPlan", "Change", "Contact", "Course", "IdealPartnerProfile",
+    "Activity", "BusinessPlan", "Change", "Claim", "ClaimProof", "ClaimTransition",
+    "Contact", "Course", "FundAllocation", "FundLedgerEntry", "IdealPartnerProfile",
+    "IncentiveProgram",
     "IsoDateField", "LocalMeta", "LocalModel", "Partner", "PlanActivity", "PlanCommitment",
     "PlanObjective",
     "PlanSignature", "PlanTarget", "ProfileCriterion", "Prospect", "ProspectActivity",
-    "ProspectStageChange", "SyncedModel", "all_models", "attach", "synced_models",
+    "ProspectStageChange", "SalesReport", "SyncedModel", "all_models", "attach",
+    "synced_models",
 ]
 
 

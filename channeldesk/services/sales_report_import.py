@@ -1,0 +1,205 @@
+"""Import partners' sales reports from CSV: read, preview with per-row errors, then write
+the valid rows (and the co-op they accrue) in one transaction.
+
+The steps and their shapes are the prospect importer's (``prospect_csv_import``): the
+same reading of the file (encodings, delimiters, refusal of a file as a whole with
+:class:`CsvRefused`), the same :class:`Issue` per row ("Row 4: 'Partner' is 'Nordwind':
+no partner has that name…"), nothing written before :func:`apply_sales_import`.
+
+Columns: Partner (name or id), Period (2026-Q1, 2026-H1, FY2026), Currency, Sales, Units
+(optional). A row is refused for an unknown partner, a bad period, currency or amount, a
+negative figure, a currency other than that of a co-op program the partner accrues in,
+or a partner and period already reported (in the file or in the database).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from channeldesk.domain.incentive import ProgramKind, eligibility_problem
+from channeldesk.domain.money import Money, MoneyError, validate_currency
+from channeldesk.domain.plan import Period, PeriodError
+from channeldesk.services.incentive_operations import accrue_coop
+from channeldesk.services.operations import Operation, Recorder, run
+from channeldesk.services.prospect_csv_format import header_key
+from channeldesk.services.prospect_csv_import import CsvRefused, CsvTable, Issue
+from channeldesk.store import Store
+from channeldesk.store.models import IncentiveProgram, Partner, SalesReport
+
+__all__ = ["CsvRefused", "SalesPreview", "apply_sales_import", "build_sales_preview"]
+
+COLUMNS = {"partner": ("partner", "partnername", "partnerid", "reseller", "company"),
+           "period": ("period", "quarter", "fiscalperiod"),
+           "currency": ("currency", "cur", "iso"),
+           "sales": ("sales", "revenue", "amount", "salesamount", "netsales"),
+           "units": ("units", "quantity", "qty", "deals")}
+REQUIRED = ("partner", "period", "currency", "sales")
+
+
+@dataclass
+class SalesRow:
+    number: int
+    values: dict[str, Any]
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not self.issues
+
+
+@dataclass
+class SalesPreview:
+    table: CsvTable
+    rows: list[SalesRow]
+
+    @property
+    def valid_rows(self) -> list[SalesRow]:
+        return [row for row in self.rows if row.valid]
+
+    def issues(self) -> list[Issue]:
+        return [issue for row in self.rows for issue in row.issues]
+
+    def summary(self) -> str:
+        bad = len(self.rows) - len(self.valid_rows)
+        return (f"{len(self.valid_rows):,} rows ready to import"
+                + (f", {bad:,} with errors (not imported)" if bad else ""))
+
+
+def column_map(headers: list[str]) -> dict[str, int]:
+    """Field → column index, from the headers; CsvRefused when a needed one is missing."""
+    found: dict[str, int] = {}
+    for index, header in enumerate(headers):
+        key = header_key(header)
+        for name, aliases in COLUMNS.items():
+            if key in aliases and name not in found:
+                found[name] = index
+    missing = [name for name in REQUIRED if name not in found]
+    if missing:
+        raise CsvRefused(f"The file has no {', '.join(m.capitalize() for m in missing)} "
+                         "column. Sales reports need Partner, Period, Currency and Sales "
+                         "(Units optional).")
+    return found
+
+
+class _Partners:
+    """Live partners by id and by case-folded name, and the co-op currencies each one
+    accrues in."""
+
+    def __init__(self) -> None:
+        self.by_id = {p.id: p for p in Partner.live()}
+        self.by_name: dict[str, list[Partner]] = {}
+        for partner in self.by_id.values():
+            self.by_name.setdefault(partner.name.casefold().strip(), []).append(partner)
+        self.coop = list(IncentiveProgram.live().where(
+            (IncentiveProgram.kind == ProgramKind.COOP.value)
+            & (IncentiveProgram.accrual_bp > 0)))
+        self.reported = {(r.partner_id, r.period) for r in SalesReport.live()}
+
+    def find(self, text: str) -> tuple[Partner | None, str | None]:
+        if text in self.by_id:
+            return self.by_id[text], None
+        matches = self.by_name.get(text.casefold().strip(), [])
+        if len(matches) == 1:
+            return matches[0], None
+        if matches:
+            return None, f"{len(matches)} partners have that name; give the partner's id"
+        return None, "no partner has that name. Add the partner first, or correct the name"
+
+    def coop_mismatch(self, partner: Partner, currency: str) -> str | None:
+        for program in self.coop:
+            if program.currency != currency and not eligibility_problem(
+                    program.partner_types, program.tiers, partner.partner_type, partner.tier):
+                return (f"{partner.name} accrues co-op in '{program.name}', which runs in "
+                        f"{program.currency}; report its sales in {program.currency}")
+        return None
+
+
+def build_sales_preview(table: CsvTable) -> SalesPreview:
+    """Every row read and checked; nothing is written."""
+    columns = column_map(table.headers)
+    partners = _Partners()
+    seen: dict[tuple[str, str], int] = {}
+    rows = []
+    for number, cells in table.rows:
+        row = _read_row(number, cells, columns, table.headers, partners)
+        key = (row.values.get("partner"), row.values.get("period"))
+        if row.valid and key in partners.reported:
+            row.issues.append(Issue(number, "", "", "this partner's sales for "
+                                    f"{key[1]} are already reported. Remove the row, or "
+                                    "delete the earlier report first"))
+        elif row.valid and key in seen:
+            row.issues.append(Issue(number, "", "", f"same partner and period as row "
+                                                    f"{seen[key]}"))
+        elif row.valid:
+            seen[key] = number
+        rows.append(row)
+    return SalesPreview(table, rows)
+
+
+def _cell(cells: list[str], index: int | None) -> str:
+    return cells[index].strip() if index is not None and index < len(cells) else ""
+
+
+def _read_row(number: int, cells: list[str], columns: dict[str, int], headers: list[str],
+              partners: _Partners) -> SalesRow:
+    row = SalesRow(number, {})
+
+    def problem(name: str, value: str, message: str) -> None:
+        row.issues.append(Issue(number, headers[columns[name]], value, message))
+
+    text = {name: _cell(cells, columns.get(name)) for name in COLUMNS}
+    partner, why = partners.find(text["partner"])
+    if partner is None:
+        problem("partner", text["partner"], why or "no partner")
+    try:
+        row.values["period"] = str(Period.parse(text["period"]))
+    except PeriodError as error:
+        problem("period", text["period"], str(error).rstrip("."))
+    try:
+        currency = validate_currency(text["currency"])
+    except MoneyError as error:
+        problem("currency", text["currency"], str(error).rstrip("."))
+        return row
+    try:
+        sales = Money.parse(text["sales"], currency).to_minor()
+        if sales < 0:
+            problem("sales", text["sales"], "sales cannot be negative")
+        row.values["sales"] = sales
+    except MoneyError as error:
+        problem("sales", text["sales"], f"{str(error).rstrip('.')}; write it like 125000.00")
+    units = text["units"] or "0"
+    if not units.isdigit():
+        problem("units", units, "units are a whole number, 0 or more")
+    row.values.update(currency=currency, units=int(units) if units.isdigit() else 0)
+    if partner is not None:
+        row.values["partner"] = partner.id
+        mismatch = partners.coop_mismatch(partner, currency)
+        if mismatch:
+            problem("currency", currency, mismatch)
+    return row
+
+
+@dataclass(frozen=True)
+class SalesImportResult:
+    reports: int
+    accrued: int
+
+
+def apply_sales_import(store: Store, preview: SalesPreview, source: str = "",
+                       today: date | None = None, actor: str = ""
+                       ) -> Operation[SalesImportResult]:
+    """Write the valid rows and accrue co-op on them, in one transaction (one undo)."""
+    rows = preview.valid_rows
+
+    def write(recorder: Recorder) -> SalesImportResult:
+        ids = recorder.insert_many(SalesReport, [{**row.values, "source": source}
+                                                 for row in rows])
+        accrued = 0
+        for partner_id in dict.fromkeys(row.values["partner"] for row in rows):
+            accrual = accrue_coop(store, partner_id, today, actor)
+            recorder.steps.extend(accrual.steps)
+            accrued += accrual.value
+        return SalesImportResult(len(ids), accrued)
+    return run(store, write)

@@ -1,0 +1,1 @@
+"""The Incentives tab: MDF, co-op, rebate and SPIFF programs, funds and claims."""
