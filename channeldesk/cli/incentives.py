@@ -8,11 +8,12 @@ import sys
 from pathlib import Path
 
 from channeldesk.cli.errors import EXIT_OK, EXIT_USAGE, CommandError
+from channeldesk.cli.open_db import open_existing
 from channeldesk.cli.plans import _branding, _pdf_target
 from channeldesk.cli.registry import CommandSet
+from channeldesk.output_files import OutputRefused, OutputWriteError
 from channeldesk.paths import resolve_db_path
 from channeldesk.services import incentive_export
-from channeldesk.services.pdf.build import ExportWriteError
 from channeldesk.services.plan_export import ExportError
 from channeldesk.services.prospect_csv_import import read_file
 from channeldesk.services.sales_report_import import (
@@ -26,11 +27,11 @@ from channeldesk.store import open_store
 def export_statement_command(args: argparse.Namespace) -> int:
     out = _pdf_target(args.out)
     branding = _branding(args)
-    store = open_store(resolve_db_path(args.db)[0])
+    store = open_existing(args.db)
     try:
         statement = incentive_export.export_statement(store, args.partner, args.period, out,
                                                       branding)
-    except (ExportError, ExportWriteError) as error:
+    except (ExportError, OutputRefused, OutputWriteError) as error:
         raise CommandError(EXIT_USAGE, str(error)) from error
     finally:
         store.close()
@@ -45,10 +46,10 @@ def _csv_command(what: str):
         if out.is_dir() or not out.parent.is_dir():
             raise CommandError(EXIT_USAGE, f"--out {out}: give a file in a folder that "
                                            "exists.")
-        store = open_store(resolve_db_path(args.db)[0])
+        store = open_existing(args.db)
         try:
             count = incentive_export.write_csv(store, what, out)
-        except ExportWriteError as error:
+        except (OutputRefused, OutputWriteError) as error:
             raise CommandError(EXIT_USAGE, str(error)) from error
         finally:
             store.close()

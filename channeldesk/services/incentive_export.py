@@ -18,21 +18,18 @@ from channeldesk.domain.fund_ledger import entry_label
 from channeldesk.domain.incentive import kind_label
 from channeldesk.domain.money import Money
 from channeldesk.domain.plan import Period, PeriodError
+from channeldesk.services.csv_cells import safe_cell
 from channeldesk.services.pdf.branding import Branding, load_branding
-from channeldesk.services.pdf.build import write_atomically
 from channeldesk.services.pdf.incentive_sections import render_statement
-from channeldesk.services.plan_export import ExportError, resolve_partner
+from channeldesk.services.plan_export import ExportError, resolve_partner, write_output
 from channeldesk.store import Store
 from channeldesk.store.incentive_statement import load_statement
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
 
 def neutralise(value: object) -> object:
-    """A cell a spreadsheet will not run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """A cell a spreadsheet will not run as a formula (``csv_cells``, as every CSV the app
+    writes); numbers are written as they are, so finance can sum them."""
+    return safe_cell(value) if isinstance(value, str) else value
 
 
 def _amount(units: int, currency: str) -> str:
@@ -95,7 +92,7 @@ def write_csv(store: Store, what: str, out: Path, internal: bool = True) -> int:
     """Write the claims or the ledger to ``out`` (UTF-8 with a BOM, for spreadsheets);
     returns the number of data rows. No internal-only field is in either export."""
     text = csv_text(store, what)
-    write_atomically(out, lambda handle: handle.write(("\ufeff" + text).encode("utf-8")))
+    write_output(out, lambda handle: handle.write(("\ufeff" + text).encode("utf-8")))
     return text.count("\r\n") - 1
 
 
@@ -112,5 +109,5 @@ def export_statement(store: Store, partner_text: str, period_text: str, out: Pat
     statement = load_statement(store.db, partner.id, partner.name, period,
                                today or date.today())
     branding = branding or load_branding(None)
-    write_atomically(out, lambda handle: render_statement(statement, branding, handle))
+    write_output(out, lambda handle: render_statement(statement, branding, handle))
     return statement
