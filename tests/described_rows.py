@@ -17,7 +17,8 @@ from channeldesk.store.models import SyncedModel, synced_models
 # Tried in order for text fields until the field's rules accept one (websites, phones,
 # emails, periods, quarters and currencies have rules of their own).
 TEXT_CANDIDATES = ("Sample {v} text", "https://example{v}.com", "+49 30 555 01{v}",
-                   "person{v}@example.com", "FY202{y}", "202{y}-Q{q}", "{cur}")
+                   "person{v}@example.com", "FY202{y}", "202{y}-Q{q}", "{cur}",
+                   "reseller,msp", "gold,platinum", "emea,apac")
 CURRENCIES = ("USD", "EUR", "JPY")
 
 

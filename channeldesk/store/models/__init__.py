@@ -15,6 +15,17 @@ from channeldesk.store.models.base import (
     synced_models,
 )
 from channeldesk.store.models.courses import Course
+from channeldesk.store.models.enablement import (
+    Asset,
+    AssetShare,
+    AssetVersion,
+    Campaign,
+    CampaignAsset,
+    CampaignCourse,
+    Certification,
+    Enrolment,
+    TierRequirement,
+)
 from channeldesk.store.models.local import Change, LocalMeta
 from channeldesk.store.models.partners import Activity, Contact, Partner
 from channeldesk.store.models.plans import (
@@ -34,11 +45,12 @@ from channeldesk.store.models.prospects import (
 )
 
 __all__ = [
-    "Activity", "BusinessPlan", "Change", "Contact", "Course", "IdealPartnerProfile",
-    "IsoDateField", "LocalMeta", "LocalModel", "Partner", "PlanActivity", "PlanCommitment",
-    "PlanObjective",
-    "PlanSignature", "PlanTarget", "ProfileCriterion", "Prospect", "ProspectActivity",
-    "ProspectStageChange", "SyncedModel", "all_models", "attach", "synced_models",
+    "Activity", "Asset", "AssetShare", "AssetVersion", "BusinessPlan", "Campaign",
+    "CampaignAsset", "CampaignCourse", "Certification", "Change", "Contact", "Course",
+    "Enrolment", "IdealPartnerProfile", "IsoDateField", "LocalMeta", "LocalModel", "Partner",
+    "PlanActivity", "PlanCommitment", "PlanObjective", "PlanSignature", "PlanTarget",
+    "ProfileCriterion", "Prospect", "ProspectActivity", "ProspectStageChange", "SyncedModel",
+    "TierRequirement", "all_models", "attach", "synced_models",
 ]
 
 
