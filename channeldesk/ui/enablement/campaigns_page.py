@@ -152,8 +152,9 @@ class CampaignsPage(QWidget):
     # -- showing ------------------------------------------------------------------------
 
     def current(self) -> CampaignRow | None:
-        campaign_id = selected_id(self.table)
-        return next((c for c in self.campaigns.rows() if c.id == campaign_id), None)
+        # The current index, not the selection: Qt moves it first when a row is selected.
+        return self.campaigns.record(self.table.currentIndex().row()) \
+            if self.table.currentIndex().isValid() else None
 
     def _load_progress(self) -> list[CampaignProgress]:
         current = self.current()

@@ -141,8 +141,9 @@ class CoursesPage(QWidget):
     # -- showing ------------------------------------------------------------------------
 
     def current_course(self) -> CourseRow | None:
-        course_id = selected_id(self.table)
-        return next((c for c in self.courses.rows() if c.id == course_id), None)
+        # The current index, not the selection: Qt moves it first when a row is selected.
+        return self.courses.record(self.table.currentIndex().row()) \
+            if self.table.currentIndex().isValid() else None
 
     def _load_people(self) -> list[PersonCourseRow]:
         current = self.current_course()
