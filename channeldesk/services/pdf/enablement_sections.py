@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Spacer
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer
 
 from channeldesk.domain.enablement import EXPIRING_SOON_DAYS, EnablementPack, version_label
 from channeldesk.services.pdf.layout import CONTENT_W
@@ -55,6 +55,7 @@ def certifications_and_assets(ctx: SectionContext) -> list[Flowable]:
              ("Assets you hold", str(len(data.holdings)), s.brand),
              ("With a newer version", str(data.outdated), POOR if data.outdated else GOOD)]
     story: list[Flowable] = [
+        CondPageBreak(110 * mm),  # the heading and its figures start where tables follow
         Paragraph("Certifications and assets", s.h1),
         para(f"Certified people and sales assets of {ctx.plan.partner_name} on "
              f"{day(today)}. Your tier asks for {count.required} certified "
@@ -76,6 +77,7 @@ def certifications_and_assets(ctx: SectionContext) -> list[Flowable]:
         story.append(data_table(["Asset", "You have", "Current", "Status", "Received"], rows,
                                 [CONTENT_W - 126 * mm, 20 * mm, 20 * mm, 50 * mm, 36 * mm], s))
         if data.outdated:
+            story.append(Spacer(1, 2 * mm))
             story.append(para(f"{data.outdated} asset(s) have a newer version: ask your "
                               "channel manager for the current copies.", s.small))
     else:
