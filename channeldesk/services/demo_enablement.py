@@ -10,7 +10,12 @@ import random
 from datetime import date, timedelta
 
 from channeldesk.domain.course import certified_until
-from channeldesk.domain.enablement import AssetKind, EnrolmentStatus, ShareChannel
+from channeldesk.domain.enablement import (
+    AssetKind,
+    EnrolmentStatus,
+    ShareChannel,
+    in_audience,
+)
 from channeldesk.services.demo_context import DemoContext
 from channeldesk.store.database import Store
 from channeldesk.store.models import (
@@ -193,9 +198,13 @@ def _write_courses(store: Store) -> list[tuple[str, int]]:
 def _write_shares(store: Store, rng: random.Random, today: date,
                   assets: dict[str, tuple[str, list[str]]], partners: list[Partner]) -> int:
     rows = []
-    asset_ids = list(assets)
+    audience = {row.id: (row.audience_types, row.audience_tiers) for row in
+                Asset.select(Asset.id, Asset.audience_types, Asset.audience_tiers)
+                .where(Asset.id.in_(list(assets)))}
     for partner in partners:
-        for asset_id in rng.sample(asset_ids, min(len(asset_ids), rng.randint(4, 14))):
+        meant = [asset_id for asset_id in assets
+                 if in_audience(*audience[asset_id], partner.partner_type, partner.tier)]
+        for asset_id in rng.sample(meant, min(len(meant), rng.randint(4, 14))):
             versions = assets[asset_id][1]
             held = versions[rng.randint(0, len(versions) - 1)]  # older ones: behind
             rows.append({"asset": asset_id, "version": held, "partner": partner.id,

@@ -7,6 +7,7 @@ from datetime import date
 from enablement_samples import TODAY, build_world
 
 from channeldesk.services.enablement_operations import (
+    add_version,
     enrol,
     record_completion,
     set_tier_requirements,
@@ -28,6 +29,7 @@ from channeldesk.store.certification_queries import (
 )
 from channeldesk.store.enablement_lookups import deadlines, plan_actual, search_texts
 from channeldesk.store.models import AssetVersion
+from channeldesk.sync.blobs import referenced_blobs
 
 
 def test_the_library_filters_by_words_kind_and_expiry(store) -> None:
@@ -114,3 +116,12 @@ def test_assets_and_courses_are_found_by_their_words(store) -> None:
     assert {t.table for t in texts} == {"asset", "course"}
     sheet = next(t for t in texts if t.title.startswith("Vault datasheet"))
     assert "backup" in sheet.text and "Datasheet" in sheet.text
+
+
+def test_a_version_file_is_a_blob_that_syncs_by_hash(store) -> None:
+    world = build_world(store)
+    sha = store.blobs.put_bytes(b"%PDF the v3 datasheet")
+    add_version(store, world.assets["sheet"], {"file_sha": sha, "file_name": "v3.pdf",
+                                               "file_size": 21, "released_on": TODAY})
+    assert AssetVersion.blob_fields == ("file_sha",)
+    assert sha in referenced_blobs(store)

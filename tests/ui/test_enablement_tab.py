@@ -98,7 +98,7 @@ def test_the_library_lists_searches_and_flags_expired_assets(tab, qtbot, qtmodel
     qtmodeltester.check(tab.model)
     expiry = tab.model.column_index("expires_on")
     cell = tab.model.index(0, expiry)
-    assert "Expired" in tab.model.data(cell)
+    assert tab.model.data(cell) == "2026-03-31 (expired)"
     assert tab.model.data(cell, Qt.ItemDataRole.ForegroundRole) == QColor("#c62828")
     search(qtbot, tab, "backup")  # a tag
     assert titles(tab) == ["Vault datasheet"]
@@ -268,6 +268,7 @@ def test_presentation_mode_hides_other_partners_and_internal_notes(tab, window, 
     assert not tab.detail.holders_box.isVisibleTo(tab)
     assert tab.detail.holders.rowCount() == 0
     assert tab.detail.holders_hidden.isVisibleTo(tab)
+    assert tab.table.isColumnHidden(tab.model.column_index("holders"))
     assert not tab.partner_page.list_column.isVisibleTo(tab.partner_page)
     assert not tab.courses_page.people_box.isVisibleTo(tab.courses_page)
     assert not tab.campaigns_page.progress_box.isVisibleTo(tab.campaigns_page)

@@ -42,7 +42,8 @@ class AssetsTableModel(SqlSortedTableModel[AssetRow]):
         if row.expires_on is None:
             return ""
         shown = format_date(row.expires_on)
-        return f"{shown} · {label(state)}" if state is not AssetState.CURRENT else shown
+        short = {AssetState.EXPIRED: self.tr("expired"), AssetState.EXPIRING: self.tr("soon")}
+        return f"{shown} ({short[state]})" if state in short else shown
 
     def _make_columns(self) -> list[Column[AssetRow]]:
         return [

@@ -118,9 +118,9 @@ class EnablementTab(RecordTab):
             button.clicked.connect(slot)
             bar.addWidget(button)
         self.make_record_table()
-        self.size_columns({"title": 30, "kind": 12, "product": 10, "language": 9,
-                           "version": 7, "audience": 18, "published_on": 10,
-                           "expires_on": 18, "holders": 8, "owner": 12})
+        self.size_columns({"title": 32, "kind": 14, "product": 9, "language": 9,
+                           "version": 7, "audience": 16, "published_on": 12,
+                           "expires_on": 21, "holders": 8, "owner": 14})
         self.table.activated.connect(lambda _: self.detail.open_selected_version())
         self._empty_new = self.empty_button(self.tr("Add an asset…"), self.new_asset)
         self._empty_demo = self.empty_button(self.tr("Load demo data"),
@@ -214,6 +214,8 @@ class EnablementTab(RecordTab):
     def set_presentation(self, on: bool) -> None:
         super().set_presentation(on)
         self.detail.set_show_internal(not on)
+        # How many partners hold each asset is a fact about other partners.
+        self.table.setColumnHidden(self.model.column_index("holders"), on)
         for page in (self.partner_page, self.campaigns_page, self.courses_page):
             page.set_presentation(on)
 
