@@ -8,11 +8,17 @@ Filter per keystroke, timed two ways on the same database in the same run:
 * model: ``AssetsTableModel.set_search_text(text)`` and ``data()`` of the first 40 rows x
   every column, i.e. what the view asks for to paint the first screen.
 
+Adding a 200 MB file: ``store_file`` (hash and copy into the blob store) runs through
+``ui/shell/jobs.run_task`` as the tab runs it, while a 10 ms timer on the GUI thread
+records the longest gap between its ticks: the window's worst stall while the file is
+copied (baseline: the same timer with nothing running).
+
 "Outdated per partner" for one partner: ``outdated_for_partner(db, partner_id)``, over
 partners with ~200 shares each (median and worst of many partners).
 
     python -m bench.enablement                  # generates bench/out/enablement-….sqlite3
     python -m bench.enablement --repeats 5
+    python -m bench.enablement --big-file-mb 0     # skip the 200 MB file
 """
 
 from __future__ import annotations
@@ -29,7 +35,8 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="cd-bench-config-")
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QElapsedTimer, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
 from bench.generate import OUT_DIR
 from channeldesk.domain.enablement import AssetKind, ShareChannel
@@ -37,7 +44,9 @@ from channeldesk.store import open_store
 from channeldesk.store.asset_queries import AssetFilter, asset_ids_sql, outdated_for_partner
 from channeldesk.store.migrations import current_version
 from channeldesk.store.models import Asset, AssetShare, AssetVersion, Partner
+from channeldesk.ui.enablement.files import store_files
 from channeldesk.ui.enablement.model import AssetsTableModel
+from channeldesk.ui.shell.jobs import run_task
 
 KEYSTROKES = ("v", "va", "vau", "vault", "vault d", "vault da", "backup", "smb", "pricing",
               "zzz", "")
@@ -111,11 +120,56 @@ def first_screen(model: AssetsTableModel) -> None:
             model.data(model.index(row, column))
 
 
+def longest_stall(app: QApplication, start_work=None) -> tuple[float, float, object]:
+    """(seconds the work took, longest gap between 10 ms timer ticks on the GUI thread,
+    what the work returned)."""
+    clock, gaps, done = QElapsedTimer(), [], []
+    clock.start()
+    last = [clock.elapsed()]
+
+    def tick() -> None:
+        now = clock.elapsed()
+        gaps.append(now - last[0])
+        last[0] = now
+    timer = QTimer(interval=10, timeout=tick)
+    timer.start()
+    started = time.perf_counter()
+    if start_work is None:
+        QTimer.singleShot(2000, lambda: done.append(True))
+    else:
+        start_work(done.append)
+    while not done:
+        app.processEvents()
+        time.sleep(0.001)
+    timer.stop()
+    return time.perf_counter() - started, max(gaps, default=0) / 1000, done[0]
+
+
+def big_file(app: QApplication, store, megabytes: int) -> None:
+    path = Path(tempfile.mkdtemp(prefix="cd-bench-file-")) / "launch video.mp4"
+    with path.open("wb") as handle:
+        block = os.urandom(1 << 20)
+        for _ in range(megabytes):
+            handle.write(block)
+    parent = QWidget()
+    _idle, idle_gap, _ = longest_stall(app)
+
+    def start(finished) -> None:
+        run_task(parent, "Adding files", store_files(store, [path]), finished, finished)
+    took, gap, result = longest_stall(app, start)
+    print(f"adding a {megabytes} MB file: {took:.1f} s in a worker; longest GUI stall "
+          f"{gap * 1000:.0f} ms (idle baseline {idle_gap * 1000:.0f} ms)")
+    path.unlink()
+    for _path, stored in getattr(result, "stored", ()):  # the bench leaves no 200 MB blob
+        store.blobs.path_of(stored.sha256).unlink(missing_ok=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--assets", type=int, default=10_000)
     parser.add_argument("--shares", type=int, default=200_000)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--big-file-mb", type=int, default=200)
     args = parser.parse_args(argv)
     app = QApplication.instance() or QApplication([])
     store = open_store(cached(args.assets, args.shares))
@@ -155,6 +209,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"outdated per partner ({len(partner_ids)} partners, ~{held} shares each, "
           f"~{statistics.median(outdated):.0f} outdated): median "
           f"{statistics.median(timings) * 1000:.1f} ms, worst {max(timings) * 1000:.1f} ms")
+    if args.big_file_mb:
+        big_file(app, store, args.big_file_mb)
     store.close()
     del app
     return 0
