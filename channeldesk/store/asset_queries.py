@@ -276,12 +276,15 @@ def holders_of_asset(db: peewee.Database, asset_id: str) -> list[HolderRow]:
     return sorted(holders, key=lambda h: (not h.outdated, sort_key(h.partner_name)))
 
 
-def holdings_of_partner(db: peewee.Database, partner_id: str) -> list[Holding]:
-    """What one partner holds, asset by asset, against each asset's current version."""
+def holdings_of_partner(db: peewee.Database, partner_id: str,
+                        only_outdated: bool = False) -> list[Holding]:
+    """What one partner holds, asset by asset, against each asset's current version;
+    with ``only_outdated``, just what a newer version exists of (filtered in SQL)."""
+    behind = f"AND h.held < {CURRENT_NO}" if only_outdated else ""
     rows = db.execute_sql(
         "SELECT a.id, a.title, h.held, h.last, "
         f"{CURRENT_NO}, a.expires_on FROM ({_HELD} AND s.partner_id = ? GROUP BY s.asset_id) "
-        "AS h JOIN asset a ON a.id = h.asset_id WHERE a.deleted = 0",
+        f"AS h JOIN asset a ON a.id = h.asset_id WHERE a.deleted = 0 {behind}",
         (partner_id,))
     held = [Holding(asset_id, title, number, current or number, date.fromisoformat(last),
                     date.fromisoformat(expires) if expires else None)
@@ -291,4 +294,4 @@ def holdings_of_partner(db: peewee.Database, partner_id: str) -> list[Holding]:
 
 def outdated_for_partner(db: peewee.Database, partner_id: str) -> list[Holding]:
     """The assets a partner holds an older version of than the current one."""
-    return [holding for holding in holdings_of_partner(db, partner_id) if holding.outdated]
+    return holdings_of_partner(db, partner_id, only_outdated=True)

@@ -335,3 +335,33 @@ def test_a_campaign_is_made_and_sent_to_its_targets(tab, window, world, qtbot):
 def test_the_search_box_is_a_line_edit_with_its_accessible_name(tab):
     assert isinstance(tab.search, QLineEdit)
     assert tab.search.accessibleName() == "Search assets"
+
+
+def test_the_partners_tab_offers_share_assets_on_its_partner(window, world, qtbot):
+    from channeldesk.features import parts
+
+    partners = window.show_page("partners")
+    partners.select_record(world.partners["bluebird"])
+    (_feature, provider), = [(f, p) for f, p in parts("partner_actions")
+                            if f.key == "enablement"]
+    share, = provider(partners)
+    assert share.objectName() == "action-partner-share-assets"
+
+    def fill(dialog) -> None:
+        assert dialog.partners.checked() == [world.partners["bluebird"]]
+        dialog.assets.list.item(0).setCheckState(Qt.CheckState.Checked)
+        accept(dialog)
+    before = AssetShare.live().count()
+    when_open(fill)
+    share.trigger()
+    assert AssetShare.live().count() == before + 1
+    window.undo_stack.undo()
+    assert AssetShare.live().count() == before
+
+
+def test_record_completion_asks_for_an_enrolled_person(tab, monkeypatch):
+    told = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *args: told.append(args[2]))
+    tab.views.setCurrentWidget(tab.courses_page)
+    tab.courses_page.record_completion()
+    assert told and told[0].startswith("Select someone who is enrolled")

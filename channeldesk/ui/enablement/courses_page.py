@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -222,9 +223,11 @@ class CoursesPage(QWidget):
     def record_completion(self) -> None:
         rows = self.people_table.selectionModel().selectedRows()
         row = self.people.record(rows[0].row()) if rows else None
-        if row is None or row.enrolment_id is None:
-            return
-        if row.status != EnrolmentStatus.ENROLLED.value:
+        if row is None or row.enrolment_id is None \
+                or row.status != EnrolmentStatus.ENROLLED.value:
+            QMessageBox.information(self, self.tr("Record completion"), self.tr(
+                "Select someone who is enrolled on the course and has not finished it yet. "
+                "To certify someone again, enrol them again first."))
             return
         course = self._store.get(Course, row.course_id)
         dialog = CompletionDialog(row.contact_name, row.course_title, course.validity_months,
