@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
     QFileDialog,
+    QGridLayout,
     QHBoxLayout,
     QLineEdit,
     QListWidget,
@@ -27,6 +28,8 @@ from PySide6.QtWidgets import (
 from channeldesk.domain.enablement import join_codes, split_codes
 from channeldesk.store.description import TableDescription
 from channeldesk.ui.widgets.form import ValidatedForm
+
+CODES_PER_ROW = 3
 
 
 def described_validator(description: TableDescription,
@@ -59,16 +62,17 @@ class CodesBox(QWidget):
     def __init__(self, choices: Sequence[tuple[str, str]], parent: QWidget | None = None
                  ) -> None:
         super().__init__(parent)
-        layout = QHBoxLayout(self)
+        layout = QGridLayout(self)  # rows of three, so six partner types fit a dialog
         layout.setContentsMargins(0, 0, 0, 0)
+        per_row = len(choices) if len(choices) <= CODES_PER_ROW + 1 else CODES_PER_ROW
         self._boxes: dict[str, QCheckBox] = {}
-        for code, text in choices:
+        for number, (code, text) in enumerate(choices):
             box = QCheckBox(text)
             box.setObjectName(f"code-{code}")
             box.toggled.connect(lambda _=None: self.sig_changed.emit())
             self._boxes[code] = box
-            layout.addWidget(box)
-        layout.addStretch(1)
+            layout.addWidget(box, number // per_row, number % per_row)
+        layout.setColumnStretch(per_row, 1)
 
     def value(self) -> str:
         return join_codes(code for code, box in self._boxes.items() if box.isChecked())

@@ -221,7 +221,7 @@ class CampaignDialog(QDialog):
                        [(t.value, partner_label(t)) for t in PartnerTier])
         form.add_codes("target_regions", self.tr("&Regions"),
                        [(r.value, partner_label(r)) for r in Region])
-        form.add_text("description", self.tr("&Description"))
+        form.add_text("description", self.tr("&Description")).setMaximumHeight(70)
         form.set_values(values or {"launch_on": date.today()})
         form.sig_edited.connect(self._update_targets)
         self.targets = QLabel()
