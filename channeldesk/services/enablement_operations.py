@@ -302,6 +302,21 @@ def record_completion(store: Store, enrolment_id: str, completed_on: date,
     return run(store, write)
 
 
+def remove_from_course(store: Store, enrolment_id: str | None,
+                       certification_id: str | None) -> Operation[None]:
+    """Take a person off a course: the enrolment and the certification it earned, if any
+    (a mistaken enrolment, someone who left the partner)."""
+    if not enrolment_id and not certification_id:
+        raise OperationRefused("Select a person on the course first.")
+
+    def write(recorder: Recorder) -> None:
+        if enrolment_id:
+            recorder.delete(Enrolment, enrolment_id)
+        if certification_id:
+            recorder.delete(Certification, certification_id)
+    return run(store, write)
+
+
 def set_tier_requirements(store: Store, wanted: Mapping[str, int]) -> Operation[None]:
     """Set how many certified people each tier asks for (the team's rule; it syncs)."""
     bad = [tier for tier, people in wanted.items() if not 0 <= people <= 1000]

@@ -276,7 +276,8 @@ def test_presentation_mode_hides_other_partners_and_internal_notes(tab, window, 
     assert tab.detail.holders.rowCount() == 2
 
 
-def test_enrol_complete_and_certify_from_the_courses_view(tab, window, world, qtbot):
+def test_enrol_complete_and_certify_from_the_courses_view(tab, window, world, qtbot,
+                                                        monkeypatch):
     page = tab.courses_page
     tab.views.setCurrentWidget(page)
     page.refresh()
@@ -304,6 +305,13 @@ def test_enrol_complete_and_certify_from_the_courses_view(tab, window, world, qt
     assert page.courses.record(0).certified == 1
     window.undo_stack.undo()
     assert page.courses.record(0).certified == 0
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *args: QMessageBox.StandardButton.Yes)
+    page.people_table.selectRow(1)
+    page.remove_person()
+    assert page.people.rowCount() == 1
+    window.undo_stack.undo()
+    assert page.people.rowCount() == 2
 
 
 def test_a_campaign_is_made_and_sent_to_its_targets(tab, window, world, qtbot):

@@ -26,6 +26,7 @@ from channeldesk.domain.partner import label as partner_label
 from channeldesk.services.enablement_operations import (
     enrol,
     record_completion,
+    remove_from_course,
     set_tier_requirements,
 )
 from channeldesk.store import Store
@@ -48,6 +49,7 @@ from channeldesk.ui.enablement.training_dialogs import (
     EnrolDialog,
 )
 from channeldesk.ui.shell.undo import InsertCommand, UpdateCommand, perform_or_report
+from channeldesk.ui.widgets.confirm import confirm_delete
 from channeldesk.ui.widgets.record_table import Column
 from channeldesk.ui.widgets.record_views import make_table, selected_id
 
@@ -110,7 +112,9 @@ class CoursesPage(QWidget):
         row = QHBoxLayout()
         for text, slot, name in ((self.tr("Enrol people…"), self.enrol_people, "course-enrol"),
                                  (self.tr("Record completion…"), self.record_completion,
-                                  "course-complete")):
+                                  "course-complete"),
+                                 (self.tr("Remove from course"), self.remove_person,
+                                  "course-remove-person")):
             button = QPushButton(text)
             button.setObjectName(name)
             button.clicked.connect(slot)
@@ -240,6 +244,21 @@ class CoursesPage(QWidget):
                       lambda: record_completion(self._store, row.enrolment_id, completed,
                                                 score, passed),
                       self.tr("Could not record the completion"))
+
+    def remove_person(self) -> None:
+        """Take the selected person off the course (and any certification it earned)."""
+        rows = self.people_table.selectionModel().selectedRows()
+        row = self.people.record(rows[0].row()) if rows else None
+        if row is None:
+            return
+        if not confirm_delete(self, self.tr("enrolment"),
+                              f"{row.contact_name} · {row.course_title}"):
+            return
+        run_operation(self, self._stack, self._store,
+                      self.tr("Remove %s from %s") % (row.contact_name, row.course_title),
+                      lambda: remove_from_course(self._store, row.enrolment_id,
+                                                 row.certification_id),
+                      self.tr("Could not remove the person from the course"))
 
     def edit_requirements(self) -> None:
         configured = tier_requirements(self._store.db)
