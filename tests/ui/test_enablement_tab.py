@@ -373,3 +373,29 @@ def test_record_completion_asks_for_an_enrolled_person(tab, monkeypatch):
     tab.views.setCurrentWidget(tab.courses_page)
     tab.courses_page.record_completion()
     assert told and told[0].startswith("Select someone who is enrolled")
+
+
+def test_a_file_dropped_on_the_detail_pane_is_a_new_version(tab, window, world, qtbot,
+                                                            tmp_path):
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    tab.select_record(world.assets["card"])
+    card = tmp_path / "battlecard v2.pdf"
+    card.write_bytes(b"%PDF battlecard, second edition")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(card))])
+    centre = tab.detail.mapTo(tab, tab.detail.rect().center())
+
+    def fill(dialog) -> None:
+        assert dialog.objectName() == "version-dialog"
+        assert dialog.source() == card
+        dialog.section.note.setPlainText("Second edition")
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
+    when_open(fill)
+    with qtbot.waitSignal(window.undo_stack.indexChanged, timeout=10_000):
+        tab.dropEvent(QDropEvent(QPointF(centre), Qt.DropAction.CopyAction, mime,
+                                 Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
+    newest = tab.detail.versions.record(0)
+    assert (newest.version_no, newest.file_name, newest.change_note) == (
+        2, "battlecard v2.pdf", "Second edition")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -271,7 +271,9 @@ class EnablementTab(RecordTab):
             event.ignore()
             return
         event.acceptProposedAction()
-        self.drop_files(paths, self._over_detail(event.position().toPoint()))
+        on_detail = self._over_detail(event.position().toPoint())
+        # After the drop returns: a dialog opened inside it would hold up the drag source.
+        QTimer.singleShot(0, lambda: self.drop_files(paths, on_detail))
 
     def drop_files(self, paths: list[Path], on_detail: bool) -> None:
         """Files dropped on the detail pane are a new version of the shown asset; on the
