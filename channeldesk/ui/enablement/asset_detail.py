@@ -99,9 +99,10 @@ class AssetDetail(QWidget):
             Column("tier", self.tr("Tier"), lambda h: partner_label(h.tier)),
             Column("held", self.tr("Has"), lambda h: version_label(h.held_version)),
             Column("status", self.tr("Status"),
-                   lambda h: self.tr("Behind: current is %s") % version_label(h.current_version)
-                   if h.outdated else self.tr("Current"),
-                   foreground=lambda h: BEHIND if h.outdated else None),
+                   lambda h: self.tr("Behind") if h.outdated else self.tr("Current"),
+                   foreground=lambda h: BEHIND if h.outdated else None,
+                   tooltip=lambda h: self.tr("Has %s; the current version is %s") % (
+                       version_label(h.held_version), version_label(h.current_version))),
             Column("shared", self.tr("Last shared"), lambda h: format_date(h.last_shared_on)),
             Column("channel", self.tr("By"), lambda h: label(h.channel)),
         ]

@@ -118,7 +118,7 @@ class EnablementTab(RecordTab):
             button.clicked.connect(slot)
             bar.addWidget(button)
         self.make_record_table()
-        self.size_columns({"title": 32, "kind": 14, "product": 9, "language": 9,
+        self.size_columns({"title": 30, "kind": 14, "product": 9, "language": 9,
                            "version": 7, "audience": 16, "published_on": 12,
                            "expires_on": 21, "holders": 8, "owner": 14})
         self.table.activated.connect(lambda _: self.detail.open_selected_version())
