@@ -18,7 +18,8 @@ from channeldesk.store.models import SyncedModel, synced_models
 # emails, periods, quarters, currencies, incentive codes and tiers have rules of their own).
 TEXT_CANDIDATES = ("Sample {v} text", "https://example{v}.com", "+49 30 555 01{v}",
                    "person{v}@example.com", "FY202{y}", "202{y}-Q{q}", "{cur}",
-                   "reseller", "gold", "event: invoice", "0: 2, 10000{v}: 3")
+                   "reseller", "gold", "reseller,msp", "gold,platinum", "emea,apac",
+                   "event: invoice", "0: 2, 10000{v}: 3")
 CURRENCIES = ("USD", "EUR", "JPY")
 
 

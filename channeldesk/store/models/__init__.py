@@ -15,6 +15,17 @@ from channeldesk.store.models.base import (
     synced_models,
 )
 from channeldesk.store.models.courses import Course
+from channeldesk.store.models.enablement import (
+    Asset,
+    AssetShare,
+    AssetVersion,
+    Campaign,
+    CampaignAsset,
+    CampaignCourse,
+    Certification,
+    Enrolment,
+    TierRequirement,
+)
 from channeldesk.store.models.incentives import (
     Claim,
     ClaimProof,
@@ -43,14 +54,13 @@ from channeldesk.store.models.prospects import (
 )
 
 __all__ = [
-    "Activity", "BusinessPlan", "Change", "Claim", "ClaimProof", "ClaimTransition",
-    "Contact", "Course", "FundAllocation", "FundLedgerEntry", "IdealPartnerProfile",
-    "IncentiveProgram",
-    "IsoDateField", "LocalMeta", "LocalModel", "Partner", "PlanActivity", "PlanCommitment",
-    "PlanObjective",
-    "PlanSignature", "PlanTarget", "ProfileCriterion", "Prospect", "ProspectActivity",
-    "ProspectStageChange", "SalesReport", "SyncedModel", "all_models", "attach",
-    "synced_models",
+    "Activity", "Asset", "AssetShare", "AssetVersion", "BusinessPlan", "Campaign",
+    "CampaignAsset", "CampaignCourse", "Certification", "Change", "Claim", "ClaimProof",
+    "ClaimTransition", "Contact", "Course", "Enrolment", "FundAllocation", "FundLedgerEntry",
+    "IdealPartnerProfile", "IncentiveProgram", "IsoDateField", "LocalMeta", "LocalModel",
+    "Partner", "PlanActivity", "PlanCommitment", "PlanObjective", "PlanSignature",
+    "PlanTarget", "ProfileCriterion", "Prospect", "ProspectActivity", "ProspectStageChange",
+    "SalesReport", "SyncedModel", "TierRequirement", "all_models", "attach", "synced_models",
 ]
 
 

@@ -31,6 +31,16 @@ class FeatureTab(QWidget):
         self._store, self._stack = store, undo_stack
         self._show_internal = True
 
+    @property
+    def store(self) -> Store:
+        """The open database (for a feature's actions offered on another tab)."""
+        return self._store
+
+    @property
+    def undo_stack(self) -> QUndoStack:
+        """The window's undo stack, so actions offered on this tab undo like its own."""
+        return self._stack
+
     def menu_actions(self) -> list[QAction]:
         """Actions listed in the feature's own menu."""
         return []

@@ -1,0 +1,2 @@
+"""The Enablement tab: asset library, distribution to partners, launch campaigns, courses
+and certifications."""
