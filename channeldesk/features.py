@@ -22,6 +22,9 @@ Parts, all optional:
   record up by, for search everywhere (``services/search_index.py``).
 - ``pdf_sections``: modules that register the feature's sections of the partner-facing
   PDFs on import (``services/pdf/sections.py``).
+- ``dashboard``: ``panels(db, today, partner_id=None) -> list[Panel]``
+  (``domain/dashboard.py``): what the feature adds to the dashboard, measured in SQL;
+  with a ``partner_id`` (presentation mode) only that partner's figures, or nothing.
 - ``demo_order``: when the demo hook runs, if not in feature order (a feature whose demo
   rows hang off the demo partners runs after the partners hook).
 - ``plan_actuals``: ``actual(db, partner_id, metric, start, end) -> int | None``: a plan
@@ -54,6 +57,7 @@ class Feature:
     deadlines: str = ""
     search: str = ""
     pdf_sections: tuple[str, ...] = ()
+    dashboard: str = ""
     demo_order: int = 0
     plan_actuals: str = ""
     partner_actions: str = ""
@@ -62,16 +66,22 @@ class Feature:
 
 
 FEATURES: tuple[Feature, ...] = (
+    Feature("dashboard", "&Dashboard", 0, menu="&Dashboard", opens_first=True,
+            file_menu=True, tab="channeldesk.ui.dashboard.tab:DashboardTab",
+            window_part="channeldesk.ui.dashboard.notice:OverdueNotice",
+            cli="channeldesk.cli.calendar:register"),
     Feature("prospects", "P&rospects", 10, menu="P&rospect", file_menu=True,
             tab="channeldesk.ui.prospects.tab:ProspectsTab",
             cli="channeldesk.cli.prospects:register",
+            dashboard="channeldesk.store.prospect_dashboard:panels",
             demo="channeldesk.services.demo_prospects:add_demo",
             deadlines="channeldesk.store.prospect_lookups:deadlines",
             search="channeldesk.store.prospect_lookups:search_texts"),
-    Feature("partners", "&Partners", 30, menu="&Partner", opens_first=True,
+    Feature("partners", "&Partners", 30, menu="&Partner",
             tab="channeldesk.ui.partners.tab:PartnersTab",
             demo="channeldesk.services.demo_data:add_demo_partners",
-            search="channeldesk.store.partner_lookups:search_texts"),
+            search="channeldesk.store.partner_lookups:search_texts",
+            dashboard="channeldesk.store.partner_dashboard:panels"),
     Feature("enablement", "&Enablement", 40, menu="E&nablement",
             tab="channeldesk.ui.enablement.tab:EnablementTab",
             demo="channeldesk.services.demo_enablement:add_demo", demo_order=80,
@@ -95,6 +105,7 @@ FEATURES: tuple[Feature, ...] = (
             demo="channeldesk.services.demo_plans:add_demo",
             deadlines="channeldesk.store.plan_lookups:deadlines",
             search="channeldesk.store.plan_lookups:search_texts",
+            dashboard="channeldesk.store.plan_dashboard:panels",
             pdf_sections=("channeldesk.services.pdf.plan_sections",
                           "channeldesk.services.pdf.pack_sections")),
     Feature("sync", "Sync", 90,

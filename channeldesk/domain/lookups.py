@@ -37,3 +37,14 @@ class SearchText:
     record_id: str
     title: str  # shown in the results: "Nordlicht GmbH"
     text: str  # everything it is found by, e.g. name, city, owner, website
+
+
+@dataclass(frozen=True)
+class Link:
+    """Where clicking leads: a feature's tab with its filters set (``{"stage": "lost"}``
+    sets the tab's stage filter) or, with ``record_id``, one record in it."""
+
+    feature: str
+    filters: tuple[tuple[str, str], ...] = ()
+    table: str = ""
+    record_id: str = ""

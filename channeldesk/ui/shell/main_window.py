@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -24,12 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from channeldesk import __version__
+from channeldesk.domain.lookups import Link
 from channeldesk.features import Feature, features, resolve
 from channeldesk.settings import CURRENT_TAB, WINDOW_GEOMETRY, WINDOW_STATE
 from channeldesk.store import Store
 from channeldesk.ui.shell.errors import show_error
 from channeldesk.ui.shell.jobs import cancel_and_wait_for_all, run_task
 from channeldesk.ui.shell.presentation import PresentationMode
+from channeldesk.ui.shell.search_everywhere import SearchEverywhere, SearchIndexer
 from channeldesk.ui.shell.settings import Settings
 from channeldesk.ui.shell.store_bridge import StoreBridge
 from channeldesk.ui.shell.undo import StoreCommand
@@ -84,11 +86,14 @@ class MainWindow(QMainWindow):
         self._build_parts()
         self._build_status_bar()
         self.presentation.sig_toggled.connect(self._on_presentation)
+        self.search_indexer = SearchIndexer(store, self)
+        self.bridge.sig_rows_changed.connect(self.search_indexer.on_rows_changed)
         self._restore_state()
         self.tabs.currentChanged.connect(lambda index: self._page_at(index))
         self._page_at(self.tabs.currentIndex())
         for part in self._parts.values():
             part.start()
+        self.search_indexer.start()
 
     # -- features ------------------------------------------------------------------------
 
@@ -159,6 +164,7 @@ class MainWindow(QMainWindow):
         self.presentation.sig_toggled.connect(page.set_presentation)
         page.sig_status.connect(lambda text: self.statusBar().showMessage(text, 6000))
         page.sig_load_demo_requested.connect(self.load_demo_data)
+        page.sig_open.connect(self.open_link)
         if self.presentation.on:
             page.set_presentation(True)
         page.restore_state(self.settings)
@@ -218,6 +224,9 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addAction(self._action(self.tr("&Find"), self.focus_search,
                                          QKeySequence.StandardKey.Find, "action-find"))
+        edit_menu.addAction(self._action(self.tr("&Search everywhere…"),
+                                         self.search_everywhere, "Ctrl+K",
+                                         "action-search-everywhere"))
 
         for feature in features():
             if feature.menu and feature.tab:
@@ -264,6 +273,29 @@ class MainWindow(QMainWindow):
         page = self.current_page()
         if page is not None:
             page.focus_search()
+
+    def search_everywhere(self) -> SearchEverywhere:
+        """Ctrl+K: the box over every feature's records (the index catches up first)."""
+        self.search_indexer.refresh_now()
+        dialog = SearchEverywhere(self.store, self)
+        dialog.sig_open.connect(self.open_link)
+        self.search_indexer.sig_ready.connect(dialog.search_again)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def open_link(self, link: Link) -> None:
+        """Go where a link leads: a record in its tab, or a tab with filters set."""
+        if link.feature not in self._slots:
+            return
+        page = self.show_page(link.feature)
+        if link.record_id:
+            if not page.open_record(link.table, link.record_id):
+                self.statusBar().showMessage(
+                    self.tr("That record is no longer in the list (deleted or hidden)."),
+                    6000)
+        elif link.filters:
+            page.show_filtered(dict(link.filters))
 
     # -- commands ------------------------------------------------------------------------
 
@@ -364,6 +396,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         for part in self._parts.values():
             part.shutdown()
+        self.search_indexer.cancel()
         cancel_and_wait_for_all()
         self.save_state()
         self.bridge.close()

@@ -6,6 +6,8 @@ connects the signals and calls the rest for every tab alike.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import QWidget
@@ -22,6 +24,8 @@ class FeatureTab(QWidget):
     """A short message for the status bar (an import finished, a prospect converted…)."""
     sig_load_demo_requested = Signal()
     """The user asked for the demo data set (an empty state's button)."""
+    sig_open = Signal(object)
+    """Go to another tab: a ``domain.dashboard.Link`` (a record, or a filtered list)."""
 
     def __init__(self, store: Store, undo_stack: QUndoStack, key: str,
                  parent: QWidget | None = None) -> None:
@@ -61,6 +65,14 @@ class FeatureTab(QWidget):
 
     def select_first(self) -> None:
         """Select the first record, if any (screenshots, keyboard users)."""
+
+    def open_record(self, table: str, record_id: str) -> bool:
+        """Show one record (search everywhere, the deadline radar): select it, or the
+        record it belongs to; False when the tab cannot show it."""
+        return False
+
+    def show_filtered(self, filters: Mapping[str, str]) -> None:
+        """Show the list with these filters set (a dashboard bar was clicked)."""
 
     def save_state(self, settings: Settings) -> None:
         """Remember splitters, columns and views when the window closes."""

@@ -9,12 +9,14 @@ what is particular to it by overriding the hooks at the bottom.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QLayout,
@@ -29,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from channeldesk.settings import option
 from channeldesk.store import Store
+from channeldesk.store.description import description_for
 from channeldesk.store.models import SyncedModel
 from channeldesk.ui.shell.settings import Settings
 from channeldesk.ui.shell.undo import (
@@ -211,6 +214,53 @@ class RecordTab(FeatureTab):
         if row is not None:
             self.select_row(row)
         return row is not None
+
+    def open_record(self, table: str, record_id: str) -> bool:
+        """Select the record, or the one of this tab it belongs to (a contact's partner, an
+        activity's plan); a search or filter hiding it is cleared first."""
+        own = self.record_model._meta.table_name
+        target = record_id if table == own else self._parent_of(table, record_id, own)
+        if target is None:
+            return False
+        if not self.select_record(target):
+            self.clear_filters()
+            if self._search_timer.isActive():
+                self._search_timer.stop()
+                self._apply_search()
+            if not self.select_record(target):
+                return False
+        self.table.setFocus()
+        return True
+
+    def _parent_of(self, table: str, record_id: str, own: str) -> str | None:
+        """The id in ``own`` that a row of ``table`` refers to, from its description."""
+        child = description_for(table)
+        if child is None:
+            return None
+        column = next((spec.name for spec in child.fields if spec.references == own), None)
+        if column is None:
+            return None
+        row = self._store.db.execute_sql(
+            f'SELECT "{column}" FROM "{table}" WHERE id = ?', (record_id,)).fetchone()
+        return row[0] if row else None
+
+    def clear_filters(self) -> None:
+        """Clear the search and every filter (tabs with filters extend this)."""
+        self.search.clear()
+        self._search_timer.stop()
+        self._apply_search()
+
+    def show_filtered(self, filters: Mapping[str, str]) -> None:
+        """Clear filters, then set each named filter box (``<key>-filter-<name>``): a
+        combo box to the item with that data, a check box on for "1"."""
+        self.clear_filters()
+        for name, value in filters.items():
+            box = self.findChild(QComboBox, f"{self.key}-filter-{name}")
+            if box is not None and box.findData(value) >= 0:
+                box.setCurrentIndex(box.findData(value))
+            check = self.findChild(QCheckBox, f"{self.key}-filter-{name}")
+            if check is not None:
+                check.setChecked(value == "1")
 
     def current_id(self) -> str | None:
         return selected_id(self.table) or self.detail_id()
