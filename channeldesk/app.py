@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from channeldesk import __version__
@@ -43,7 +43,27 @@ def application() -> QApplication:
     icon = resource(ICON)
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
+    _add_fallback_fonts()
     return app
+
+
+# The fonts the PDFs use for scripts DejaVu lacks; on a machine without Thai or CJK fonts
+# (a minimal Linux, the bundle) Qt falls back to them instead of drawing empty boxes.
+FALLBACK_FONTS = ("fonts/NotoSansThai-Regular.ttf", "fonts/NotoSansThai-Bold.ttf",
+                  "fonts/DroidSansFallback.ttf")
+_fonts_added = False
+
+
+def _add_fallback_fonts() -> None:
+    """Register the shipped fallback fonts with Qt, once per process."""
+    global _fonts_added
+    if _fonts_added:
+        return
+    _fonts_added = True
+    for name in FALLBACK_FONTS:
+        path = resource(name)
+        if path.is_file() and QFontDatabase.addApplicationFont(str(path)) < 0:
+            log.warning("Qt could not load the shipped font %s", path)
 
 
 def create_main_window(db_path: Path | str, settings: QSettings | None = None,

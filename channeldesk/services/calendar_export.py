@@ -1,13 +1,15 @@
 """Every deadline of every feature as an iCalendar file a calendar app can subscribe to.
 
 Each deadline becomes an all-day event whose UID is made from the record it belongs to
-(``prospect-<id>@channeldesk``), so importing a newer export *updates* the events that
+and the kind of deadline (``prospect-<id>-next-step@channeldesk``), so importing a newer
+export *updates* the events that
 moved instead of adding copies; the text uses the ``icalendar`` library, so escaping,
 folding and line endings follow RFC 5545.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -26,8 +28,10 @@ UID_DOMAIN = "channeldesk"
 
 
 def deadline_uid(deadline: Deadline) -> str:
-    """The event's stable id: the same record gives the same UID in every export."""
-    return f"{deadline.table}-{deadline.record_id}@{UID_DOMAIN}"
+    """The event's stable id: the same record and kind of deadline give the same UID in
+    every export (a claim can have a claim deadline and a pre-approval expiring)."""
+    kind = re.sub(r"[^a-z0-9]+", "-", deadline.kind.lower()).strip("-")
+    return f"{deadline.table}-{deadline.record_id}-{kind}@{UID_DOMAIN}"
 
 
 def calendar_text(deadlines: Iterable[Deadline], today: date,

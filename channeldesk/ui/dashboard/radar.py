@@ -68,7 +68,10 @@ class DeadlineRadar(QTreeWidget):
             group.setFirstColumnSpanned(False)
             group.setFont(0, bold)
             self.addTopLevelItem(group)
-        for deadline in deadlines:
+        # Overdue: the most recently missed first (last week's slip matters more than a
+        # commitment from a plan long closed); upcoming: soonest first.
+        overdue = sorted((d for d in deadlines if d.due_on < today), reverse=True)
+        for deadline in [*overdue, *(d for d in deadlines if d.due_on >= today)]:
             index = group_of(deadline, today)
             self.groups[index].addChild(self._row(deadline, today, overdue=index == 0))
         for group, title, was_open in zip(self.groups, titles, expanded, strict=True):
