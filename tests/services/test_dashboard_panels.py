@@ -103,3 +103,32 @@ def test_conversion_notes_and_median():
                         (date(2026, 1, 1), date(2026, 1, 31)),
                         (date(2026, 1, 1), date(2026, 1, 2))]) == 10.0
     assert median_days([]) is None
+
+
+def test_certification_coverage_counts_partners_meeting_their_tier_from_sql(loaded):
+    from channeldesk.domain.enablement import required_people
+    from channeldesk.store.certification_queries import certified_headcount, tier_requirements
+
+    panel = _panel(loaded, "certification")
+    required = tier_requirements(loaded.db)
+    partners = Partner.live().where(Partner.status.in_(("active", "onboarding")))
+    short = sum(certified_headcount(loaded.db, p.id, TODAY) < required_people(p.tier, required)
+                for p in partners)
+    assert panel.headline.startswith(f"{short} partner") or (
+        short == 0 and panel.headline == "Every partner meets its tier")
+    assert all(0 <= bar.value <= 100 for bar in panel.bars)
+
+
+def test_fund_utilisation_has_a_row_per_program_with_its_claims_link(loaded):
+    from channeldesk.store.incentive_queries import program_overview
+
+    panel = _panel(loaded, "funds")
+    programs = program_overview(loaded.db)
+    assert len(panel.bars) == len(programs)
+    for bar, program in zip(panel.bars, programs, strict=True):
+        funds = program.balances.allocated + program.balances.accrued
+        assert bar.value == (percent(program.balances.paid, funds) or 0)
+        assert bar.link.filters == (("program", program.id),)
+    waiting = _count(loaded, "SELECT count(*) FROM claim WHERE deleted = 0 "
+                             "AND state IN ('submitted', 'claim_submitted')")
+    assert str(waiting) in panel.headline or waiting == 0

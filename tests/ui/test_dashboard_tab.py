@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from icalendar import Calendar
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox
 
 from channeldesk.app import create_main_window
 from channeldesk.domain.lookups import Link
@@ -120,3 +121,13 @@ def test_the_start_up_notice_counts_whats_overdue_and_opens_the_dashboard(demo_w
         demo_window.show_page("partners")
         notice.button.click()
         assert demo_window.current_page().key == "dashboard"
+
+
+def test_a_fund_row_opens_the_claims_of_its_program(demo_window):
+    tab = demo_window.current_page()
+    card = tab.cards["funds"]
+    card.click_bar(0)
+    incentives = demo_window.current_page()
+    assert incentives.key == "incentives"
+    program = incentives.findChild(QComboBox, "incentives-filter-program")
+    assert program.currentData() == card._bars[0].link.filters[0][1]
