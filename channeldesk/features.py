@@ -27,9 +27,10 @@ Parts, all optional:
   with a ``partner_id`` (presentation mode) only that partner's figures, or nothing.
 - ``demo_order``: when the demo hook runs, if not in feature order (a feature whose demo
   rows hang off the demo partners runs after the partners hook).
-- ``plan_actuals``: ``actual(db, partner_id, metric, start, end) -> int | None``: a plan
-  target's actual measured by the feature (certified people, MDF spent) over the dates,
-  None when the feature does not measure that metric (``services/lookups.measured_actual``).
+- ``plan_actuals``: ``actual(db, partner_id, metric, start, end, currency) -> int | None``
+  with ``actual.metrics`` naming the metrics it measures: a plan target's actual
+  measured by the feature (certified people, MDF spent) over the dates, in the plan's
+  currency for money; it replaces the typed-in actual (``store/plan_queries.py``).
 - ``partner_actions``: ``actions(tab) -> list[QAction]`` (Qt, in the feature's UI folder):
   what the feature offers on the selected partner in the Partners tab's menu ("Start
   onboarding"); the partners tab lists them and never imports the feature.

@@ -35,14 +35,3 @@ def _tagged(deadline: Deadline, feature: str) -> Deadline:
     return Deadline(deadline.due_on, deadline.kind, deadline.title, deadline.about,
                     deadline.table, deadline.record_id, feature)
 
-
-def measured_actual(db: peewee.Database, partner_id: str, metric: str,
-                    start: date, end: date) -> int | None:
-    """A plan target's actual as a feature measures it (certified people from
-    Enablement, MDF spent from Incentives) from ``start`` to ``end``; None when no
-    feature measures ``metric``, and the plan's typed-in actual stands."""
-    for _feature, provider in parts("plan_actuals"):
-        measured = provider(db, partner_id, metric, start, end)
-        if measured is not None:
-            return int(measured)
-    return None

@@ -61,13 +61,22 @@ def search_texts(db: peewee.Database) -> Iterator[SearchText]:
 
 
 def plan_actual(db: peewee.Database, partner_id: str, metric: str, start: date, end: date,
-                today: date | None = None) -> int | None:
+                currency: str = "", today: date | None = None) -> int | None:
     """The Plans target "certified people": people of the partner certified at the end of
-    the period, or today while the period runs; None for every other metric."""
+    the period, or today while the period runs; None for every other metric, and for a
+    partner with no certification recorded (then the plan's typed-in figure stands)."""
     if metric != CERTIFIED_PEOPLE:
         return None
+    tracked = db.execute_sql(
+        "SELECT 1 FROM certification x JOIN contact c ON c.id = x.contact_id "
+        "WHERE c.partner_id = ? AND x.deleted = 0 LIMIT 1", (partner_id,)).fetchone()
+    if tracked is None:  # certifications not tracked here for this partner: the plan's
+        return None      # typed-in figure stands
     day = min(end, today or date.today())
     return certified_headcount(db, partner_id, max(day, start))
+
+
+plan_actual.metrics = (CERTIFIED_PEOPLE,)  # type: ignore[attr-defined]
 
 
 def pack_data(db: peewee.Database, partner_id: str, today: date) -> EnablementPack | None:

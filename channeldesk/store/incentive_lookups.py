@@ -65,15 +65,23 @@ def search_texts(db: peewee.Database) -> Iterator[SearchText]:
 
 
 def actual(db: peewee.Database, partner_id: str, metric: str, start: date,
-           end: date) -> int | None:
-    """The Plans metric "MDF spend": MDF paid to the partner between the dates (minor
-    units of the program's currency); None for any other metric."""
+           end: date, currency: str = "") -> int | None:
+    """The Plans metric "MDF spend": MDF paid to the partner between the dates, in minor
+    units of ``currency`` (the plan's; programs in another currency are not added in,
+    since their amounts cannot be summed); None for any other metric and for a partner
+    without an MDF fund in that currency."""
     if metric != MDF_METRIC:
         return None
-    row = db.execute_sql(
-        "SELECT coalesce(SUM(e.amount), 0) FROM fund_ledger_entry e "
+    funded, paid = db.execute_sql(
+        "SELECT count(*), coalesce(SUM(CASE WHEN e.kind = 'pay' AND e.entry_date "
+        "BETWEEN ? AND ? THEN e.amount ELSE 0 END), 0) FROM fund_ledger_entry e "
         "JOIN incentive_program g ON g.id = e.program_id WHERE e.deleted = 0 "
-        "AND e.kind = 'pay' AND g.kind = ? AND e.partner_id = ? "
-        "AND e.entry_date BETWEEN ? AND ?",
-        (ProgramKind.MDF.value, partner_id, start.isoformat(), end.isoformat())).fetchone()
-    return int(row[0])
+        "AND g.kind = ? AND e.partner_id = ? AND (? = '' OR g.currency = ?)",
+        (start.isoformat(), end.isoformat(), ProgramKind.MDF.value, partner_id,
+         currency, currency)).fetchone()
+    # No MDF fund here for this partner (in this currency): the plan's typed-in figure
+    # stands.
+    return int(paid) if funded else None
+
+
+actual.metrics = (MDF_METRIC,)  # type: ignore[attr-defined]

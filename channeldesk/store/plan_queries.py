@@ -5,9 +5,9 @@ Internal-only fields (marked in each table's description, ``Model.internal_field
 leave this module in a document: the builders downstream cannot leak what they are never
 given, and a copy to the next period starts them empty.
 
-Actual values are entered in the plan for now. A later feature that knows a metric's
-actual (certified people from Enablement, MDF paid from Incentives) registers a source
-with :func:`register_actual_source`; its value then replaces the entered one.
+Actual values are typed into the plan, except for metrics a feature measures (certified
+people from Enablement, MDF paid from Incentives: ``plan_actuals`` in the feature list);
+their measured value replaces the typed one.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from channeldesk.domain.plan_document import (
     SignatureItem,
 )
 from channeldesk.domain.text_order import sort_key
+from channeldesk.features import parts
 from channeldesk.store.blobs import BlobStore
 from channeldesk.store.models import (
     Activity,
@@ -59,8 +60,8 @@ _SOURCE_NAMES: dict[str, str] = {}
 
 
 def register_actual_source(metric: str, source: ActualSource, name: str = "") -> None:
-    """Let a later feature compute a metric's actual from its own tables; ``name`` (such
-    as "Enablement") tells the user where the figure comes from."""
+    """Compute a metric's actual with ``source`` instead of the features' providers (tests,
+    scripts); ``name`` (such as "Enablement") tells the user where the figure comes from."""
     _ACTUAL_SOURCES[metric] = source
     _SOURCE_NAMES[metric] = name
 
@@ -70,23 +71,51 @@ def unregister_actual_source(metric: str) -> None:
     _SOURCE_NAMES.pop(metric, None)
 
 
+def _feature_sources() -> dict[str, tuple[str, Callable[..., int | None]]]:
+    """metric → (feature title, provider) for every ``plan_actuals`` provider of the
+    feature list; a provider names the metrics it measures in ``provider.metrics``."""
+    found: dict[str, tuple[str, Callable[..., int | None]]] = {}
+    for feature, provider in parts("plan_actuals"):
+        for metric in getattr(provider, "metrics", ()):
+            found.setdefault(metric, (feature.title.replace("&", ""), provider))
+    return found
+
+
 def actual_source_name(metric: str) -> str | None:
     """Where a metric's actual is computed from, or None when it is entered by hand."""
-    return _SOURCE_NAMES.get(metric) if metric in _ACTUAL_SOURCES else None
+    if metric in _ACTUAL_SOURCES:
+        return _SOURCE_NAMES.get(metric)
+    found = _feature_sources().get(metric)
+    return found[0] if found else None
+
+
+def _measured(metric: str, partner_id: str, period: Period, quarter: str,
+              currency: str) -> int | None:
+    """The actual a registered source or a feature measures, over the quarter (when the
+    row is for one) or the whole period; None where nothing measures it."""
+    source = _ACTUAL_SOURCES.get(metric)
+    if source is not None:
+        return source(partner_id, period, quarter)
+    found = _feature_sources().get(metric)
+    if found is None:
+        return None
+    try:
+        span = Period.parse(quarter) if quarter else period
+    except PeriodError:
+        span = period
+    return found[1](BusinessPlan._meta.database, partner_id, metric, span.start(),
+                    span.end(), currency)
 
 
 def source_actual(row: PlanTarget) -> int | None:
-    """A target row's actual as its registered source computes it; None where no source
-    is registered or the source has no data (then the entered actual stands)."""
-    source = _ACTUAL_SOURCES.get(row.metric)
-    if source is None:
-        return None
+    """A target row's actual as its source computes it; None where nothing measures the
+    metric or there is no data (then the entered actual stands)."""
     plan = row.plan
     try:
         period = Period.parse(plan.period)
     except PeriodError:
         return None
-    return source(plan.partner_id, period, row.quarter)
+    return _measured(row.metric, plan.partner_id, period, row.quarter, plan.currency)
 
 
 def target_actual(row: PlanTarget) -> int | None:
@@ -96,13 +125,15 @@ def target_actual(row: PlanTarget) -> int | None:
 
 
 def computed_actual(metric: str, partner_id: str, period: Period, quarter: str,
-                    entered: int | None) -> int | None:
+                    entered: int | None, currency: str = "") -> int | None:
     """The computed actual where a source has data, otherwise what was entered."""
-    source = _ACTUAL_SOURCES.get(metric)
-    if source is None:
-        return entered
-    value = source(partner_id, period, quarter)
+    value = _measured(metric, partner_id, period, quarter, currency)
     return entered if value is None else value
+
+
+def measures_actuals() -> bool:
+    """Whether any metric's actual is computed rather than typed in."""
+    return bool(_ACTUAL_SOURCES or _feature_sources())
 
 
 # -- finding ---------------------------------------------------------------------------------
@@ -162,8 +193,8 @@ def load_plan_document(plan_id: str, blobs: BlobStore | None = None) -> PlanDocu
         period, period_label = None, plan.period
     target_rows = []
     for row in _ordered(PlanTarget, plan_id):
-        actual = (computed_actual(row.metric, partner.id, period, row.quarter, row.actual)
-                  if period else row.actual)
+        actual = (computed_actual(row.metric, partner.id, period, row.quarter, row.actual,
+                                  plan.currency) if period else row.actual)
         target_rows.append((row.metric, row.label, row.quarter, row.target, actual))
     return PlanDocument(
         plan_id=plan.id, partner_id=partner.id, partner_name=partner.name,
@@ -364,13 +395,15 @@ def plan_list_rows(ids: list[str]) -> dict[str, PlanRow]:
             .where(PlanTarget.plan.in_(ids)).order_by(PlanTarget.position).tuples()):
         targets.setdefault(plan_id, []).append((metric, label, quarter, target, actual))
     rows = {}
+    measured = measures_actuals()
     for plan in plans:
         rows_of_plan = targets.get(plan.id, [])
-        if _ACTUAL_SOURCES:
+        if measured:
             try:
                 period = Period.parse(plan.period)
                 rows_of_plan = [
-                    (m, label, q, t, computed_actual(m, plan.partner_id, period, q, a))
+                    (m, label, q, t, computed_actual(m, plan.partner_id, period, q, a,
+                                                     plan.currency))
                     for m, label, q, t, a in rows_of_plan]
             except PeriodError:
                 pass

@@ -18,9 +18,10 @@ from pypdf import PdfReader
 
 from channeldesk.services import incentive_export
 from channeldesk.services import incentive_operations as ops
-from channeldesk.services.lookups import deadlines_between, measured_actual, search_texts
+from channeldesk.services.lookups import deadlines_between, search_texts
 from channeldesk.services.pdf.branding import load_branding
 from channeldesk.services.plan_export import ExportError, export_pack
+from channeldesk.store.incentive_lookups import actual as mdf_paid
 
 
 @pytest.fixture(autouse=True)
@@ -94,8 +95,26 @@ def test_deadlines_search_and_the_mdf_actual_of_plans(store, quarter):
     assert any(d.title == "EMEA MDF 2026" and d.due_on == date(2026, 12, 31) for d in found)
     texts = [t for t in search_texts(store.db) if t.feature == "incentives"]
     assert any("Spring roadshow" in t.text and "Acadia Cloud" in t.text for t in texts)
-    assert measured_actual(store.db, partner, "mdf_spend", date(2026, 1, 1),
-                           date(2026, 12, 31)) == 1_000_00
-    assert measured_actual(store.db, partner, "mdf_spend", date(2025, 1, 1),
-                           date(2025, 12, 31)) == 0
+    assert mdf_paid(store.db, partner, "mdf_spend", date(2026, 1, 1),
+                    date(2026, 12, 31)) == 1_000_00
+    assert mdf_paid(store.db, partner, "mdf_spend", date(2025, 1, 1),
+                    date(2025, 12, 31)) == 0
     assert ops.step_row_id("a", 1, "ledger") == ops.step_row_id("a", 1, "ledger")
+
+
+def test_a_plans_mdf_spend_target_shows_what_was_paid_in_the_plans_currency(store, quarter):
+    from plan_samples import add_plan
+
+    from channeldesk.store.plan_queries import actual_source_name, load_plan_document
+
+    _program, partner = quarter
+    eur = add_plan(store, partner, currency="EUR",
+                   targets=[("mdf_spend", "", 5_000_00, 1), ("revenue", "", 100, 50)])
+    lines = {line.metric: line for line in load_plan_document(eur).targets}
+    assert lines["mdf_spend"].actual == 1_000_00  # measured, not the typed-in 1
+    assert lines["revenue"].actual == 50  # typed in: nothing measures revenue
+    assert actual_source_name("mdf_spend") == "Incentives"
+    jpy = add_plan(store, partner, period="FY2027", currency="JPY",
+                   targets=[("mdf_spend", "", 500_000, None)])
+    lines = {line.metric: line for line in load_plan_document(jpy).targets}
+    assert lines["mdf_spend"].actual is None  # no yen fund: EUR payments are not yen

@@ -72,26 +72,6 @@ def test_every_live_record_has_a_search_text(loaded: Store) -> None:
     assert all(t.title and t.title.split(" (")[0].split(" · ")[0] in t.text for t in texts)
 
 
-def _measuring(metric: str, value: int):
-    def actual(db, partner_id, asked, start, end):
-        return value if asked == metric else None
-    return actual
-
-
-def test_a_measured_actual_comes_from_the_first_feature_that_measures_the_metric(
-        store: Store, monkeypatch) -> None:
-    from channeldesk import features
-    from channeldesk.services import lookups
-
-    providers = {"a": _measuring("certified_people", 7), "b": _measuring("mdf_spend", 1200)}
-    monkeypatch.setattr(lookups, "parts", lambda name: [
-        (features.Feature(key, key, 1), provider) for key, provider in providers.items()])
-    between = (date(2026, 1, 1), date(2026, 12, 31))
-    assert lookups.measured_actual(store.db, "p1", "certified_people", *between) == 7
-    assert lookups.measured_actual(store.db, "p1", "mdf_spend", *between) == 1200
-    assert lookups.measured_actual(store.db, "p1", "revenue", *between) is None
-
-
 def test_demo_hooks_run_in_demo_order_then_feature_order(monkeypatch) -> None:
     from channeldesk import features
 

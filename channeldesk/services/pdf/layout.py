@@ -90,7 +90,9 @@ class DeskDocTemplate(BaseDocTemplate):
                            PAGE_H - MARGIN_TOP - MARGIN_BOTTOM, id="body",
                            leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         self.addPageTemplates([
-            PageTemplate("cover", [cover_frame], onPage=self._draw_cover),
+            # A cover whose contents run over goes on in a body page, with the header.
+            PageTemplate("cover", [cover_frame], onPage=self._draw_cover,
+                         autoNextPageTemplate="body"),
             PageTemplate("body", [body_frame], onPage=self._draw_body_page),
         ])
 
