@@ -116,9 +116,10 @@ def find_partners(name_or_id: str) -> list[Partner]:
 
 
 def plans_of(partner_id: str) -> list[BusinessPlan]:
-    """A partner's live plans, newest period first."""
+    """A partner's live plans, newest period first (the latest revision first within
+    one period)."""
     plans = list(BusinessPlan.live().where(BusinessPlan.partner == partner_id))
-    return sorted(plans, key=lambda p: _period_key(p.period), reverse=True)
+    return sorted(plans, key=lambda p: (_period_key(p.period), p.revision or 1), reverse=True)
 
 
 def _period_key(text: str) -> tuple[int, int, int]:
@@ -269,6 +270,50 @@ def _cleared_internal(model) -> dict[str, str]:
     return dict.fromkeys(model.internal_fields, "")
 
 
+def amendment_values(plan_id: str) -> tuple[dict[str, Any], dict[type, list[dict[str, Any]]]]:
+    """The values of the next revision of a signed plan: the same partner and period,
+    every part as it stands (actuals, done commitments and dates kept), and signature
+    lines with the same signers left unsigned (no date), so both sides sign again."""
+    plan = BusinessPlan.get_by_id(plan_id)
+    values = {"partner": plan.partner_id, "period": plan.period, "status": "draft",
+              "title": plan.title, "currency": plan.currency, "summary": plan.summary,
+              "partner_logo": plan.partner_logo, "internal_notes": plan.internal_notes,
+              "amends": plan.id, "revision": (plan.revision or 1) + 1}
+    children: dict[type, list[dict[str, Any]]] = {
+        PlanObjective: [{"position": o.position, "text": o.text}
+                        for o in _ordered(PlanObjective, plan_id)],
+        PlanTarget: [{"position": t.position, "metric": t.metric, "label": t.label,
+                      "quarter": t.quarter, "target": t.target, "actual": t.actual,
+                      "internal_notes": t.internal_notes}
+                     for t in _ordered(PlanTarget, plan_id)],
+        PlanCommitment: [{"position": c.position, "side": c.side, "text": c.text,
+                          "due_on": c.due_on, "done": c.done}
+                         for c in _ordered(PlanCommitment, plan_id)],
+        PlanActivity: [{"position": a.position, "activity_group": a.activity_group,
+                        "title": a.title, "owner_side": a.owner_side,
+                        "owner_name": a.owner_name, "due_on": a.due_on, "status": a.status,
+                        "budget": a.budget, "internal_notes": a.internal_notes}
+                       for a in _ordered(PlanActivity, plan_id)],
+        PlanSignature: [{"side": s.side, "name": s.name, "title": s.title, "signed_on": None}
+                        for s in PlanSignature.live().where(PlanSignature.plan == plan_id)
+                        .order_by(PlanSignature.side.desc())],
+    }
+    return values, children
+
+
+def plan_signers(plan_id: str) -> str:
+    """Who signed a plan and when, in one line: "Ana Ruiz on 2026-01-12, Bo Li on …"."""
+    return ", ".join(
+        f"{s.name} on {s.signed_on}" if s.signed_on else s.name
+        for s in PlanSignature.live().where(PlanSignature.plan == plan_id)
+        .order_by(PlanSignature.side.desc()) if s.name)
+
+
+def amendment_of(plan_id: str) -> BusinessPlan | None:
+    """The live revision that amends this plan, if one was started."""
+    return BusinessPlan.live().where(BusinessPlan.amends == plan_id).first()
+
+
 def plan_exists(partner_id: str, period: str) -> bool:
     return BusinessPlan.live().where(BusinessPlan.partner == partner_id,
                                      BusinessPlan.period == period).exists()
@@ -285,8 +330,13 @@ class PlanRow:
     status: str
     currency: str
     revenue_target: int | None
-    average_attainment: Decimal | None
+    primary_label: str
+    """The metric the headline attainment is of: revenue, else the plan's first target."""
+    primary_attainment: Decimal | None
+    targets_met: int
+    targets_total: int
     updated_at: str
+    revision: int = 1
 
 
 def plan_list_ids(search: str = "", status: str | None = None) -> list[str]:
@@ -338,10 +388,15 @@ def plan_list_rows(ids: list[str]) -> dict[str, PlanRow]:
                 pass
         lines = roll_up(rows_of_plan)
         revenue = next((line.target for line in lines if line.metric == "revenue"), None)
-        known = [line.attainment for line in lines if line.attainment is not None]
-        average = (sum(known, Decimal(0)) / len(known)).quantize(Decimal(1)) if known else None
+        # One metric leads (revenue, else the first target): an average of revenue and
+        # MDF spend attainment means nothing to anyone.
+        primary = next((line for line in lines if line.metric == "revenue"),
+                       lines[0] if lines else None)
+        met = sum(1 for line in lines
+                  if line.attainment is not None and line.attainment >= 100)
         rows[plan.id] = PlanRow(plan.id, plan.partner_id, names.get(plan.partner_id, ""),
-                                plan.period,
-                                plan.status, plan.currency, revenue, average,
-                                plan.updated_at)
+                                plan.period, plan.status, plan.currency, revenue,
+                                primary.label if primary else "",
+                                primary.attainment if primary else None,
+                                met, len(lines), plan.updated_at, plan.revision or 1)
     return rows

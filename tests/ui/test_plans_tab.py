@@ -213,7 +213,7 @@ def test_new_plan_dialog_validates_and_creates_signature_lines(plans, seeded_db,
 
 
 def test_add_and_remove_an_activity_with_undo(plans, plan_ids, answer_yes):
-    select(plans, plan_ids["lodz"])
+    select(plans, plan_ids["northwind"])
     panel = plans.page("plans").editor.panels["activities"]
     before = panel.model.rowCount()
     panel.add_button.click()
@@ -258,7 +258,7 @@ def test_a_partner_logo_goes_on_the_cover(plans, plan_ids, tmp_path, monkeypatch
     image.fill(QColor("#2e7d32"))
     image.save(str(logo))
     (tmp_path / "fake.png").write_text("not an image")
-    select(plans, plan_ids["lodz"])
+    select(plans, plan_ids["northwind"])
     answers = iter([str(tmp_path / "fake.png"), str(logo)])
     monkeypatch.setattr(QFileDialog, "getOpenFileName",
                         lambda *args, **kwargs: (next(answers), ""))
@@ -266,16 +266,16 @@ def test_a_partner_logo_goes_on_the_cover(plans, plan_ids, tmp_path, monkeypatch
     monkeypatch.setattr(QMessageBox, "warning", lambda *args: warned.append(args[2]))
     plans.page("plans").editor.choose_logo()
     assert warned and "not a PNG or JPEG" in warned[0]
-    assert BusinessPlan.get_by_id(plan_ids["lodz"]).partner_logo == ""
+    assert BusinessPlan.get_by_id(plan_ids["northwind"]).partner_logo == ""
     plans.page("plans").editor.choose_logo()
-    sha = BusinessPlan.get_by_id(plan_ids["lodz"]).partner_logo
+    sha = BusinessPlan.get_by_id(plan_ids["northwind"]).partner_logo
     assert plans.store.blobs.has(sha)
-    out = tmp_path / "lodz.pdf"
+    out = tmp_path / "northwind.pdf"
     plans.page("plans").exports.export_plan(out=out)
     qtbot.waitUntil(lambda: plans.page("plans").exports.last_result is not None, timeout=20_000)
     assert len(PdfReader(out).pages[0].images) == 2  # the vendor's logo and the partner's
     plans.undo_action.trigger()
-    assert BusinessPlan.get_by_id(plan_ids["lodz"]).partner_logo == ""
+    assert BusinessPlan.get_by_id(plan_ids["northwind"]).partner_logo == ""
 
 
 def test_a_computed_actual_is_shown_read_only(plans, plan_ids):
