@@ -362,6 +362,12 @@ def plan_list_ids(search: str = "", status: str | None = None) -> list[str]:
     return [row[0] for row in rows]
 
 
+def plan_count() -> int:
+    """Live plans of live partners: the "of N" of the Plans list's count."""
+    return (BusinessPlan.live().join(Partner)
+            .where(Partner.deleted == False).count())  # noqa: E712 (peewee expression)
+
+
 def plan_list_rows(ids: list[str]) -> dict[str, PlanRow]:
     """The rows for the given ids, with two aggregate queries instead of one per plan."""
     if not ids:

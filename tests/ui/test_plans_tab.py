@@ -334,3 +334,81 @@ def test_the_plan_on_screen_is_exported_even_when_its_period_has_two(plans, plan
         qtbot.waitUntil(lambda: plans.page("plans").exports.last_result is not None, timeout=20_000)
         text = "".join(page.extract_text() for page in PdfReader(out).pages)
         assert "The twin made offline." in text, out.name
+
+
+# -- signed means read-only (issue 12, finding 1) -------------------------------------------
+
+def test_a_signed_plan_shows_a_lock_and_takes_only_progress(plans, plan_ids, monkeypatch):
+    select(plans, plan_ids["lodz"])
+    editor = plans.page("plans").editor
+    assert editor.lock_badge.isVisible() and "Signed" in editor.lock_badge.text()
+    assert "Sam Carter on 2026-01-12" in editor.lock_badge.toolTip()
+    assert editor.summary.isReadOnly() and not editor.logo_button.isEnabled()
+    model, target = target_cell(plans, "new_customers", "", "target")
+    assert not model.flags(target) & Qt.ItemFlag.ItemIsEditable
+    _, actual = target_cell(plans, "new_customers", "", "actual")
+    assert model.flags(actual) & Qt.ItemFlag.ItemIsEditable
+    signers = editor.models["signatures"]
+    name = next(n for n, c in enumerate(signers.columns()) if c.field == "name")
+    assert not signers.flags(signers.index(0, name)) & Qt.ItemFlag.ItemIsEditable
+    assert not editor.panels["targets"].add_button.isEnabled()
+    assert not plans.page("plans").delete_action.isEnabled()
+    status = editor.status
+    assert [status.itemData(n) for n in range(status.count())] == ["signed", "archived"]
+    # Even a value that reaches the model another way is refused by the store.
+    errors = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: errors.append(args[2]))
+    assert not model.setData(target, "99", Qt.ItemDataRole.EditRole)
+    assert errors and "read-only" in errors[0]
+
+
+def test_amend_opens_revision_2_as_an_editable_draft(plans, plan_ids):
+    select(plans, plan_ids["lodz"])
+    editor = plans.page("plans").editor
+    assert editor.amend_button.isVisible()
+    editor.amend_button.click()
+    revision = BusinessPlan.get(BusinessPlan.amends == plan_ids["lodz"])
+    assert editor.plan_id == revision.id and revision.status == "draft"
+    assert editor.heading.full_text().endswith("revision 2")
+    assert not editor.lock_badge.isVisible() and not editor.summary.isReadOnly()
+    model, target = target_cell(plans, "new_customers", "", "target")
+    assert model.flags(target) & Qt.ItemFlag.ItemIsEditable
+    table = plans.page("plans").model
+    assert "2026-H2 rev. 2" in [table.index(r, 1).data() for r in range(table.rowCount())]
+    plans.undo_action.trigger()
+    assert BusinessPlan.get_by_id(revision.id).deleted
+
+
+def test_signing_asks_first_and_then_locks(plans, plan_ids, monkeypatch):
+    plan = plan_ids["northwind"]
+    plans.store.update(BusinessPlan, plan, {"status": "agreed"})
+    select(plans, plan)
+    editor = plans.page("plans").editor
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *args, **kwargs: QMessageBox.StandardButton.No)
+    index = editor.status.findData("signed")
+    editor.status.activated.emit(index)
+    assert BusinessPlan.get_by_id(plan).status == "agreed"
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *args, **kwargs: QMessageBox.StandardButton.Yes)
+    editor.status.activated.emit(editor.status.findData("signed"))
+    assert BusinessPlan.get_by_id(plan).status == "signed"
+    assert editor.lock_badge.isVisible()
+
+
+def test_plans_sort_on_every_column_and_have_an_empty_state(plans, plan_ids):
+    tab = plans.page("plans")
+    model = tab.model
+    assert tab.table.isSortingEnabled()
+    tab.table.sortByColumn(model.column_index("status"), Qt.SortOrder.DescendingOrder)
+    assert [model.index(r, model.column_index("status")).data()
+            for r in range(model.rowCount())] == ["Signed", "Draft"]
+    tab.table.sortByColumn(model.column_index("status"), Qt.SortOrder.AscendingOrder)
+    assert model.index(0, model.column_index("status")).data() == "Draft"
+    tab.search.setText("no such partner")
+    tab.go_to_results()
+    empty = plans.findChild(QLabel, "plans-empty-title")
+    assert empty.isVisible() and "match" in empty.text()
+    tab.search.clear()
+    tab.go_to_results()
+    assert tab.table.isVisible()

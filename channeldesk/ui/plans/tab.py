@@ -23,7 +23,12 @@ from channeldesk.store import Store
 from channeldesk.store.database import ChangeNotice
 from channeldesk.store.engagement_queries import partner_choices
 from channeldesk.store.models import BusinessPlan, Partner
-from channeldesk.store.plan_queries import amendment_of, copy_values, plan_exists
+from channeldesk.store.plan_queries import (
+    amendment_of,
+    copy_values,
+    plan_count,
+    plan_exists,
+)
 from channeldesk.ui.plans.dialogs import NewPlanDialog
 from channeldesk.ui.plans.editor import PlanEditor
 from channeldesk.ui.plans.edits import amend_plan_command, copy_plan_command, new_plan_command
@@ -113,6 +118,9 @@ class PlansTab(RecordTab):
         self.search.clear()
         self.status_filter.setCurrentIndex(0)
         self._apply_search()
+
+    def total_count(self) -> int:
+        return plan_count()
 
     def empty_text(self, filtered: bool) -> str:
         if filtered:
