@@ -18,6 +18,7 @@ from channeldesk.domain.plan import (
     PlanStatus,
     validate_plan,
 )
+from channeldesk.domain.partner_currency import currency_for
 from channeldesk.services.operations import Operation, OperationRefused, Recorder, run
 from channeldesk.store.database import Store
 from channeldesk.store.models import BusinessPlan, Partner, PlanSignature
@@ -31,9 +32,12 @@ from channeldesk.store.plan_queries import (
 
 def new_plan(store: Store, values: dict[str, Any]) -> Operation[str]:
     """Create a partner's plan for a period with one empty signature line per side (the
-    vendor's named after the partner's owner), so the PDF always has both lines."""
+    vendor's named after the partner's owner), so the PDF always has both lines. Without
+    a currency, the plan is in the partner's (a US partner's in USD)."""
     def write(recorder: Recorder) -> str:
         partner = _live_partner(values.get("partner"))
+        if not values.get("currency"):
+            values["currency"] = currency_for(partner.country, partner.region)
         period = _period(values.get("period"))
         errors = validate_plan({**values, "period": period})
         if errors:

@@ -101,8 +101,9 @@ def computed_actual(metric: str, partner_id: str, period: Period, quarter: str,
 # -- finding ---------------------------------------------------------------------------------
 
 def find_partners(name_or_id: str) -> list[Partner]:
-    """Partners matching an id exactly, else a name exactly (case-insensitive), else a
-    name containing the text. More than one match means the caller must ask for the id."""
+    """Partners matching an id exactly, else a name exactly, else a name containing the
+    text; names compare as the app's search does (case and accents ignored: "lodz" finds
+    "Łódź"). More than one match means the caller must ask for the id."""
     text = (name_or_id or "").strip()
     if not text:
         return []
@@ -110,9 +111,9 @@ def find_partners(name_or_id: str) -> list[Partner]:
     if by_id.exists():
         return list(by_id)
     partners = list(Partner.live().order_by(Partner.name))
-    folded = text.casefold()
-    exact = [p for p in partners if p.name.casefold() == folded]
-    return exact or [p for p in partners if folded in p.name.casefold()]
+    folded = sort_key(text)
+    exact = [p for p in partners if sort_key(p.name) == folded]
+    return exact or [p for p in partners if folded in sort_key(p.name)]
 
 
 def plans_of(partner_id: str) -> list[BusinessPlan]:

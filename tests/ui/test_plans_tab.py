@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from channeldesk.app import create_main_window
 from channeldesk.store import open_store
-from channeldesk.store.models import BusinessPlan, PlanSignature, PlanTarget
+from channeldesk.store.models import BusinessPlan, Partner, PlanSignature, PlanTarget
 from channeldesk.store.plan_queries import register_actual_source, unregister_actual_source
 from channeldesk.ui.plans.model import PlansTableModel
 
@@ -412,3 +412,22 @@ def test_plans_sort_on_every_column_and_have_an_empty_state(plans, plan_ids):
     tab.search.clear()
     tab.go_to_results()
     assert tab.table.isVisible()
+
+
+def test_a_new_plan_starts_in_the_partners_currency(plans, seeded_db):
+    _path, ids = seeded_db
+    plans.store.update(Partner, ids["Blue Ridge MSP"], {"country": "United States"})
+    seen = {}
+
+    def look(dialog):
+        currency = dialog.findChild(QLineEdit, "field-currency")
+        seen["first"] = currency.text()
+        combo = dialog.findChild(QComboBox, "field-partner")
+        combo.setCurrentIndex(combo.findData(ids["Blue Ridge MSP"]))
+        seen["us"] = currency.text()
+        dialog.reject()
+
+    select(plans, plans.page("plans").model.id_at(0))
+    when_dialog_opens(look)
+    plans.page("plans").new_plan()
+    assert seen == {"first": "PLN", "us": "USD"}

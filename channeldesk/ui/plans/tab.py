@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from channeldesk.domain.plan import STATUS_LABELS, PeriodError, PlanStatus, is_locked
+from channeldesk.domain.partner_currency import currency_for
 from channeldesk.store import Store
 from channeldesk.store.database import ChangeNotice
 from channeldesk.store.engagement_queries import partner_choices
@@ -188,7 +189,8 @@ class PlansTab(RecordTab):
             return
         plan = self.editor.plan()
         dialog = NewPlanDialog(partners, plan_exists, self,
-                               partner_id=plan.partner_id if plan else None)
+                               partner_id=plan.partner_id if plan else None,
+                               currency_of=self._partner_currency)
         if not dialog.exec():
             return
         values = dialog.values()
@@ -197,6 +199,10 @@ class PlansTab(RecordTab):
         if perform_or_report(self, self._stack, self._store, command,
                              self.tr("Could not create the plan")):
             self.keep_selection(lambda: None, select=command.value)
+
+    def _partner_currency(self, partner_id: str) -> str:
+        partner = self._store.get(Partner, partner_id)
+        return currency_for(partner.country, partner.region) if partner else "EUR"
 
     def copy_to_next_period(self) -> None:
         """Start next period's plan from this one: targets carried, actuals reset."""
