@@ -158,6 +158,9 @@ class PartnerDetail(QWidget):
 
     # -- showing ----------------------------------------------------------------------
 
+    def show_activity_log(self) -> None:
+        self._tabs.setCurrentIndex(1)
+
     @property
     def partner_id(self) -> str | None:
         return self._partner_id

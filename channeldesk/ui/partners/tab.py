@@ -106,6 +106,8 @@ class PartnersTab(RecordTab):
                                  self.new_partner, "action-partner-new")
         self.edit_action = action(self.tr("&Edit partner…"), "Ctrl+E", self.edit_partner,
                                   "action-partner-edit")
+        self.log_action = action(self.tr("&Log activity…"), "Ctrl+L", self.log_activity,
+                                 "action-partner-log")
         self.delete_action = action(self.tr("&Delete partner"), QKeySequence.StandardKey.Delete,
                                     self.delete_partner, "action-partner-delete")
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -113,7 +115,16 @@ class PartnersTab(RecordTab):
 
     def menu_actions(self) -> list[QAction]:
         """Actions the main window lists in its Partner menu."""
-        return [self.new_action, self.edit_action, self.delete_action]
+        return [self.new_action, self.edit_action, self.log_action, self.delete_action]
+
+    def log_activity(self) -> None:
+        """Ctrl+L from anywhere in the tab: the activity log of the selected partner,
+        with a new entry's dialog open."""
+        if self.detail.partner_id is None:
+            self.sig_status.emit(self.tr("Select a partner to log an activity with."))
+            return
+        self.detail.show_activity_log()
+        self.detail.log.add()
 
     # -- filtering --------------------------------------------------------------------
 

@@ -193,6 +193,11 @@ class ProspectDetail(QWidget):
         layout.addStretch(1)
         return box
 
+    def log_activity(self) -> None:
+        """The activity log of the prospect shown, with a new entry's dialog open."""
+        self._tabs.setCurrentIndex(1)
+        self.log.add()
+
     def _build_activities(self) -> QWidget:
         self.log = ActivityLog(self, self._store, self._stack, self.activities,
                                ProspectActivity, "prospect", "prospect-",

@@ -198,6 +198,8 @@ class ProspectsTab(RecordTab):
         self.delete_action = action(self.tr("&Delete prospect"),
                                     QKeySequence.StandardKey.Delete, self.delete_prospect,
                                     "action-prospect-delete")
+        self.log_action = action(self.tr("&Log activity…"), "Ctrl+L",
+                                 self.detail.log_activity, "action-prospect-log")
         self.profile_action = action(self.tr("Ideal &partner profile…"), None,
                                      self.edit_profile, "action-prospect-profile")
         self.import_action = action(self.tr("&Import prospects…"), None, self.import_csv,
@@ -214,7 +216,7 @@ class ProspectsTab(RecordTab):
     def menu_actions(self) -> list[QAction]:
         """Actions the main window lists in its Prospect menu."""
         return [self.new_action, self.edit_action, self.move_action, self.convert_action,
-                self.delete_action, self.profile_action]
+                self.log_action, self.delete_action, self.profile_action]
 
     def file_actions(self) -> list[QAction]:
         """Import and export, listed in the File menu."""

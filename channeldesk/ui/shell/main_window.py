@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -56,6 +56,19 @@ class _TabSlot(QWidget):
         self.page: FeatureTab | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+
+
+def _scope_shortcuts_to(page: FeatureTab) -> None:
+    """A tab's menu shortcuts act only while that tab is on screen (its widgets have the
+    focus): Ctrl+E on the Prospects tab must not edit the partner selected on the hidden
+    Partners tab. The menu items themselves still work from anywhere."""
+    for action in page.menu_actions():
+        if action.shortcut().isEmpty():
+            continue
+        if action.shortcutContext() == Qt.ShortcutContext.WindowShortcut:
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        if action not in page.actions():
+            page.addAction(action)
 
 
 class MainWindow(QMainWindow):
@@ -165,6 +178,7 @@ class MainWindow(QMainWindow):
         menu = self._menus.get(feature.key)
         if menu is not None:
             menu.addActions(page.menu_actions())
+        _scope_shortcuts_to(page)
         self._add_file_actions(feature, page.file_actions())
 
     def _add_file_actions(self, feature: Feature, actions: list[QAction]) -> None:

@@ -7,7 +7,6 @@ reference column: ``partner`` or ``prospect``).
 
 from __future__ import annotations
 
-from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from channeldesk.store import Store
@@ -35,7 +34,7 @@ class ActivityLog:
         self.view.doubleClicked.connect(self.edit)
         add = QPushButton(pane.tr("Log activity…"))
         add.setObjectName(f"{prefix}activity-add")
-        add.setShortcut(QKeySequence("Ctrl+L"))
+        # Ctrl+L is the tab's "Log activity" menu item, so it works from anywhere there.
         add.setToolTip(add_tip)
         add.clicked.connect(self.add)
         self._edit = QPushButton(pane.tr("Edit…"))
