@@ -153,6 +153,29 @@ class PartnersTab(RecordTab):
     def set_presentation(self, on: bool) -> None:
         super().set_presentation(on)
         self.detail.set_show_internal(not on)
+        # A health band ("Dormant", "Cooling") is the vendor's judgement, not the partner's.
+        self.table.setColumnHidden(self.model.column_index("engagement"), on)
+
+    def has_partner_records(self) -> bool:
+        return True
+
+    def partner_record_ids(self, partner_id: str) -> set[str]:
+        return {partner_id}
+
+    def filter_state(self) -> object:
+        return {key: box.currentIndex() for key, box in self._filter_boxes.items()}
+
+    def restore_filter_state(self, state: object) -> None:
+        if not isinstance(state, dict):
+            return
+        for key, box in self._filter_boxes.items():
+            box.blockSignals(True)
+            box.setCurrentIndex(state.get(key, 0))
+            box.blockSignals(False)
+        chosen = {key: box.currentData() for key, box in self._filter_boxes.items()}
+        self.model.set_filter(replace(self.model.partner_filter, **{
+            key: frozenset({value}) if value else frozenset() for key, value in chosen.items()
+        }))
 
     def total_count(self) -> int:
         return count_live_partners(self._store.db)

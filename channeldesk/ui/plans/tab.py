@@ -29,6 +29,7 @@ from channeldesk.store.plan_queries import (
     copy_values,
     plan_count,
     plan_exists,
+    plans_of,
 )
 from channeldesk.ui.plans.dialogs import NewPlanDialog
 from channeldesk.ui.plans.editor import PlanEditor
@@ -122,6 +123,26 @@ class PlansTab(RecordTab):
 
     def total_count(self) -> int:
         return plan_count()
+
+    def has_partner_records(self) -> bool:
+        return True
+
+    def partner_record_ids(self, partner_id: str) -> set[str]:
+        return {plan.id for plan in plans_of(partner_id)}
+
+    def current_partner_id(self) -> str | None:
+        plan = self.editor.plan()
+        return plan.partner_id if plan else None
+
+    def filter_state(self) -> object:
+        return self.status_filter.currentIndex()
+
+    def restore_filter_state(self, state: object) -> None:
+        if isinstance(state, int):
+            self.status_filter.blockSignals(True)
+            self.status_filter.setCurrentIndex(state)
+            self.status_filter.blockSignals(False)
+            self.model.set_status(self.status_filter.currentData())
 
     def empty_text(self, filtered: bool) -> str:
         if filtered:
