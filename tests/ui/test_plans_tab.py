@@ -131,6 +131,7 @@ def test_presentation_mode_hides_internal_columns_and_notes(plans, plan_ids):
                          for n in range(m.columnCount())]
     assert "Internal note" in headers(editor.models["targets"])
     assert editor.notes.toPlainText() == "SECRET-PLAN-NOTE"
+    when_dialog_opens(lambda dialog: dialog.accept())  # the partner of the plan shown
     plans.presentation_action.trigger()
     assert "Internal note" not in headers(editor.models["targets"])
     assert "Internal note" not in headers(editor.models["activities"])
