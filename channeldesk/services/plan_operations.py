@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from channeldesk.domain.partner_currency import currency_for
 from channeldesk.domain.plan import (
     SIDE_LABELS,
     Period,
@@ -18,7 +19,6 @@ from channeldesk.domain.plan import (
     PlanStatus,
     validate_plan,
 )
-from channeldesk.domain.partner_currency import currency_for
 from channeldesk.services.operations import Operation, OperationRefused, Recorder, run
 from channeldesk.store.database import Store
 from channeldesk.store.models import BusinessPlan, Partner, PlanSignature

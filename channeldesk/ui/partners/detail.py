@@ -105,6 +105,7 @@ class PartnerDetail(QWidget):
         self._title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._subtitle = QLabel()
         self._subtitle.setObjectName("partner-subtitle")
+        self._subtitle.setWordWrap(True)  # else its one line sets the pane's least width
         titles = QVBoxLayout()
         titles.addWidget(self._title)
         titles.addWidget(self._subtitle)
@@ -205,8 +206,7 @@ class PartnerDetail(QWidget):
         self._notes_box.setVisible(self._show_internal)
         self._tabs.setTabText(0, self.tr("Contacts (%s)") % self.contacts.rowCount())
         self._tabs.setTabText(1, self.tr("Activity log (%s)") % self.activities.rowCount())
-        for view in (self.contacts_view, self.activities_view):
-            view.resizeColumnsToContents()
+        self.contacts_view.resizeColumnsToContents()  # the log sizes its own (notes elide)
         self._update_buttons()
 
     def _engagement_text(self) -> str:

@@ -27,6 +27,7 @@ from channeldesk.ui.partners.detail import PartnerDetail
 from channeldesk.ui.partners.model import PartnersTableModel
 from channeldesk.ui.widgets.record_dialogs import PartnerDialog
 from channeldesk.ui.widgets.record_tab import RecordTab
+from channeldesk.ui.widgets.record_views import fit_columns
 
 PARTNER_FIELDS = ("name", "partner_type", "tier", "status", "region", "country", "owner",
                   "website", "phone", "internal_notes")
@@ -69,9 +70,13 @@ class PartnersTab(RecordTab):
         bar.addWidget(new)
 
         self.make_record_table()
-        self.size_columns({"name": 27, "partner_type": 14, "tier": 9, "status": 10,
-                           "region": 12, "country": 12, "owner": 13, "last_activity": 11,
-                           "engagement": 12})
+        # Key columns show whole values; the name (and the type and country, which have
+        # room to elide) give way first. Engagement is a word, not the rest of the row.
+        fit_columns(self.table, {"partner_type": "Distributor", "tier": "Registered",
+                                 "status": "Onboarding", "region": "North America",
+                                 "country": "Germany", "owner": "Sofie Lindholm",
+                                 "last_activity": "2026-12-31", "engagement": "Engaged"},
+                    stretch="name", padding=12)
         self.table.activated.connect(lambda _: self.edit_partner())
         self._empty_new = self.empty_button(self.tr("Add a partner…"), self.new_partner)
         self._empty_demo = self.empty_button(self.tr("Load demo data"),

@@ -39,9 +39,9 @@ from channeldesk.domain.plan import (
     PlanPart,
     PlanStatus,
     allowed_transitions,
+    attainment,
     editable_when,
     is_locked,
-    attainment,
     metric_unit,
 )
 from channeldesk.store import Store

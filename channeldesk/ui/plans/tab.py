@@ -12,14 +12,13 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QMessageBox,
     QPushButton,
     QWidget,
 )
 
-from channeldesk.domain.plan import STATUS_LABELS, PeriodError, PlanStatus, is_locked
 from channeldesk.domain.partner_currency import currency_for
+from channeldesk.domain.plan import STATUS_LABELS, PeriodError, PlanStatus, is_locked
 from channeldesk.store import Store
 from channeldesk.store.database import ChangeNotice
 from channeldesk.store.engagement_queries import partner_choices
@@ -39,6 +38,7 @@ from channeldesk.ui.plans.model import PlansTableModel
 from channeldesk.ui.shell.undo import DeleteCommand, perform_or_report
 from channeldesk.ui.widgets.confirm import confirm_delete
 from channeldesk.ui.widgets.record_tab import RecordTab
+from channeldesk.ui.widgets.record_views import fit_columns
 
 PLAN_TABLES = {"business_plan", "plan_target", "partner"}
 
@@ -85,12 +85,9 @@ class PlansTab(RecordTab):
         bar.addWidget(new)
         self.make_record_table(sort_column=0)
         self.table.activated.connect(lambda _: self.editor.tabs.setFocus())
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.size_columns({"period": 11, "status": 8, "revenue": 14, "attainment": 10,
-                           "met": 10})
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        fit_columns(self.table, {"period": "2026-H2 rev. 2", "status": "Archived",
+                                 "revenue": "$12,345,000", "attainment": "117.9%",
+                                 "met": "5 of 5"}, stretch="partner", padding=12)
         self.make_pages([self.table], [
             self.empty_button(self.tr("New plan…"), self.new_plan, "plans-empty-new"),
             self.empty_button(self.tr("Load demo data"), self.sig_load_demo_requested.emit,
