@@ -242,3 +242,18 @@ def test_presentation_mode_hides_the_lost_reason(tab, window, qtbot, prospects):
     select(tab, qtbot, "Acme Retail")
     assert "Chose a competitor" not in tab.detail._subtitle.text()
     assert "Chose a competitor" not in tab.detail._history.text()
+
+
+def test_the_import_button_says_what_will_happen(tab, window, qtbot):
+    """Issue 12, finding 10: five rows, of which one is a partner already and one a
+    duplicate, import three; the button says so."""
+    data = (b"Account Name;Industry\nNew One;Retail\nNew Two;Retail\nNew Three;Retail\n"
+            b"Northwind Systems;Retail\nNew One;Retail\n")
+    dialog = tab.open_import_dialog("crm.csv", read_bytes(data), KnownCompanies.load(
+        window.store))
+    dialog.show_preview()
+    qtbot.waitUntil(lambda: dialog.preview is not None, timeout=10_000)
+    confirm = dialog.findChild(QPushButton, "import-confirm")
+    assert confirm.text().replace("&", "") == \
+        "Import 3 prospects (skip 1 already a partner, 1 duplicate)"
+    dialog.reject()
