@@ -1,4 +1,4 @@
-"""At 1366×768 every list shows its key columns whole (issue 12, finding 8): the long
+"""At 1366x768 every list shows its key columns whole (issue 12, finding 8): the long
 text column elides, never a date, a tier, a region, an owner or a status."""
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def test_prospects_show_owner_next_step_and_due_without_scrolling(laptop):
     for key in ("owner", "next_step", "next_step_on"):
         column = tab.model.column_index(key)
         right = header.sectionViewportPosition(column) + header.sectionSize(column)
-        assert 0 <= header.sectionViewportPosition(column) and \
+        assert header.sectionViewportPosition(column) >= 0 and \
             right <= tab.table.viewport().width(), key
     # The long next step elides, at a readable width.
     assert tab.table.columnWidth(tab.model.column_index("next_step")) >= \
