@@ -86,3 +86,15 @@ def test_ctrl_e_on_the_prospects_tab_does_not_edit_the_hidden_partner(main, qtbo
     partners.table.setFocus()
     qtbot.keyClick(partners.table, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     assert edited == [True]
+
+
+def test_in_the_board_the_key_goes_to_the_first_matching_card(main, qtbot):
+    prospects = main.show_page("prospects")
+    prospects.set_view(1)
+    qtbot.keyClick(main, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(prospects.search, "nordic")
+    qtbot.keyClick(prospects.search, Qt.Key.Key_Return)
+    card = prospects.board.views["identified"]
+    assert QApplication.focusWidget() is card
+    assert card.model().id_at(card.currentIndex().row()) == prospects.model.id_at(0)
+    assert prospects.detail.prospect_id == prospects.model.id_at(0)

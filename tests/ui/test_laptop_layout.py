@@ -100,3 +100,50 @@ def test_the_plan_heading_stays_on_one_line(laptop):
     heading = plans.editor.heading
     assert heading.height() < heading.fontMetrics().height() * 2
     assert not heading.wordWrap()
+
+
+def test_board_cards_show_owner_next_step_and_overdue_at_a_laptop_width(laptop):
+    from PySide6.QtGui import QImage, QPainter
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    tab = laptop.show_page("prospects")
+    tab.set_view(1)
+    QApplication.processEvents()
+    view = tab.board.views["contacted"]
+    assert view.width() >= view.fontMetrics().averageCharWidth() * 24
+    delegate = view.itemDelegate()
+    painted = []
+
+    class Recorder(QPainter):
+        def drawText(self, *args):
+            painted.append(args[-1])
+            super().drawText(*args)
+
+    def paint(view, row):
+        painted.clear()
+        image = QImage(view.width(), 80, QImage.Format.Format_ARGB32)
+        painter = Recorder(image)
+        option = QStyleOptionViewItem()
+        option.rect = image.rect()
+        option.font = view.font()
+        option.fontMetrics = view.fontMetrics()
+        option.palette = view.palette()
+        delegate.paint(painter, option, view.model().index(row))
+        painter.end()
+        return view.model().index(row).data(Qt.ItemDataRole.UserRole + 1)
+
+    model = view.model()
+    record = paint(view, next(r for r in range(model.rowCount())
+                              if model.index(r).data(Qt.ItemDataRole.UserRole + 1).next_step))
+    assert record.owner in painted
+    assert any(record.next_step[:5] in text for text in painted)
+    assert not any(text.startswith("overdue") for text in painted) or record.next_step_on
+    today = __import__("datetime").date.today()
+    late = [(stage, r) for stage, board_view in tab.board.views.items()
+            for r in range(board_view.model().rowCount())
+            if (p := board_view.model().index(r).data(Qt.ItemDataRole.UserRole + 1))
+            .next_step_on and p.next_step_on < today and stage not in ("signed", "lost")]
+    assert late, "the demo data has overdue next steps"
+    stage, row = late[0]
+    paint(tab.board.views[stage], row)
+    assert "overdue " in painted

@@ -298,6 +298,13 @@ class ProspectsTab(RecordTab):
             return self.detail.prospect_id
         return super().current_id()
 
+    def focus_results(self) -> None:
+        """In the board, the first match is the top card of its stage."""
+        if self.board_shown():
+            self.board.select(self.current_id())
+        else:
+            super().focus_results()
+
     def list_page(self) -> int:
         return 1 if self.board_shown() else 0
 

@@ -175,7 +175,12 @@ class RecordTab(FeatureTab):
         if self.model.rowCount():
             if self.current_id() is None or self.model.row_of(self.current_id()) is None:
                 self.select_row(0)
-            self.table.setFocus()
+            self.focus_results()
+
+    def focus_results(self) -> None:
+        """Move the keyboard to the selected record in the list on screen (a tab with
+        another view, such as a board, overrides this)."""
+        self.table.setFocus()
 
     def _apply_search(self) -> None:
         self.keep_selection(lambda: self.model.set_search_text(self.search.text()))
