@@ -75,6 +75,7 @@ def test_presenting_shows_only_the_partner_in_the_room(main, qtbot):
     assert plans.count_label.text() == "1 plan"
     assert shown(partners, "name") == ["Northwind Systems"]
     assert partners.table.isColumnHidden(partners.model.column_index("engagement"))
+    assert not partners.detail._facts["engagement"].isVisible()
     assert not stray.isVisible()
     prospects = main.tabs.indexOf(main.findChild(type(main.tabs.currentWidget()),
                                                  "slot-prospects"))

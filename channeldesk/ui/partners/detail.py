@@ -135,6 +135,7 @@ class PartnerDetail(QWidget):
             value.setOpenExternalLinks(True)
             form.addRow(text, value)
             self._facts[key] = value
+        self._facts_form = form
         return box
 
     def _build_contacts(self) -> QWidget:
@@ -176,6 +177,9 @@ class PartnerDetail(QWidget):
     def set_show_internal(self, show: bool) -> None:
         self._show_internal = self.log.show_internal = show
         self.activities.set_show_internal(show)
+        # The engagement band ("Cooling") is the vendor's reading of the partner: not for
+        # the shared screen.
+        self._facts_form.setRowVisible(self._facts["engagement"], show)
         self._fill()
 
     def on_rows_changed(self, notice: ChangeNotice) -> None:

@@ -386,13 +386,13 @@ class PlanEditor(QWidget):
             return
         signed = plan_signers(plan.id)
         if plan.status == PlanStatus.SIGNED:
-            self.lock_badge.setText(self.tr("🔒 Signed — read-only"))
+            self.lock_badge.setText(self.tr("Signed · read-only"))
             self.lock_badge.setToolTip(
                 (self.tr("Signed by %s.") % signed if signed else self.tr("Signed.")) + " "
                 + self.tr("Actuals, commitments done, activity progress and internal notes "
                           "are still tracked. Amend to change what was agreed."))
         else:
-            self.lock_badge.setText(self.tr("🔒 Archived — read-only"))
+            self.lock_badge.setText(self.tr("Archived · read-only"))
             self.lock_badge.setToolTip(self.tr("An archived plan is kept as it was; only "
                                                "internal notes can still be written."))
 

@@ -86,15 +86,15 @@ class PlansTab(RecordTab):
         self.make_record_table(sort_column=0)
         self.table.activated.connect(lambda _: self.editor.tabs.setFocus())
         fit_columns(self.table, {"period": "2026-H2 rev. 2", "status": "Archived",
-                                 "revenue": "$12,345,000", "attainment": "117.9%",
-                                 "met": "5 of 5"}, stretch="partner", padding=12)
+                                 "revenue": "$4,409,000", "attainment": "117.9%",
+                                 "met": "5 of 5"}, stretch="partner", padding=10)
         self.make_pages([self.table], [
             self.empty_button(self.tr("New plan…"), self.new_plan, "plans-empty-new"),
             self.empty_button(self.tr("Load demo data"), self.sig_load_demo_requested.emit,
                               "plans-empty-demo"),
             self.empty_button(self.tr("Clear search and filter"), self._clear_filters,
                               "plans-empty-clear")])
-        self.finish_layout([bar, self._pages], self._pages, self.editor, (560, 800))
+        self.finish_layout([bar, self._pages], self._pages, self.editor, (660, 700))
 
     def _build_actions(self) -> None:
         self.new_action = QAction(self.tr("&New plan…"), self)

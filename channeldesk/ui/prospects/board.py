@@ -48,7 +48,7 @@ from channeldesk.store.prospect_queries import (
 from channeldesk.ui.prospects.model import OVERDUE_COLOUR, score_colour
 
 PER_STAGE = 200
-CARD_CHARS = 24  # a card's least width: "Borealis Integration Gm…" and a next step
+CARD_CHARS = 30  # a card's least width: "Borealis Integration GmbH", "overdue, due …"
 MIME = "application/x-channeldesk-prospect"
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
@@ -56,10 +56,10 @@ Index = QModelIndex | QPersistentModelIndex
 
 class CardDelegate(QStyledItemDelegate):
     """A card: the company in bold; the fit score (in its colour) and the owner; the next
-    step with its date, marked "overdue" in red once the date has passed. Each line is
-    elided to the column's width."""
+    step; its date, marked "overdue" in red once it has passed. Each line is elided to
+    the column's width."""
 
-    LINES = 3
+    LINES = 4
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         row: ProspectRow | None = index.data(ROW_ROLE)
@@ -92,16 +92,14 @@ class CardDelegate(QStyledItemDelegate):
         painter.setPen(text_colour)
         self._text(painter, rect.adjusted(offset, 0, 0, 0), line, line,
                    row.owner or self.tr("no owner"))
-        overdue = is_overdue(row.next_step_on, row.stage, date.today())
-        if overdue:
-            mark = self.tr("overdue ")
-            painter.setPen(text_colour if selected else OVERDUE_COLOUR)
-            self._text(painter, rect, 2 * line, line, mark)
-            rect = rect.adjusted(painter.fontMetrics().horizontalAdvance(mark), 0, 0, 0)
-        painter.setPen(text_colour)
-        due = row.next_step_on.isoformat() if row.next_step_on else ""
-        step = " · ".join(v for v in (due, row.next_step.split("\n")[0]) if v)
+        step = row.next_step.split("\n")[0]
         self._text(painter, rect, 2 * line, line, step or self.tr("no next step"))
+        if row.next_step_on is not None:
+            due = self.tr("due %s") % row.next_step_on.isoformat()
+            if is_overdue(row.next_step_on, row.stage, date.today()):
+                due = self.tr("overdue, due %s") % row.next_step_on.isoformat()
+                painter.setPen(text_colour if selected else OVERDUE_COLOUR)
+            self._text(painter, rect, 3 * line, line, due)
         painter.restore()
 
     @staticmethod
