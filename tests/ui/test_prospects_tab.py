@@ -274,7 +274,7 @@ def test_the_prospect_pane_labels_its_score_and_agrees_on_the_lost_reason(
     assert "Chose a competitor" in history and "No budget" not in history
 
 
-def test_the_fit_breakdown_says_what_each_criterion_asked_for(tab, window, qtbot):
+def test_the_fit_breakdown_says_what_each_criterion_asked_for(tab, window, qtbot, prospects):
     from channeldesk.domain.fit_score import Attribute, Criterion, Operator
     from channeldesk.services.prospect_operations import save_profile
 
@@ -282,6 +282,12 @@ def test_the_fit_breakdown_says_what_each_criterion_asked_for(tab, window, qtbot
         Criterion(Attribute.REGION, Operator.IN, 3, ("emea",)),
         Criterion(Attribute.EMPLOYEES, Operator.AT_LEAST, 1, (), 500, None)])
     select(tab, qtbot, "Łódź Care")
-    text = tab.detail._breakdown.text()
+
+    def breakdown() -> str:  # re-scoring after a profile change runs in the background
+        tab.detail.show_prospect(prospects["Łódź Care"])
+        return tab.detail._breakdown.text()
+
+    qtbot.waitUntil(lambda: "asked:" in breakdown(), timeout=10_000)
+    text = breakdown()
     assert "asked: region is one of EMEA" in text
     assert "asked: employees at least 500" in text

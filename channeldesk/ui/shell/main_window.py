@@ -316,9 +316,15 @@ class MainWindow(QMainWindow):
             if name else self.tr("  Presentation mode — internal fields hidden (F11 to "
                                  "leave)  "))
         self.presentation_badge.setVisible(on)
-        self.statusBar().showMessage(
-            self.tr("Presentation mode on: internal notes and internal-only activities are "
-                    "hidden.") if on else self.tr("Presentation mode off."), 4000)
+        if not on:
+            text = self.tr("Presentation mode off: the whole portfolio is back.")
+        elif name:
+            text = self.tr("Presenting to %s: only their records are shown; internal fields "
+                           "and windows are hidden.") % name
+        else:
+            text = self.tr("Presentation mode on: internal notes and internal-only "
+                           "activities are hidden.")
+        self.statusBar().showMessage(text, 4000)
 
     def _scope_to_partner(self, partner_id: str) -> None:
         """Remember the view, close internal windows, scope every tab to the partner;
