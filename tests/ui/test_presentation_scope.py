@@ -80,6 +80,17 @@ def test_presenting_shows_only_the_partner_in_the_room(main, qtbot):
     prospects = main.tabs.indexOf(main.findChild(type(main.tabs.currentWidget()),
                                                  "slot-prospects"))
     assert not main.tabs.isTabEnabled(prospects)
+    # A new plan can only be for the partner in the room.
+    offered = {}
+
+    def look(dialog):
+        box = dialog.findChild(QComboBox, "field-partner")
+        offered["names"] = [box.itemText(n) for n in range(1, box.count())]
+        dialog.reject()
+
+    when_dialog_opens(look)
+    plans.new_plan()
+    assert offered["names"] == ["Northwind Systems"]
     # Searching cannot reach another partner.
     partners.search.setText("Blue")
     partners.go_to_results()

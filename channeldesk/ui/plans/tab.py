@@ -200,7 +200,8 @@ class PlansTab(RecordTab):
     # -- editing ----------------------------------------------------------------------
 
     def new_plan(self) -> None:
-        partners = partner_choices()
+        partners = [(pid, name) for pid, name in partner_choices()
+                    if self.scope_partner_id in (None, pid)]
         if not partners:
             QMessageBox.information(self, self.tr("New plan"),
                                     self.tr("Add a partner first: a plan is made with one."))

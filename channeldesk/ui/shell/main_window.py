@@ -65,12 +65,12 @@ def _scope_shortcuts_to(page: FeatureTab) -> None:
     focus): Ctrl+E on the Prospects tab must not edit the partner selected on the hidden
     Partners tab. The menu items themselves still work from anywhere."""
     for action in page.menu_actions():
-        if action.shortcut().isEmpty():
+        # An action the tab already scoped (Delete on its table only) is left as it is.
+        if action.shortcut().isEmpty() or \
+                action.shortcutContext() != Qt.ShortcutContext.WindowShortcut:
             continue
-        if action.shortcutContext() == Qt.ShortcutContext.WindowShortcut:
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        if action not in page.actions():
-            page.addAction(action)
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        page.addAction(action)
 
 
 class MainWindow(QMainWindow):

@@ -73,6 +73,8 @@ class RecordTab(FeatureTab):
         self._search_timer.timeout.connect(self._apply_search)
         self._pages: QStackedWidget | None = None
         self._empty_title: QLabel | None = None
+        self.scope_partner_id: str | None = None
+        """The partner in the room while presenting: pickers offer no other partner."""
 
     # -- building blocks for a tab's _build ---------------------------------------------
 
@@ -286,6 +288,7 @@ class RecordTab(FeatureTab):
 
     def set_partner_scope(self, partner_id: str | None) -> bool:
         """Show only the records :meth:`partner_record_ids` gives for ``partner_id``."""
+        self.scope_partner_id = partner_id
         if partner_id is None:
             self.model.set_scope(None)
             self.after_refresh()
