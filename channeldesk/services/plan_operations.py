@@ -113,6 +113,25 @@ def amend_plan(store: Store, plan_id: str) -> Operation[str]:
     return run(store, write)
 
 
+def change_status(store: Store, plan_id: str, status: str) -> Operation[str]:
+    """Move a plan along the status flow (refused by the store's lock rule when the flow
+    does not allow it). Signing a revision archives the signed plan it amends, so one
+    signed plan stands for the period."""
+    def write(recorder: Recorder) -> str:
+        plan = BusinessPlan.get_or_none(BusinessPlan.id == plan_id)
+        if plan is None or plan.deleted:
+            raise OperationRefused("The plan no longer exists (deleted here or by a "
+                                   "colleague's sync).")
+        recorder.update(BusinessPlan, plan.id, {"status": status})
+        amended = plan.amends
+        if status == PlanStatus.SIGNED and amended is not None and not amended.deleted \
+                and amended.status == PlanStatus.SIGNED:
+            recorder.update(BusinessPlan, amended.id, {"status": PlanStatus.ARCHIVED.value})
+        return plan.id
+
+    return run(store, write)
+
+
 def _live_partner(partner_id: Any) -> Partner:
     partner = Partner.get_or_none(Partner.id == partner_id) if partner_id else None
     if partner is None or partner.deleted:

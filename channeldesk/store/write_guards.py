@@ -17,7 +17,13 @@ from typing import Any
 
 
 class WriteRefused(ValueError):  # noqa: N818 -- a refusal worded for people
-    """A guard refused the write; nothing was written. ``str()`` says why and what to do."""
+    """A guard refused the write; nothing was written. ``str()`` says why and what to do.
+
+    Locks only ever tighten (a signed plan is archived, never reopened), so an undo step
+    refused by one can never succeed later: the undo stack drops it (``expires_undo``).
+    """
+
+    expires_undo = True
 
 
 @dataclass(frozen=True)

@@ -115,3 +115,21 @@ def test_demo_plans_reach_their_status_along_the_flow(store):
     load_demo_data(store, today=date(2026, 11, 20))
     statuses = {p.status for p in BusinessPlan.live()}
     assert {"signed", "archived"} <= statuses
+
+
+def test_signing_revision_2_archives_the_plan_it_amends(store, signed):
+    from channeldesk.services.plan_operations import change_status
+
+    revision = amend_plan(store, signed).value
+    change_status(store, revision, "agreed")
+    with pytest.raises(WriteRefused, match="cannot become draft"):
+        change_status(store, signed, "draft")
+    signing = change_status(store, revision, "signed")
+    assert BusinessPlan.get_by_id(revision).status == "signed"
+    assert BusinessPlan.get_by_id(signed).status == "archived"
+    # Signing is not undone: the status flow only goes forward from signed, and the
+    # refusal tells the undo stack to drop the step.
+    with pytest.raises(WriteRefused) as refused:
+        signing.undo(store)
+    assert refused.value.expires_undo
+    assert BusinessPlan.get_by_id(revision).status == "signed"

@@ -432,3 +432,20 @@ def test_a_new_plan_starts_in_the_partners_currency(plans, seeded_db):
     when_dialog_opens(look)
     plans.page("plans").new_plan()
     assert seen == {"first": "PLN", "us": "USD"}
+
+
+def test_undo_cannot_unsign_a_plan_and_drops_the_step(plans, plan_ids, monkeypatch):
+    plan = plan_ids["northwind"]
+    plans.store.update(BusinessPlan, plan, {"status": "agreed"})
+    select(plans, plan)
+    editor = plans.page("plans").editor
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *args, **kwargs: QMessageBox.StandardButton.Yes)
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warned.append(args[2]))
+    editor.status.activated.emit(editor.status.findData("signed"))
+    assert plans.undo_stack.undoText() == "Mark plan signed"
+    plans.undo_action.trigger()
+    assert BusinessPlan.get_by_id(plan).status == "signed"
+    assert warned and "cannot become agreed" in warned[0]
+    assert plans.undo_stack.undoText() != "Mark plan signed"

@@ -60,6 +60,7 @@ from channeldesk.store.plan_queries import (
     source_actual,
     target_actual,
 )
+from channeldesk.ui.plans.edits import status_command
 from channeldesk.ui.plans.items_model import ItemColumn, PlanItemsModel
 from channeldesk.ui.plans.items_panel import PlanItemsPanel
 from channeldesk.ui.shell.errors import show_error
@@ -472,7 +473,8 @@ class PlanEditor(QWidget):
         from there): say what it means before doing it."""
         text = (self.tr("A signed plan is read-only: targets, objectives, activities, "
                         "commitments and signers are fixed. Actuals and progress are still "
-                        "tracked; a change is made by amending it (revision 2).")
+                        "tracked; a change is made by amending it (revision 2). Signing "
+                        "cannot be undone.")
                 if status == PlanStatus.SIGNED else
                 self.tr("An archived plan is read-only and cannot be reopened."))
         answer = QMessageBox.question(
@@ -491,7 +493,7 @@ class PlanEditor(QWidget):
             self._show_fields(plan)
             return
         perform_or_report(self, self._stack, self._store,
-                          UpdateCommand(self._store, BusinessPlan, plan.id, {"status": new},
-                                        self.tr("Mark plan %s") % STATUS_LABELS[new].lower()),
+                          status_command(self._store, plan.id, new,
+                                         self.tr("Mark plan %s") % STATUS_LABELS[new].lower()),
                           self.tr("Could not change the status"))
         self._show_fields(self.plan())
