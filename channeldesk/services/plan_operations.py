@@ -36,16 +36,15 @@ def new_plan(store: Store, values: dict[str, Any]) -> Operation[str]:
     a currency, the plan is in the partner's (a US partner's in USD)."""
     def write(recorder: Recorder) -> str:
         partner = _live_partner(values.get("partner"))
-        if not values.get("currency"):
-            values["currency"] = currency_for(partner.country, partner.region)
+        currency = values.get("currency") or currency_for(partner.country, partner.region)
         period = _period(values.get("period"))
-        errors = validate_plan({**values, "period": period})
+        errors = validate_plan({**values, "period": period, "currency": currency})
         if errors:
             raise OperationRefused(" ".join(errors.values()))
         if plan_exists(partner.id, period):
             raise OperationRefused(f"{partner.name} already has a plan for {period}.")
         plan_id = recorder.insert(BusinessPlan, {**values, "partner": partner.id,
-                                                 "period": period})
+                                                 "period": period, "currency": currency})
         for side in SIDE_LABELS:
             recorder.insert(PlanSignature, {"plan": plan_id, "side": side,
                                             "name": partner.owner if side == "vendor" else ""})

@@ -55,8 +55,9 @@ def present(main, partner_name=None):
 
 def test_presenting_shows_only_the_partner_in_the_room(main, qtbot):
     plans = main.show_page("plans")
-    plans.select_record(plans.model.id_at(2))
+    plans.select_record(plans.model.id_at(0))
     preselected_plan = plans.editor.plan().partner.name
+    assert preselected_plan != "Northwind Systems"
     partners = main.page("partners")
     partners.search.setText("o")
     partners.go_to_results()
@@ -72,6 +73,8 @@ def test_presenting_shows_only_the_partner_in_the_room(main, qtbot):
     badge = main.findChild(QLabel, "presentation-badge")
     assert "Presenting to Northwind Systems" in badge.text()
     assert shown(plans) == ["Northwind Systems"]
+    assert plans.editor.plan().partner.name == "Northwind Systems"  # not the one shown before
+    assert not any(action.isEnabled() for action in main.part("sync").file_actions())
     assert plans.count_label.text() == "1 plan"
     assert shown(partners, "name") == ["Northwind Systems"]
     assert partners.table.isColumnHidden(partners.model.column_index("engagement"))

@@ -297,8 +297,13 @@ class RecordTab(FeatureTab):
             return False
         self.keep_selection(lambda: self.model.set_scope(
             lambda: self.partner_record_ids(partner_id)))
-        if self.current_id() is None:
-            self.select_first()
+        current = self.current_id()
+        if current is None or self.model.row_of(current) is None:
+            # The detail pane must not keep showing another partner's record.
+            if self.model.rowCount():
+                self.select_first()
+            else:
+                self.on_current_changed(None)
         return True
 
     def view_state(self) -> object:
