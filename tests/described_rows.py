@@ -38,13 +38,17 @@ def text_value(description: TableDescription, spec: FieldSpec, variant: int) -> 
 
 
 def wire_value(store: Store, description: TableDescription, spec: FieldSpec,
-               variant: int, parents: dict[str, str]) -> Any:
-    """A valid stored (wire) value; references point at a row made for the purpose."""
+               variant: int, parents: dict[str, str], first_choice: bool = False) -> Any:
+    """A valid stored (wire) value; references point at a row made for the purpose, in
+    its first state (a draft plan: a signed one takes no new parts)."""
     kind = spec.kind
     if kind is Kind.REFERENCE:
-        return parents.get(spec.references) or insert_row(store, spec.references, variant)
+        if spec.references == description.table and spec.nullable:
+            return None  # a link to another row of the same table (a plan's revision)
+        return parents.get(spec.references) or insert_row(store, spec.references, variant,
+                                                          as_parent=True)
     if kind is Kind.CHOICE:
-        return spec.choices[variant % len(spec.choices)][0]
+        return spec.choices[0 if first_choice else variant % len(spec.choices)][0]
     if kind is Kind.BOOL:
         return variant % 2
     if kind in (Kind.INT, Kind.MONEY):
@@ -60,12 +64,13 @@ def wire_value(store: Store, description: TableDescription, spec: FieldSpec,
 
 
 def row_values(store: Store, table: str, variant: int = 0,
-               parents: dict[str, str] | None = None) -> dict[str, Any]:
+               parents: dict[str, str] | None = None, as_parent: bool = False
+               ) -> dict[str, Any]:
     """Every editable field of a table, by model attribute, ready for ``Store.insert``."""
     description = model_of(table).description
     values = {}
     for spec in description.fields:
-        value = wire_value(store, description, spec, variant, parents or {})
+        value = wire_value(store, description, spec, variant, parents or {}, as_parent)
         if spec.kind is Kind.DATE:
             value = date.fromisoformat(value)
         values[spec.attribute or spec.name] = value
@@ -73,8 +78,9 @@ def row_values(store: Store, table: str, variant: int = 0,
 
 
 def insert_row(store: Store, table: str, variant: int = 0,
-               parents: dict[str, str] | None = None, **overrides: Any) -> str:
-    values = {**row_values(store, table, variant, parents), **overrides}
+               parents: dict[str, str] | None = None, as_parent: bool = False,
+               **overrides: Any) -> str:
+    values = {**row_values(store, table, variant, parents, as_parent), **overrides}
     return store.insert(model_of(table), values)
 
 

@@ -45,7 +45,7 @@ def add_plan(store: Store, partner_id: str, period: str = "FY2026", status: str 
     groups = ("marketing", "sales", "technical", "support")
     with store.transaction():
         plan_id = store.insert(BusinessPlan, {
-            "partner": partner_id, "period": period, "status": status,
+            "partner": partner_id, "period": period, "status": "draft",
             "summary": "We grow managed services together in 2026.",
             "internal_notes": "SECRET-PLAN-NOTE", **values})
         store.insert(PlanObjective, {"plan": plan_id, "position": 0,
@@ -68,7 +68,13 @@ def add_plan(store: Store, partner_id: str, period: str = "FY2026", status: str 
         store.insert(PlanSignature, {"plan": plan_id, "side": "vendor", "name": "Sam Carter",
                                      "title": "Channel Account Manager",
                                      "signed_on": date(2026, 1, 12)})
+        for step in STATUS_STEPS[status]:  # along the status flow: a signed plan is locked
+            store.update(BusinessPlan, plan_id, {"status": step})
     return plan_id
+
+
+STATUS_STEPS = {"draft": (), "agreed": ("agreed",), "signed": ("agreed", "signed"),
+                "archived": ("archived",)}
 
 
 def add_engagement(store: Store, partner_id: str) -> None:

@@ -185,7 +185,7 @@ def new_plan_command(args: argparse.Namespace) -> int:
         with writing():
             plan = BusinessPlan.get_by_id(new_plan(store, {
                 "partner": partner.id, "period": args.period, "status": "draft",
-                "currency": args.currency.strip().upper(),
+                "currency": (args.currency or "").strip().upper(),
                 "title": "Joint business plan"}).value)
     finally:
         store.close()
@@ -264,8 +264,9 @@ def register(commands: CommandSet) -> None:
     new.add_argument("partner", metavar="PARTNER", help="the partner's name (or part of it) "
                                                         "or id")
     new.add_argument("period", metavar="PERIOD", help="FY2026, 2026-H1 or 2026-Q3")
-    new.add_argument("--currency", default="EUR", metavar="CODE",
-                     help="the plan's currency, an ISO 4217 code (default: EUR)")
+    new.add_argument("--currency", metavar="CODE",
+                     help="the plan's currency, an ISO 4217 code (default: the partner's, "
+                          "from its country)")
     copy = actions.add("copy", copy_plan_command,
                        "start next period's plan from a partner's plan",
                        "Copies the plan of PARTNER for PERIOD to the period after it: targets "

@@ -156,6 +156,93 @@ def can_transition(current: PlanStatus | str, new: PlanStatus | str) -> bool:
     return PlanStatus(new) in _TRANSITIONS[PlanStatus(current)]
 
 
+# -- what a signed or archived plan still lets change ------------------------------------------
+
+LOCKED_STATUSES = frozenset({PlanStatus.SIGNED, PlanStatus.ARCHIVED})
+
+
+class PlanPart(StrEnum):
+    """The records a plan is made of, as the lock rules name them."""
+
+    PLAN = "plan"
+    OBJECTIVE = "objective"
+    TARGET = "target"
+    COMMITMENT = "commitment"
+    ACTIVITY = "activity"
+    SIGNATURE = "signature"
+
+
+# A signed plan is the record of what both sides agreed: its words, targets, dates and
+# signers are fixed. What happens after signing is tracked on it all the same: the actual
+# to date of a target, a commitment kept, an activity's progress, and the vendor's own
+# internal notes (never part of what the partner signed).
+_TRACKED_AFTER_SIGNING: dict[PlanPart, frozenset[str]] = {
+    PlanPart.PLAN: frozenset({"status", "internal_notes"}),
+    PlanPart.TARGET: frozenset({"actual", "internal_notes"}),
+    PlanPart.COMMITMENT: frozenset({"done"}),
+    PlanPart.ACTIVITY: frozenset({"status", "internal_notes"}),
+}
+# An archived plan is history: only the vendor's internal notes may still be written.
+_NOTES_ONLY: dict[PlanPart, frozenset[str]] = {
+    part: fields & {"internal_notes"} for part, fields in _TRACKED_AFTER_SIGNING.items()}
+
+
+def is_locked(status: PlanStatus | str) -> bool:
+    """Signed and archived plans are read-only (apart from what :func:`editable_when`
+    lists)."""
+    try:
+        return PlanStatus(status) in LOCKED_STATUSES
+    except ValueError:
+        return False
+
+
+def editable_when(status: PlanStatus | str, part: PlanPart | str) -> frozenset[str] | None:
+    """The fields of ``part`` that may still change on a plan with ``status``; None when
+    every field may (a draft or agreed plan)."""
+    if not is_locked(status):
+        return None
+    allowed = _NOTES_ONLY if PlanStatus(status) is PlanStatus.ARCHIVED else \
+        _TRACKED_AFTER_SIGNING
+    return allowed.get(PlanPart(part), frozenset())
+
+
+def lock_refusal(status: PlanStatus | str, part: PlanPart | str,
+                 fields: frozenset[str] | set[str] | tuple[str, ...] = (), *,
+                 new_status: str | None = None, adding: bool = False) -> str | None:
+    """Why this edit of a plan with ``status`` is refused, in words for a person; None
+    when it may be made.
+
+    ``fields`` are the columns an update changes (``deleted`` for a removal or a
+    restore); ``adding`` is a new part on the plan; ``new_status`` a status change of the
+    plan itself, which must follow the status flow (a signed plan may only be archived).
+    """
+    known = set(PlanStatus)
+    if status not in known:
+        return None  # not a status of ours: the description's choice check refuses it
+    if new_status is not None and new_status in known and new_status != str(status) \
+            and not can_transition(status, new_status):
+        return _status_refusal(status, new_status)
+    if not is_locked(status):
+        return None
+    allowed = editable_when(status, part) or frozenset()
+    if not adding and set(fields) <= allowed:
+        return None
+    label = STATUS_LABELS[PlanStatus(status)].lower()
+    if PlanStatus(status) is PlanStatus.SIGNED:
+        return (f"This plan is {label}, so it is read-only: what both sides signed cannot "
+                "change. Use Amend to start a new revision with the change.")
+    return f"This plan is {label}, so it is read-only."
+
+
+def _status_refusal(current: PlanStatus | str, new: str) -> str:
+    now = STATUS_LABELS.get(PlanStatus(current), str(current))
+    wanted = STATUS_LABELS[PlanStatus(new)]
+    allowed = sorted(STATUS_LABELS[s] for s in allowed_transitions(current))
+    then = (f"It can become {' or '.join(allowed)}." if allowed
+            else "It cannot change any more.")
+    return f"A plan that is {now.lower()} cannot become {wanted.lower()}. {then}"
+
+
 class MetricUnit(StrEnum):
     MONEY = "money"    # stored in minor units of the plan's currency
     COUNT = "count"

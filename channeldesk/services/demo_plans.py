@@ -178,8 +178,10 @@ def _write_plan(store: Store, rng: random.Random, partner: Partner,
             "city": partner.country or "the region",
             "product": rng.choice(PRODUCTS), "event": rng.choice(EVENTS),
             "competitor": rng.choice(COMPETITORS)}
+    # Written as a draft and moved along the status flow at the end, as a CAM would: a
+    # signed plan takes no new parts (see domain.plan.lock_refusal).
     plan_id = store.insert(BusinessPlan, {
-        "partner": partner.id, "period": str(period), "status": status.value,
+        "partner": partner.id, "period": str(period), "status": PlanStatus.DRAFT.value,
         "title": "Joint business plan", "currency": _currency(partner),
         "summary": _summary(partner, period, revenue, customers, _currency(partner)),
         "internal_notes": rng.choice(INTERNAL_PLAN_NOTES)})
@@ -209,6 +211,16 @@ def _write_plan(store: Store, rng: random.Random, partner: Partner,
                                      # plan and the contact list never disagree.
                                      "title": _signer_title(rng, people),
                                      "signed_on": signed_on + timedelta(days=1)})
+    for step in _STATUS_STEPS[status]:
+        store.update(BusinessPlan, plan_id, {"status": step.value})
+
+
+_STATUS_STEPS = {
+    PlanStatus.DRAFT: (),
+    PlanStatus.AGREED: (PlanStatus.AGREED,),
+    PlanStatus.SIGNED: (PlanStatus.AGREED, PlanStatus.SIGNED),
+    PlanStatus.ARCHIVED: (PlanStatus.ARCHIVED,),
+}
 
 
 def _signer_title(rng: random.Random, people: list[Contact]) -> str:

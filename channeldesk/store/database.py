@@ -25,7 +25,7 @@ import peewee
 
 from channeldesk.domain.hlc import HybridClock
 from channeldesk.domain.text_order import sort_key
-from channeldesk.store import migrations
+from channeldesk.store import migrations, write_guards
 from channeldesk.store.backup import BackupError, backup_database
 from channeldesk.store.blobs import BlobStore
 from channeldesk.store.errors import OpenFailure, StoreOpenError
@@ -134,6 +134,7 @@ class Store:
         row_id = row_id or new_id()
         stamp = self.clock.now()
         with self._statement():
+            write_guards.check_insert(self.db.connection(), model._meta.table_name, [values])
             model.insert(id=row_id, created_at=stamp, updated_at=stamp, **values).execute()
             self._touch(model, row_id)
         return row_id
@@ -143,6 +144,7 @@ class Store:
         """Create many rows in one transaction (imports, demo data); returns their ids."""
         ids = []
         with self.transaction():
+            write_guards.check_insert(self.db.connection(), model._meta.table_name, rows)
             for start in range(0, len(rows), chunk):
                 batch = []
                 for values in rows[start:start + chunk]:
@@ -165,6 +167,8 @@ class Store:
             }
             if previous:
                 changes = {name: values[name] for name in previous}
+                write_guards.check_update(self.db.connection(), model._meta.table_name,
+                                          [row_id], changes)
                 # The row may carry a stamp from a clock ahead of ours (a synced edit);
                 # the journal refuses an edit that does not advance updated_at.
                 self.clock.observe(row.updated_at)
@@ -188,6 +192,8 @@ class Store:
         table = model._meta.table_name
         conn = self.db.connection()
         with self.transaction():
+            if write_guards.guarded(table):
+                write_guards.check_update(conn, table, row_ids, {"deleted": deleted})
             for start in range(0, len(row_ids), 500):
                 chunk = row_ids[start:start + 500]
                 marks = ", ".join("?" * len(chunk))

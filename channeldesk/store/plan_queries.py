@@ -23,7 +23,6 @@ from peewee import SQL, fn
 
 from channeldesk.domain.partner import ActivityKind
 from channeldesk.domain.plan import (
-    Headline,
     Period,
     PeriodError,
     carry_quarter,
@@ -139,8 +138,9 @@ def measures_actuals() -> bool:
 # -- finding ---------------------------------------------------------------------------------
 
 def find_partners(name_or_id: str) -> list[Partner]:
-    """Partners matching an id exactly, else a name exactly (case-insensitive), else a
-    name containing the text. More than one match means the caller must ask for the id."""
+    """Partners matching an id exactly, else a name exactly, else a name containing the
+    text; names compare as the app's search does (case and accents ignored: "lodz" finds
+    "Łódź"). More than one match means the caller must ask for the id."""
     text = (name_or_id or "").strip()
     if not text:
         return []
@@ -148,15 +148,16 @@ def find_partners(name_or_id: str) -> list[Partner]:
     if by_id.exists():
         return list(by_id)
     partners = list(Partner.live().order_by(Partner.name))
-    folded = text.casefold()
-    exact = [p for p in partners if p.name.casefold() == folded]
-    return exact or [p for p in partners if folded in p.name.casefold()]
+    folded = sort_key(text)
+    exact = [p for p in partners if sort_key(p.name) == folded]
+    return exact or [p for p in partners if folded in sort_key(p.name)]
 
 
 def plans_of(partner_id: str) -> list[BusinessPlan]:
-    """A partner's live plans, newest period first."""
+    """A partner's live plans, newest period first (the latest revision first within
+    one period)."""
     plans = list(BusinessPlan.live().where(BusinessPlan.partner == partner_id))
-    return sorted(plans, key=lambda p: _period_key(p.period), reverse=True)
+    return sorted(plans, key=lambda p: (_period_key(p.period), p.revision or 1), reverse=True)
 
 
 def _period_key(text: str) -> tuple[int, int, int]:
@@ -335,6 +336,50 @@ def _cleared_internal(model) -> dict[str, str]:
     return dict.fromkeys(model.internal_fields, "")
 
 
+def amendment_values(plan_id: str) -> tuple[dict[str, Any], dict[type, list[dict[str, Any]]]]:
+    """The values of the next revision of a signed plan: the same partner and period,
+    every part as it stands (actuals, done commitments and dates kept), and signature
+    lines with the same signers left unsigned (no date), so both sides sign again."""
+    plan = BusinessPlan.get_by_id(plan_id)
+    values = {"partner": plan.partner_id, "period": plan.period, "status": "draft",
+              "title": plan.title, "currency": plan.currency, "summary": plan.summary,
+              "partner_logo": plan.partner_logo, "internal_notes": plan.internal_notes,
+              "amends": plan.id, "revision": (plan.revision or 1) + 1}
+    children: dict[type, list[dict[str, Any]]] = {
+        PlanObjective: [{"position": o.position, "text": o.text}
+                        for o in _ordered(PlanObjective, plan_id)],
+        PlanTarget: [{"position": t.position, "metric": t.metric, "label": t.label,
+                      "quarter": t.quarter, "target": t.target, "actual": t.actual,
+                      "internal_notes": t.internal_notes}
+                     for t in _ordered(PlanTarget, plan_id)],
+        PlanCommitment: [{"position": c.position, "side": c.side, "text": c.text,
+                          "due_on": c.due_on, "done": c.done}
+                         for c in _ordered(PlanCommitment, plan_id)],
+        PlanActivity: [{"position": a.position, "activity_group": a.activity_group,
+                        "title": a.title, "owner_side": a.owner_side,
+                        "owner_name": a.owner_name, "due_on": a.due_on, "status": a.status,
+                        "budget": a.budget, "internal_notes": a.internal_notes}
+                       for a in _ordered(PlanActivity, plan_id)],
+        PlanSignature: [{"side": s.side, "name": s.name, "title": s.title, "signed_on": None}
+                        for s in PlanSignature.live().where(PlanSignature.plan == plan_id)
+                        .order_by(PlanSignature.side.desc())],
+    }
+    return values, children
+
+
+def plan_signers(plan_id: str) -> str:
+    """Who signed a plan and when, in one line: "Ana Ruiz on 2026-01-12, Bo Li on …"."""
+    return ", ".join(
+        f"{s.name} on {s.signed_on}" if s.signed_on else s.name
+        for s in PlanSignature.live().where(PlanSignature.plan == plan_id)
+        .order_by(PlanSignature.side.desc()) if s.name)
+
+
+def amendment_of(plan_id: str) -> BusinessPlan | None:
+    """The live revision that amends this plan, if one was started."""
+    return BusinessPlan.live().where(BusinessPlan.amends == plan_id).first()
+
+
 def plan_exists(partner_id: str, period: str) -> bool:
     return BusinessPlan.live().where(BusinessPlan.partner == partner_id,
                                      BusinessPlan.period == period).exists()
@@ -351,11 +396,13 @@ class PlanRow:
     status: str
     currency: str
     revenue_target: int | None
-    average_attainment: Decimal | None
+    primary_label: str
+    """The metric the headline attainment is of: revenue, else the plan's first target."""
+    primary_attainment: Decimal | None
+    targets_met: int
+    targets_total: int
     updated_at: str
-    # The headline (domain.plan.headline): the primary metric's attainment and "n of m
-    # targets met", which is what the list should show instead of an average.
-    headline: Headline | None = None
+    revision: int = 1
 
 
 def plan_list_ids(search: str = "", status: str | None = None) -> list[str]:
@@ -379,6 +426,12 @@ def plan_list_ids(search: str = "", status: str | None = None) -> list[str]:
     rows = list(query.tuples())
     rows.sort(key=lambda r: (r[3], r[1], tuple(-n for n in _period_key(r[2])), r[0]))
     return [row[0] for row in rows]
+
+
+def plan_count() -> int:
+    """Live plans of live partners: the "of N" of the Plans list's count."""
+    return (BusinessPlan.live().join(Partner)
+            .where(Partner.deleted == False).count())  # noqa: E712 (peewee expression)
 
 
 def plan_list_rows(ids: list[str]) -> dict[str, PlanRow]:
@@ -409,10 +462,12 @@ def plan_list_rows(ids: list[str]) -> dict[str, PlanRow]:
                 pass
         lines = roll_up(rows_of_plan)
         revenue = next((line.target for line in lines if line.metric == "revenue"), None)
-        known = [line.attainment for line in lines if line.attainment is not None]
-        average = (sum(known, Decimal(0)) / len(known)).quantize(Decimal(1)) if known else None
+        # One metric leads, by the same rule as the PDFs (domain.plan.headline): an
+        # average of revenue and MDF spend attainment means nothing to anyone.
+        top = headline(lines)
         rows[plan.id] = PlanRow(plan.id, plan.partner_id, names.get(plan.partner_id, ""),
-                                plan.period,
-                                plan.status, plan.currency, revenue, average,
-                                plan.updated_at, headline(lines))
+                                plan.period, plan.status, plan.currency, revenue,
+                                top.primary.label if top.primary else "", top.attainment,
+                                top.met, top.measured,
+                                plan.updated_at, plan.revision or 1)
     return rows

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
+from channeldesk.store import write_guards
 from channeldesk.sync import conflict_log
 from channeldesk.sync.rows import (
     LocalSchema,
@@ -124,8 +125,28 @@ class PageApplier:
         elif key in self._held:
             self._decided[key] = known
             conflict_log.refresh_theirs(self.conn, key, theirs, item.device_id)
+        elif self._locked_here(item, key, known):
+            self._decided[key] = known
         else:
             self._write(item, key, theirs)
+
+    def _locked_here(self, item: RemoteField, key: Key, known: Version | None) -> bool:
+        """A colleague's change this copy's rules refuse (an edit of a plan signed here)
+        is not written: it becomes a conflict for the user to decide, as if both had
+        edited the field. Keeping theirs then writes it; keeping mine sends ours back."""
+        row = self._local.get(item.table, {}).get(item.row_id)
+        local = self._local_value(key)
+        if row is None or local is MISSING or local == item.value:
+            return False
+        if write_guards.pulled_refusal(self.conn, item.table, item.row_id, item.field,
+                                       item.value) is None:
+            return False
+        conflict_log.record(self.conn, key, base=known, mine=local,
+                            mine_hlc=str(row.get("updated_at") or ""), theirs=item.value,
+                            theirs_seq=item.seq, theirs_hlc=item.hlc,
+                            theirs_device=item.device_id, row_deleted=False,
+                            theirs_missing=False)
+        return True
 
     def _decide_after_restore(self, item: RemoteField, key: Key, theirs: Version,
                               known: Version | None) -> None:

@@ -155,3 +155,44 @@ def test_headline_counts_targets_met_and_picks_the_primary_metric():
     assert top.primary.metric == "pipeline"  # no revenue: the first money target
     assert top.label == "Pipeline created attainment" and top.met_count == "1 of 2"
     assert headline([TargetLine("x", "X", MetricUnit.COUNT, 0, 5)]).primary is None
+
+
+# -- signed and archived plans are read-only (issue 12, finding 1) -----------------------------
+
+def test_a_signed_plan_refuses_changes_to_what_was_agreed():
+    from channeldesk.domain.plan import PlanPart, lock_refusal
+
+    assert "Amend" in lock_refusal("signed", PlanPart.TARGET, {"target"})
+    assert lock_refusal("signed", PlanPart.SIGNATURE, {"name"}) is not None
+    assert lock_refusal("signed", PlanPart.OBJECTIVE, adding=True) is not None
+    assert lock_refusal("signed", PlanPart.ACTIVITY, {"deleted"}) is not None
+    assert lock_refusal("signed", PlanPart.PLAN, {"summary"}) is not None
+    # What happens after signing is still tracked on it.
+    assert lock_refusal("signed", PlanPart.TARGET, {"actual"}) is None
+    assert lock_refusal("signed", PlanPart.COMMITMENT, {"done"}) is None
+    assert lock_refusal("signed", PlanPart.ACTIVITY, {"status"}) is None
+    assert lock_refusal("signed", PlanPart.PLAN, {"internal_notes"}) is None
+    # A draft or agreed plan takes any edit.
+    assert lock_refusal("draft", PlanPart.TARGET, {"target"}) is None
+    assert lock_refusal("agreed", PlanPart.SIGNATURE, {"name"}, adding=True) is None
+
+
+def test_the_status_flow_lets_a_signed_plan_only_be_archived():
+    from channeldesk.domain.plan import PlanPart, lock_refusal
+
+    assert lock_refusal("signed", PlanPart.PLAN, {"status"}, new_status="archived") is None
+    refused = lock_refusal("signed", PlanPart.PLAN, {"status"}, new_status="agreed")
+    assert refused == ("A plan that is signed cannot become agreed. It can become "
+                       "Archived.")
+    assert "cannot change any more" in lock_refusal("archived", PlanPart.PLAN, {"status"},
+                                                    new_status="draft")
+
+
+def test_an_archived_plan_keeps_only_its_internal_notes_editable():
+    from channeldesk.domain.plan import PlanPart, editable_when, lock_refusal
+
+    assert lock_refusal("archived", PlanPart.TARGET, {"actual"}) is not None
+    assert lock_refusal("archived", PlanPart.COMMITMENT, {"done"}) is not None
+    assert lock_refusal("archived", PlanPart.PLAN, {"internal_notes"}) is None
+    assert editable_when("archived", PlanPart.SIGNATURE) == frozenset()
+    assert editable_when("draft", PlanPart.SIGNATURE) is None

@@ -72,3 +72,16 @@ def test_a_copy_failing_midway_leaves_nothing(store, monkeypatch):
     source = add_plan(store, partner, "FY2026")
     check_nothing_on_failure(store, monkeypatch, PlanSignature,
                              lambda: copy_to_next_period(store, source))
+
+
+def test_a_new_plan_without_a_currency_is_in_the_partners(store):
+    """Issue 12, finding 10: a US partner's plan defaults to USD, not EUR."""
+    from plan_samples import add_partner
+
+    from channeldesk.services.plan_operations import new_plan
+    from channeldesk.store.models import BusinessPlan
+
+    partner = add_partner(store, "Lone Star Distribution", country="United States",
+                          region="na")
+    plan = new_plan(store, {"partner": partner, "period": "FY2027", "status": "draft"}).value
+    assert BusinessPlan.get_by_id(plan).currency == "USD"

@@ -17,6 +17,12 @@ from channeldesk.store.models import SyncedModel
 
 def sample_value(store: Store, model: type[SyncedModel], field: Field, variant: int) -> Any:
     """A valid value for ``field``; a different variant gives a different value."""
+    if isinstance(field, ForeignKeyField) and field.rel_model is model:
+        # A link to another row of the same table (a plan's revision): one that links
+        # to none, or the chain would never end.
+        return store.insert(model, {name: sample_value(store, model, model._meta.fields[name],
+                                                       variant)
+                                    for name in model.editable_fields() if name != field.name})
     if isinstance(field, ForeignKeyField):
         return insert_sample(store, field.rel_model, variant)
     if isinstance(field, BooleanField):

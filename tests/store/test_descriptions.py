@@ -172,7 +172,7 @@ def test_names_of_many_rows_take_one_query_per_table(store):
 def test_a_record_name_says_what_a_person_calls_it(store):
     partner = insert_row(store, "partner", name="Acadia Cloud")
     plan = insert_row(store, "business_plan", parents={"partner": partner}, period="FY2026",
-                      currency="USD")
+                      revision=1, currency="USD")
     target = insert_row(store, "plan_target", parents={"business_plan": plan},
                         metric="revenue", label="", quarter="")
     activity = insert_row(store, "activity", parents={"partner": partner}, subject="QBR call",

@@ -254,7 +254,7 @@ def test_a_plan_target_reads_as_money_in_its_plans_currency(
     store = window.store
     partner = insert_row(store, "partner", name="Acadia Cloud")
     plan = insert_row(store, "business_plan", parents={"partner": partner}, period="FY2026",
-                      currency=currency)
+                      revision=1, currency=currency)
     target = insert_row(store, "plan_target", parents={"business_plan": plan},
                         metric="revenue", label="", quarter="", target=minor)
     conflict = record_conflict(store, "plan_target", target, "target", minor - 100,

@@ -165,8 +165,10 @@ def test_presentation_mode_hides_every_internal_field(window, qtbot):
     subjects = [detail.activities.record(n).subject for n in range(detail.activities.rowCount())]
     assert "Churn risk" in subjects
 
+    when_dialog_opens(lambda dialog: dialog.accept())  # the partner in the room: this one
     qtbot.keyClick(window, Qt.Key.Key_F11)
     assert window.presentation.on
+    assert window.presentation.partner_name == "Northwind Systems"
     assert window.findChild(QLabel, "presentation-badge").isVisible()
     assert not notes.isVisible()
     subjects = [detail.activities.record(n).subject for n in range(detail.activities.rowCount())]

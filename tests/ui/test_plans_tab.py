@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from channeldesk.app import create_main_window
 from channeldesk.store import open_store
-from channeldesk.store.models import BusinessPlan, PlanSignature, PlanTarget
+from channeldesk.store.models import BusinessPlan, Partner, PlanSignature, PlanTarget
 from channeldesk.store.plan_queries import register_actual_source, unregister_actual_source
 from channeldesk.ui.plans.model import PlansTableModel
 
@@ -131,6 +131,7 @@ def test_presentation_mode_hides_internal_columns_and_notes(plans, plan_ids):
                          for n in range(m.columnCount())]
     assert "Internal note" in headers(editor.models["targets"])
     assert editor.notes.toPlainText() == "SECRET-PLAN-NOTE"
+    when_dialog_opens(lambda dialog: dialog.accept())  # the partner of the plan shown
     plans.presentation_action.trigger()
     assert "Internal note" not in headers(editor.models["targets"])
     assert "Internal note" not in headers(editor.models["activities"])
@@ -213,7 +214,7 @@ def test_new_plan_dialog_validates_and_creates_signature_lines(plans, seeded_db,
 
 
 def test_add_and_remove_an_activity_with_undo(plans, plan_ids, answer_yes):
-    select(plans, plan_ids["lodz"])
+    select(plans, plan_ids["northwind"])
     panel = plans.page("plans").editor.panels["activities"]
     before = panel.model.rowCount()
     panel.add_button.click()
@@ -258,7 +259,7 @@ def test_a_partner_logo_goes_on_the_cover(plans, plan_ids, tmp_path, monkeypatch
     image.fill(QColor("#2e7d32"))
     image.save(str(logo))
     (tmp_path / "fake.png").write_text("not an image")
-    select(plans, plan_ids["lodz"])
+    select(plans, plan_ids["northwind"])
     answers = iter([str(tmp_path / "fake.png"), str(logo)])
     monkeypatch.setattr(QFileDialog, "getOpenFileName",
                         lambda *args, **kwargs: (next(answers), ""))
@@ -266,16 +267,16 @@ def test_a_partner_logo_goes_on_the_cover(plans, plan_ids, tmp_path, monkeypatch
     monkeypatch.setattr(QMessageBox, "warning", lambda *args: warned.append(args[2]))
     plans.page("plans").editor.choose_logo()
     assert warned and "not a PNG or JPEG" in warned[0]
-    assert BusinessPlan.get_by_id(plan_ids["lodz"]).partner_logo == ""
+    assert BusinessPlan.get_by_id(plan_ids["northwind"]).partner_logo == ""
     plans.page("plans").editor.choose_logo()
-    sha = BusinessPlan.get_by_id(plan_ids["lodz"]).partner_logo
+    sha = BusinessPlan.get_by_id(plan_ids["northwind"]).partner_logo
     assert plans.store.blobs.has(sha)
-    out = tmp_path / "lodz.pdf"
+    out = tmp_path / "northwind.pdf"
     plans.page("plans").exports.export_plan(out=out)
     qtbot.waitUntil(lambda: plans.page("plans").exports.last_result is not None, timeout=20_000)
     assert len(PdfReader(out).pages[0].images) == 2  # the vendor's logo and the partner's
     plans.undo_action.trigger()
-    assert BusinessPlan.get_by_id(plan_ids["lodz"]).partner_logo == ""
+    assert BusinessPlan.get_by_id(plan_ids["northwind"]).partner_logo == ""
 
 
 def test_a_computed_actual_is_shown_read_only(plans, plan_ids):
@@ -334,3 +335,117 @@ def test_the_plan_on_screen_is_exported_even_when_its_period_has_two(plans, plan
         qtbot.waitUntil(lambda: plans.page("plans").exports.last_result is not None, timeout=20_000)
         text = "".join(page.extract_text() for page in PdfReader(out).pages)
         assert "The twin made offline." in text, out.name
+
+
+# -- signed means read-only (issue 12, finding 1) -------------------------------------------
+
+def test_a_signed_plan_shows_a_lock_and_takes_only_progress(plans, plan_ids, monkeypatch):
+    select(plans, plan_ids["lodz"])
+    editor = plans.page("plans").editor
+    assert editor.lock_badge.isVisible() and "Signed" in editor.lock_badge.text()
+    assert "Sam Carter on 2026-01-12" in editor.lock_badge.toolTip()
+    assert editor.summary.isReadOnly() and not editor.logo_button.isEnabled()
+    model, target = target_cell(plans, "new_customers", "", "target")
+    assert not model.flags(target) & Qt.ItemFlag.ItemIsEditable
+    _, actual = target_cell(plans, "new_customers", "", "actual")
+    assert model.flags(actual) & Qt.ItemFlag.ItemIsEditable
+    signers = editor.models["signatures"]
+    name = next(n for n, c in enumerate(signers.columns()) if c.field == "name")
+    assert not signers.flags(signers.index(0, name)) & Qt.ItemFlag.ItemIsEditable
+    assert not editor.panels["targets"].add_button.isEnabled()
+    assert not plans.page("plans").delete_action.isEnabled()
+    status = editor.status
+    assert [status.itemData(n) for n in range(status.count())] == ["signed", "archived"]
+    # Even a value that reaches the model another way is refused by the store.
+    errors = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: errors.append(args[2]))
+    assert not model.setData(target, "99", Qt.ItemDataRole.EditRole)
+    assert errors and "read-only" in errors[0]
+
+
+def test_amend_opens_revision_2_as_an_editable_draft(plans, plan_ids):
+    select(plans, plan_ids["lodz"])
+    editor = plans.page("plans").editor
+    assert editor.amend_button.isVisible()
+    editor.amend_button.click()
+    revision = BusinessPlan.get(BusinessPlan.amends == plan_ids["lodz"])
+    assert editor.plan_id == revision.id and revision.status == "draft"
+    assert editor.heading.full_text().endswith("revision 2")
+    assert not editor.lock_badge.isVisible() and not editor.summary.isReadOnly()
+    model, target = target_cell(plans, "new_customers", "", "target")
+    assert model.flags(target) & Qt.ItemFlag.ItemIsEditable
+    table = plans.page("plans").model
+    assert "2026-H2 rev. 2" in [table.index(r, 1).data() for r in range(table.rowCount())]
+    plans.undo_action.trigger()
+    assert BusinessPlan.get_by_id(revision.id).deleted
+
+
+def test_signing_asks_first_and_then_locks(plans, plan_ids, monkeypatch):
+    plan = plan_ids["northwind"]
+    plans.store.update(BusinessPlan, plan, {"status": "agreed"})
+    select(plans, plan)
+    editor = plans.page("plans").editor
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *args, **kwargs: QMessageBox.StandardButton.No)
+    index = editor.status.findData("signed")
+    editor.status.activated.emit(index)
+    assert BusinessPlan.get_by_id(plan).status == "agreed"
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *args, **kwargs: QMessageBox.StandardButton.Yes)
+    editor.status.activated.emit(editor.status.findData("signed"))
+    assert BusinessPlan.get_by_id(plan).status == "signed"
+    assert editor.lock_badge.isVisible()
+
+
+def test_plans_sort_on_every_column_and_have_an_empty_state(plans, plan_ids):
+    tab = plans.page("plans")
+    model = tab.model
+    assert tab.table.isSortingEnabled()
+    tab.table.sortByColumn(model.column_index("status"), Qt.SortOrder.DescendingOrder)
+    assert [model.index(r, model.column_index("status")).data()
+            for r in range(model.rowCount())] == ["Signed", "Draft"]
+    tab.table.sortByColumn(model.column_index("status"), Qt.SortOrder.AscendingOrder)
+    assert model.index(0, model.column_index("status")).data() == "Draft"
+    tab.search.setText("no such partner")
+    tab.go_to_results()
+    empty = plans.findChild(QLabel, "plans-empty-title")
+    assert empty.isVisible() and "match" in empty.text()
+    tab.search.clear()
+    tab.go_to_results()
+    assert tab.table.isVisible()
+
+
+def test_a_new_plan_starts_in_the_partners_currency(plans, seeded_db):
+    _path, ids = seeded_db
+    plans.store.update(Partner, ids["Blue Ridge MSP"], {"country": "United States"})
+    seen = {}
+
+    def look(dialog):
+        currency = dialog.findChild(QLineEdit, "field-currency")
+        seen["first"] = currency.text()
+        combo = dialog.findChild(QComboBox, "field-partner")
+        combo.setCurrentIndex(combo.findData(ids["Blue Ridge MSP"]))
+        seen["us"] = currency.text()
+        dialog.reject()
+
+    select(plans, plans.page("plans").model.id_at(0))
+    when_dialog_opens(look)
+    plans.page("plans").new_plan()
+    assert seen == {"first": "PLN", "us": "USD"}
+
+
+def test_undo_cannot_unsign_a_plan_and_drops_the_step(plans, plan_ids, monkeypatch):
+    plan = plan_ids["northwind"]
+    plans.store.update(BusinessPlan, plan, {"status": "agreed"})
+    select(plans, plan)
+    editor = plans.page("plans").editor
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *args, **kwargs: QMessageBox.StandardButton.Yes)
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warned.append(args[2]))
+    editor.status.activated.emit(editor.status.findData("signed"))
+    assert plans.undo_stack.undoText() == "Mark plan signed"
+    plans.undo_action.trigger()
+    assert BusinessPlan.get_by_id(plan).status == "signed"
+    assert warned and "cannot become agreed" in warned[0]
+    assert plans.undo_stack.undoText() != "Mark plan signed"

@@ -9,7 +9,14 @@ from datetime import date
 import pytest
 from dialog_driver import when_dialog_opens
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLineEdit, QListWidget, QPushButton
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+)
 
 from channeldesk.services.prospect_csv_import import KnownCompanies, read_bytes
 from channeldesk.store import open_store
@@ -271,3 +278,52 @@ def test_the_list_is_complete_while_another_process_holds_the_write_lock(
     finally:
         other.execute("ROLLBACK")
         other.close()
+
+
+def test_the_import_button_says_what_will_happen(tab, window, qtbot):
+    """Issue 12, finding 10: five rows, of which one is a partner already and one a
+    duplicate, import three; the button says so."""
+    data = (b"Account Name;Industry\nNew One;Retail\nNew Two;Retail\nNew Three;Retail\n"
+            b"Northwind Systems;Retail\nNew One;Retail\n")
+    dialog = tab.open_import_dialog("crm.csv", read_bytes(data), KnownCompanies.load(
+        window.store))
+    dialog.show_preview()
+    qtbot.waitUntil(lambda: dialog.preview is not None, timeout=10_000)
+    confirm = dialog.findChild(QPushButton, "import-confirm")
+    assert confirm.text().replace("&", "") == \
+        "Import 3 prospects (skip 1 already a partner, 1 duplicate)"
+    dialog.reject()
+
+
+def test_the_prospect_pane_labels_its_score_and_agrees_on_the_lost_reason(
+        tab, window, qtbot, prospects):
+    """Issue 12, finding 10: the big number says it is the fit score; the lost reason in
+    the header and in the stage history are the same after the reason is edited."""
+    prospect = window.store.get(Prospect, prospects["Acme Retail"])
+    tab.move_to(prospect, "lost", "No budget")
+    window.store.update(Prospect, prospect.id, {"lost_reason": "Chose a competitor"})
+    select(tab, qtbot, "Acme Retail")
+    caption = tab.detail.findChild(QLabel, "prospect-score-caption")
+    assert caption is not None and "fit score" in caption.text()
+    assert "Chose a competitor" in tab.detail._subtitle.text()
+    history = tab.detail._history.text()
+    assert "Chose a competitor" in history and "No budget" not in history
+
+
+def test_the_fit_breakdown_says_what_each_criterion_asked_for(tab, window, qtbot, prospects):
+    from channeldesk.domain.fit_score import Attribute, Criterion, Operator
+    from channeldesk.services.prospect_operations import save_profile
+
+    save_profile(window.store, "EMEA healthcare", [
+        Criterion(Attribute.REGION, Operator.IN, 3, ("emea",)),
+        Criterion(Attribute.EMPLOYEES, Operator.AT_LEAST, 1, (), 500, None)])
+    select(tab, qtbot, "Łódź Care")
+
+    def breakdown() -> str:  # re-scoring after a profile change runs in the background
+        tab.detail.show_prospect(prospects["Łódź Care"])
+        return tab.detail._breakdown.text()
+
+    qtbot.waitUntil(lambda: "asked:" in breakdown(), timeout=10_000)
+    text = breakdown()
+    assert "asked: region is one of EMEA" in text
+    assert "asked: employees at least 500" in text

@@ -32,6 +32,7 @@ from channeldesk.store.description import (
 )
 from channeldesk.store.models.base import IsoDateField, SyncedModel, attach
 from channeldesk.store.models.partners import Partner
+from channeldesk.store.plan_lock import register_plan_guards
 
 
 class BusinessPlan(SyncedModel):
@@ -45,6 +46,9 @@ class BusinessPlan(SyncedModel):
     summary = TextField(default="")
     partner_logo = TextField(default="")  # blob hash of the partner's logo, '' for none
     internal_notes = TextField(default="")
+    # The signed plan this one amends (migration 8): revision 2 links to revision 1.
+    amends = ForeignKeyField("self", null=True, backref="amendments", column_name="amends_id")
+    revision = IntegerField(default=1)
 
     class Meta:
         table_name = "business_plan"
@@ -118,11 +122,14 @@ INTERNAL_NOTE = FieldSpec("internal_notes", "Internal note", Kind.LONG_TEXT,
                           max_length=TEXT_MAX, internal=True)
 PLAN_JOINS = ("LEFT JOIN business_plan AS bp ON bp.id = r.plan_id "
               "LEFT JOIN partner AS p ON p.id = bp.partner_id")
-PLAN_NAME = {"partner": "p.name", "period": "bp.period"}
+PLAN_NAME = {"partner": "p.name", "period": "bp.period", "revision": "bp.revision"}
 
 
 def _plan(values: Mapping[str, Any]) -> str:
-    return " ".join(str(values[k]) for k in ("partner", "period") if values.get(k))
+    name = " ".join(str(values[k]) for k in ("partner", "period") if values.get(k))
+    revision = values.get("revision")
+    return f"{name} revision {revision}" if isinstance(revision, int) and revision > 1 \
+        else name
 
 
 def _part_of_plan(column: str) -> Naming:
@@ -151,8 +158,10 @@ attach(BusinessPlan, TableDescription(
         FieldSpec("partner_logo", "Partner logo", Kind.BLOB),
         FieldSpec("internal_notes", "Internal notes", Kind.LONG_TEXT, max_length=TEXT_MAX,
                   internal=True),
+        FieldSpec("amends_id", "Amends", Kind.REFERENCE, references="business_plan"),
+        FieldSpec("revision", "Revision", Kind.INT, minimum=1),
     ),
-    naming=Naming({"partner": "p.name", "period": "r.period"}, _plan,
+    naming=Naming({"partner": "p.name", "period": "r.period", "revision": "r.revision"}, _plan,
                   "LEFT JOIN partner AS p ON p.id = r.partner_id"),
 ))
 
@@ -225,3 +234,5 @@ attach(PlanSignature, TableDescription(
                       SIDE_LABELS.get(v["side"], v["side"]), v["name"]))), _plan(v)),
                   PLAN_JOINS),
 ))
+
+register_plan_guards()

@@ -105,6 +105,7 @@ class PartnerDetail(QWidget):
         self._title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._subtitle = QLabel()
         self._subtitle.setObjectName("partner-subtitle")
+        self._subtitle.setWordWrap(True)  # else its one line sets the pane's least width
         titles = QVBoxLayout()
         titles.addWidget(self._title)
         titles.addWidget(self._subtitle)
@@ -134,6 +135,7 @@ class PartnerDetail(QWidget):
             value.setOpenExternalLinks(True)
             form.addRow(text, value)
             self._facts[key] = value
+        self._facts_form = form
         return box
 
     def _build_contacts(self) -> QWidget:
@@ -158,6 +160,9 @@ class PartnerDetail(QWidget):
 
     # -- showing ----------------------------------------------------------------------
 
+    def show_activity_log(self) -> None:
+        self._tabs.setCurrentIndex(1)
+
     @property
     def partner_id(self) -> str | None:
         return self._partner_id
@@ -172,6 +177,9 @@ class PartnerDetail(QWidget):
     def set_show_internal(self, show: bool) -> None:
         self._show_internal = self.log.show_internal = show
         self.activities.set_show_internal(show)
+        # The engagement band ("Cooling") is the vendor's reading of the partner: not for
+        # the shared screen.
+        self._facts_form.setRowVisible(self._facts["engagement"], show)
         self._fill()
 
     def on_rows_changed(self, notice: ChangeNotice) -> None:
@@ -202,8 +210,7 @@ class PartnerDetail(QWidget):
         self._notes_box.setVisible(self._show_internal)
         self._tabs.setTabText(0, self.tr("Contacts (%s)") % self.contacts.rowCount())
         self._tabs.setTabText(1, self.tr("Activity log (%s)") % self.activities.rowCount())
-        for view in (self.contacts_view, self.activities_view):
-            view.resizeColumnsToContents()
+        self.contacts_view.resizeColumnsToContents()  # the log sizes its own (notes elide)
         self._update_buttons()
 
     def _engagement_text(self) -> str:

@@ -27,6 +27,7 @@ from channeldesk.ui.partners.detail import PartnerDetail
 from channeldesk.ui.partners.model import PartnersTableModel
 from channeldesk.ui.widgets.record_dialogs import PartnerDialog
 from channeldesk.ui.widgets.record_tab import RecordTab
+from channeldesk.ui.widgets.record_views import fit_columns
 
 PARTNER_FIELDS = ("name", "partner_type", "tier", "status", "region", "country", "owner",
                   "website", "phone", "internal_notes")
@@ -69,9 +70,13 @@ class PartnersTab(RecordTab):
         bar.addWidget(new)
 
         self.make_record_table()
-        self.size_columns({"name": 27, "partner_type": 14, "tier": 9, "status": 10,
-                           "region": 12, "country": 12, "owner": 13, "last_activity": 11,
-                           "engagement": 12})
+        # Key columns show whole values; the name (and the type and country, which have
+        # room to elide) give way first. Engagement is a word, not the rest of the row.
+        fit_columns(self.table, {"partner_type": "Distributor", "tier": "Registered",
+                                 "status": "Onboarding", "region": "North America",
+                                 "country": "Germany", "owner": "Sofie Lindholm",
+                                 "last_activity": "2026-12-31", "engagement": "Engaged"},
+                    stretch="name", padding=12)
         self.table.activated.connect(lambda _: self.edit_partner())
         self._empty_new = self.empty_button(self.tr("Add a partner…"), self.new_partner)
         self._empty_demo = self.empty_button(self.tr("Load demo data"),
@@ -106,6 +111,8 @@ class PartnersTab(RecordTab):
                                  self.new_partner, "action-partner-new")
         self.edit_action = action(self.tr("&Edit partner…"), "Ctrl+E", self.edit_partner,
                                   "action-partner-edit")
+        self.log_action = action(self.tr("&Log activity…"), "Ctrl+L", self.log_activity,
+                                 "action-partner-log")
         self.delete_action = action(self.tr("&Delete partner"), QKeySequence.StandardKey.Delete,
                                     self.delete_partner, "action-partner-delete")
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -113,7 +120,16 @@ class PartnersTab(RecordTab):
 
     def menu_actions(self) -> list[QAction]:
         """Actions the main window lists in its Partner menu."""
-        return [self.new_action, self.edit_action, self.delete_action]
+        return [self.new_action, self.edit_action, self.log_action, self.delete_action]
+
+    def log_activity(self) -> None:
+        """Ctrl+L from anywhere in the tab: the activity log of the selected partner,
+        with a new entry's dialog open."""
+        if self.detail.partner_id is None:
+            self.sig_status.emit(self.tr("Select a partner to log an activity with."))
+            return
+        self.detail.show_activity_log()
+        self.detail.log.add()
 
     # -- filtering --------------------------------------------------------------------
 
@@ -142,6 +158,29 @@ class PartnersTab(RecordTab):
     def set_presentation(self, on: bool) -> None:
         super().set_presentation(on)
         self.detail.set_show_internal(not on)
+        # A health band ("Dormant", "Cooling") is the vendor's judgement, not the partner's.
+        self.table.setColumnHidden(self.model.column_index("engagement"), on)
+
+    def has_partner_records(self) -> bool:
+        return True
+
+    def partner_record_ids(self, partner_id: str) -> set[str]:
+        return {partner_id}
+
+    def filter_state(self) -> object:
+        return {key: box.currentIndex() for key, box in self._filter_boxes.items()}
+
+    def restore_filter_state(self, state: object) -> None:
+        if not isinstance(state, dict):
+            return
+        for key, box in self._filter_boxes.items():
+            box.blockSignals(True)
+            box.setCurrentIndex(state.get(key, 0))
+            box.blockSignals(False)
+        chosen = {key: box.currentData() for key, box in self._filter_boxes.items()}
+        self.model.set_filter(replace(self.model.partner_filter, **{
+            key: frozenset({value}) if value else frozenset() for key, value in chosen.items()
+        }))
 
     def total_count(self) -> int:
         return count_live_partners(self._store.db)

@@ -18,18 +18,30 @@ class NewPlanDialog(RecordDialog):
 
     def __init__(self, partners: list[tuple[str, str]], exists: Callable[[str, str], bool],
                  parent: QWidget | None = None, partner_id: str | None = None,
-                 today: date | None = None) -> None:
-        self._exists = exists
+                 today: date | None = None,
+                 currency_of: Callable[[str], str] = lambda _partner: "EUR") -> None:
+        self._exists, self._currency_of = exists, currency_of
         super().__init__(self.tr("New business plan"), self._validate, parent,
                          "plan-new-dialog")
-        self.form.add_choice("partner", self.tr("Partner"), partners)
+        partner = self.form.add_choice("partner", self.tr("Partner"), partners)
         period = self.form.add_line("period", self.tr("Period"),
                                     self.tr("FY2026, 2026-H1 or 2026-Q3"))
-        self.form.add_line("currency", self.tr("Currency"), "EUR")
+        self.currency = self.form.add_line("currency", self.tr("Currency"), "EUR")
         this_year = (today or date.today()).year
+        chosen = partner_id or (partners[0][0] if partners else None)
+        self._suggested = currency_of(chosen) if chosen else "EUR"
         self.form.set_values({"partner": partner_id, "period": f"FY{this_year}",
-                              "currency": "EUR"})
+                              "currency": self._suggested})
+        partner.currentIndexChanged.connect(lambda _: self._follow_partner())
         period.selectAll()
+
+    def _follow_partner(self) -> None:
+        """The currency follows the partner chosen (a US partner plans in USD) until the
+        user types one of their own."""
+        partner_id = self.form.values()["partner"]
+        if partner_id and self.currency.text().strip().upper() == self._suggested:
+            self._suggested = self._currency_of(partner_id)
+            self.currency.setText(self._suggested)
 
     def _validate(self, values: dict[str, Any]) -> dict[str, str]:
         errors = validate_plan(values)

@@ -36,9 +36,12 @@ from channeldesk.domain.plan import (
     MetricUnit,
     Period,
     PeriodError,
+    PlanPart,
     PlanStatus,
     allowed_transitions,
     attainment,
+    editable_when,
+    is_locked,
     metric_unit,
 )
 from channeldesk.store import Store
@@ -51,13 +54,23 @@ from channeldesk.store.models import (
     PlanSignature,
     PlanTarget,
 )
-from channeldesk.store.plan_queries import actual_source_name, source_actual, target_actual
+from channeldesk.store.plan_queries import (
+    actual_source_name,
+    plan_signers,
+    source_actual,
+    target_actual,
+)
+from channeldesk.ui.plans.edits import status_command
 from channeldesk.ui.plans.items_model import ItemColumn, PlanItemsModel
 from channeldesk.ui.plans.items_panel import PlanItemsPanel
 from channeldesk.ui.shell.errors import show_error
 from channeldesk.ui.shell.undo import UpdateCommand, perform_or_report
+from channeldesk.ui.widgets.elided_label import ElidedLabel
 
 SIDES = tuple(SIDE_LABELS.items())
+PANEL_PARTS = {"objectives": PlanPart.OBJECTIVE, "targets": PlanPart.TARGET,
+               "activities": PlanPart.ACTIVITY, "commitments": PlanPart.COMMITMENT,
+               "signatures": PlanPart.SIGNATURE}
 
 
 def _percent(row) -> str:
@@ -92,6 +105,8 @@ class PlanEditor(QWidget):
     """The user asked to copy this plan to the next period."""
     sig_export_requested = Signal()
     """The user asked for this plan as PDF."""
+    sig_amend_requested = Signal()
+    """The user asked to amend this signed plan (start its next revision)."""
 
     def __init__(self, store: Store, undo_stack, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -145,18 +160,30 @@ class PlanEditor(QWidget):
         layout.addWidget(self.notes_box)
         return page
 
-    def _build_header(self) -> QHBoxLayout:
-        self.heading = QLabel()
+    def _build_header(self) -> QVBoxLayout:
+        """Two rows: the heading with the lock badge, then status and actions, so a long
+        partner name is elided on one line instead of wrapping the header."""
+        self.heading = ElidedLabel()
         self.heading.setObjectName("plan-heading")
         font = QFont(self.heading.font())
         font.setPointSizeF(font.pointSizeF() * 1.35)
         font.setBold(True)
         self.heading.setFont(font)
-        self.heading.setWordWrap(True)
+        self.lock_badge = QLabel()
+        self.lock_badge.setObjectName("plan-lock-badge")
+        self.lock_badge.setStyleSheet("background: #2e7d32; color: white; border-radius: 3px;"
+                                      " padding: 2px 6px; font-weight: bold;")
+        self.lock_badge.hide()
         self.status = QComboBox()
         self.status.setObjectName("plan-status")
         self.status.setAccessibleName(self.tr("Plan status"))
         self.status.activated.connect(self._on_status_chosen)
+        self.amend_button = QPushButton(self.tr("Amend…"))
+        self.amend_button.setObjectName("plan-amend")
+        self.amend_button.setToolTip(self.tr("Start the next revision of this signed plan: a "
+                                             "draft with the same content, signed again"))
+        self.amend_button.clicked.connect(self.sig_amend_requested)
+        self.amend_button.hide()
         self.copy_button = QPushButton(self.tr("Copy to next period"))
         self.copy_button.setObjectName("plan-copy")
         self.copy_button.clicked.connect(self.sig_copy_requested)
@@ -168,14 +195,21 @@ class PlanEditor(QWidget):
         self.export_button = QPushButton(self.tr("Export PDF…"))
         self.export_button.setObjectName("plan-export")
         self.export_button.clicked.connect(self.sig_export_requested)
-        row = QHBoxLayout()
-        row.addWidget(self.heading, 1)
-        row.addWidget(QLabel(self.tr("Status:")))
-        row.addWidget(self.status)
-        row.addWidget(self.copy_button)
-        row.addWidget(self.logo_button)
-        row.addWidget(self.export_button)
-        return row
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.heading, 1)
+        title_row.addWidget(self.lock_badge)
+        actions = QHBoxLayout()
+        actions.addWidget(QLabel(self.tr("Status:")))
+        actions.addWidget(self.status)
+        actions.addWidget(self.amend_button)
+        actions.addStretch(1)
+        actions.addWidget(self.copy_button)
+        actions.addWidget(self.logo_button)
+        actions.addWidget(self.export_button)
+        header = QVBoxLayout()
+        header.addLayout(title_row)
+        header.addLayout(actions)
+        return header
 
     def _build_summary(self) -> QWidget:
         page = QWidget()
@@ -316,7 +350,10 @@ class PlanEditor(QWidget):
     def _show_fields(self, plan: BusinessPlan | None) -> None:
         if plan is None:
             return
-        self.heading.setText(f"{plan.partner.name} — {self._period_label(plan.period)}")
+        revision = self.tr(" · revision %d") % plan.revision if (plan.revision or 1) > 1 else ""
+        self.heading.setText(f"{plan.partner.name} — {self._period_label(plan.period)}"
+                             f"{revision}")
+        self._show_lock(plan)
         for edit, field in ((self.summary, "summary"), (self.notes, "internal_notes")):
             # Follow the database when it changed under the field (undo, sync, another
             # plan); a text still being typed is kept as long as the stored one is unchanged.
@@ -333,6 +370,32 @@ class PlanEditor(QWidget):
                 self.status.addItem(STATUS_LABELS[status], status.value)
         self.status.setCurrentIndex(0)
         self.status.blockSignals(False)
+
+    def _show_lock(self, plan: BusinessPlan) -> None:
+        """Signed and archived plans are read-only here as in the store: a badge says so
+        (with who signed when), fields stop taking input, Amend starts a revision."""
+        locked = is_locked(plan.status)
+        editable = editable_when(plan.status, PlanPart.PLAN) or frozenset()
+        self.summary.setReadOnly(locked)
+        self.notes.setReadOnly(locked and "internal_notes" not in editable)
+        self.logo_button.setEnabled(not locked)
+        for name, part in PANEL_PARTS.items():
+            self.panels[name].set_editable_fields(editable_when(plan.status, part))
+        self.lock_badge.setVisible(locked)
+        self.amend_button.setVisible(plan.status == PlanStatus.SIGNED)
+        if not locked:
+            return
+        signed = plan_signers(plan.id)
+        if plan.status == PlanStatus.SIGNED:
+            self.lock_badge.setText(self.tr("Signed · read-only"))
+            self.lock_badge.setToolTip(
+                (self.tr("Signed by %s.") % signed if signed else self.tr("Signed.")) + " "
+                + self.tr("Actuals, commitments done, activity progress and internal notes "
+                          "are still tracked. Amend to change what was agreed."))
+        else:
+            self.lock_badge.setText(self.tr("Archived · read-only"))
+            self.lock_badge.setToolTip(self.tr("An archived plan is kept as it was; only "
+                                               "internal notes can still be written."))
 
     @staticmethod
     def _period_label(text: str) -> str:
@@ -405,13 +468,32 @@ class PlanEditor(QWidget):
                                         self.tr("Set partner logo")),
                           self.tr("Could not save the logo"))
 
+    def _confirm_lock(self, status: str) -> bool:
+        """Signing or archiving cannot be taken back (the status flow only goes forward
+        from there): say what it means before doing it."""
+        text = (self.tr("A signed plan is read-only: targets, objectives, activities, "
+                        "commitments and signers are fixed. Actuals and progress are still "
+                        "tracked; a change is made by amending it (revision 2). Signing "
+                        "cannot be undone.")
+                if status == PlanStatus.SIGNED else
+                self.tr("An archived plan is read-only and cannot be reopened."))
+        answer = QMessageBox.question(
+            self, self.tr("Mark plan %s") % STATUS_LABELS[PlanStatus(status)].lower(),
+            text + "\n\n" + self.tr("Continue?"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
     def _on_status_chosen(self, index: int) -> None:
         plan = self.plan()
         new = self.status.itemData(index)
         if plan is None or new == plan.status:
             return
+        if new in (PlanStatus.SIGNED, PlanStatus.ARCHIVED) and not self._confirm_lock(new):
+            self._show_fields(plan)
+            return
         perform_or_report(self, self._stack, self._store,
-                          UpdateCommand(self._store, BusinessPlan, plan.id, {"status": new},
-                                        self.tr("Mark plan %s") % STATUS_LABELS[new].lower()),
+                          status_command(self._store, plan.id, new,
+                                         self.tr("Mark plan %s") % STATUS_LABELS[new].lower()),
                           self.tr("Could not change the status"))
         self._show_fields(self.plan())

@@ -23,3 +23,14 @@ def copy_plan_command(store: Store, plan_id: str, text: str) -> OperationCommand
     """Next period's plan started from this one (targets carried, actuals reset)."""
     return OperationCommand(store, text,
                             lambda: plan_operations.copy_to_next_period(store, plan_id))
+
+
+def amend_plan_command(store: Store, plan_id: str, text: str) -> OperationCommand:
+    """The next revision of a signed plan, a draft linked to it."""
+    return OperationCommand(store, text, lambda: plan_operations.amend_plan(store, plan_id))
+
+
+def status_command(store: Store, plan_id: str, status: str, text: str) -> OperationCommand:
+    """A plan moved along the status flow; signing a revision archives the one it amends."""
+    return OperationCommand(store, text,
+                            lambda: plan_operations.change_status(store, plan_id, status))

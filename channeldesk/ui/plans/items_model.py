@@ -74,6 +74,7 @@ class PlanItemsModel(QAbstractTableModel):
         self._rows: list[Any] = []
         self.plan_id: str | None = None
         self.currency = "EUR"
+        self._editable: frozenset[str] | None = None  # None: every field (not locked)
 
     @property
     def row_model(self) -> type[SyncedModel]:
@@ -113,6 +114,18 @@ class PlanItemsModel(QAbstractTableModel):
             self._show_internal = show
             self._columns = [c for c in self._all_columns if show or not c.internal]
             self.endResetModel()
+
+    def set_editable_fields(self, fields: frozenset[str] | None) -> None:
+        """Which fields may be edited (a signed plan keeps only its progress fields);
+        None when every field may."""
+        if fields != self._editable:
+            self.beginResetModel()
+            self._editable = fields
+            self.endResetModel()
+
+    @property
+    def locked(self) -> bool:
+        return self._editable is not None
 
     def columns(self) -> list[ItemColumn]:
         return list(self._columns)
@@ -188,6 +201,8 @@ class PlanItemsModel(QAbstractTableModel):
         if kind == "computed" or (column.computed_from and self._rows[index.row()] and
                                   column.computed_from(self._rows[index.row()]) is not None):
             return base
+        if self._editable is not None and column.field not in self._editable:
+            return base  # read-only: the plan is signed or archived
         if kind == "check":
             return base | Qt.ItemFlag.ItemIsUserCheckable
         return base | Qt.ItemFlag.ItemIsEditable

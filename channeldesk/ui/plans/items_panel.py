@@ -93,7 +93,7 @@ class PlanItemsPanel(QWidget):
         self.remove_button = QPushButton(self.tr("Remove"))
         self.remove_button.setObjectName(f"plan-{name}-remove")
         self.remove_button.clicked.connect(self.remove_row)
-        remove = QAction(self.tr("Remove"), self.view)
+        remove = self._remove_action = QAction(self.tr("Remove"), self.view)
         remove.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         remove.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         remove.triggered.connect(self.remove_row)
@@ -108,6 +108,16 @@ class PlanItemsPanel(QWidget):
         layout.addWidget(self.error)
         layout.addLayout(buttons)
         self._size_columns()
+
+    def set_editable_fields(self, fields: frozenset[str] | None) -> None:
+        """Lock the table to ``fields`` (None: all): on a signed or archived plan rows
+        are neither added nor removed."""
+        self.model.set_editable_fields(fields)
+        for widget in (self.add_button, self.remove_button, self._remove_action):
+            widget.setEnabled(fields is None)
+        tip = "" if fields is None else self.tr("The plan is locked: amend it to change this")
+        self.add_button.setToolTip(tip)
+        self.remove_button.setToolTip(tip)
 
     def _size_columns(self) -> None:
         """The widest text column takes the room left; the others keep readable widths."""

@@ -12,26 +12,33 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QMessageBox,
     QPushButton,
     QWidget,
 )
 
-from channeldesk.domain.plan import STATUS_LABELS, PeriodError, PlanStatus
+from channeldesk.domain.partner_currency import currency_for
+from channeldesk.domain.plan import STATUS_LABELS, PeriodError, PlanStatus, is_locked
 from channeldesk.store import Store
 from channeldesk.store.database import ChangeNotice
 from channeldesk.store.engagement_queries import partner_choices
 from channeldesk.store.models import BusinessPlan, Partner
-from channeldesk.store.plan_queries import copy_values, plan_exists
+from channeldesk.store.plan_queries import (
+    amendment_of,
+    copy_values,
+    plan_count,
+    plan_exists,
+    plans_of,
+)
 from channeldesk.ui.plans.dialogs import NewPlanDialog
 from channeldesk.ui.plans.editor import PlanEditor
-from channeldesk.ui.plans.edits import copy_plan_command, new_plan_command
+from channeldesk.ui.plans.edits import amend_plan_command, copy_plan_command, new_plan_command
 from channeldesk.ui.plans.exports import PlanExports
 from channeldesk.ui.plans.model import PlansTableModel
 from channeldesk.ui.shell.undo import DeleteCommand, perform_or_report
 from channeldesk.ui.widgets.confirm import confirm_delete
 from channeldesk.ui.widgets.record_tab import RecordTab
+from channeldesk.ui.widgets.record_views import fit_columns
 
 PLAN_TABLES = {"business_plan", "plan_target", "partner"}
 
@@ -46,6 +53,7 @@ class PlansTab(RecordTab):
         self.model = PlansTableModel(store, self)
         self.editor = PlanEditor(store, undo_stack, self)
         self.editor.sig_copy_requested.connect(self.copy_to_next_period)
+        self.editor.sig_amend_requested.connect(self.amend_plan)
         self.exports = PlanExports(store, parent or self, self.current_plan_id,
                                    self.editor.flush_text)
         self.editor.sig_export_requested.connect(self.exports.export_plan)
@@ -75,15 +83,18 @@ class PlansTab(RecordTab):
         bar.addWidget(self.search, 3)
         bar.addWidget(self.status_filter, 1)
         bar.addWidget(new)
-        self.make_record_table(sort_column=None)
+        self.make_record_table(sort_column=0)
         self.table.activated.connect(lambda _: self.editor.tabs.setFocus())
-        chars = self.table.fontMetrics().averageCharWidth()
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column, width in enumerate((24, 8, 8, 14, 10)):
-            self.table.setColumnWidth(column, chars * width + 12)
-        self.finish_layout([bar, self.table], self.table, self.editor, (500, 900))
+        fit_columns(self.table, {"period": "2026-H2 rev. 2", "status": "Archived",
+                                 "revenue": "$4,409,000", "attainment": "117.9%",
+                                 "met": "5 of 5"}, stretch="partner", padding=10)
+        self.make_pages([self.table], [
+            self.empty_button(self.tr("New plan…"), self.new_plan, "plans-empty-new"),
+            self.empty_button(self.tr("Load demo data"), self.sig_load_demo_requested.emit,
+                              "plans-empty-demo"),
+            self.empty_button(self.tr("Clear search and filter"), self._clear_filters,
+                              "plans-empty-clear")])
+        self.finish_layout([bar, self._pages], self._pages, self.editor, (660, 700))
 
     def _build_actions(self) -> None:
         self.new_action = QAction(self.tr("&New plan…"), self)
@@ -92,6 +103,9 @@ class PlansTab(RecordTab):
         self.copy_action = QAction(self.tr("&Copy plan to next period"), self)
         self.copy_action.setObjectName("action-plan-copy")
         self.copy_action.triggered.connect(self.copy_to_next_period)
+        self.amend_action = QAction(self.tr("&Amend signed plan…"), self)
+        self.amend_action.setObjectName("action-plan-amend")
+        self.amend_action.triggered.connect(self.amend_plan)
         self.delete_action = QAction(self.tr("&Delete plan"), self)
         self.delete_action.setObjectName("action-plan-delete")
         self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
@@ -99,8 +113,48 @@ class PlansTab(RecordTab):
         self.delete_action.triggered.connect(self.delete_plan)
         self.table.addAction(self.delete_action)
 
+    def _clear_filters(self) -> None:
+        self.search.clear()
+        self.status_filter.setCurrentIndex(0)
+        self._apply_search()
+
+    def total_count(self) -> int:
+        return plan_count()
+
+    def has_partner_records(self) -> bool:
+        return True
+
+    def partner_record_ids(self, partner_id: str) -> set[str]:
+        return {plan.id for plan in plans_of(partner_id)}
+
+    def current_partner_id(self) -> str | None:
+        plan = self.editor.plan()
+        return plan.partner_id if plan else None
+
+    def filter_state(self) -> object:
+        return self.status_filter.currentIndex()
+
+    def restore_filter_state(self, state: object) -> None:
+        if isinstance(state, int):
+            self.status_filter.blockSignals(True)
+            self.status_filter.setCurrentIndex(state)
+            self.status_filter.blockSignals(False)
+            self.model.set_status(self.status_filter.currentData())
+
+    def empty_text(self, filtered: bool) -> str:
+        if filtered:
+            return self.tr("No plans match your search and status filter.")
+        return self.tr("No business plans yet. A plan sets a partner's targets, "
+                       "activities and commitments for a period; start one with New plan…")
+
+    def show_empty_buttons(self, filtered: bool) -> None:
+        self.findChild(QPushButton, "plans-empty-clear").setVisible(filtered)
+        self.findChild(QPushButton, "plans-empty-new").setVisible(not filtered)
+        self.findChild(QPushButton, "plans-empty-demo").setVisible(
+            not filtered and not partner_choices())
+
     def menu_actions(self) -> list[QAction]:
-        return [self.new_action, self.copy_action, self.delete_action]
+        return [self.new_action, self.copy_action, self.amend_action, self.delete_action]
 
     def file_actions(self) -> list[QAction]:
         """File-menu actions: plan PDF, partner pack, all plans."""
@@ -132,8 +186,10 @@ class PlansTab(RecordTab):
 
     def update_actions(self) -> None:
         has_plan = self.current_plan_id() is not None
+        plan = self.editor.plan() if has_plan else None
         self.copy_action.setEnabled(has_plan)
-        self.delete_action.setEnabled(has_plan)
+        self.amend_action.setEnabled(plan is not None and plan.status == PlanStatus.SIGNED)
+        self.delete_action.setEnabled(plan is not None and not is_locked(plan.status))
         self.exports.update_enabled()
 
     def on_current_changed(self, record_id: str | None) -> None:
@@ -144,14 +200,16 @@ class PlansTab(RecordTab):
     # -- editing ----------------------------------------------------------------------
 
     def new_plan(self) -> None:
-        partners = partner_choices()
+        partners = [(pid, name) for pid, name in partner_choices()
+                    if self.scope_partner_id in (None, pid)]
         if not partners:
             QMessageBox.information(self, self.tr("New plan"),
                                     self.tr("Add a partner first: a plan is made with one."))
             return
         plan = self.editor.plan()
         dialog = NewPlanDialog(partners, plan_exists, self,
-                               partner_id=plan.partner_id if plan else None)
+                               partner_id=plan.partner_id if plan else None,
+                               currency_of=self._partner_currency)
         if not dialog.exec():
             return
         values = dialog.values()
@@ -160,6 +218,10 @@ class PlansTab(RecordTab):
         if perform_or_report(self, self._stack, self._store, command,
                              self.tr("Could not create the plan")):
             self.keep_selection(lambda: None, select=command.value)
+
+    def _partner_currency(self, partner_id: str) -> str:
+        partner = self._store.get(Partner, partner_id)
+        return currency_for(partner.country, partner.region) if partner else "EUR"
 
     def copy_to_next_period(self) -> None:
         """Start next period's plan from this one: targets carried, actuals reset."""
@@ -181,6 +243,24 @@ class PlansTab(RecordTab):
                                     % (plan.partner.name, values["period"]))
         if perform_or_report(self, self._stack, self._store, command,
                              self.tr("Could not copy the plan")):
+            self.keep_selection(lambda: None, select=command.value)
+
+    def amend_plan(self) -> None:
+        """Start revision N+1 of the signed plan shown: a draft with the same content,
+        linked to it; the signed plan itself stays as it was signed."""
+        plan = self.editor.plan() if self.editor.plan_id else None
+        if plan is None or plan.status != PlanStatus.SIGNED:
+            return
+        newer = amendment_of(plan.id)
+        if newer is not None:
+            self.keep_selection(lambda: None, select=newer.id)
+            self.sig_status.emit(self.tr("Revision %d of this plan is already under way.")
+                                 % newer.revision)
+            return
+        command = amend_plan_command(self._store, plan.id, self.tr("Amend plan of %s %s")
+                                     % (plan.partner.name, plan.period))
+        if perform_or_report(self, self._stack, self._store, command,
+                             self.tr("Could not amend the plan")):
             self.keep_selection(lambda: None, select=command.value)
 
     def delete_plan(self) -> None:

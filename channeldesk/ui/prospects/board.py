@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -21,9 +22,11 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListView,
+    QScrollArea,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -31,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from channeldesk.domain.prospect import PIPELINE, label
+from channeldesk.domain.prospect import PIPELINE, is_overdue, label
 from channeldesk.store import Store
 from channeldesk.store.prospect_derived import catch_up
 from channeldesk.store.prospect_queries import (
@@ -42,17 +45,21 @@ from channeldesk.store.prospect_queries import (
     prospect_rows,
     stage_counts,
 )
-from channeldesk.ui.prospects.model import score_colour
+from channeldesk.ui.prospects.model import OVERDUE_COLOUR, score_colour
 
 PER_STAGE = 200
+CARD_CHARS = 30  # a card's least width: "Borealis Integration GmbH", "overdue, due …"
 MIME = "application/x-channeldesk-prospect"
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
 
 
 class CardDelegate(QStyledItemDelegate):
-    """A card: the company in bold on the first line; fit score (in its colour) and
-    country on the second; both elided to the column's width."""
+    """A card: the company in bold; the fit score (in its colour) and the owner; the next
+    step; its date, marked "overdue" in red once it has passed. Each line is elided to
+    the column's width."""
+
+    LINES = 4
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         row: ProspectRow | None = index.data(ROW_ROLE)
@@ -66,34 +73,46 @@ class CardDelegate(QStyledItemDelegate):
                               option.widget)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         rect = option.rect.adjusted(6, 3, -6, -3)
-        line = rect.height() // 2
-        bold = QFont(option.font)
-        bold.setBold(True)
-        painter.save()
-        painter.setFont(bold)
+        line = rect.height() // self.LINES
         text_colour = option.palette.highlightedText().color() if selected else \
             option.palette.text().color()
+        painter.save()
+        bold = QFont(option.font)
+        bold.setBold(True)
+        painter.setFont(bold)
         painter.setPen(text_colour)
-        metrics = painter.fontMetrics()
-        painter.drawText(rect.adjusted(0, 0, 0, -line), Qt.AlignmentFlag.AlignVCenter,
-                         metrics.elidedText(row.company, Qt.TextElideMode.ElideRight,
-                                            rect.width()))
+        self._text(painter, rect, 0, line, row.company)
         painter.setFont(option.font)
         score = "—" if row.score is None else str(row.score)
         colour = score_colour(row.score)
         painter.setPen(text_colour if selected or colour is None else colour)
         fit = f"{score}  "
-        painter.drawText(rect.adjusted(0, line, 0, 0), Qt.AlignmentFlag.AlignVCenter, fit)
+        self._text(painter, rect, line, line, fit)
         offset = painter.fontMetrics().horizontalAdvance(fit)
         painter.setPen(text_colour)
-        rest = painter.fontMetrics().elidedText(row.country, Qt.TextElideMode.ElideRight,
-                                                max(0, rect.width() - offset))
-        painter.drawText(rect.adjusted(offset, line, 0, 0), Qt.AlignmentFlag.AlignVCenter, rest)
+        self._text(painter, rect.adjusted(offset, 0, 0, 0), line, line,
+                   row.owner or self.tr("no owner"))
+        step = row.next_step.split("\n")[0]
+        self._text(painter, rect, 2 * line, line, step or self.tr("no next step"))
+        if row.next_step_on is not None:
+            due = self.tr("due %s") % row.next_step_on.isoformat()
+            if is_overdue(row.next_step_on, row.stage, date.today()):
+                due = self.tr("overdue, due %s") % row.next_step_on.isoformat()
+                painter.setPen(text_colour if selected else OVERDUE_COLOUR)
+            self._text(painter, rect, 3 * line, line, due)
         painter.restore()
+
+    @staticmethod
+    def _text(painter: QPainter, rect, top: int, height: int, text: str) -> None:
+        box = rect.adjusted(0, top, 0, 0)
+        box.setHeight(height)
+        painter.drawText(box, Qt.AlignmentFlag.AlignVCenter,
+                         painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight,
+                                                          max(0, box.width())))
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index):
         hint = super().sizeHint(option, index)
-        hint.setHeight(option.fontMetrics.height() * 2 + 10)
+        hint.setHeight(option.fontMetrics.height() * self.LINES + 12)
         hint.setWidth(40)  # cards take the column's width and elide, never scroll sideways
         return hint
 
@@ -184,11 +203,23 @@ class ProspectBoard(QWidget):
         self.models: dict[str, StageListModel] = {}
         self.views: dict[str, QListView] = {}
         self._headers: dict[str, QLabel] = {}
-        layout = QHBoxLayout(self)
+        # Seven stages never squeeze below a readable card: on a laptop the board scrolls
+        # sideways instead of cutting names to a dozen letters.
+        inner = QWidget()
+        layout = QHBoxLayout(inner)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
         for stage in PIPELINE:
             layout.addLayout(self._column(stage.value), 1)
+        scroll = QScrollArea()
+        scroll.setObjectName("prospects-board-scroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
 
     def _column(self, stage: str) -> QVBoxLayout:
         header = QLabel()
@@ -197,6 +228,7 @@ class ProspectBoard(QWidget):
         model = StageListModel(stage, self)
         view = QListView()
         view.setObjectName(f"board-{stage}")
+        view.setMinimumWidth(view.fontMetrics().averageCharWidth() * CARD_CHARS)
         view.setAccessibleName(self.tr("%s prospects") % label(stage))
         view.setModel(model)
         view.setItemDelegate(CardDelegate(view))

@@ -24,12 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from channeldesk.domain.fit_score import describe
 from channeldesk.domain.prospect import Stage, label
 from channeldesk.store import Store
 from channeldesk.store.database import ChangeNotice
 from channeldesk.store.engagement_queries import stage_history
 from channeldesk.store.models import Partner, Prospect, ProspectActivity
-from channeldesk.store.prospect_derived import catch_up
+from channeldesk.store.prospect_derived import catch_up, current_profile
 from channeldesk.store.prospect_queries import prospect_rows
 from channeldesk.ui.prospects.model import (
     ProspectActivitiesModel,
@@ -117,9 +118,18 @@ class ProspectDetail(QWidget):
         big.setBold(True)
         self._score.setFont(big)
         self._score.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        caption = QLabel(self.tr("fit score / 100"))
+        caption.setObjectName("prospect-score-caption")
+        caption.setAlignment(Qt.AlignmentFlag.AlignRight)
+        caption.setEnabled(False)  # the muted colour of a caption
+        score = QVBoxLayout()
+        score.setSpacing(0)
+        score.addWidget(self._score)
+        score.addWidget(caption)
+        score.addStretch(1)
         header = QHBoxLayout()
         header.addLayout(titles, 1)
-        header.addWidget(self._score)
+        header.addLayout(score)
         return header
 
     def _build_actions(self) -> QHBoxLayout:
@@ -193,6 +203,11 @@ class ProspectDetail(QWidget):
         layout.addStretch(1)
         return box
 
+    def log_activity(self) -> None:
+        """The activity log of the prospect shown, with a new entry's dialog open."""
+        self._tabs.setCurrentIndex(1)
+        self.log.add()
+
     def _build_activities(self) -> QWidget:
         self.log = ActivityLog(self, self._store, self._stack, self.activities,
                                ProspectActivity, "prospect", "prospect-",
@@ -238,7 +253,9 @@ class ProspectDetail(QWidget):
         self._subtitle.setText(stage)
         self._fill_score(row.score)
         self._fill_facts(prospect, row)
-        self._breakdown.setText(_breakdown_html(row.breakdown) or self.tr(
+        profile = current_profile(self._store.db)
+        asked = [describe(c) for c in profile.criteria] if profile else []
+        self._breakdown.setText(_breakdown_html(row.breakdown, asked) or self.tr(
             "No ideal partner profile yet: Prospects → Ideal partner profile…"))
         self._notes.setText(escape(prospect.internal_notes) or self.tr("No internal notes."))
         self._notes_box.setVisible(self._show_internal)
@@ -289,11 +306,16 @@ class ProspectDetail(QWidget):
 
     def _history_html(self, prospect: Prospect) -> str:
         lines = []
-        for change in stage_history(prospect.id):
+        changes = list(stage_history(prospect.id))
+        # The move that made the prospect lost shows the reason as it stands now (the one
+        # the header shows), even when it was edited after the move.
+        latest_lost = next((c for c in changes if c.to_stage == Stage.LOST), None)  # newest first
+        for change in changes:
             when = _when(change.changed_on)
             move = f"{label(change.from_stage) or '—'} → <b>{label(change.to_stage)}</b>"
-            reason = (f" ({escape(change.lost_reason)})" if change.lost_reason and
-                      self._show_internal else "")
+            why = (prospect.lost_reason if change is latest_lost and
+                   prospect.stage == Stage.LOST else change.lost_reason)
+            reason = f" ({escape(why)})" if why and self._show_internal else ""
             who = f" by {escape(change.changed_by)}" if change.changed_by else ""
             lines.append(f"{when}{who}: {move}{reason}")
         if not lines:
@@ -302,13 +324,19 @@ class ProspectDetail(QWidget):
         return "<br>".join(lines)
 
 
-def _breakdown_html(breakdown: str) -> str:
+def _breakdown_html(breakdown: str, asked: list[str] | None = None) -> str:
+    """One line per criterion: the points, what the prospect has and, when the profile's
+    criteria are known (one per line, in order), what the criterion asked for."""
     lines = []
-    for line in breakdown.splitlines():
+    rows = breakdown.splitlines()
+    wanted = asked if asked and len(asked) == len(rows) else [""] * len(rows)
+    for line, ask in zip(rows, wanted, strict=True):
         points, _, text = line.partition(" ")
         colour = "#2e7d32" if points != "+0" else "#757575"
+        asked_for = (f' <span style="color:#757575">— asked: {escape(ask)}</span>'
+                     if ask else "")
         lines.append(f'<span style="color:{colour}"><b>{escape(points)}</b></span> '
-                     f"{escape(text)}")
+                     f"{escape(text)}{asked_for}")
     return "<br>".join(lines)
 
 

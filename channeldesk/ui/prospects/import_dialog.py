@@ -228,6 +228,7 @@ class ProspectImportDialog(QDialog):
                                               "the rest"))
         self.skip_invalid.setObjectName("import-skip-invalid")
         self.skip_invalid.toggled.connect(self._update_import_button)
+        self.merge_duplicates.toggled.connect(lambda _: self._update_import_button())
         layout.addWidget(self.skip_invalid)
         buttons = QHBoxLayout()
         back = QPushButton(self.tr("← &Back to columns"))
@@ -342,8 +343,26 @@ class ProspectImportDialog(QDialog):
             return
         blocked = bool(self.preview.invalid) and not self.skip_invalid.isChecked()
         self._import.setEnabled(not blocked)
-        count = len(self.preview.rows) - len(self.preview.invalid)
-        self._import.setText(self.tr("&Import %s prospects") % f"{count:,}")
+        self._import.setText(self.import_text())
+
+    def import_text(self) -> str:
+        """What the button will do, counted from the preview: "Import 3 prospects (skip 1
+        already a partner, 1 duplicate)", never a count of rows that will not be added."""
+        preview = self.preview
+        kinds = [row.duplicate.kind for row in preview.duplicates]
+        new = len(preview.rows) - len(preview.invalid) - len(kinds)
+        merge = self.duplicate_policy() == DuplicatePolicy.MERGE
+        merged = kinds.count("prospect") if merge else 0
+        skipped = [(kinds.count("partner"), self.tr("already a partner")),
+                   (kinds.count("row") + (0 if merge else kinds.count("prospect")),
+                    self.tr("duplicate")),
+                   (len(preview.invalid) if self.skip_invalid.isChecked() else 0,
+                    self.tr("with errors"))]
+        text = self.tr("&Import %s prospect%s") % (f"{new:,}", "" if new == 1 else "s")
+        if merged:
+            text += self.tr(", update %s") % f"{merged:,}"
+        skips = ", ".join(f"{count:,} {what}" for count, what in skipped if count)
+        return f"{text} ({self.tr('skip')} {skips})" if skips else text
 
     def duplicate_policy(self) -> DuplicatePolicy:
         return DuplicatePolicy.MERGE if self.merge_duplicates.isChecked() else \

@@ -50,6 +50,7 @@ from channeldesk.ui.prospects.profile_editor import ProfileEditor
 from channeldesk.ui.shell.settings import Settings
 from channeldesk.ui.widgets.record_dialogs import PartnerDialog
 from channeldesk.ui.widgets.record_tab import RecordTab
+from channeldesk.ui.widgets.record_views import fit_columns
 
 PROFILE_TABLES = frozenset({"ideal_partner_profile", "profile_criterion"})
 PROSPECT_TABLES = frozenset({"prospect", "prospect_activity"})
@@ -124,10 +125,14 @@ class ProspectsTab(RecordTab):
         filters.addWidget(self._overdue)
 
         self.make_record_table()
-        self.size_columns({"company": 26, "score": 5, "stage": 11, "country": 13,
-                           "region": 13, "vertical": 13, "employees": 9, "revenue": 12,
-                           "partner_type": 15, "source": 9, "owner": 13, "next_step": 20,
-                           "next_step_on": 10, "last_touch": 10}, padding=14)
+        self.size_columns({"company": 24, "next_step": 26, "vertical": 12, "country": 12,
+                           "partner_type": 13}, padding=14)
+        fit_columns(self.table, {"score": "100", "stage": "Negotiation",
+                                 "owner": "Sofie Lindholm", "next_step_on": "2026-12-31",
+                                 "region": "Latin America", "employees": "12,345",
+                                 "revenue": "579.2 M USD", "source": "Outbound",
+                                 "last_touch": "2026-12-31"}, padding=14)
+        self._work_columns_first()
         self.table.activated.connect(lambda _: self.edit_prospect())
         self._empty_new = self.empty_button(self.tr("Add a prospect…"), self.new_prospect)
         self._empty_import = self.empty_button(self.tr("Import a CSV file…"), self.import_csv)
@@ -177,6 +182,13 @@ class ProspectsTab(RecordTab):
             box.setCurrentIndex(max(0, box.findData(chosen)) if chosen else 0)
             box.blockSignals(False)
 
+    def _work_columns_first(self) -> None:
+        """Who owns a prospect, the next step and when it is due come right after the
+        stage, so a laptop screen shows them without scrolling sideways."""
+        header = self.table.horizontalHeader()
+        for position, key in enumerate(("owner", "next_step", "next_step_on"), start=3):
+            header.moveSection(header.visualIndex(self.model.column_index(key)), position)
+
     def _build_actions(self) -> None:
         def action(text: str, shortcut, slot: Callable[[], None], name: str) -> QAction:
             act = QAction(text, self)
@@ -198,6 +210,8 @@ class ProspectsTab(RecordTab):
         self.delete_action = action(self.tr("&Delete prospect"),
                                     QKeySequence.StandardKey.Delete, self.delete_prospect,
                                     "action-prospect-delete")
+        self.log_action = action(self.tr("&Log activity…"), "Ctrl+L",
+                                 self.detail.log_activity, "action-prospect-log")
         self.profile_action = action(self.tr("Ideal &partner profile…"), None,
                                      self.edit_profile, "action-prospect-profile")
         self.import_action = action(self.tr("&Import prospects…"), None, self.import_csv,
@@ -214,7 +228,7 @@ class ProspectsTab(RecordTab):
     def menu_actions(self) -> list[QAction]:
         """Actions the main window lists in its Prospect menu."""
         return [self.new_action, self.edit_action, self.move_action, self.convert_action,
-                self.delete_action, self.profile_action]
+                self.log_action, self.delete_action, self.profile_action]
 
     def file_actions(self) -> list[QAction]:
         """Import and export, listed in the File menu."""
@@ -283,6 +297,13 @@ class ProspectsTab(RecordTab):
         if self.board_shown():
             return self.detail.prospect_id
         return super().current_id()
+
+    def focus_results(self) -> None:
+        """In the board, the first match is the top card of its stage."""
+        if self.board_shown():
+            self.board.select(self.current_id())
+        else:
+            super().focus_results()
 
     def list_page(self) -> int:
         return 1 if self.board_shown() else 0

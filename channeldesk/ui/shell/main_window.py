@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QLabel,
     QMainWindow,
@@ -28,9 +29,10 @@ from channeldesk.domain.lookups import Link
 from channeldesk.features import Feature, features, resolve
 from channeldesk.settings import CURRENT_TAB, WINDOW_GEOMETRY, WINDOW_STATE
 from channeldesk.store import Store
+from channeldesk.store.engagement_queries import partner_choices
 from channeldesk.ui.shell.errors import show_error
 from channeldesk.ui.shell.jobs import cancel_and_wait_for_all, run_task
-from channeldesk.ui.shell.presentation import PresentationMode
+from channeldesk.ui.shell.presentation import PresentationMode, PresentationPartnerDialog
 from channeldesk.ui.shell.search_everywhere import SearchEverywhere, SearchIndexer
 from channeldesk.ui.shell.settings import Settings
 from channeldesk.ui.shell.store_bridge import StoreBridge
@@ -60,6 +62,19 @@ class _TabSlot(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
 
 
+def _scope_shortcuts_to(page: FeatureTab) -> None:
+    """A tab's menu shortcuts act only while that tab is on screen (its widgets have the
+    focus): Ctrl+E on the Prospects tab must not edit the partner selected on the hidden
+    Partners tab. The menu items themselves still work from anywhere."""
+    for action in page.menu_actions():
+        # An action the tab already scoped (Delete on its table only) is left as it is.
+        if action.shortcut().isEmpty() or \
+                action.shortcutContext() != Qt.ShortcutContext.WindowShortcut:
+            continue
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        page.addAction(action)
+
+
 class MainWindow(QMainWindow):
     """One window over one open database."""
 
@@ -81,6 +96,7 @@ class MainWindow(QMainWindow):
         self._menus: dict[str, QMenu] = {}
         self._parts: dict[str, WindowPart] = {}
         self._file_actions: dict[str, list[QAction]] = {}
+        self._before_presenting: tuple[int, dict[str, object]] | None = None
         self._build_menus()
         self._build_tabs()
         self._build_parts()
@@ -167,10 +183,13 @@ class MainWindow(QMainWindow):
         page.sig_open.connect(self.open_link)
         if self.presentation.on:
             page.set_presentation(True)
+            if self.presentation.partner_id is not None:
+                page.set_partner_scope(self.presentation.partner_id)
         page.restore_state(self.settings)
         menu = self._menus.get(feature.key)
         if menu is not None:
             menu.addActions(page.menu_actions())
+        _scope_shortcuts_to(page)
         self._add_file_actions(feature, page.file_actions())
 
     def _add_file_actions(self, feature: Feature, actions: list[QAction]) -> None:
@@ -237,11 +256,12 @@ class MainWindow(QMainWindow):
 
         view_menu = bar.addMenu(self.tr("&View"))
         self.presentation_action = self._action(
-            self.tr("&Presentation mode"), self.presentation.set_on, PRESENTATION_SHORTCUT,
+            self.tr("&Presentation mode…"), self.toggle_presentation, PRESENTATION_SHORTCUT,
             "action-presentation")
         self.presentation_action.setCheckable(True)
         self.presentation_action.setStatusTip(
-            self.tr("Hide internal-only fields and notes while sharing your screen"))
+            self.tr("Show only the records of the partner in the room, without internal "
+                    "fields, while sharing your screen"))
         view_menu.addAction(self.presentation_action)
 
         self.settings_menu = bar.addMenu(self.tr("&Settings"))
@@ -299,12 +319,88 @@ class MainWindow(QMainWindow):
 
     # -- commands ------------------------------------------------------------------------
 
+    def toggle_presentation(self, on: bool) -> None:
+        """F11 / View menu: ask which partner is in the room, then present to them."""
+        if not on:
+            self.presentation.set_on(False)
+            return
+        page = self.current_page()
+        dialog = PresentationPartnerDialog(partner_choices(),
+                                           page.current_partner_id() if page else None, self)
+        if dialog.partner.count() == 0 or not dialog.exec():
+            self.presentation_action.setChecked(False)
+            if dialog.partner.count() == 0:
+                self.statusBar().showMessage(self.tr("Add a partner first: presentation "
+                                                     "mode shows one partner's records."), 6000)
+            return
+        self.presentation.set_on(True, *dialog.chosen())
+
     def _on_presentation(self, on: bool) -> None:
         self.presentation_action.setChecked(on)
+        scoped = on and self.presentation.partner_id is not None
+        if scoped:
+            self._scope_to_partner(self.presentation.partner_id)
+        elif not on and self._before_presenting is not None:
+            self._end_scope()
+        name = self.presentation.partner_name
+        self.presentation_badge.setText(
+            self.tr("  Presenting to %s — internal fields hidden (F11 to leave)  ") % name
+            if name else self.tr("  Presentation mode — internal fields hidden (F11 to "
+                                 "leave)  "))
         self.presentation_badge.setVisible(on)
-        self.statusBar().showMessage(
-            self.tr("Presentation mode on: internal notes and internal-only activities are "
-                    "hidden.") if on else self.tr("Presentation mode off."), 4000)
+        if not on:
+            text = self.tr("Presentation mode off: the whole portfolio is back.")
+        elif name:
+            text = self.tr("Presenting to %s: only their records are shown; internal fields "
+                           "and windows are hidden.") % name
+        else:
+            text = self.tr("Presentation mode on: internal notes and internal-only "
+                           "activities are hidden.")
+        self.statusBar().showMessage(text, 4000)
+
+    def _scope_to_partner(self, partner_id: str) -> None:
+        """Remember the view, close internal windows, scope every tab to the partner;
+        a tab with nothing of a partner's is unavailable until presenting ends."""
+        self._before_presenting = (self.tabs.currentIndex(),
+                                   {page.key: page.view_state()
+                                    for page in self.built_pages()})
+        for widget in QApplication.topLevelWidgets():
+            if widget is not self and widget.isVisible() and widget.isWindow() \
+                    and not isinstance(widget, QMenu):
+                widget.close()
+        self._set_parts_enabled(False)
+        for index in range(self.tabs.count()):
+            slot = self.tabs.widget(index)
+            if isinstance(slot, _TabSlot):
+                shown = self.page(slot.feature.key).set_partner_scope(partner_id)
+                self.tabs.setTabEnabled(index, shown)
+        if not self.tabs.isTabEnabled(self.tabs.currentIndex()):
+            enabled = [n for n in range(self.tabs.count()) if self.tabs.isTabEnabled(n)]
+            if enabled:
+                self.tabs.setCurrentIndex(enabled[0])
+
+    def _end_scope(self) -> None:
+        """Back to the portfolio exactly as it was: tab, searches, filters, selections."""
+        current, states = self._before_presenting
+        self._before_presenting = None
+        for index in range(self.tabs.count()):
+            self.tabs.setTabEnabled(index, True)
+        for page in self.built_pages():
+            page.set_partner_scope(None)
+            if page.key in states:
+                page.restore_view_state(states[page.key])
+        self._set_parts_enabled(True)
+        self.tabs.setCurrentIndex(current)
+
+    def _set_parts_enabled(self, enabled: bool) -> None:
+        """Window parts (sync: the conflicts window, its settings) are internal."""
+        for part in self._parts.values():
+            for toolbar in part.toolbars():
+                toolbar.setEnabled(enabled)
+            for action in (*part.file_actions(), *part.settings_actions()):
+                action.setEnabled(enabled)
+            for widget in part.status_widgets():
+                widget.setEnabled(enabled)
 
     def load_demo_data(self) -> None:
         """Fill the database with the demo set in the background.

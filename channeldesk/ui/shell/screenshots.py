@@ -37,9 +37,29 @@ def render_screenshots(db_path: Path, out_dir: Path,
                     raise OutputWriteError(f"Could not write {target}; nothing was left "
                                            "there. Check the free space and try again.")
             written.append(target)
+        presenting = _presentation_shot(window, out_dir)
+        if presenting is not None:
+            app.processEvents()
+            window.grab().save(str(presenting))
+            written.append(presenting)
     finally:
         window.close()
         window.deleteLater()
         Path(settings.fileName()).unlink(missing_ok=True)
         app.processEvents()
     return written
+
+
+def _presentation_shot(window, out_dir: Path) -> Path | None:
+    """Presentation mode on the first tab that shows a partner, scoped to that partner;
+    the file to grab it to, or None when no tab shows one."""
+    from channeldesk.store.models import Partner
+
+    for index, page in enumerate(window.tab_pages()):
+        partner_id = page.current_partner_id()
+        partner = Partner.get_or_none(Partner.id == partner_id) if partner_id else None
+        if partner is not None:
+            window.tabs.setCurrentIndex(index)
+            window.presentation.set_on(True, partner.id, partner.name)
+            return out_dir / "presentation-mode.png"
+    return None

@@ -7,7 +7,6 @@ reference column: ``partner`` or ``prospect``).
 
 from __future__ import annotations
 
-from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from channeldesk.store import Store
@@ -16,7 +15,7 @@ from channeldesk.ui.shell.undo import DeleteCommand, InsertCommand, UpdateComman
 from channeldesk.ui.widgets.confirm import confirm_delete
 from channeldesk.ui.widgets.engagement_models import ActivitiesModel
 from channeldesk.ui.widgets.record_dialogs import ActivityDialog
-from channeldesk.ui.widgets.record_views import list_page, make_table, selected_id
+from channeldesk.ui.widgets.record_views import fit_columns, list_page, make_table, selected_id
 
 FIELDS = ("kind", "occurred_on", "subject", "notes", "internal_only")
 
@@ -33,9 +32,11 @@ class ActivityLog:
         self.show_internal = True
         self.view = make_table(model, f"{prefix}activities-table")
         self.view.doubleClicked.connect(self.edit)
+        model.modelReset.connect(self._fit_columns)
+        self._fit_columns()
         add = QPushButton(pane.tr("Log activity…"))
         add.setObjectName(f"{prefix}activity-add")
-        add.setShortcut(QKeySequence("Ctrl+L"))
+        # Ctrl+L is the tab's "Log activity" menu item, so it works from anywhere there.
         add.setToolTip(add_tip)
         add.clicked.connect(self.add)
         self._edit = QPushButton(pane.tr("Edit…"))
@@ -44,6 +45,12 @@ class ActivityLog:
         self._delete.clicked.connect(self.delete)
         self.view.selectionModel().selectionChanged.connect(self.update_buttons)
         self.page = list_page(self.view, [add, self._edit, self._delete])
+
+    def _fit_columns(self) -> None:
+        """Date, kind and visibility whole; the subject readable; the notes elide."""
+        fit_columns(self.view, {"occurred_on": "2026-12-31", "kind": "Meeting",
+                                "internal_only": "Internal",
+                                "subject": "Quarterly business review"}, stretch="notes")
 
     def update_buttons(self) -> None:
         chosen = selected_id(self.view) is not None

@@ -60,19 +60,23 @@ class ActivitiesModel(RecordTableModel[Activity]):
         self._partner_id: str | None = None
 
     def _make_columns(self) -> list[Column[Activity]]:
+        # Visibility right after the kind: at a laptop's width a column after the notes
+        # is off screen, and whether an entry is shared is what matters on a shared screen.
         columns = [
             Column("occurred_on", self.tr("Date"), lambda a: format_date(a.occurred_on)),
             Column("kind", self.tr("Kind"), lambda a: label(a.kind)),
-            Column("subject", self.tr("Subject"), lambda a: a.subject,
-                   tooltip=lambda a: a.notes),
-            Column("notes", self.tr("Notes"), lambda a: " ".join(a.notes.split())[:160],
-                   tooltip=lambda a: a.notes),
         ]
         if self._show_internal:
             columns.append(Column(
                 "internal_only", self.tr("Visibility"),
                 lambda a: self.tr("Internal") if a.internal_only else self.tr("Shared"),
                 foreground=lambda a: INTERNAL_COLOUR if a.internal_only else None))
+        columns += [
+            Column("subject", self.tr("Subject"), lambda a: a.subject,
+                   tooltip=lambda a: a.notes),
+            Column("notes", self.tr("Notes"), lambda a: " ".join(a.notes.split())[:160],
+                   tooltip=lambda a: a.notes),
+        ]
         return columns
 
     def set_partner(self, partner_id: str | None) -> None:

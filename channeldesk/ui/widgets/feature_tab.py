@@ -60,6 +60,23 @@ class FeatureTab(QWidget):
         """Presentation mode: hide internal-only fields while the screen is shared."""
         self._show_internal = not on
 
+    def set_partner_scope(self, partner_id: str | None) -> bool:
+        """Presentation mode with a partner in the room: show only ``partner_id``'s
+        records (None: everything again). Returns whether the tab has anything of a
+        partner's to show; a tab that does not is unavailable while presenting."""
+        return partner_id is None
+
+    def current_partner_id(self) -> str | None:
+        """The partner the tab is showing (preselected when presentation mode starts)."""
+        return None
+
+    def view_state(self) -> object:
+        """What to put back when presentation mode ends (search, filters, selection)."""
+        return None
+
+    def restore_view_state(self, state: object) -> None:
+        """Put back what :meth:`view_state` returned."""
+
     def focus_search(self) -> None:
         """Ctrl+F: put the cursor in the tab's search box."""
 

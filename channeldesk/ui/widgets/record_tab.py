@@ -76,6 +76,8 @@ class RecordTab(FeatureTab):
         self._search_timer.timeout.connect(self._apply_search)
         self._pages: QStackedWidget | None = None
         self._empty_title: QLabel | None = None
+        self.scope_partner_id: str | None = None
+        """The partner in the room while presenting: pickers offer no other partner."""
 
     # -- building blocks for a tab's _build ---------------------------------------------
 
@@ -178,7 +180,12 @@ class RecordTab(FeatureTab):
         if self.model.rowCount():
             if self.current_id() is None or self.model.row_of(self.current_id()) is None:
                 self.select_row(0)
-            self.table.setFocus()
+            self.focus_results()
+
+    def focus_results(self) -> None:
+        """Move the keyboard to the selected record in the list on screen (a tab with
+        another view, such as a board, overrides this)."""
+        self.table.setFocus()
 
     def _apply_search(self) -> None:
         self.keep_selection(lambda: self.model.set_search_text(self.search.text()))
@@ -268,7 +275,9 @@ class RecordTab(FeatureTab):
     # -- count and empty state -----------------------------------------------------------
 
     def after_refresh(self) -> None:
-        shown, total = self.model.rowCount(), self.total_count()
+        shown = self.model.rowCount()
+        # Scoped to the partner in the room, the count says nothing of the portfolio.
+        total = shown if self.model.scoped else self.total_count()
         self.count_label.setText(self.count_text(shown, total))
         if self._pages is not None:
             self._pages.setCurrentIndex(self.list_page() if shown else self._pages.count() - 1)
@@ -325,6 +334,43 @@ class RecordTab(FeatureTab):
                           self.tr("Delete %s %s") % (self.tr(noun), name)),
             self.tr("Could not delete the %s") % self.tr(noun))
 
+    # -- presentation mode: the partner in the room ---------------------------------------
+
+    def set_partner_scope(self, partner_id: str | None) -> bool:
+        """Show only the records :meth:`partner_record_ids` gives for ``partner_id``."""
+        self.scope_partner_id = partner_id
+        if partner_id is None:
+            self.model.set_scope(None)
+            self.after_refresh()
+            return True
+        if not self.has_partner_records():
+            return False
+        self.keep_selection(lambda: self.model.set_scope(
+            lambda: self.partner_record_ids(partner_id)))
+        current = self.current_id()
+        if current is None or self.model.row_of(current) is None:
+            # The detail pane must not keep showing another partner's record.
+            if self.model.rowCount():
+                self.select_first()
+            else:
+                self.on_current_changed(None)
+        return True
+
+    def view_state(self) -> object:
+        return (self.search.text(), self.filter_state(), self.current_id())
+
+    def restore_view_state(self, state: object) -> None:
+        if not isinstance(state, tuple) or len(state) != 3:
+            return
+        text, filters, current = state
+        self.search.blockSignals(True)
+        self.search.setText(text)
+        self.search.blockSignals(False)
+        self.restore_filter_state(filters)
+        self.keep_selection(lambda: self.model.set_search_text(text), select=current)
+        if current and self.model.row_of(current) is None:
+            self.on_current_changed(None)
+
     # -- remembering ---------------------------------------------------------------------
 
     def save_state(self, settings: Settings) -> None:
@@ -373,3 +419,21 @@ class RecordTab(FeatureTab):
 
     def update_actions(self) -> None:
         """Enable the actions that need a selected record."""
+
+    def has_partner_records(self) -> bool:
+        """Whether the tab's records belong to partners, so that it can be scoped to the
+        one in the room (see :meth:`partner_record_ids`); a tab that says no is closed
+        while presenting."""
+        return False
+
+    def partner_record_ids(self, partner_id: str) -> set[str]:
+        """Ids of this tab's records that belong to ``partner_id``: all the list shows
+        while that partner is in the room. Asked at each refresh."""
+        return set()
+
+    def filter_state(self) -> object:
+        """The tab's own filters (besides the search text), to put back later."""
+        return None
+
+    def restore_filter_state(self, state: object) -> None:
+        """Put back what :meth:`filter_state` returned, without refreshing twice."""

@@ -45,6 +45,7 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         self._ids: list[str] = []
         self._rows: dict[str, R] = {}
         self._position: dict[str, int] | None = None  # built when first needed
+        self._scope: Callable[[], set[str]] | None = None
         self.loaded = False
 
     # -- to implement -----------------------------------------------------------------
@@ -68,8 +69,21 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
     def set_ids(self, ids: list[str]) -> None:
         """The new order; positions by id are worked out only when asked for (a dict of
         100,000 ids cost ~10 ms a keystroke, and one lookup needs only a list scan)."""
+        if self._scope is not None:
+            allowed = self._scope()
+            ids = [row_id for row_id in ids if row_id in allowed]
         self._ids = ids
         self._position = None
+
+    def set_scope(self, scope: Callable[[], set[str]] | None) -> None:
+        """Show only the ids ``scope()`` returns (asked again at each refresh, so a record
+        added meanwhile shows); None shows every row again."""
+        self._scope = scope
+        self.refresh()
+
+    @property
+    def scoped(self) -> bool:
+        return self._scope is not None
 
     def refresh_rows(self, ids: set[str] | frozenset[str]) -> None:
         """Re-read rows that changed in place (same order, same membership)."""

@@ -3,9 +3,11 @@ selected record, and a list with its buttons above it."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
+    QHeaderView,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -50,3 +52,27 @@ def list_page(view: QTableView, buttons: list[QPushButton]) -> QWidget:
     layout.addLayout(row)
     layout.addWidget(view)
     return page
+
+
+def fit_columns(view: QTableView, samples: dict[str, str], stretch: str | None = None,
+                padding: int = 16) -> None:
+    """First widths that show each column's longest usual value (``samples``: column key →
+    a typical widest text, e.g. "2026-12-31", "North America") or its header, whichever
+    is wider; the ``stretch`` column (the long text one) takes the room left and elides,
+    so dates and short key columns are never the ones cut. Widths a person sets later
+    are restored over these."""
+    model = view.model()
+    header = view.horizontalHeader()
+    header.setStretchLastSection(False)
+    metrics, bold = view.fontMetrics(), header.fontMetrics()
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
+    keys = {model.column_key(n) for n in range(model.columnCount())}
+    for key, sample in samples.items():
+        if key not in keys:
+            continue  # a column shown only outside presentation mode
+        column = model.column_index(key)
+        title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+        width = max(metrics.horizontalAdvance(sample), bold.horizontalAdvance(title) + 14)
+        view.setColumnWidth(column, width + padding)
+    if stretch is not None:
+        header.setSectionResizeMode(model.column_index(stretch), QHeaderView.ResizeMode.Stretch)
