@@ -101,17 +101,18 @@ def _ask_for_another_file(error: StoreOpenError) -> Path | None:
     return Path(chosen) if chosen else None
 
 
-def open_with_dialogs(db_path: Path) -> Store | None:
+def open_with_dialogs(db_path: Path, ask: bool = True) -> Store | None:
     """Open the database, offering another file each time one is refused.
 
-    Offscreen nobody could answer the dialog, so the refusal is printed instead."""
+    With ``ask`` False (offscreen, where nobody could answer a dialog) the refusal is
+    printed instead."""
     path: Path | None = db_path
     while path is not None:
         try:
             return open_store(path)
         except StoreOpenError as error:
             log.warning("refused %s: %s", error.path, error.detail)
-            if is_headless(os.environ):
+            if not ask:
                 print(error.one_line(), file=sys.stderr)
                 return None
             path = _ask_for_another_file(error)
@@ -137,7 +138,7 @@ def run_gui(db_path: Path, is_default: bool = False) -> int:
     if is_default:
         db_path.parent.mkdir(parents=True, exist_ok=True)
     first_run = not db_path.exists() or db_path.stat().st_size == 0
-    store = open_with_dialogs(db_path)
+    store = open_with_dialogs(db_path, ask=not is_headless(os.environ))
     if store is None:
         return 3
     window = build_window(store, log_path=log_path)

@@ -10,8 +10,10 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
 from channeldesk.app import create_main_window
+from channeldesk.settings import CURRENT_TAB
 from channeldesk.store import open_store
 from channeldesk.store.models import Activity, Contact, Partner
+from channeldesk.ui.shell.settings import Settings
 
 
 def seed_partners(path: Path) -> dict[str, str]:
@@ -54,7 +56,10 @@ def seeded_db(db_path: Path) -> tuple[Path, dict[str, str]]:
 
 @pytest.fixture
 def window(qtbot, seeded_db, settings):
+    """The window over the seeded partners, reopened on the Partners tab (as it would be
+    for a CAM who closed it there): the tests of this folder drive that tab first."""
     path, _ids = seeded_db
+    Settings(settings).set(CURRENT_TAB, "partners")
     main = create_main_window(path, settings)
     qtbot.addWidget(main)
     main.show()

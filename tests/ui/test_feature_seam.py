@@ -45,13 +45,23 @@ def test_the_conflicts_view_names_no_table():
         assert f'"{table}"' not in text and f"'{table}'" not in text, table
 
 
-def test_tabs_follow_the_feature_list_and_only_the_first_is_built(window):
+def test_tabs_follow_the_feature_list_and_only_the_first_is_built(qtbot, seeded_db,
+                                                                    tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from channeldesk.app import create_main_window
+
+    fresh = QSettings(str(tmp_path / "fresh.ini"), QSettings.Format.IniFormat)
+    window = create_main_window(seeded_db[0], fresh)  # nothing remembered: the first tab
+    qtbot.addWidget(window)
+    window.show()
     keys = [f.key for f in features() if f.tab]
     names = [window.tabs.widget(n).objectName() for n in range(window.tabs.count())]
     assert names == [f"slot-{key}" for key in keys]
     first = next(f.key for f in features() if f.opens_first)
     assert window.tabs.currentWidget().objectName() == f"slot-{first}"
     assert [page.key for page in window.built_pages()] == [first]
+    window.close()
 
 
 def test_a_feature_menu_builds_its_tab_and_lists_its_actions(window):

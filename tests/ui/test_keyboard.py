@@ -43,8 +43,9 @@ def record_tabs(main):
 
 @pytest.mark.parametrize("key", [Qt.Key.Key_Down, Qt.Key.Key_Return])
 def test_after_ctrl_f_and_typing_the_key_goes_to_the_first_match(main, qtbot, key):
-    tabs = record_tabs(main)
-    assert {tab.key for tab in tabs} >= {"partners", "prospects", "plans"}
+    seeded = {"partners", "prospects", "plans"}  # the tabs this fixture gives a "nor" match
+    tabs = [tab for tab in record_tabs(main) if tab.key in seeded]
+    assert {tab.key for tab in tabs} == seeded
     for tab in tabs:
         main.show_page(tab.key)
         qtbot.keyClick(main, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)

@@ -290,6 +290,11 @@ def test_the_import_button_says_what_will_happen(tab, window, qtbot):
     dialog.show_preview()
     qtbot.waitUntil(lambda: dialog.preview is not None, timeout=10_000)
     confirm = dialog.findChild(QPushButton, "import-confirm")
+    # A name alone is only a possible duplicate (issue 11): imported as new until ticked.
+    assert confirm.text().replace("&", "") == "Import 5 prospects"
+    possible = dialog.findChild(QListWidget, "import-possible-duplicates")
+    for row in range(possible.count()):
+        possible.item(row).setCheckState(Qt.CheckState.Checked)
     assert confirm.text().replace("&", "") == \
         "Import 3 prospects (skip 1 already a partner, 1 duplicate)"
     dialog.reject()

@@ -337,6 +337,7 @@ class ProspectImportDialog(QDialog):
         lines.extend(preview.notes)
         lines.append(self.tr("Nothing is written until you click Import."))
         self._summary.setText("<br>".join(lines))
+        self._update_import_button()  # a ticked duplicate changes what Import will do
 
     def _update_import_button(self) -> None:
         if self.preview is None:

@@ -62,17 +62,12 @@ class _TabSlot(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
 
 
-def _scope_shortcuts_to(page: FeatureTab) -> None:
-    """A tab's menu shortcuts act only while that tab is on screen (its widgets have the
-    focus): Ctrl+E on the Prospects tab must not edit the partner selected on the hidden
-    Partners tab. The menu items themselves still work from anywhere."""
-    for action in page.menu_actions():
-        # An action the tab already scoped (Delete on its table only) is left as it is.
-        if action.shortcut().isEmpty() or \
-                action.shortcutContext() != Qt.ShortcutContext.WindowShortcut:
-            continue
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        page.addAction(action)
+def _tab_shortcuts(page: FeatureTab) -> list[tuple[QAction, list[QKeySequence]]]:
+    """The tab's menu actions with window-wide shortcuts, and those shortcuts. An action
+    the tab already scoped itself (Delete on its table only) is left as it is."""
+    return [(action, action.shortcuts()) for action in page.menu_actions()
+            if action.shortcuts()
+            and action.shortcutContext() == Qt.ShortcutContext.WindowShortcut]
 
 
 class MainWindow(QMainWindow):
@@ -96,6 +91,7 @@ class MainWindow(QMainWindow):
         self._menus: dict[str, QMenu] = {}
         self._parts: dict[str, WindowPart] = {}
         self._file_actions: dict[str, list[QAction]] = {}
+        self._shortcuts: dict[FeatureTab, list[tuple[QAction, list[QKeySequence]]]] = {}
         self._before_presenting: tuple[int, dict[str, object]] | None = None
         self._build_menus()
         self._build_tabs()
@@ -170,6 +166,17 @@ class MainWindow(QMainWindow):
         slot = self.tabs.widget(index)
         if isinstance(slot, _TabSlot) and slot.page is None:
             self._create_page(slot)
+        self._arm_shortcuts()
+
+    def _arm_shortcuts(self) -> None:
+        """A tab's menu shortcuts act only while that tab is on screen: Ctrl+E on the
+        Prospects tab must not edit the partner selected on the hidden Partners tab. The
+        menu items themselves still work from anywhere."""
+        slot = self.tabs.currentWidget()
+        current = slot.page if isinstance(slot, _TabSlot) else None
+        for page, actions in self._shortcuts.items():
+            for action, keys in actions:
+                action.setShortcuts(keys if page is current else [])
 
     def _create_page(self, slot: _TabSlot) -> None:
         feature = slot.feature
@@ -189,7 +196,8 @@ class MainWindow(QMainWindow):
         menu = self._menus.get(feature.key)
         if menu is not None:
             menu.addActions(page.menu_actions())
-        _scope_shortcuts_to(page)
+        self._shortcuts[page] = _tab_shortcuts(page)
+        self._arm_shortcuts()
         self._add_file_actions(feature, page.file_actions())
 
     def _add_file_actions(self, feature: Feature, actions: list[QAction]) -> None:
