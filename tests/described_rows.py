@@ -40,6 +40,10 @@ def wire_value(store: Store, description: TableDescription, spec: FieldSpec,
     """A valid stored (wire) value; references point at a row made for the purpose."""
     kind = spec.kind
     if kind is Kind.REFERENCE:
+        if spec.references == description.table:  # a link within the table (step after step)
+            if spec.references in parents:
+                return parents[spec.references]
+            return insert_row(store, spec.references, variant, {spec.references: None})
         return parents.get(spec.references) or insert_row(store, spec.references, variant)
     if kind is Kind.CHOICE:
         return spec.choices[variant % len(spec.choices)][0]

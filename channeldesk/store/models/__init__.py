@@ -16,6 +16,14 @@ from channeldesk.store.models.base import (
 )
 from channeldesk.store.models.courses import Course
 from channeldesk.store.models.local import Change, LocalMeta
+from channeldesk.store.models.onboarding import (
+    Agreement,
+    OnboardingEvidence,
+    OnboardingPlan,
+    OnboardingStep,
+    OnboardingTask,
+    OnboardingTemplate,
+)
 from channeldesk.store.models.partners import Activity, Contact, Partner
 from channeldesk.store.models.plans import (
     BusinessPlan,
@@ -34,8 +42,10 @@ from channeldesk.store.models.prospects import (
 )
 
 __all__ = [
-    "Activity", "BusinessPlan", "Change", "Contact", "Course", "IdealPartnerProfile",
-    "IsoDateField", "LocalMeta", "LocalModel", "Partner", "PlanActivity", "PlanCommitment",
+    "Activity", "Agreement", "BusinessPlan", "Change", "Contact", "Course", "IdealPartnerProfile",
+    "IsoDateField", "LocalMeta", "LocalModel", "OnboardingEvidence",
+    "OnboardingPlan", "OnboardingStep", "OnboardingTask", "OnboardingTemplate", "Partner",
+    "PlanActivity", "PlanCommitment",
     "PlanObjective",
     "PlanSignature", "PlanTarget", "ProfileCriterion", "Prospect", "ProspectActivity",
     "ProspectStageChange", "SyncedModel", "all_models", "attach", "synced_models",
