@@ -13,7 +13,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from channeldesk.domain.onboarding import FINISHED, offset_error
+from channeldesk.domain.onboarding import (
+    FINISHED,
+    offset_error,
+    validate_step,
+    validate_template,
+)
 
 
 class ScheduleError(ValueError):
@@ -215,3 +220,46 @@ def expected_completion(tasks: Iterable[TaskTiming]) -> date | None:
     """The latest due date of the unfinished tasks; None when everything is finished."""
     open_dates = [t.due_on for t in tasks if not t.finished]
     return max(open_dates) if open_dates else None
+
+
+# -- a template as the editor holds it -------------------------------------------------------
+
+@dataclass(frozen=True)
+class StepDraft:
+    """One step in the templates editor: ``key`` is the stored step's id or a new key;
+    ``after`` the key of the step it waits for (None: the start)."""
+
+    key: str
+    title: str
+    category: str
+    owner_side: str
+    offset_days: int
+    after: str | None = None
+    required: bool = True
+    description: str = ""
+    course_id: str | None = None
+
+    def values(self) -> dict:
+        return {"title": self.title, "category": self.category,
+                "owner_side": self.owner_side, "offset_days": self.offset_days}
+
+
+NO_STEPS = "A template needs at least one step: add the first step below."
+
+
+def draft_problems(name: str, steps: Sequence[StepDraft]) -> dict[str, str]:
+    """Everything wrong with a template before it is saved: "name" and "steps" for the
+    template, a step's key for that step (its first problem). Empty when it can be saved."""
+    problems: dict[str, str] = {}
+    problems.update(validate_template({"name": name}))
+    if not steps:
+        problems["steps"] = NO_STEPS
+    for step in steps:
+        own = validate_step(step.values())
+        if own:
+            problems[step.key] = next(iter(own.values()))
+    timing = [StepTiming(s.key, s.offset_days if isinstance(s.offset_days, int) else 0,
+                         s.after, s.title) for s in steps]
+    for key, message in step_problems(timing).items():
+        problems.setdefault(key, message)
+    return problems
