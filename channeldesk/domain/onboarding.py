@@ -1,7 +1,7 @@
 """Onboarding: what a template step, a checklist task and an agreement may hold, and the
 rules about progress, stalling and time to onboard. Pure values, no Qt, no database.
 
-A *template* is an ordered list of steps ("Reseller – Gold", "MSP", "Referral"); starting
+A *template* is an ordered list of steps ("Reseller - Gold", "MSP", "Referral"); starting
 onboarding turns it into a partner's *checklist* of tasks with real due dates (see
 ``onboarding_schedule.py`` for the dates). When every required task is done the partner
 becomes active.

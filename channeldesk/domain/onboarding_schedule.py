@@ -76,7 +76,7 @@ def find_cycle(steps: Sequence[StepTiming | TaskTiming]) -> list[str] | None:
         node: str | None = start
         while node is not None and node in after and state.get(node) != 2:
             if state.get(node) == 1:
-                return path[path.index(node):] + [node]
+                return [*path[path.index(node):], node]
             state[node] = 1
             path.append(node)
             node = after[node]

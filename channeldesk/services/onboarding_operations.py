@@ -119,7 +119,7 @@ def _task_values(plan_id: str, step, task_ids: dict[str, str], due_on: date,
             "notes": ""}
 
 
-# -- task status ----------------------------------------------------------------------------------
+# -- task status --------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class StatusOutcome:
@@ -194,7 +194,7 @@ def _activate_if_complete(recorder: Recorder, plan: OnboardingPlan, on: date) ->
     return partner.name
 
 
-# -- due dates ------------------------------------------------------------------------------------
+# -- due dates --------------------------------------------------------------------------
 
 def preview_move(task_id: str, new_due: date) -> list[DateChange]:
     """What moving a task's due date moves, before anything is written; ScheduleError
@@ -218,7 +218,7 @@ def move_due(store: Store, task_id: str, new_due: date) -> Operation[list[DateCh
     return run(store, write)
 
 
-# -- evidence and agreements -----------------------------------------------------------------------
+# -- evidence and agreements ---------------------------------------------------------------
 
 def store_file(store: Store, path: Path | str) -> str:
     """Copy a chosen file into the blob store; its hash. A missing or unreadable file is
@@ -272,7 +272,7 @@ def save_agreement(store: Store, partner_id: str, agreement_id: str | None,
     return run(store, write)
 
 
-# -- template changes -------------------------------------------------------------------------------
+# -- template changes ----------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class TemplateChanges:

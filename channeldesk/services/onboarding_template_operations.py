@@ -116,5 +116,5 @@ def write_shipped(recorder: Recorder) -> list[str]:
 
 
 def add_shipped_templates(store: Store) -> Operation[list[str]]:
-    """"Reseller – Gold", "MSP" and "Referral", as one undoable step."""
+    """"Reseller - Gold", "MSP" and "Referral", as one undoable step."""
     return run(store, write_shipped)

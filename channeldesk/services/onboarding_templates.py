@@ -1,4 +1,4 @@
-"""The three onboarding templates ChannelDesk ships: "Reseller – Gold", "MSP" and
+"""The three onboarding templates ChannelDesk ships: "Reseller - Gold", "MSP" and
 "Referral". Offered on first use and written by the demo; a team edits them in the
 templates editor like its own.
 

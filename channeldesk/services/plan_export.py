@@ -20,6 +20,7 @@ from pathlib import Path
 from channeldesk.domain.plan import Period, PeriodError
 from channeldesk.domain.plan_document import PackDocument, PlanDocument
 from channeldesk.domain.progress import Cancelled, Progress
+from channeldesk.features import load_pdf_sections
 from channeldesk.services.pdf.branding import Branding
 from channeldesk.services.pdf.build import render_pack, render_plan, write_atomically
 from channeldesk.services.pdf.fonts import register_fonts, unprintable_characters
@@ -114,6 +115,7 @@ def export_plan_id(store: Store, plan_id: str, out: Path, branding: Branding,
 
 
 def load_pack(store: Store, plan_id: str, today: date) -> PackDocument:
+    load_pdf_sections()  # the section modules register the extras they read
     plan = BusinessPlan.get_by_id(plan_id)
     return PackDocument(
         plan=load_plan_document(plan.id, store.blobs),

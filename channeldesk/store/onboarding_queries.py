@@ -13,6 +13,11 @@ from enum import StrEnum
 import peewee
 
 from channeldesk.domain.onboarding import ChecklistStatus, median_days
+from channeldesk.domain.onboarding_document import (
+    AgreementItem,
+    ChecklistItem,
+    OnboardingDocument,
+)
 from channeldesk.domain.onboarding_schedule import TaskTiming
 from channeldesk.domain.text_order import sort_key
 from channeldesk.store.models import (
@@ -189,6 +194,12 @@ def active_plan_of(partner_id: str) -> OnboardingPlan | None:
             .order_by(OnboardingPlan.started_on.desc()).first())
 
 
+def partners_in_onboarding() -> set[str]:
+    """Ids of the partners with a running checklist."""
+    return {plan.partner_id for plan in OnboardingPlan.live().where(
+        OnboardingPlan.status == ChecklistStatus.ACTIVE.value)}
+
+
 def tasks_of(plan_id: str) -> list[OnboardingTask]:
     return list(OnboardingTask.live().where(OnboardingTask.plan == plan_id)
                 .order_by(OnboardingTask.position, OnboardingTask.id))
@@ -279,3 +290,22 @@ def onboard_times(db: peewee.Database) -> list[OnboardTime]:
 
 def median_onboard_days(db: peewee.Database) -> float | None:
     return median_days(t.days for t in onboard_times(db))
+
+
+# -- the partner pack ----------------------------------------------------------------------------
+
+def onboarding_document(partner_id: str, _today: date) -> OnboardingDocument | None:
+    """The partner's latest onboarding for the pack (None when it never had one); task
+    notes and internal notes are internal-only and stay behind."""
+    plan = (OnboardingPlan.live().where(OnboardingPlan.partner == partner_id)
+            .order_by(OnboardingPlan.started_on.desc(), OnboardingPlan.id.desc()).first())
+    if plan is None:
+        return None
+    items = tuple(ChecklistItem(t.title, t.category, t.owner_side, t.required, t.due_on,
+                                t.status, t.done_on, t.blocked_reason)
+                  for t in sorted(tasks_of(plan.id), key=lambda t: (t.due_on, t.position)))
+    agreements = tuple(AgreementItem(a.agreement_type, a.status, a.signed_on, a.expires_on)
+                       for a in agreements_of(partner_id))
+    template = OnboardingTemplate.get_or_none(OnboardingTemplate.id == plan.template_id)
+    return OnboardingDocument(template.name if template else "", plan.started_on,
+                              plan.status, plan.completed_on, items, agreements)

@@ -36,7 +36,7 @@ from channeldesk.store.models.partners import PARTNER_REFERENCE, Partner
 
 
 class OnboardingTemplate(SyncedModel):
-    """A named, ordered list of steps for one kind of partner ("Reseller – Gold");
+    """A named, ordered list of steps for one kind of partner ("Reseller - Gold");
     ``revision`` grows with each saved change, so a checklist knows it is behind."""
 
     name = TextField()

@@ -31,6 +31,15 @@ class FeatureTab(QWidget):
         self._store, self._stack = store, undo_stack
         self._show_internal = True
 
+    @property
+    def store(self) -> Store:
+        """The open database (for what another feature offers on this tab's records)."""
+        return self._store
+
+    @property
+    def undo_stack(self) -> QUndoStack:
+        return self._stack
+
     def menu_actions(self) -> list[QAction]:
         """Actions listed in the feature's own menu."""
         return []

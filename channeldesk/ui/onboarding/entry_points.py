@@ -1,0 +1,64 @@
+"""What the Onboarding feature offers elsewhere, named in its feature-list entry: "Start
+onboarding…" on a partner in the Partners tab, the offer after a prospect's conversion,
+and the templates editor in the Settings menu. The other tabs never import this folder."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMessageBox
+
+from channeldesk.store.models import Partner
+from channeldesk.ui.onboarding.start_dialog import start_onboarding_flow
+from channeldesk.ui.shell.window_part import WindowContext
+from channeldesk.ui.widgets.feature_tab import FeatureTab
+
+
+def partner_actions(tab: FeatureTab) -> list[QAction]:
+    """"Start onboarding…" for the partner selected in ``tab``."""
+    action = QAction(tab.tr("Start &onboarding…"), tab)
+    action.setObjectName("action-partner-start-onboarding")
+    action.setStatusTip(tab.tr("Turn an onboarding template into this partner's checklist"))
+
+    def start() -> None:
+        partner_id = tab.current_id() if hasattr(tab, "current_id") else None
+        if partner_id:
+            _start_and_tell(tab, partner_id)
+
+    action.triggered.connect(start)
+    return [action]
+
+
+def offer_after_conversion(tab: FeatureTab, partner_id: str) -> None:
+    """A prospect just became a partner: offer to start its onboarding now."""
+    partner = tab.store.get(Partner, partner_id)
+    if partner is None or partner.deleted:
+        return
+    answer = QMessageBox.question(
+        tab, tab.tr("Start onboarding"),
+        tab.tr("%s is now a partner. Start its onboarding now?\n\nYou can also start it "
+               "later from the Partners tab (Partner › Start onboarding…).") % partner.name,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.Yes)
+    if answer == QMessageBox.StandardButton.Yes:
+        _start_and_tell(tab, partner_id)
+
+
+def _start_and_tell(tab: FeatureTab, partner_id: str) -> None:
+    if start_onboarding_flow(tab, tab.store, tab.undo_stack, partner_id):
+        partner = tab.store.get(Partner, partner_id)
+        tab.sig_status.emit(tab.tr("Onboarding of %s started (Onboarding tab).")
+                            % partner.name)
+
+
+def settings_actions(context: WindowContext) -> list[QAction]:
+    """Settings > Onboarding templates…"""
+    action = QAction(context.window.tr("&Onboarding templates…"), context.window)
+    action.setObjectName("action-settings-onboarding-templates")
+
+    def open_editor() -> None:
+        from channeldesk.ui.onboarding.templates_editor import TemplatesEditor
+
+        TemplatesEditor(context.store, context.undo_stack, context.window).exec()
+
+    action.triggered.connect(open_editor)
+    return [action]
