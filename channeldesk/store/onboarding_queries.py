@@ -51,6 +51,7 @@ class OnboardingSort(StrEnum):
     NEXT_DUE = "next_due"
     OVERDUE = "overdue"
     STARTED = "started"
+    DAYS = "days"
     EXPECTED = "expected"
 
 
@@ -62,6 +63,8 @@ _SORT_SQL: dict[OnboardingSort, str] = {
     OnboardingSort.NEXT_DUE: f"coalesce({NEXT_DUE}, '9999')",
     OnboardingSort.OVERDUE: OVERDUE,
     OnboardingSort.STARTED: "op.started_on",
+    OnboardingSort.DAYS: ("julianday(coalesce(op.completed_on, :today)) "
+                          "- julianday(op.started_on)"),
     OnboardingSort.EXPECTED: f"coalesce({EXPECTED}, '9999')",
 }
 

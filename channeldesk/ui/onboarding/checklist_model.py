@@ -34,7 +34,7 @@ class ChecklistModel(QAbstractTableModel):
         self._evidence: dict[str, int] = {}
         self._headers = {"status": self.tr("Status"), "title": self.tr("Task"),
                          "category": self.tr("Category"), "owner": self.tr("Owner"),
-                         "due": self.tr("Due"), "evidence": self.tr("Files")}
+                         "due": self.tr("Due / done"), "evidence": self.tr("Files")}
 
     def show_plan(self, plan_id: str | None) -> None:
         self.plan_id = plan_id
@@ -102,8 +102,9 @@ class ChecklistModel(QAbstractTableModel):
 
     def _text(self, task: OnboardingTask, column: str, overdue: bool) -> str:
         if column == "status":
-            text = f"{MARKS.get(task.status, '')} {label(task.status)}"
-            return f"{text} · {self.tr('overdue')}" if overdue else text
+            if overdue and task.status == TaskStatus.OPEN:
+                return f"{MARKS[TaskStatus.OPEN]} {self.tr('Overdue')}"
+            return f"{MARKS.get(task.status, '')} {label(task.status)}"
         if column == "title":
             return task.title if task.required else self.tr("%s (optional)") % task.title
         if column == "category":
@@ -112,9 +113,8 @@ class ChecklistModel(QAbstractTableModel):
             side = label(task.owner_side)
             return f"{task.assignee} ({side})" if task.assignee else side
         if column == "due":
-            if task.status in (TaskStatus.DONE, TaskStatus.SKIPPED) and task.done_on:
-                return self.tr("done %s") % format_date(task.done_on)
-            return format_date(task.due_on)
+            finished = task.status in (TaskStatus.DONE, TaskStatus.SKIPPED) and task.done_on
+            return format_date(task.done_on if finished else task.due_on)
         count = self._evidence.get(task.id, 0)
         return str(count) if count else ""
 

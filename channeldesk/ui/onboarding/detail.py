@@ -116,7 +116,7 @@ class OnboardingDetail(QWidget):
         header.setHighlightSections(False)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         chars = self.view.fontMetrics().averageCharWidth()
-        for column, width in ((0, 17), (2, 15), (3, 14), (4, 14), (5, 5)):
+        for column, width in ((0, 12), (2, 13), (3, 10), (4, 12), (5, 5)):
             self.view.setColumnWidth(column, chars * width + 12)
         self.view.selectionModel().currentRowChanged.connect(
             lambda current, _: self._on_task_changed())

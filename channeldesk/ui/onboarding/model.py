@@ -25,6 +25,7 @@ from channeldesk.ui.widgets.record_table import Column, SqlSortedTableModel
 OVERDUE_COLOUR = QColor("#c62828")
 DONE_COLOUR = QColor("#2e7d32")
 STALLED_COLOUR = QColor("#b26a00")
+BAR_COLOUR = QColor("#1e88e5")
 PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 10
 
 
@@ -48,22 +49,22 @@ class OnboardingTableModel(SqlSortedTableModel[OnboardingRow]):
             Column("progress", self.tr("Progress"),
                    lambda r: f"{r.finished} / {r.total}", OnboardingSort.PROGRESS,
                    tooltip=lambda r: self.tr("%s of %s tasks finished") % (r.finished, r.total)),
-            Column("next_task", self.tr("Next due task"), self._next_task,
-                   OnboardingSort.NEXT_DUE, foreground=self._next_colour,
-                   tooltip=self._next_tooltip),
             Column("overdue", self.tr("Overdue"),
                    lambda r: str(r.overdue) if r.overdue else "–", OnboardingSort.OVERDUE,
                    align_right=True, foreground=overdue_colour),
-            Column("days", self.tr("Days"), self._days, OnboardingSort.STARTED,
+            Column("days", self.tr("Days"), self._days, OnboardingSort.DAYS,
                    align_right=True, foreground=self._stalled_colour,
                    tooltip=self._days_tooltip),
-            Column("expected", self.tr("Expected done"), self._expected,
+            Column("expected", self.tr("Expected"), self._expected,
                    OnboardingSort.EXPECTED),
             Column("template", self.tr("Template"), lambda r: r.template,
                    OnboardingSort.TEMPLATE,
                    tooltip=lambda r: self.tr("The template changed since this checklist "
                                              "started") if r.behind_template else ""),
             Column("owner", self.tr("Owner"), lambda r: r.owner, OnboardingSort.OWNER),
+            Column("next_task", self.tr("Next due task"), self._next_task,
+                   OnboardingSort.NEXT_DUE, foreground=self._next_colour,
+                   tooltip=self._next_tooltip),
         ]
 
     # -- cells --------------------------------------------------------------------------
@@ -146,24 +147,29 @@ class ProgressDelegate(QStyledItemDelegate):
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter,
                               option.widget)
         rect = option.rect.adjusted(6, 3, -6, -3)
-        text_width = option.fontMetrics.horizontalAdvance("000 / 000") + 8
-        bar = QRect(rect.left(), rect.center().y() - 4, max(10, rect.width() - text_width), 8)
+        text_width = option.fontMetrics.horizontalAdvance("00 / 00") + 6
+        bar = QRect(rect.left() + text_width, rect.center().y() - 4,
+                    max(10, rect.width() - text_width), 8)
         share = done / total if total else 0
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(option.palette.color(QPalette.ColorRole.Mid))
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        track = QColor(option.palette.color(QPalette.ColorRole.HighlightedText if selected
+                                            else QPalette.ColorRole.Mid))
+        track.setAlpha(110 if selected else 255)
+        painter.setBrush(track)
         painter.drawRoundedRect(bar, 4, 4)
         if share > 0:
             filled = QRect(bar.left(), bar.top(), max(8, round(bar.width() * share)),
                            bar.height())
-            painter.setBrush(DONE_COLOUR if share >= 1 else
-                             option.palette.color(QPalette.ColorRole.Highlight))
+            colour = DONE_COLOUR if share >= 1 else BAR_COLOUR
+            painter.setBrush(option.palette.color(QPalette.ColorRole.HighlightedText)
+                             if selected else colour)
             painter.drawRoundedRect(filled, 4, 4)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
         painter.setPen(option.palette.color(QPalette.ColorRole.HighlightedText if selected
                                             else QPalette.ColorRole.Text))
-        painter.drawText(QRect(bar.right() + 6, rect.top(), text_width, rect.height()),
-                         int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
+        painter.drawText(QRect(rect.left(), rect.top(), text_width - 6, rect.height()),
+                         int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight),
                          f"{done} / {total}")
         painter.restore()

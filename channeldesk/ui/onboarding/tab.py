@@ -86,8 +86,8 @@ class OnboardingTab(RecordTab):
         self.make_record_table()
         self.table.setItemDelegateForColumn(self.model.column_index("progress"),
                                             ProgressDelegate(self.table))
-        self.size_columns({"partner": 24, "progress": 14, "next_task": 30, "overdue": 7,
-                           "days": 5, "expected": 12, "template": 14, "owner": 12})
+        self.size_columns({"partner": 24, "progress": 14, "overdue": 8, "days": 5,
+                           "expected": 11, "template": 14, "owner": 12, "next_task": 30})
         self.table.activated.connect(lambda _: self.detail.view.setFocus())
         self._empty_start = self.empty_button(self.tr("Start onboarding…"),
                                               self.start_onboarding, "onboarding-empty-start")

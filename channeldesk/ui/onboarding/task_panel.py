@@ -87,6 +87,7 @@ class TaskPanel(QWidget):
         layout.addLayout(files_row)
         layout.addWidget(self.files)
         layout.addWidget(self.error)
+        layout.addStretch(1)
         self.show_task(None)
 
     def task(self) -> OnboardingTask | None:
