@@ -173,7 +173,8 @@ def agreement_type_for(title: str, partner_type: str = "") -> str:
     for needle, kind in (("nda", AgreementType.NDA), ("non-disclosure", AgreementType.NDA),
                          ("mdf", AgreementType.MDF_TERMS),
                          ("data processing", AgreementType.DPA),
-                         ("referral", AgreementType.REFERRAL), ("msp", AgreementType.MSP)):
+                         ("referral", AgreementType.REFERRAL), ("msp", AgreementType.MSP),
+                         ("reseller", AgreementType.RESELLER)):
         if needle in words:
             return kind.value
     by_type = {"msp": AgreementType.MSP, "referral": AgreementType.REFERRAL}

@@ -19,6 +19,7 @@ from channeldesk.services.onboarding_template_operations import write_shipped
 from channeldesk.services.operations import run
 from channeldesk.store.database import Store
 from channeldesk.store.models import (
+    Activity,
     Course,
     OnboardingStep,
     OnboardingTemplate,
@@ -41,6 +42,7 @@ DEMO_COURSES = (("Nimbus Sales Fundamentals", "foundation", 4),
 def add_demo(context: DemoContext) -> dict[str, int]:
     """The onboarding feature's demo hook."""
     store, rng = context.store, random.Random(context.seed * 17 + 3)
+    activities_before = Activity.select().count()
     context.step(0, 3, "Adding onboarding templates")
     templates = _templates(store)
     context.step(1, 3, "Adding onboarding checklists")
@@ -57,7 +59,9 @@ def add_demo(context: DemoContext) -> dict[str, int]:
         if active_plan_of(partner.id) is None:
             _finish_checklist(store, rng, partner, templates, context.today)
             finished += 1
-    return {"onboarding templates": len(templates), "onboardings": running + finished}
+    # Each finished onboarding logged the partner becoming active.
+    return {"onboarding templates": len(templates), "onboardings": running + finished,
+            "activities": Activity.select().count() - activities_before}
 
 
 def _templates(store: Store) -> dict[str, str]:

@@ -4,6 +4,7 @@ and the templates editor in the Settings menu. The other tabs never import this 
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox
 
@@ -29,18 +30,21 @@ def partner_actions(tab: FeatureTab) -> list[QAction]:
 
 
 def offer_after_conversion(tab: FeatureTab, partner_id: str) -> None:
-    """A prospect just became a partner: offer to start its onboarding now."""
+    """A prospect just became a partner: offer to start its onboarding now. The offer does
+    not block (the conversion is done; answering later is fine)."""
     partner = tab.store.get(Partner, partner_id)
     if partner is None or partner.deleted:
         return
-    answer = QMessageBox.question(
-        tab, tab.tr("Start onboarding"),
-        tab.tr("%s is now a partner. Start its onboarding now?\n\nYou can also start it "
-               "later from the Partners tab (Partner › Start onboarding…).") % partner.name,
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.Yes)
-    if answer == QMessageBox.StandardButton.Yes:
-        _start_and_tell(tab, partner_id)
+    yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
+    box = QMessageBox(QMessageBox.Icon.Question, tab.tr("Start onboarding"), tab.tr(
+        "%s is now a partner. Start its onboarding now?\n\nYou can also start it later "
+        "from the Partners tab (Partner › Start onboarding…).") % partner.name, yes | no, tab)
+    box.setObjectName("onboarding-offer")
+    box.setDefaultButton(yes)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.finished.connect(lambda answer: _start_and_tell(tab, partner_id)
+                         if answer == yes else None)
+    box.open()
 
 
 def _start_and_tell(tab: FeatureTab, partner_id: str) -> None:
