@@ -375,8 +375,10 @@ class ProspectsTab(RecordTab):
         dialog.show_note(self.tr("The contact and %s logged activities come along. Undo "
                                  "(Ctrl+Z) takes the whole conversion back.")
                          % activity_count(ProspectActivity, prospect.id))
+        if not dialog.exec():
+            return
         command = ConvertCommand(self._store, prospect, dialog.values())
-        if dialog.exec() and self.perform(command, self.tr("Could not convert the prospect")):
+        if self.perform(command, self.tr("Could not convert the prospect")):
             self.sig_status.emit(self.tr("%s is now a partner (Partners tab).")
                                      % prospect.company)
             for _feature, offer in parts("after_conversion"):  # e.g. "Start onboarding?"
