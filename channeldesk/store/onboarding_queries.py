@@ -35,12 +35,9 @@ _UNFINISHED = "x.status IN ('open', 'blocked')"
 TOTAL = f"(SELECT count(*) {_TASKS})"
 FINISHED = f"(SELECT count(*) {_TASKS} AND x.status IN ('done', 'skipped'))"
 OVERDUE = f"(SELECT count(*) {_TASKS} AND {_UNFINISHED} AND x.due_on < :today)"
-BLOCKED = f"(SELECT count(*) {_TASKS} AND x.status = 'blocked')"
 NEXT_DUE = f"(SELECT min(x.due_on) {_TASKS} AND {_UNFINISHED})"
 EXPECTED = f"(SELECT max(x.due_on) {_TASKS} AND {_UNFINISHED})"
 LAST_PROGRESS = f"coalesce((SELECT max(x.done_on) {_TASKS}), op.started_on)"
-NEXT_TITLE = (f"(SELECT x.title {_TASKS} AND {_UNFINISHED} "
-              "ORDER BY x.due_on, x.position LIMIT 1)")
 
 
 class OnboardingSort(StrEnum):
@@ -153,24 +150,49 @@ def onboarding_ids(db: peewee.Database, flt: OnboardingFilter, today: date,
     return [row[0] for row in db.connection().execute(sql, params)]
 
 
+_TASK_FIGURES = """
+SELECT x.plan_id, count(*),
+       sum(x.status IN ('done', 'skipped')),
+       sum(x.status IN ('open', 'blocked') AND x.due_on < :today),
+       sum(x.status = 'blocked'),
+       max(CASE WHEN x.status IN ('open', 'blocked') THEN x.due_on END),
+       max(x.done_on)
+FROM onboarding_task x WHERE x.deleted = 0 AND x.plan_id IN ({marks}) GROUP BY x.plan_id"""
+
+_NEXT_TASKS = """
+SELECT plan_id, title, due_on FROM (
+    SELECT x.plan_id, x.title, x.due_on, row_number() OVER (
+        PARTITION BY x.plan_id ORDER BY x.due_on, x.position) AS n
+    FROM onboarding_task x WHERE x.deleted = 0 AND x.status IN ('open', 'blocked')
+    AND x.plan_id IN ({marks})) WHERE n = 1"""
+
+
 def onboarding_rows(db: peewee.Database, ids: Sequence[str], today: date
                     ) -> dict[str, OnboardingRow]:
-    """The table rows for these ids, progress and next task included."""
+    """The table rows for these ids, progress and next task included: three queries for
+    a block of rows (the plans, their task figures grouped, their next tasks), each one
+    pass over the tasks of those plans by index."""
     if not ids:
         return {}
     marks = ", ".join(f":id{n}" for n in range(len(ids)))
     params = {"today": today.isoformat(), **{f"id{n}": i for n, i in enumerate(ids)}}
+    conn = db.connection()
+    figures = {v[0]: v[1:] for v in conn.execute(_TASK_FIGURES.format(marks=marks), params)}
+    upcoming = {v[0]: v[1:] for v in conn.execute(_NEXT_TASKS.format(marks=marks), params)}
     sql = (f"SELECT op.id, op.partner_id, p.name, coalesce(t.name, ''), op.owner, "
            f"op.started_on, op.status, op.completed_on, "
-           f"coalesce(t.revision, 0) > op.template_revision AND op.status = 'active', "
-           f"{TOTAL}, {FINISHED}, {OVERDUE}, {BLOCKED}, coalesce({NEXT_TITLE}, ''), "
-           f"{NEXT_DUE}, {EXPECTED}, {LAST_PROGRESS} {_FROM} WHERE op.id IN ({marks})")
+           f"coalesce(t.revision, 0) > op.template_revision AND op.status = 'active' "
+           f"{_FROM} WHERE op.id IN ({marks})")
     rows = {}
-    for v in db.connection().execute(sql, params):
+    for v in conn.execute(sql, params):
+        total, finished, overdue, blocked, expected, last_done = figures.get(
+            v[0], (0, 0, 0, 0, None, None))
+        next_title, next_due = upcoming.get(v[0], ("", None))
+        started = date.fromisoformat(v[5])
         rows[v[0]] = OnboardingRow(
-            v[0], v[1], v[2], v[3], v[4], date.fromisoformat(v[5]), v[6], _day(v[7]),
-            bool(v[8]), v[9], v[10], v[11], v[12], v[13], _day(v[14]), _day(v[15]),
-            date.fromisoformat(v[16]))
+            v[0], v[1], v[2], v[3], v[4], started, v[6], _day(v[7]), bool(v[8]),
+            total, finished or 0, overdue or 0, blocked or 0, next_title, _day(next_due),
+            _day(expected), max(started, _day(last_done) or started))
     return rows
 
 

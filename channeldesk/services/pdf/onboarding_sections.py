@@ -90,7 +90,7 @@ def onboarding_status(ctx: SectionContext) -> list[Flowable]:
                  day(item.due_on), _status_cell(item, today, s)] for item in doc.items]
         story += [Paragraph("Checklist", s.h2),
                   data_table(["Task", "Category", "Owner", "Due", "Status"], rows,
-                             [CONTENT_W - 131 * mm, 30 * mm, 34 * mm, 22 * mm, 45 * mm], s)]
+                             [CONTENT_W - 128 * mm, 28 * mm, 34 * mm, 24 * mm, 42 * mm], s)]
     story.append(Paragraph("Agreements", s.h2))
     if doc.agreements:
         rows = [[label(a.agreement_type), label(a.status), day(a.signed_on), day(a.expires_on)]

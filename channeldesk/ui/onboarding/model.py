@@ -33,6 +33,7 @@ class OnboardingTableModel(SqlSortedTableModel[OnboardingRow]):
     """Checklists matching an :class:`OnboardingFilter`, in the chosen order."""
 
     sort_keys = OnboardingSort
+    block = 60  # each row carries its checklist's figures: read about a screen at a time
 
     def __init__(self, store: Store, today: date | None = None, parent=None) -> None:
         self.today = today or date.today()

@@ -51,6 +51,7 @@ class OnboardingTab(RecordTab):
         if not self.model.loaded:
             self.model.refresh()
         self.after_refresh()
+        self._show_median()
 
     # -- building -------------------------------------------------------------------------
 
@@ -148,7 +149,8 @@ class OnboardingTab(RecordTab):
         self.keep_selection(lambda: self._set_filter(flt))
 
     def _set_filter(self, flt: OnboardingFilter) -> None:
-        self._total = count_checklists(self._store.db, flt.status)
+        if flt.status != self.model.onboarding_filter.status:  # the "of N" changes
+            self._total = count_checklists(self._store.db, flt.status)
         self.model.set_filter(flt)
 
     def clear_filters(self) -> None:
@@ -169,15 +171,12 @@ class OnboardingTab(RecordTab):
         if notice.tables & ONBOARDING_TABLES:
             self._fill_value_filters()
             self.keep_selection(self._refresh)
+            self._show_median()
         self.detail.on_rows_changed(notice)
 
     def _refresh(self) -> None:
         self._total = count_checklists(self._store.db, self.model.onboarding_filter.status)
         self.model.refresh()
-
-    def after_refresh(self) -> None:
-        super().after_refresh()
-        self._show_median()
 
     def _show_median(self) -> None:
         times = onboard_times(self._store.db)
@@ -188,8 +187,10 @@ class OnboardingTab(RecordTab):
         days = sorted(t.days for t in times)
         middle = len(days) // 2
         median = days[middle] if len(days) % 2 else (days[middle - 1] + days[middle]) / 2
-        self.median.setText(self.tr("Median time to onboard: %s days (%s partners)")
-                            % (f"{median:g}", len(times)))
+        partners = self.tr("1 partner") if len(times) == 1 else \
+            self.tr("%s partners") % len(times)
+        self.median.setText(self.tr("Median time to onboard: %s days (%s)")
+                            % (f"{median:g}", partners))
         self.median.setToolTip("\n".join(f"{t.partner}: {t.days} days" for t in times[:30]))
 
     def set_presentation(self, on: bool) -> None:
