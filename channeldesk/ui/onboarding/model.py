@@ -50,6 +50,9 @@ class OnboardingTableModel(SqlSortedTableModel[OnboardingRow]):
             Column("progress", self.tr("Progress"),
                    lambda r: f"{r.finished} / {r.total}", OnboardingSort.PROGRESS,
                    tooltip=lambda r: self.tr("%s of %s tasks finished") % (r.finished, r.total)),
+            Column("next_task", self.tr("Next due task"), self._next_task,
+                   OnboardingSort.NEXT_DUE, foreground=self._next_colour,
+                   tooltip=self._next_tooltip),
             Column("overdue", self.tr("Overdue"),
                    lambda r: str(r.overdue) if r.overdue else "–", OnboardingSort.OVERDUE,
                    align_right=True, foreground=overdue_colour),
@@ -63,9 +66,6 @@ class OnboardingTableModel(SqlSortedTableModel[OnboardingRow]):
                    tooltip=lambda r: self.tr("The template changed since this checklist "
                                              "started") if r.behind_template else ""),
             Column("owner", self.tr("Owner"), lambda r: r.owner, OnboardingSort.OWNER),
-            Column("next_task", self.tr("Next due task"), self._next_task,
-                   OnboardingSort.NEXT_DUE, foreground=self._next_colour,
-                   tooltip=self._next_tooltip),
         ]
 
     # -- cells --------------------------------------------------------------------------

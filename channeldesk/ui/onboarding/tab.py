@@ -87,8 +87,8 @@ class OnboardingTab(RecordTab):
         self.make_record_table()
         self.table.setItemDelegateForColumn(self.model.column_index("progress"),
                                             ProgressDelegate(self.table))
-        self.size_columns({"partner": 24, "progress": 14, "overdue": 8, "days": 5,
-                           "expected": 11, "template": 14, "owner": 12, "next_task": 30})
+        self.size_columns({"partner": 21, "progress": 13, "next_task": 30, "overdue": 8,
+                           "days": 5, "expected": 11, "template": 14, "owner": 12})
         self.table.activated.connect(lambda _: self.detail.view.setFocus())
         self._empty_start = self.empty_button(self.tr("Start onboarding…"),
                                               self.start_onboarding, "onboarding-empty-start")

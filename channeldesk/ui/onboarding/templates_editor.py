@@ -104,7 +104,7 @@ class StepForm(QGroupBox):
         form.addRow(self.tr("T&itle"), self.title)
         form.addRow(self.tr("&Category"), self.category)
         form.addRow(self.tr("O&wner side"), self.side)
-        form.addRow(self.tr("D&ue"), due)
+        form.addRow(self.tr("Due"), due)
         form.addRow("", self.error)
         form.addRow("", self.required)
         form.addRow(self.tr("C&ourse"), self.course)
@@ -213,13 +213,17 @@ class TemplatesEditor(QDialog):
         self.steps.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.steps.verticalHeader().setVisible(True)
         self.steps.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.steps.setWordWrap(False)
+        chars = self.steps.fontMetrics().averageCharWidth()
+        for column, width in ((1, 24), (2, 9), (3, 20), (4, 9)):
+            self.steps.setColumnWidth(column, chars * width + 12)
         self.steps.currentCellChanged.connect(lambda *_: self._show_current_step())
         self.steps_error = error_label("template-steps-error")
         buttons = QHBoxLayout()
         for text, name, slot in ((self.tr("&Add step"), "step-add", self.add_step),
                                  (self.tr("&Remove step"), "step-remove", self.remove_step),
                                  (self.tr("Move &up"), "step-up", lambda: self.move_step(-1)),
-                                 (self.tr("Move do&wn"), "step-down",
+                                 (self.tr("Move dow&n"), "step-down",
                                   lambda: self.move_step(1))):
             button = QPushButton(text)
             button.setObjectName(name)
