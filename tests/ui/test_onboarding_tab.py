@@ -199,11 +199,23 @@ def test_evidence_a_missing_file_is_said_and_a_real_one_listed(tab, onboarding, 
     assert panel.files.count() == 1 and "countersigned.pdf" in panel.files.item(0).text()
 
 
-def test_presentation_mode_hides_task_notes(tab, window):
+def test_notes_are_undoable_and_presentation_mode_hides_them(tab, window, onboarding):
+    detail = tab.detail
+    detail.plan_notes.setPlainText("They want a better margin; hold until Q2")
+    detail.flush_plan_notes()
+    assert OnboardingPlan.get_by_id(onboarding["plan"]).internal_notes.startswith("They want")
+    choose_task(tab, "Portal access")
+    detail.task_panel.notes.setPlainText("IT lead is on leave")
+    detail.task_panel.flush_notes()
+    assert next(t.notes for t in tasks_of(onboarding["plan"])
+                if t.title == "Portal access") == "IT lead is on leave"
     window.presentation.set_on(True)
-    assert not tab.detail.task_panel.notes.isVisibleTo(tab)
+    assert not detail.task_panel.notes.isVisibleTo(tab)
+    assert not detail.tabs.isTabVisible(2)
     window.presentation.set_on(False)
-    assert tab.detail.task_panel.notes.isVisibleTo(tab)
+    assert detail.task_panel.notes.isVisibleTo(tab) and detail.tabs.isTabVisible(2)
+    window.undo_action.trigger()
+    assert next(t.notes for t in tasks_of(onboarding["plan"]) if t.title == "Portal access") == ""
 
 
 def test_start_from_the_partners_tab_offers_the_shipped_templates_first(

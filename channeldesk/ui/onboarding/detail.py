@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QTableView,
@@ -71,6 +72,7 @@ class OnboardingDetail(QWidget):
         self._store, self._stack = store, stack
         self.plan_id: str | None = None
         self.today = date.today()
+        self._show_internal = True
         self._build()
         self.show_plan(None)
 
@@ -129,6 +131,7 @@ class OnboardingDetail(QWidget):
         self.tabs.setObjectName("onboarding-detail-tabs")
         self.tabs.addTab(self.task_panel, self.tr("Task"))
         self.tabs.addTab(self.agreements, self.tr("Agreements"))
+        self.tabs.addTab(self._notes_page(), self.tr("Internal notes"))
 
         top = QWidget()
         column = QVBoxLayout(top)
@@ -148,6 +151,38 @@ class OnboardingDetail(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 0, 0, 0)
         layout.addWidget(split)
+
+    def _notes_page(self) -> QWidget:
+        """The checklist's internal notes: never in the pack, hidden while presenting."""
+        page = QWidget()
+        self.plan_notes = QPlainTextEdit()
+        self.plan_notes.setObjectName("onboarding-plan-notes")
+        self.plan_notes.setPlaceholderText(self.tr("Risks, politics, what to push on: only "
+                                                   "you and your team see this"))
+        save = QPushButton(self.tr("Save notes"))
+        save.setObjectName("onboarding-plan-save-notes")
+        save.clicked.connect(self.flush_plan_notes)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(save)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plan_notes, 1)
+        layout.addLayout(row)
+        return page
+
+    def flush_plan_notes(self) -> None:
+        plan = self.plan()
+        if plan is None or not self._show_internal:
+            return
+        text = self.plan_notes.toPlainText().strip()
+        if text != plan.internal_notes:
+            perform_or_report(self, self._stack, self._store,
+                              UpdateCommand(self._store, OnboardingPlan, plan.id,
+                                            {"internal_notes": text},
+                                            self.tr("Edit notes of %s's onboarding")
+                                            % plan.partner.name),
+                              self.tr("Could not save the notes"))
 
     def _build_task_actions(self) -> None:
         def action(text: str, name: str, slot, shortcut: str = "") -> QAction:
@@ -200,8 +235,12 @@ class OnboardingDetail(QWidget):
         return plan if plan is not None and not plan.deleted else None
 
     def show_plan(self, plan_id: str | None, keep_task: str | None = None) -> None:
+        if plan_id != self.plan_id:
+            self.flush_plan_notes()
         self.plan_id = plan_id
         plan = self.plan()
+        self.plan_notes.setPlainText(plan.internal_notes if plan else "")
+        self.plan_notes.setEnabled(plan is not None)
         keep_task = keep_task or self.current_task_id()
         self.checklist.today = self.today
         self.checklist.show_plan(plan.id if plan else None)
@@ -301,6 +340,9 @@ class OnboardingDetail(QWidget):
             self.show_plan(self.plan_id)
 
     def set_show_internal(self, show: bool) -> None:
+        self.flush_plan_notes()
+        self._show_internal = show
+        self.tabs.setTabVisible(2, show)
         self.task_panel.set_show_internal(show)
         self.agreements.show_internal = show
 
