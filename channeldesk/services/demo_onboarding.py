@@ -21,11 +21,12 @@ from channeldesk.store.database import Store
 from channeldesk.store.models import (
     Activity,
     Course,
+    OnboardingPlan,
     OnboardingStep,
     OnboardingTemplate,
     Partner,
 )
-from channeldesk.store.onboarding_queries import active_plan_of, tasks_of
+from channeldesk.store.onboarding_queries import tasks_of
 
 # (days since start, share of the due tasks finished, finished late by days, blocked?)
 STAGES = ((3, 1.0, 0, False), (12, 1.0, 1, False), (24, 0.6, 3, False),
@@ -46,22 +47,30 @@ def add_demo(context: DemoContext) -> dict[str, int]:
     context.step(0, 3, "Adding onboarding templates")
     templates = _templates(store)
     context.step(1, 3, "Adding onboarding checklists")
-    partners = list(Partner.live().where(Partner.name.in_(context.partner_names)))
+    partners = _just_written(context.partner_names)
     onboarding = [p for p in partners if p.status == "onboarding"]
-    running = 0
     for n, partner in enumerate(onboarding):
-        if active_plan_of(partner.id) is None:
-            _run_checklist(store, rng, partner, templates, context.today, STAGES[n % len(STAGES)])
-            running += 1
+        _run_checklist(store, rng, partner, templates, context.today, STAGES[n % len(STAGES)])
     context.step(2, 3, "Adding finished onboardings")
-    finished = 0
-    for partner in [p for p in partners if p.status == "active"][:COMPLETED]:
-        if active_plan_of(partner.id) is None:
-            _finish_checklist(store, rng, partner, templates, context.today)
-            finished += 1
+    finished = [p for p in partners if p.status == "active"][:COMPLETED]
+    for partner in finished:
+        _finish_checklist(store, rng, partner, templates, context.today)
+    running = len(onboarding)
+    finished = len(finished)
     # Each finished onboarding logged the partner becoming active.
     return {"onboarding templates": len(templates), "onboardings": running + finished,
             "activities": Activity.select().count() - activities_before}
+
+
+def _just_written(names: list[str]) -> list[Partner]:
+    """The demo partners this load wrote, in the demo's order: per name the newest one
+    never onboarded (a second demo load beside the first leaves the first one's alone)."""
+    onboarded = {plan.partner_id for plan in OnboardingPlan.select(OnboardingPlan.partner)}
+    newest: dict[str, Partner] = {}
+    for partner in Partner.live().where(Partner.name.in_(names)).order_by(Partner.created_at):
+        if partner.id not in onboarded:
+            newest[partner.name] = partner
+    return [newest[name] for name in dict.fromkeys(names) if name in newest]
 
 
 def _templates(store: Store) -> dict[str, str]:

@@ -12,16 +12,17 @@ from channeldesk.store.models import Partner
 from channeldesk.ui.onboarding.start_dialog import start_onboarding_flow
 from channeldesk.ui.shell.window_part import WindowContext
 from channeldesk.ui.widgets.feature_tab import FeatureTab
+from channeldesk.ui.widgets.record_tab import RecordTab
 
 
-def partner_actions(tab: FeatureTab) -> list[QAction]:
+def partner_actions(tab: RecordTab) -> list[QAction]:
     """"Start onboarding…" for the partner selected in ``tab``."""
     action = QAction(tab.tr("Start &onboarding…"), tab)
     action.setObjectName("action-partner-start-onboarding")
     action.setStatusTip(tab.tr("Turn an onboarding template into this partner's checklist"))
 
     def start() -> None:
-        partner_id = tab.current_id() if hasattr(tab, "current_id") else None
+        partner_id = tab.current_id()
         if partner_id:
             _start_and_tell(tab, partner_id)
 
