@@ -324,3 +324,19 @@ def test_finishing_work_in_the_service_refreshes_the_open_tab(tab, window, onboa
     task = next(t for t in tasks_of(plan) if t.title == "Sign reseller agreement")
     set_task_status(window.store, task.id, "done", TODAY)
     assert tab.model.record(0).finished == 1
+
+
+def test_start_from_the_tab_picks_a_partner_not_yet_in_onboarding(tab, window, onboarding):
+    chosen = {}
+
+    def start(dialog):
+        names = [dialog.partner.itemText(n) for n in range(dialog.partner.count())]
+        chosen["names"] = names
+        dialog.partner.setCurrentIndex(names.index("Blue Ridge MSP"))
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
+    when_dialog_opens(start)
+    tab.start_onboarding()
+    assert "Northwind Systems" not in chosen["names"]  # already in onboarding
+    plan = OnboardingPlan.get(OnboardingPlan.partner == onboarding["Blue Ridge MSP"])
+    assert tab.detail.plan_id == plan.id and tab.model.rowCount() == 2

@@ -103,26 +103,7 @@ class OnboardingDetail(QWidget):
         banner.addWidget(self.banner_text, 1)
         banner.addWidget(apply)
 
-        self.checklist = ChecklistModel(self)
-        self.view = QTableView()
-        self.view.setObjectName("onboarding-checklist")
-        self.view.setAccessibleName(self.tr("Checklist"))
-        self.view.setModel(self.checklist)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setWordWrap(False)
-        self.view.verticalHeader().hide()
-        self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 10)
-        header = self.view.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        chars = self.view.fontMetrics().averageCharWidth()
-        for column, width in ((0, 12), (2, 13), (3, 10), (4, 12), (5, 5)):
-            self.view.setColumnWidth(column, chars * width + 12)
-        self.view.selectionModel().currentRowChanged.connect(
-            lambda current, _: self._on_task_changed())
-        self.view.activated.connect(lambda _: self.mark(TaskStatus.DONE))
+        self.view = self._build_checklist_view()
         self._build_task_actions()
 
         self.task_panel = TaskPanel(self._store, self._stack, self)
@@ -151,6 +132,30 @@ class OnboardingDetail(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 0, 0, 0)
         layout.addWidget(split)
+
+    def _build_checklist_view(self) -> QTableView:
+        """The tasks, a row each; Enter marks the selected one done."""
+        self.checklist = ChecklistModel(self)
+        view = QTableView()
+        view.setObjectName("onboarding-checklist")
+        view.setAccessibleName(self.tr("Checklist"))
+        view.setModel(self.checklist)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setWordWrap(False)
+        view.verticalHeader().hide()
+        view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
+        header = view.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        chars = view.fontMetrics().averageCharWidth()
+        for column, width in ((0, 12), (2, 13), (3, 10), (4, 12), (5, 5)):
+            view.setColumnWidth(column, chars * width + 12)
+        view.selectionModel().currentRowChanged.connect(
+            lambda current, _: self._on_task_changed())
+        view.activated.connect(lambda _: self.mark(TaskStatus.DONE))
+        return view
 
     def _notes_page(self) -> QWidget:
         """The checklist's internal notes: never in the pack, hidden while presenting."""

@@ -164,6 +164,25 @@ class TemplatesEditor(QDialog):
     # -- building -------------------------------------------------------------------------
 
     def _build(self) -> None:
+        self.save_buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                             | QDialogButtonBox.StandardButton.Discard
+                                             | QDialogButtonBox.StandardButton.Close)
+        revert = self.save_buttons.button(QDialogButtonBox.StandardButton.Discard)
+        revert.setText(self.tr("Revert"))
+        revert.clicked.connect(lambda: self._show_template(self.template_id))
+        self.save_buttons.button(QDialogButtonBox.StandardButton.Save).clicked.connect(
+            self.save)
+        self.save_buttons.rejected.connect(self.reject)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self._build_list())
+        splitter.addWidget(self._build_template())
+        splitter.setSizes([260, 780])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.save_buttons)
+
+    def _build_list(self) -> QWidget:
+        """The templates, New, Delete (its refusal said below the list), shipped ones."""
         self.list = QListWidget()
         self.list.setObjectName("templates-list")
         self.list.currentRowChanged.connect(self._on_template_chosen)
@@ -185,7 +204,10 @@ class TemplatesEditor(QDialog):
         row.addWidget(delete)
         column.addLayout(row)
         column.addWidget(self.shipped)
+        return left
 
+    def _build_template(self) -> QWidget:
+        """The template's own fields, its steps and the selected step's form."""
         self.name = QLineEdit()
         self.name.setObjectName("template-name")
         self.name_error = error_label("template-name-error")
@@ -202,7 +224,26 @@ class TemplatesEditor(QDialog):
         kinds.addWidget(self.tier, 1)
         head.addRow(self.tr("For"), kinds)
         head.addRow(self.tr("Descript&ion"), self.description)
+        for edit in (self.name.textEdited, self.description.textEdited,
+                     self.partner_type.activated, self.tier.activated):
+            edit.connect(lambda *_: self._mark_dirty())
+        self.form = StepForm()
+        for signal in (self.form.title.textEdited, self.form.category.activated,
+                       self.form.side.activated, self.form.offset.valueChanged,
+                       self.form.after.activated, self.form.required.toggled,
+                       self.form.course.activated, self.form.description.textChanged):
+            signal.connect(lambda *_: self._step_edited())
+        right = QWidget()
+        body = QVBoxLayout(right)
+        body.addLayout(head)
+        body.addWidget(QLabel(self.tr("Steps, in order:")))
+        body.addWidget(self._build_steps(), 2)
+        body.addWidget(self.steps_error)
+        body.addLayout(self._step_buttons())
+        body.addWidget(self.form, 1)
+        return right
 
+    def _build_steps(self) -> QTableWidget:
         self.steps = QTableWidget(0, 5)
         self.steps.setObjectName("template-steps")
         self.steps.setHorizontalHeaderLabels([self.tr("Step"), self.tr("Category"),
@@ -219,6 +260,9 @@ class TemplatesEditor(QDialog):
             self.steps.setColumnWidth(column, chars * width + 12)
         self.steps.currentCellChanged.connect(lambda *_: self._show_current_step())
         self.steps_error = error_label("template-steps-error")
+        return self.steps
+
+    def _step_buttons(self) -> QHBoxLayout:
         buttons = QHBoxLayout()
         for text, name, slot in ((self.tr("&Add step"), "step-add", self.add_step),
                                  (self.tr("&Remove step"), "step-remove", self.remove_step),
@@ -230,41 +274,7 @@ class TemplatesEditor(QDialog):
             button.clicked.connect(slot)
             buttons.addWidget(button)
         buttons.addStretch(1)
-        self.form = StepForm()
-        for signal in (self.form.title.textEdited, self.form.category.activated,
-                       self.form.side.activated, self.form.offset.valueChanged,
-                       self.form.after.activated, self.form.required.toggled,
-                       self.form.course.activated, self.form.description.textChanged):
-            signal.connect(lambda *_: self._step_edited())
-        for edit in (self.name.textEdited, self.description.textEdited,
-                     self.partner_type.activated, self.tier.activated):
-            edit.connect(lambda *_: self._mark_dirty())
-
-        right = QWidget()
-        body = QVBoxLayout(right)
-        body.addLayout(head)
-        body.addWidget(QLabel(self.tr("Steps, in order:")))
-        body.addWidget(self.steps, 2)
-        body.addWidget(self.steps_error)
-        body.addLayout(buttons)
-        body.addWidget(self.form, 1)
-        self.save_buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                             | QDialogButtonBox.StandardButton.Discard
-                                             | QDialogButtonBox.StandardButton.Close)
-        self.save_buttons.button(QDialogButtonBox.StandardButton.Discard).setText(
-            self.tr("Revert"))
-        self.save_buttons.button(QDialogButtonBox.StandardButton.Save).clicked.connect(
-            self.save)
-        self.save_buttons.button(QDialogButtonBox.StandardButton.Discard).clicked.connect(
-            lambda: self._show_template(self.template_id))
-        self.save_buttons.rejected.connect(self.reject)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setSizes([260, 780])
-        layout = QVBoxLayout(self)
-        layout.addWidget(splitter, 1)
-        layout.addWidget(self.save_buttons)
+        return buttons
 
     def _any_combo(self, name: str, everything: str, enum) -> QComboBox:
         box = QComboBox()
