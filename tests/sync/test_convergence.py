@@ -98,7 +98,8 @@ def test_every_synced_table_round_trips(make_client):
         model = pending.pop(0)
         values = _sample_values(model, len(created))
         foreign = [f for f in model._meta.fields.values() if type(f).__name__ ==
-                   "ForeignKeyField"]
+                   "ForeignKeyField" and f.rel_model is not model]  # a link within the
+        # table (a task due after another) stays empty on the first row
         if any(f.rel_model not in created for f in foreign):
             pending.append(model)
             continue
