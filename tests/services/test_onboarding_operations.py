@@ -188,9 +188,9 @@ def test_evidence_files_go_to_the_blob_store_and_missing_files_are_refused(store
     proof.write_bytes(b"%PDF-1.4 signed")
     operation = check_do_undo_redo(store, lambda: add_evidence(store, target, proof, START))
     operation.redo(store)
-    assert store.blobs.read_bytes(
-        store.get(type(store.get(OnboardingTask, target)), target).evidence[0].file
-    ) == b"%PDF-1.4 signed"
+    evidence = store.get(OnboardingTask, target).evidence[0]
+    assert evidence.file_name == "signed.pdf"
+    assert store.blobs.read_bytes(evidence.file) == b"%PDF-1.4 signed"
     before = snapshot(store)
     with pytest.raises(OperationRefused, match="is not there any more"):
         add_evidence(store, target, tmp_path / "gone.pdf", START)
