@@ -32,6 +32,7 @@ from channeldesk.store.models import (
     OnboardingPlan,
     OnboardingTemplate,
     Partner,
+    Prospect,
 )
 from channeldesk.store.onboarding_queries import tasks_of
 from channeldesk.ui.onboarding.templates_editor import TemplatesEditor
@@ -340,3 +341,42 @@ def test_start_from_the_tab_picks_a_partner_not_yet_in_onboarding(tab, window, o
     assert "Northwind Systems" not in chosen["names"]  # already in onboarding
     plan = OnboardingPlan.get(OnboardingPlan.partner == onboarding["Blue Ridge MSP"])
     assert tab.detail.plan_id == plan.id and tab.model.rowCount() == 2
+
+
+@pytest.fixture
+def signed_prospect(seeded_db):
+    path, _ = seeded_db
+    store = open_store(path)
+    try:
+        with store.transaction():
+            prospect = store.insert(Prospect, {
+                "company": "Signed Ltd", "stage": "signed", "region": "emea",
+                "partner_type": "referral", "owner": "Sam", "next_step": "Kick-off"})
+        add_shipped_templates(store)
+    finally:
+        store.close()
+    return prospect
+
+
+def test_converting_a_prospect_offers_to_start_its_onboarding(signed_prospect, window):
+    prospects = window.show_page("prospects")
+    prospects.select_record(signed_prospect)
+
+    def convert(dialog):
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
+
+    when_dialog_opens(convert)
+    prospects.convert_prospect()
+    partner = Prospect.get_by_id(signed_prospect).converted_partner_id
+    box = prospects.findChild(QMessageBox, "onboarding-offer")
+    assert partner and box is not None and "Signed Ltd is now a partner" in box.text()
+    previewed = {}
+
+    def start(dialog):
+        previewed["template"] = dialog.template.currentText()
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
+    when_dialog_opens(start)
+    box.button(QMessageBox.StandardButton.Yes).click()
+    assert previewed["template"] == "Referral"
+    assert OnboardingPlan.live().where(OnboardingPlan.partner == partner).exists()
