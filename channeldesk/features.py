@@ -34,6 +34,12 @@ Parts, all optional:
 - ``partner_actions``: ``actions(tab) -> list[QAction]`` (Qt, in the feature's UI folder):
   what the feature offers on the selected partner in the Partners tab's menu ("Start
   onboarding"); the partners tab lists them and never imports the feature.
+- ``after_conversion``: ``offer(tab, partner_id) -> None`` (Qt): called by the Prospects
+  tab once a prospect became a partner, so a feature can offer its next step ("Start
+  onboarding now?"); the prospects tab never imports the feature.
+- ``settings_actions``: ``actions(context: WindowContext) -> list[QAction]`` (Qt): the
+  feature's entries in the Settings menu (the onboarding templates editor), made when the
+  window is built; keep the module light and open dialogs on first use.
 """
 
 from __future__ import annotations
@@ -62,6 +68,8 @@ class Feature:
     demo_order: int = 0
     plan_actuals: str = ""
     partner_actions: str = ""
+    after_conversion: str = ""
+    settings_actions: str = ""
     opens_first: bool = False
     file_menu: bool = False
 
@@ -78,6 +86,15 @@ FEATURES: tuple[Feature, ...] = (
             demo="channeldesk.services.demo_prospects:add_demo",
             deadlines="channeldesk.store.prospect_lookups:deadlines",
             search="channeldesk.store.prospect_lookups:search_texts"),
+    Feature("onboarding", "&Onboarding", 20, menu="&Onboarding", demo_order=70,
+            tab="channeldesk.ui.onboarding.tab:OnboardingTab",
+            demo="channeldesk.services.demo_onboarding:add_demo",
+            deadlines="channeldesk.store.onboarding_lookups:deadlines",
+            search="channeldesk.store.onboarding_lookups:search_texts",
+            pdf_sections=("channeldesk.services.pdf.onboarding_sections",),
+            partner_actions="channeldesk.ui.onboarding.entry_points:partner_actions",
+            after_conversion="channeldesk.ui.onboarding.entry_points:offer_after_conversion",
+            settings_actions="channeldesk.ui.onboarding.entry_points:settings_actions"),
     Feature("partners", "&Partners", 30, menu="&Partner",
             tab="channeldesk.ui.partners.tab:PartnersTab",
             demo="channeldesk.services.demo_data:add_demo_partners",

@@ -43,8 +43,12 @@ def wire_value(store: Store, description: TableDescription, spec: FieldSpec,
     its first state (a draft plan: a signed one takes no new parts)."""
     kind = spec.kind
     if kind is Kind.REFERENCE:
-        if spec.references == description.table and spec.nullable:
-            return None  # a link to another row of the same table (a plan's revision)
+        if spec.references == description.table:  # a link within the table
+            if spec.nullable:
+                return None  # a plan's revision of another: none on a sample row
+            if spec.references in parents:  # a step after another step
+                return parents[spec.references]
+            return insert_row(store, spec.references, variant, {spec.references: None})
         return parents.get(spec.references) or insert_row(store, spec.references, variant,
                                                           as_parent=True)
     if kind is Kind.CHOICE:

@@ -522,7 +522,8 @@ def load_demo_data(
     counts: dict[str, int] = {}
     with store.transaction():
         for _feature, add_demo in hooks:
-            counts.update(add_demo(context))
+            for noun, count in add_demo(context).items():  # hooks may add to one noun
+                counts[noun] = counts.get(noun, 0) + count
             context.next_hook()
     if progress:
         progress(context.total, context.total, "Demo data loaded")

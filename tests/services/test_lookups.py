@@ -27,9 +27,11 @@ def loaded(store: Store) -> Store:
     return store
 
 
-def test_deadlines_come_from_prospects_and_plans_in_date_order(loaded: Store) -> None:
+def test_deadlines_come_from_prospects_plans_and_onboarding_in_date_order(loaded: Store
+                                                                         ) -> None:
     found = deadlines_between(loaded.db, TODAY - timedelta(days=60), TODAY + timedelta(days=90))
-    assert {d.feature for d in found} == {"prospects", "plans", "enablement", "incentives"}
+    assert {d.feature for d in found} == {"prospects", "plans", "onboarding", "enablement",
+                                          "incentives"}
     assert {d.table for d in found} >= {"prospect", "plan_activity", "plan_commitment"}
     assert [d.due_on for d in found] == sorted(d.due_on for d in found)
     assert all(TODAY - timedelta(days=60) <= d.due_on <= TODAY + timedelta(days=90)

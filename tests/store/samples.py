@@ -24,6 +24,8 @@ def sample_value(store: Store, model: type[SyncedModel], field: Field, variant: 
                                                        variant)
                                     for name in model.editable_fields() if name != field.name})
     if isinstance(field, ForeignKeyField):
+        if field.rel_model is model:  # a link within the table (a step due after another)
+            return store.insert(model, sample_values(store, model, variant, without=field.name))
         return insert_sample(store, field.rel_model, variant)
     if isinstance(field, BooleanField):
         return variant % 2 == 0
@@ -39,10 +41,13 @@ def sample_value(store: Store, model: type[SyncedModel], field: Field, variant: 
     )
 
 
-def sample_values(store: Store, model: type[SyncedModel], variant: int = 0) -> dict[str, Any]:
-    """Every editable field of ``model`` set, none left to its default."""
+def sample_values(store: Store, model: type[SyncedModel], variant: int = 0,
+                  without: str = "") -> dict[str, Any]:
+    """Every editable field of ``model`` set, none left to its default (``without``
+    None: the first row a link within the table can point at)."""
     return {
-        name: sample_value(store, model, model._meta.fields[name], variant)
+        name: None if name == without else
+        sample_value(store, model, model._meta.fields[name], variant)
         for name in model.editable_fields()
     }
 

@@ -28,8 +28,8 @@ def test_screenshots_command_renders_each_tab(tmp_path, seeded_db):
                for y in range(0, image.height(), 29)}
     assert len(colours) > 20  # a rendered window, not a blank canvas
     assert sorted(p.name for p in (tmp_path / "shots").iterdir()) == [
-        "dashboard.png", "enablement.png", "incentives.png", "partners.png", "plans.png",
-        "presentation-mode.png", "prospects.png"]
+        "dashboard.png", "enablement.png", "incentives.png", "onboarding.png", "partners.png",
+        "plans.png", "presentation-mode.png", "prospects.png"]
 
 
 def test_first_run_offers_demo_data_and_loads_it_when_accepted(qtbot, db_path, settings,

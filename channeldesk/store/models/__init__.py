@@ -36,6 +36,14 @@ from channeldesk.store.models.incentives import (
     SalesReport,
 )
 from channeldesk.store.models.local import Change, LocalMeta
+from channeldesk.store.models.onboarding import (
+    Agreement,
+    OnboardingEvidence,
+    OnboardingPlan,
+    OnboardingStep,
+    OnboardingTask,
+    OnboardingTemplate,
+)
 from channeldesk.store.models.partners import Activity, Contact, Partner
 from channeldesk.store.models.plans import (
     BusinessPlan,
@@ -54,13 +62,15 @@ from channeldesk.store.models.prospects import (
 )
 
 __all__ = [
-    "Activity", "Asset", "AssetShare", "AssetVersion", "BusinessPlan", "Campaign",
-    "CampaignAsset", "CampaignCourse", "Certification", "Change", "Claim", "ClaimProof",
-    "ClaimTransition", "Contact", "Course", "Enrolment", "FundAllocation", "FundLedgerEntry",
-    "IdealPartnerProfile", "IncentiveProgram", "IsoDateField", "LocalMeta", "LocalModel",
-    "Partner", "PlanActivity", "PlanCommitment", "PlanObjective", "PlanSignature",
-    "PlanTarget", "ProfileCriterion", "Prospect", "ProspectActivity", "ProspectStageChange",
-    "SalesReport", "SyncedModel", "TierRequirement", "all_models", "attach", "synced_models",
+    "Activity", "Agreement", "Asset", "AssetShare", "AssetVersion", "BusinessPlan",
+    "Campaign", "CampaignAsset", "CampaignCourse", "Certification", "Change", "Claim",
+    "ClaimProof", "ClaimTransition", "Contact", "Course", "Enrolment", "FundAllocation",
+    "FundLedgerEntry", "IdealPartnerProfile", "IncentiveProgram", "IsoDateField", "LocalMeta",
+    "LocalModel", "OnboardingEvidence", "OnboardingPlan", "OnboardingStep", "OnboardingTask",
+    "OnboardingTemplate", "Partner", "PlanActivity", "PlanCommitment", "PlanObjective",
+    "PlanSignature", "PlanTarget", "ProfileCriterion", "Prospect", "ProspectActivity",
+    "ProspectStageChange", "SalesReport", "SyncedModel", "TierRequirement", "all_models",
+    "attach", "synced_models",
 ]
 
 

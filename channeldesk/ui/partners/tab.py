@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from channeldesk.domain.partner import PartnerStatus, PartnerTier, PartnerType, Region, label
+from channeldesk.features import parts
 from channeldesk.store import Store
 from channeldesk.store.database import ChangeNotice
 from channeldesk.store.models import Partner
@@ -117,10 +118,14 @@ class PartnersTab(RecordTab):
                                     self.delete_partner, "action-partner-delete")
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.table.addAction(self.delete_action)
+        # What other features offer on the selected partner ("Start onboarding…").
+        self.feature_actions = [made for _feature, make in parts("partner_actions")
+                                for made in make(self)]
 
     def menu_actions(self) -> list[QAction]:
         """Actions the main window lists in its Partner menu."""
-        return [self.new_action, self.edit_action, self.log_action, self.delete_action]
+        return [self.new_action, self.edit_action, self.log_action, self.delete_action,
+                *self.feature_actions]
 
     def log_activity(self) -> None:
         """Ctrl+L from anywhere in the tab: the activity log of the selected partner,
@@ -208,8 +213,8 @@ class PartnersTab(RecordTab):
 
     def update_actions(self) -> None:
         has_current = self.current_id() is not None
-        self.edit_action.setEnabled(has_current)
-        self.delete_action.setEnabled(has_current)
+        for act in (self.edit_action, self.delete_action, *self.feature_actions):
+            act.setEnabled(has_current)
 
     def _store_is_empty(self) -> bool:
         return not any_partner_ever(self._store.db)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from channeldesk.domain.partner import PartnerStatus, PartnerTier, Region
 from channeldesk.domain.prospect import PIPELINE, label
+from channeldesk.features import parts
 from channeldesk.settings import option
 from channeldesk.store import Store
 from channeldesk.store.database import ChangeNotice
@@ -395,11 +396,14 @@ class ProspectsTab(RecordTab):
         dialog.show_note(self.tr("The contact and %s logged activities come along. Undo "
                                  "(Ctrl+Z) takes the whole conversion back.")
                          % activity_count(ProspectActivity, prospect.id))
-        if dialog.exec() and self.perform(ConvertCommand(self._store, prospect,
-                                                          dialog.values()),
-                                           self.tr("Could not convert the prospect")):
+        if not dialog.exec():
+            return
+        command = ConvertCommand(self._store, prospect, dialog.values())
+        if self.perform(command, self.tr("Could not convert the prospect")):
             self.sig_status.emit(self.tr("%s is now a partner (Partners tab).")
                                      % prospect.company)
+            for _feature, offer in parts("after_conversion"):  # e.g. "Start onboarding?"
+                offer(self, command.value)
 
     # -- the ideal partner profile, import and export (workers in ProspectJobs) -------
 

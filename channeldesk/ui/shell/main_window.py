@@ -126,6 +126,9 @@ class MainWindow(QMainWindow):
         context = WindowContext(self.store, self.settings, self, self.undo_stack, self.bridge,
                                 self.presentation)
         for feature in features():
+            if feature.settings_actions:
+                self.settings_menu.addActions(resolve(feature.settings_actions)(context))
+        for feature in features():
             if not feature.window_part:
                 continue
             part = resolve(feature.window_part)(context)

@@ -167,9 +167,13 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
+    block = BLOCK
+    """Rows fetched at a time; a model whose rows cost more to read fetches fewer."""
+
     def _load_block(self, row: int) -> None:
-        start = max(0, row - BLOCK // 4)
-        wanted = [row_id for row_id in self._ids[start:start + BLOCK] if row_id not in self._rows]
+        start = max(0, row - self.block // 4)
+        wanted = [row_id for row_id in self._ids[start:start + self.block]
+                  if row_id not in self._rows]
         self._rows.update(self.fetch_rows(wanted))
 
 

@@ -1,0 +1,1 @@
+"""The Onboarding tab: templates become checklists; a partner is worked to active."""
