@@ -80,7 +80,7 @@ def _sample_values(model, n: int) -> dict:
         if kind == "BooleanField":
             values[name] = bool(n % 2)
         elif "Date" in kind:
-            values[name] = dt.date(2026, 1, 1 + n)
+            values[name] = dt.date(2026, 1, 1) + dt.timedelta(days=n)
         elif kind in ("IntegerField", "BigIntegerField"):
             values[name] = 1000 + n
         else:
