@@ -22,6 +22,7 @@ from channeldesk.store.migrations import (
     m0004_plans,
     m0005_journal_ids,
     m0006_courses,
+    m0007_conflict_reasons,
 )
 
 
@@ -35,7 +36,7 @@ class Migration:
 MIGRATIONS: tuple[Migration, ...] = tuple(
     Migration(module.VERSION, module.TITLE, module.apply)
     for module in (m0001_initial, m0002_sync, m0003_prospects, m0004_plans,
-                   m0005_journal_ids, m0006_courses)
+                   m0005_journal_ids, m0006_courses, m0007_conflict_reasons)
 )
 CURRENT_VERSION = MIGRATIONS[-1].version
 
