@@ -44,7 +44,7 @@ from channeldesk.domain.hlc import Stamp
 from channeldesk.store import Store, journal
 from channeldesk.store.description import Kind, description_for
 from channeldesk.sync import conflict_log, outbox, state
-from channeldesk.sync.rows import LocalSchema, journal_again
+from channeldesk.sync.rows import LocalSchema, journal_again, remove_row
 from channeldesk.sync.state import Version
 
 Choice = Literal["keep_mine", "keep_theirs", "merged"]
@@ -294,15 +294,15 @@ def _restore_parent(work: _Resolution, c: Conflict) -> None:
 
 
 def _discard_refused_row(work: _Resolution, c: Conflict) -> None:
-    """A record the server refused and never had: let it go here too (a tombstone not
-    journalled, since nobody else has it), closing every refusal of it."""
+    """A record the server refused and never had: let it go here too (removed, not
+    journalled: nobody else has it), closing every refusal of it."""
     rows = work.conn.execute(
         f"SELECT {COLUMNS} FROM conflict WHERE resolved_at IS NULL AND kind = ? AND "
         "table_name = ? AND row_id = ?", (conflict_log.REJECTED, c.table, c.row_id))
     for each in [_from_row(row) for row in rows]:
         work.close(each, "discarded")
     with journal.muted(work.conn, "conflict"):
-        work.conn.execute(f'UPDATE "{c.table}" SET deleted = 1 WHERE id = ?', (c.row_id,))
+        remove_row(work.conn, c.table, c.row_id)
     work.touched[c.table].add(c.row_id)
 
 
