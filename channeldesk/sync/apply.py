@@ -31,7 +31,8 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -303,20 +304,17 @@ class PageApplier:
         return ready
 
 
-class _savepoint:
+@contextmanager
+def _savepoint(conn: sqlite3.Connection) -> Iterator[None]:
     """A SAVEPOINT around a statement group: rolled back (not the page) on failure."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-
-    def __enter__(self) -> None:
-        self.conn.execute("SAVEPOINT page_rows")
-
-    def __exit__(self, kind, error, trace) -> bool:
-        if kind is not None:
-            self.conn.execute("ROLLBACK TO page_rows")
-        self.conn.execute("RELEASE page_rows")
-        return False
+    conn.execute("SAVEPOINT page_rows")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK TO page_rows")
+        raise
+    finally:
+        conn.execute("RELEASE page_rows")
 
 
 def _stored_values(conn: sqlite3.Connection, table: str, row_ids: list[str],

@@ -402,9 +402,9 @@ class SyncEngine:
     def _push(self, run: _Run) -> None:
         conn = self._conn()
         self._resend_pending(run)
-        with self._transaction() as conn:
+        with self._transaction() as writing:
             touched = outbox.resend_refused_rows(
-                conn, state.get_int(conn, state.PUSHED_THROUGH) or 0)
+                writing, state.get_int(writing, state.PUSHED_THROUGH) or 0)
         if touched:
             log.info("sync: sending refused records again whole: %s", sorted(touched))
         entries = outbox.outbox(conn, state.get_int(conn, state.PUSHED_THROUGH) or 0)

@@ -9,8 +9,8 @@ from channeldesk.store.description import Kind, description_for
 from channeldesk.store.models import Activity, Contact, Partner, synced_models
 from channeldesk.sync import state
 
-from .samples import valid_value
 from .harness import converge, table_hashes
+from .samples import valid_value
 
 
 def test_offline_edits_on_both_sides_converge(make_client):
