@@ -45,7 +45,8 @@ DESCRIPTIONS = {
     409: "The id was already used for a different request.",
     410: "The cursor is older than the history the server keeps, or from a different "
          "history: download a snapshot, keep the outbox.",
-    413: "The request body is larger than the server accepts.",
+    413: "The request body is larger than the server accepts, or a file would take the "
+         "team's files past their quota.",
     415: "A Content-Encoding other than gzip.",
     422: "The request does not match the schema; nothing was stored.",
     426: "This client speaks an older sync protocol than the answer needs: update "
