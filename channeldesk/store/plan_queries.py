@@ -32,6 +32,7 @@ from channeldesk.domain.plan_document import (
 )
 from channeldesk.domain.text_order import sort_key
 from channeldesk.store.blobs import BlobStore
+from channeldesk.store.lenient import stored_date
 from channeldesk.store.models import (
     Activity,
     BusinessPlan,
@@ -205,7 +206,9 @@ def load_engagement(partner_id: str, today: date, months: int = 12) -> Engagemen
     counts: Counter[str] = Counter()
     last_activity = last_qbr = last_meeting = None
     for kind, occurred in visible.select(Activity.kind, Activity.occurred_on).tuples():
-        day = occurred if isinstance(occurred, date) else date.fromisoformat(str(occurred))
+        day = stored_date(occurred, "activity.occurred_on")
+        if day is None:
+            continue
         counts[day.strftime("%Y-%m")] += 1
         last_activity = max(filter(None, (last_activity, day)))
         if kind == ActivityKind.QBR:

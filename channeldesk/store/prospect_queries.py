@@ -16,6 +16,7 @@ import peewee
 
 from channeldesk.domain.prospect import OPEN_STAGES, PIPELINE
 from channeldesk.domain.text_order import sort_key
+from channeldesk.store.lenient import stored_date
 
 LAST_TOUCH = (
     "(SELECT max(a.occurred_on) FROM prospect_activity a "
@@ -190,8 +191,8 @@ def prospect_rows(db: peewee.Database, ids: Sequence[str]) -> dict[str, Prospect
                f"LEFT JOIN prospect_fit f ON f.prospect_id = p.id WHERE p.id IN ({marks})")
         for values in db.execute_sql(sql, chunk):
             values = list(values)
-            values[16] = date.fromisoformat(values[16]) if values[16] else None
-            values[17] = date.fromisoformat(values[17]) if values[17] else None
+            values[16] = stored_date(values[16], "prospect dates")
+            values[17] = stored_date(values[17], "prospect dates")
             rows[values[0]] = ProspectRow(*values)
     return rows
 
