@@ -23,7 +23,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import peewee
@@ -76,6 +76,7 @@ class SyncReport:
     cancelled: bool = False
     open_conflicts: int = 0
     rejected: int = 0  # of ``conflicts``: changes the server refused (they say why)
+    refusals: list[str] = field(default_factory=list)  # the first few, in words
     quarantined: int = 0  # pulled values this version's rules do not allow, kept aside
 
 
@@ -440,6 +441,7 @@ class SyncEngine:
         run.report.pushed += outcome.accepted
         run.report.conflicts += outcome.conflicts
         run.report.rejected += outcome.rejected
+        run.report.refusals.extend(outcome.reasons[:3 - len(run.report.refusals)])
         run.server_seq = max(run.server_seq, response.server_seq)
 
     def _post_batch(self, batch: outbox.PendingBatch) -> PushResponse:

@@ -79,6 +79,7 @@ class PushOutcome:
     accepted: int = 0
     conflicts: int = 0
     rejected: int = 0  # of the conflicts, those the server refused
+    reasons: list[str] = field(default_factory=list)  # "the server refused …" sentences
     touched: dict[str, set[str]] = field(default_factory=dict)
 
 
@@ -197,6 +198,9 @@ def record(conn: sqlite3.Connection, schema: LocalSchema, batch: PendingBatch,
                     reason=f"{result.code or 'invalid'}: {result.reason or 'no reason given'}"):
                 outcome.conflicts += 1
                 outcome.rejected += 1
+                if result.code != "row_refused" and len(outcome.reasons) < 3:
+                    outcome.reasons.append(f"the server refused {change.table}.{change.field}"
+                                           f" because {result.reason}")
             continue
         # The deletion this result may describe: as known before, or accepted earlier
         # in this very batch.

@@ -356,13 +356,31 @@ class ConflictsDialog(QDialog):
         self.buttons["merge"].setEnabled(values and one_field and not hidden and mergeable)
         self.buttons["restore"].setEnabled(only_deleted)
         self.buttons["accept-delete"].setEnabled(only_deleted)
+        reasons = list(dict.fromkeys(row.conflict.reason_text for row in rows
+                                     if row.conflict.reason))
         if rows and not values and not only_deleted:
             self.note.setText(self.tr("Your selection mixes changed values and deleted "
                                       "records: decide them separately."))
+        elif len(reasons) == 1:
+            self.note.setText(reasons[0] + " " + self._advice(rows[0].conflict))
         elif values and not one_field:
             self.note.setText(self.tr("A merged value can be typed for one field at a time."))
         else:
             self.note.setText("")
+
+    def _advice(self, c) -> str:
+        """What the buttons do for a refused or kept-aside value."""
+        if c.reason_code == "parent_deleted":
+            return self.tr("Keep mine restores it with your record; keep theirs "
+                           "discards your record.")
+        if c.kind == "quarantined":
+            return self.tr("Keep mine sends your value so everyone has a valid one again, "
+                           "or type a value.")
+        if c.theirs_missing:
+            return self.tr("Fix the value (edit merged value, or edit the record) and it is "
+                           "sent again whole; keep theirs discards the record.")
+        return self.tr("Fix the value (edit merged value, or edit the record), or keep "
+                       "theirs.")
 
     # -- deciding ------------------------------------------------------------------------
 
