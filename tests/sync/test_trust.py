@@ -5,45 +5,13 @@ clock stamps from far in the future do not break later edits."""
 
 from __future__ import annotations
 
-import uuid
-from typing import Any
-
 import pytest
 
 from channeldesk.store.models import Contact, Partner
 from channeldesk.sync import conflicts
 
-from .harness import PASSWORD, converge, table_hashes
-
-
-class _OlderServer:
-    """An older server's push: it stored any value (the finding)."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        pass
-
-    def run(self) -> dict:
-        return {}
-
-
-def raw_push(server, monkeypatch, changes: list[dict[str, Any]],
-             email: str = "mallory@acme.example") -> dict:
-    """Push as a buggy device to a server that stores anything."""
-    if email not in getattr(server, "_raw", {}):
-        server.add_user(email)
-        login = server.http.post("/v1/login", json={"email": email, "password": PASSWORD,
-                                                    "device_name": "old"}).json()
-        server._raw = {**getattr(server, "_raw", {}), email: login}
-    login = server._raw[email]
-    with monkeypatch.context() as patch:
-        patch.setattr("channeldesk.server.push.BatchCheck", _OlderServer)
-        body = {"batch_id": uuid.uuid4().hex, "device_id": login["device_id"],
-                "changes": [{"change_id": uuid.uuid4().hex, "hlc": "0192f3a4b5c60000-old",
-                             "base_seq": server.team().seq, **c} for c in changes]}
-        answer = server.http.post("/v1/push", json=body, headers={
-            "Authorization": f"Bearer {login['token']}", "X-ChannelDesk-Sync": "2"})
-    assert answer.status_code == 200, answer.text
-    return answer.json()
+from .harness import converge, table_hashes
+from .raw_device import raw_push
 
 
 @pytest.fixture
