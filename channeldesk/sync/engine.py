@@ -415,7 +415,8 @@ class SyncEngine:
                 return
             run.progress(done, len(batches), "Sending changes")
             with self._transaction() as conn:
-                batch = outbox.build(conn, chunk, self.device_id)
+                batch = outbox.build(conn, outbox.with_rest_of_new_rows(chunk, entries),
+                                     self.device_id, max(entry.seq for entry in chunk))
                 state.put(conn, pending_batch=batch.dump())
             self._send(run, batch)
         if batches:

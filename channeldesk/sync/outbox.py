@@ -98,7 +98,11 @@ def outbox(conn: sqlite3.Connection, pushed_through: int) -> list[Entry]:
     return [Entry(*row) for row in rows]
 
 
-def chunks(entries: list[Entry], size: int = MAX_BATCH) -> Iterator[list[Entry]]:
+NEW_ROW_ROOM = 100  # room in a batch for later edits of the records it creates
+
+
+def chunks(entries: list[Entry], size: int = MAX_BATCH - NEW_ROW_ROOM
+           ) -> Iterator[list[Entry]]:
     """Batches of at most ``size`` entries that never cut a run of one row's entries
     in two: the server refuses a new record that does not arrive whole."""
     start = 0
@@ -114,8 +118,28 @@ def chunks(entries: list[Entry], size: int = MAX_BATCH) -> Iterator[list[Entry]]
         start = end
 
 
-def build(conn: sqlite3.Connection, entries: list[Entry], device_id: str) -> PendingBatch:
+def with_rest_of_new_rows(chunk: list[Entry], entries: list[Entry]) -> list[Entry]:
+    """``chunk`` plus the later outbox entries of the records it creates.
+
+    The server refuses a new record that does not arrive whole, and the outbox holds a
+    field's *latest* entry, so a record inserted and then edited has that field further
+    on, maybe past the batch's end. Sending it early is harmless: the later batch sends
+    the same change id again and the server answers with its first result.
+    """
+    creating = {(e.table, e.row_id) for e in chunk if e.field == "created_at"}
+    if not creating:
+        return chunk
+    inside = {e.seq for e in chunk}
+    extra = [e for e in entries
+             if (e.table, e.row_id) in creating and e.seq not in inside]
+    return chunk + extra[:MAX_BATCH - len(chunk)]
+
+
+def build(conn: sqlite3.Connection, entries: list[Entry], device_id: str,
+          last_seq: int | None = None) -> PendingBatch:
     """A request for these entries with the bases known now; not yet stored.
+    ``last_seq``: the journal seq the batch covers through (by default its newest
+    entry's; less when later entries were brought forward, see with_rest_of_new_rows).
 
     A re-send (see ``state.note_resent``) is based on the row's deletion too when this
     copy has seen one: it restores a value the server lost, on the tombstone as well, so
@@ -142,7 +166,8 @@ def build(conn: sqlite3.Connection, entries: list[Entry], device_id: str) -> Pen
                 f"sent: {error.errors()[0]['msg']}. Edit that field and sync again."
             ) from error
     request = PushRequest(batch_id=uuid.uuid4().hex, device_id=device_id, changes=changes)
-    return PendingBatch(request, max(entry.seq for entry in entries))
+    return PendingBatch(request, last_seq if last_seq is not None
+                        else max(entry.seq for entry in entries))
 
 
 def with_new_id(batch: PendingBatch, device_id: str) -> PendingBatch:

@@ -145,3 +145,19 @@ def test_discarding_the_contact_of_a_deleted_partner(pair):
     carol.sync()
     alice.sync()
     assert table_hashes(alice.store) == table_hashes(carol.store)
+
+
+def test_a_record_created_then_edited_arrives_whole_across_batches(make_client):
+    """The outbox holds a field's latest entry: a partner inserted first and renamed
+    after 700 other entries has its name past the first batch's end. The server refuses
+    a new record that does not arrive whole, so the batch brings the name forward."""
+    alice, carol = make_client("alice"), make_client("carol")
+    first = alice.add_partner("First")
+    others = [alice.add_partner(f"Partner {n}") for n in range(60)]
+    alice.update(Partner, first, {"name": "First, renamed"})
+    report = alice.sync()
+    assert report.conflicts == 0 and report.open_conflicts == 0
+    carol.sync()
+    assert carol.value(Partner, first, "name") == "First, renamed"
+    assert carol.value(Partner, others[-1], "name") == "Partner 59"
+    assert table_hashes(alice.store) == table_hashes(carol.store)
