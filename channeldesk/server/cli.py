@@ -61,7 +61,9 @@ class CommandError(Exception):
 
 def _config(args: argparse.Namespace) -> ServerConfig:
     data_dir = Path(args.data_dir).expanduser().absolute() if args.data_dir else None
-    return ServerConfig(database_url=args.database, data_dir=data_dir)
+    quota = ServerConfig.from_environment().max_team_blob_bytes  # the admin's, if set
+    return ServerConfig(database_url=args.database, data_dir=data_dir,
+                        max_team_blob_bytes=quota)
 
 
 def _open(args: argparse.Namespace) -> Storage:
