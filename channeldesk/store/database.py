@@ -211,6 +211,12 @@ class Store:
                 newest = conn.execute(f'SELECT max(updated_at) FROM "{table}" WHERE id IN '
                                       f"({marks})", chunk).fetchone()[0]
                 if newest:  # a synced edit may carry a clock ahead of ours
+                    reachable = self.clock.within_reach(newest)
+                    if reachable != newest:  # stamped far in the future: see update()
+                        with journal.muted(conn, "clock repair"):
+                            conn.execute(f'UPDATE "{table}" SET updated_at = ? WHERE '
+                                         f"updated_at > ? AND id IN ({marks})",
+                                         (reachable, reachable, *chunk))
                     self.clock.observe(newest)
                 conn.executemany(
                     f'UPDATE "{table}" SET deleted = ?, updated_at = ? WHERE id = ? '

@@ -107,6 +107,13 @@ def test_a_row_already_stamped_in_the_far_future_can_be_edited(pair):
         conn.execute("DELETE FROM journal_mute")
     alice.update(Partner, partner, {"country": "Norway"})
     assert alice.value(Partner, partner, "country") == "Norway"
+    with alice.activate().transaction():
+        conn.execute("INSERT INTO journal_mute (reason) VALUES ('test')")
+        conn.execute("UPDATE partner SET updated_at = 'ffffffffffffffff-x' WHERE id = ?",
+                     (partner,))
+        conn.execute("DELETE FROM journal_mute")
+    alice.activate().set_deleted_many(Partner, [partner], True)  # an undone import
+    assert alice.value(Partner, partner, "deleted") is True
 
 
 def test_a_contact_added_to_a_partner_deleted_elsewhere_is_a_conflict(pair):
