@@ -105,7 +105,9 @@ def cli_environment(tmp_path: Path, keyring_backend: str = "fake_keyrings.FileKe
     env = {key: value for key, value in os.environ.items()
            if not key.startswith(("CHANNELDESK_", "PYTHON_KEYRING"))}
     env.update({
-        "PYTHONPATH": str(HERE),
+        # The code under test first (a worktree beside an installed checkout), then the
+        # test's keyring backends.
+        "PYTHONPATH": os.pathsep.join((str(HERE.parents[1]), str(HERE))),
         "PYTHON_KEYRING_BACKEND": keyring_backend,
         "CHANNELDESK_TEST_KEYRING": str(tmp_path / "keyring.json"),
         "HOME": str(tmp_path / "home"),
