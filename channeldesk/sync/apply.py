@@ -157,6 +157,11 @@ class PageApplier:
         known = self._known(key)
         if known is not None and known.seq >= theirs.seq and self.mode != "epoch":
             return  # seen before (a page applied again)
+        self.result.quarantined.append(f"{item.table}.{item.field} of {item.row_id}: "
+                                       f"{problem}")
+        if key in self._held:  # the user decides this field already: nothing replaces it
+            self._decided[key] = known
+            return
         self._decided[key] = theirs
         local = self._local_value(key)
         conflict_log.record(
@@ -167,8 +172,6 @@ class PageApplier:
             reason=f"invalid: the server sent a value this version does not allow "
                    f"({problem.rstrip('.')}); it was kept aside, not applied")
         self._in_quarantine.add(key)
-        self.result.quarantined.append(f"{item.table}.{item.field} of {item.row_id}: "
-                                       f"{problem}")
         self.result.touched[item.table].add(item.row_id)
 
     def _decide_after_restore(self, item: RemoteField, key: Key, theirs: Version,

@@ -42,7 +42,7 @@ from typing import Any, Literal
 
 from channeldesk.domain.hlc import Stamp
 from channeldesk.store import Store, journal
-from channeldesk.store.description import Kind, description_for
+from channeldesk.store.description import Kind, change_problem, description_for
 from channeldesk.sync import conflict_log, outbox, state
 from channeldesk.sync.rows import LocalSchema, journal_again, remove_row
 from channeldesk.sync.state import Version
@@ -240,7 +240,9 @@ def _keep_mine(work: _Resolution, c: Conflict) -> None:
 
 
 def _keep_theirs(work: _Resolution, c: Conflict) -> None:
-    if c.kind == conflict_log.QUARANTINED:
+    invalid = (not c.row_deleted and not c.theirs_missing
+               and change_problem(c.table, c.field, c.theirs) is not None)
+    if c.kind == conflict_log.QUARANTINED or invalid:
         raise ValueError("The server's value is not allowed here, so it cannot be taken: "
                          "keep yours or type a value instead.")
     if c.kind == conflict_log.REJECTED and (c.theirs_missing

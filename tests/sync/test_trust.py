@@ -168,3 +168,19 @@ def test_a_record_created_then_edited_arrives_whole_across_batches(make_client):
     assert carol.value(Partner, first, "name") == "First, renamed"
     assert carol.value(Partner, others[-1], "name") == "Partner 59"
     assert table_hashes(alice.store) == table_hashes(carol.store)
+
+
+def test_an_invalid_value_meeting_my_unsent_edit_never_replaces_it(pair, monkeypatch):
+    alice, carol, partner = pair
+    carol.update(Partner, partner, {"tier": "gold"})  # not sent yet
+    raw_push(carol.server, monkeypatch, [
+        {"table": "partner", "row_id": partner, "field": "tier", "value": "diamond"}])
+    carol.sync()
+    assert carol.value(Partner, partner, "tier") == "gold"
+    [found] = conflicts.list_conflicts(carol.store)  # mine against the invalid theirs
+    with pytest.raises(ValueError, match="cannot be taken"):
+        conflicts.resolve(carol.store, found.id, "keep_theirs")
+    conflicts.resolve(carol.store, found.id, "keep_mine")
+    carol.sync()
+    alice.sync()
+    assert alice.value(Partner, partner, "tier") == "gold"
