@@ -14,6 +14,7 @@ them), the same ones the desktop's forms, importer and pull apply.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from channeldesk.sync.protocol import MAX_CLOCK_SKEW_MS, ChangeIn
 
 DELETED = "deleted"
 NOT_SENT = frozenset({"id", "updated_at"})  # never journalled, so never pushed
+CACHED_TEXT = 200  # longer texts are checked each time, not remembered
 
 RowKey = tuple[str, str]
 
@@ -76,8 +78,22 @@ def _field_problem(change: ChangeIn, team_seq: int, now_ms: int) -> Refusal | No
         return Refusal("base_ahead", f"the change was made on server version "
                                      f"{change.base_seq:,}, which this server never reached "
                                      f"(it is at {team_seq:,})")
-    problem = description.validate(change.field, change.value)
+    if isinstance(change.value, str) and len(change.value) > CACHED_TEXT:
+        problem = description.validate(change.field, change.value)
+    else:
+        problem = _value_problem(change.table, change.field, type(change.value),
+                                 change.value)
     return Refusal("invalid", problem.rstrip(".")) if problem else None
+
+
+@functools.lru_cache(maxsize=8192)
+def _value_problem(table: str, field: str, kind: type, value: Any) -> str | None:
+    """The description's verdict on a value, remembered: choices, flags and common
+    texts repeat across a batch, and a table's form rules are the push's main cost.
+    ``kind`` keeps 1, 1.0 and True apart (they hash alike)."""
+    description = description_for(table)
+    assert description is not None
+    return description.validate(field, value)
 
 
 class BatchCheck:
