@@ -48,7 +48,7 @@ def test_refused_and_quarantined_values_say_why(qapp, seeded_db, qtmodeltester):
                               "tier")
         assert mine == "diamond"
         who, why, theirs, mine = texts["Country"]
-        assert who == "Invalid value from the server" and mine == "Germany"
+        assert who == "Invalid from the server" and mine == "Germany"
         assert "kept aside" in why
     finally:
         store.close()

@@ -292,14 +292,24 @@ class ConflictsDialog(QDialog):
                                  | selection.SelectionFlag.Rows)
         count = self.model.rowCount()
         self._fit_names()
-        self.summary.setText(
-            self.tr("No conflicts: everything you and your team changed fits together.")
-            if not count else
-            self.tr("%d conflicts. Someone else changed these fields since you last synced. "
-                    "Select one or more, then choose which value to keep; your decision is "
-                    "sent with the next sync.") % count if count > 1 else
-            self.tr("1 conflict. Someone else changed this field since you last synced. "
-                    "Choose which value to keep; your decision is sent with the next sync."))
+        checked = sum(1 for row in self.model.rows() if row.conflict.reason)
+        if checked == count and count:
+            text = self.tr("%d value(s) broke the rules a record must follow: the server "
+                           "refused yours, or sent one this version does not allow. Select "
+                           "one to see why, then fix it; your decision is sent with the "
+                           "next sync.") % count
+        else:
+            text = (
+                self.tr("No conflicts: everything you and your team changed fits together.")
+                if not count else
+                self.tr("%d conflicts. Someone else changed these fields since you last "
+                        "synced, or a value broke a record's rules. Select one or more, "
+                        "then choose which value to keep; your decision is sent with the "
+                        "next sync.") % count if count > 1 else
+                self.tr("1 conflict. Someone else changed this field since you last synced. "
+                        "Choose which value to keep; your decision is sent with the next "
+                        "sync."))
+        self.summary.setText(text)
         self._update_buttons()
 
     def set_presentation(self, on: bool) -> None:
@@ -352,7 +362,8 @@ class ConflictsDialog(QDialog):
         hidden = not self.model.show_internal and any(row.internal for row in rows)
         mergeable = all(row.mergeable for row in rows)
         self.buttons["keep-mine"].setEnabled(values)
-        self.buttons["keep-theirs"].setEnabled(values)
+        kept_aside = any(row.conflict.kind == "quarantined" for row in rows)
+        self.buttons["keep-theirs"].setEnabled(values and not kept_aside)  # invalid here
         self.buttons["merge"].setEnabled(values and one_field and not hidden and mergeable)
         self.buttons["restore"].setEnabled(only_deleted)
         self.buttons["accept-delete"].setEnabled(only_deleted)

@@ -270,7 +270,7 @@ class ConflictsModel(QAbstractTableModel):
             if c.kind == REJECTED:
                 return self.tr("Refused by the server")
             if c.kind == QUARANTINED:
-                return self.tr("Invalid value from the server")
+                return self.tr("Invalid from the server")
             return row.who
         return format_time(row.when)
 
