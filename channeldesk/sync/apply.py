@@ -38,7 +38,7 @@ from typing import Any, Literal, Protocol
 
 import channeldesk.store.models  # noqa: F401  (registers the tables' descriptions)
 from channeldesk.domain.hlc import HybridClock
-from channeldesk.store.description import change_problem
+from channeldesk.store.description import Kind, change_problem, description_for
 from channeldesk.sync import conflict_log
 from channeldesk.sync.rows import (
     LocalSchema,
@@ -114,6 +114,7 @@ class PageApplier:
             "SELECT table_name, row_id, field FROM conflict WHERE resolved_at IS NULL AND "
             "kind = ?", (conflict_log.QUARANTINED,))}
         self._devices: dict[Key, str] = {}
+        self._dangling = self._dangling_references(items) if self.mode == "changes" else set()
         for item in items:
             self._one(item)
         self._flush()
@@ -138,6 +139,8 @@ class PageApplier:
             self.result.skipped.add((item.table, item.field))
             return
         problem = change_problem(item.table, item.field, item.value)
+        if problem is None and (item.table, item.field, item.value) in self._dangling:
+            problem = "it belongs to a record this copy never received"
         if problem is not None:
             self._quarantine(item, key, theirs, problem)
             return
@@ -150,6 +153,31 @@ class PageApplier:
             conflict_log.refresh_theirs(self.conn, key, theirs, item.device_id)
         else:
             self._write(item, key, theirs)
+
+    def _dangling_references(self, items: Sequence[RemoteField]
+                             ) -> set[tuple[str, str, Any]]:
+        """References of this page to records neither here (as a row or as versions
+        waiting for the rest of a row) nor in the page: an older server took a contact
+        of a partner that never existed. Pages of changes come in seq order, so a parent
+        always arrives before or with its child; snapshots (any order) are not checked."""
+        wanted: dict[tuple[str, str], list[tuple[str, str, Any]]] = defaultdict(list)
+        for item in items:
+            description = description_for(item.table)
+            if description is None or not description.has(item.field):
+                continue
+            spec = description.field(item.field)
+            if (spec.kind is Kind.REFERENCE and spec.references in self.schema.columns
+                    and isinstance(item.value, str) and item.value):
+                wanted[(spec.references, item.value)].append(
+                    (item.table, item.field, item.value))
+        in_page = {(item.table, item.row_id) for item in items}
+        missing = [key for key in wanted if key not in in_page]
+        found: set[tuple[str, str]] = set()
+        for table in {table for table, _ in missing}:
+            ids = [row_id for parent, row_id in missing if parent == table]
+            found |= {(table, row_id) for row_id in load_rows(self.conn, table, ids)}
+            found |= {(table, row_id) for row_id in _versioned_rows(self.conn, table, ids)}
+        return {ref for key in missing if key not in found for ref in wanted[key]}
 
     def _quarantine(self, item: RemoteField, key: Key, theirs: Version,
                     problem: str) -> None:
@@ -318,6 +346,17 @@ def _savepoint(conn: sqlite3.Connection) -> Iterator[None]:
         raise
     finally:
         conn.execute("RELEASE page_rows")
+
+
+def _versioned_rows(conn: sqlite3.Connection, table: str, row_ids: list[str]) -> set[str]:
+    """Ids of rows this copy holds versions of (created or still waiting for fields)."""
+    found: set[str] = set()
+    for start in range(0, len(row_ids), 400):
+        chunk = row_ids[start:start + 400]
+        found |= {row_id for (row_id,) in conn.execute(
+            "SELECT DISTINCT row_id FROM field_version WHERE table_name = ? AND "
+            f"row_id IN ({', '.join('?' * len(chunk))})", (table, *chunk))}
+    return found
 
 
 def _stored_values(conn: sqlite3.Connection, table: str, row_ids: list[str],

@@ -184,3 +184,25 @@ def test_an_invalid_value_meeting_my_unsent_edit_never_replaces_it(pair, monkeyp
     carol.sync()
     alice.sync()
     assert alice.value(Partner, partner, "tier") == "gold"
+
+
+def test_a_contact_of_a_partner_that_never_existed_is_kept_aside(pair, monkeypatch):
+    """An older server took a contact pointing at no partner: the teammate's database
+    keeps no broken reference (``check`` would call it unhealthy)."""
+    _alice, carol, partner = pair
+    raw_push(carol.server, monkeypatch, [
+        {"table": "contact", "row_id": "c-ghost", "field": field, "value": value}
+        for field, value in (("partner_id", "no-such-partner"), ("name", "Ghost"),
+                             ("deleted", 0), ("created_at", "0192f3a4b5c60000-old"))])
+    raw_push(carol.server, monkeypatch, [  # and a good one in the same history
+        {"table": "contact", "row_id": "c-real", "field": field, "value": value}
+        for field, value in (("partner_id", partner), ("name", "Real"), ("deleted", 0),
+                             ("created_at", "0192f3a4b5c60000-old"))])
+    report = carol.sync()
+    assert report.quarantined == 1
+    assert carol.get(Contact, "c-ghost") is None
+    assert carol.value(Contact, "c-real", "name") == "Real"
+    conn = carol.store.db.connection()
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    [kept] = conflicts.list_conflicts(carol.store)
+    assert "never received" in kept.reason_text
