@@ -164,7 +164,8 @@ class Wire:
 
 def new_client(base_url: str) -> httpx.Client:
     return httpx.Client(base_url=base_url, http1=True, http2=False, timeout=120.0,
-                        headers={"Accept-Encoding": "gzip", "User-Agent": "bench"})
+                        headers={"Accept-Encoding": "gzip", "User-Agent": "bench",
+                                 "X-ChannelDesk-Sync": "2"})
 
 
 # -- processes ---------------------------------------------------------------------------------

@@ -18,6 +18,10 @@ from dataclasses import dataclass
 
 MAX_COUNTER = 0xFFFF
 MAX_MILLIS = (1 << 48) - 1
+# How far ahead of this computer's clock an observed stamp may pull the clock: a
+# teammate's clock set a day wrong still orders edits, a stamp from the year 10889 (a
+# buggy or hostile device) must not make every later edit here impossible.
+MAX_SKEW_MS = 24 * 3600 * 1000
 # Lower-case fixed-width hex only: int(..., 16) would also take 'A', '+', '_' or '0x',
 # which encode differently and break "text order is time order".
 _STAMP = re.compile(r"\A([0-9a-f]{12})([0-9a-f]{4})-([0-9A-Za-z_]{1,64})\Z")
@@ -64,10 +68,22 @@ class HybridClock:
         return Stamp(self._millis, self._counter, self.device).encode()
 
     def observe(self, stamp: str) -> None:
-        """Move the clock past a stamp seen elsewhere (another device or the journal)."""
-        seen = Stamp.decode(stamp)
+        """Move the clock past a stamp seen elsewhere (another device or the journal);
+        a stamp more than :data:`MAX_SKEW_MS` ahead of the wall clock moves it only that
+        far (see :meth:`within_reach`)."""
+        seen = Stamp.decode(self.within_reach(stamp))
         if (seen.millis, seen.counter) > (self._millis, self._counter):
             self._millis, self._counter = seen.millis, seen.counter
+
+    def within_reach(self, stamp: str) -> str:
+        """``stamp``, or for one further ahead of the wall clock than the allowed skew,
+        the latest stamp within it (same device part): what a row's ``updated_at`` may
+        hold so that a later local edit can still sort after it."""
+        seen = Stamp.decode(stamp)
+        limit = self._wall() + MAX_SKEW_MS
+        if seen.millis <= limit:
+            return stamp
+        return Stamp(min(limit, MAX_MILLIS), 0, seen.device).encode()
 
     def _advance_counter(self) -> None:
         if self._counter < MAX_COUNTER:

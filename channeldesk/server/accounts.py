@@ -5,24 +5,33 @@ only as its SHA-256, so a copy of the database cannot be used to call the API. E
 authenticated request becomes a :class:`Caller`, whose ``team_id`` scopes every query
 the request makes.
 
-Failed logins are rate-limited per email and per client address, counted in the database
-so that all worker processes share the count. Functions here expect an open
-:meth:`Storage.session`; those that write open their own transaction.
+Failed logins are rate-limited per account (10 in 15 minutes) and per client address
+(100 in 15 minutes, across accounts: an office behind one NAT address has many users,
+and one of them mistyping must not lock out the rest), counted in the database so that
+all worker processes share the count. An attempt is counted *before* its password is
+checked, under a lock on the account and the address, so concurrent wrong passwords
+cannot all slip past the count; a right password takes its attempt back. Functions here
+expect an open :meth:`Storage.session`; those that write open their own transaction.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import math
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
+
+from peewee import PostgresqlDatabase
 
 from channeldesk.server import passwords
 from channeldesk.server.models import Device, LoginFailure, Team, User, database, utc_now
 from channeldesk.sync.protocol import DeviceInfo
 
-LOGIN_MAX_FAILURES = 10
+LOGIN_MAX_FAILURES = 10  # per account
+ADDRESS_MAX_FAILURES = 100  # per client address, across accounts
 LOGIN_WINDOW = dt.timedelta(minutes=15)
 LAST_SEEN_RESOLUTION = dt.timedelta(minutes=1)
 
@@ -188,18 +197,45 @@ def revoke_device(device_id: str) -> Device:
 
 # -- login and authentication ---------------------------------------------------------------
 
-def _retry_after(column, key: str, now: dt.datetime) -> int | None:
+def _retry_after(column, key: str, now: dt.datetime, limit: int) -> int | None:
     """Seconds until one more attempt is allowed for this email or address, or None."""
     since = now - LOGIN_WINDOW
     newest = [at for (at,) in LoginFailure.select(LoginFailure.at)
               .where((column == key) & (LoginFailure.at > since))
               .order_by(LoginFailure.at.desc())
-              .limit(LOGIN_MAX_FAILURES).tuples()]
-    if len(newest) < LOGIN_MAX_FAILURES:
+              .limit(limit).tuples()]
+    if len(newest) < limit:
         return None
     # The oldest of the newest N must expire before the count drops below the limit.
     pivot = newest[-1]
     return max(1, math.ceil((pivot + LOGIN_WINDOW - now).total_seconds()))
+
+
+@contextlib.contextmanager
+def _locked_for_counting(keys: list[str]) -> Iterator[None]:
+    """A transaction in which no other login counts the same account or address: the
+    write lock from BEGIN on SQLite, advisory locks on the keys on PostgreSQL."""
+    if not isinstance(database.obj, PostgresqlDatabase):
+        with database.atomic("IMMEDIATE"):
+            yield
+        return
+    with database.atomic():
+        for key in sorted(keys):  # one order everywhere: no deadlock
+            database.execute_sql("SELECT pg_advisory_xact_lock(hashtext(%s))",
+                                 (f"login:{key}",))
+        yield
+
+
+def _count_attempt(email: str, ip: str, now: dt.datetime) -> int:
+    """Refuse (LoginRateLimitedError) or count one attempt as a failure in advance;
+    returns the counted row's id, deleted again when the password is right."""
+    with _locked_for_counting([f"email:{email}", f"ip:{ip}"]):
+        waits = [_retry_after(LoginFailure.email, email, now, LOGIN_MAX_FAILURES),
+                 _retry_after(LoginFailure.ip, ip, now, ADDRESS_MAX_FAILURES)]
+        waits = [wait for wait in waits if wait is not None]
+        if waits:
+            raise LoginRateLimitedError(max(waits))
+        return LoginFailure.create(email=email, ip=ip, at=now).id
 
 
 def login(email: str, password: str, device_name: str, ip: str,
@@ -208,16 +244,11 @@ def login(email: str, password: str, device_name: str, ip: str,
     looking at the password) or LoginRefusedError."""
     now = now or utc_now()
     email = normalize_email(email)
-    waits = [_retry_after(LoginFailure.email, email, now),
-             _retry_after(LoginFailure.ip, ip, now)]
-    waits = [wait for wait in waits if wait is not None]
-    if waits:
-        raise LoginRateLimitedError(max(waits))
+    attempt = _count_attempt(email, ip, now)
     user = (User.select(User, Team).join(Team).where(User.email == email).get_or_none())
     stored = user.password_hash if user is not None else _dummy_hash()
     if not passwords.verify_password(password, stored) or user is None:
-        with database.atomic():
-            LoginFailure.create(email=email, ip=ip, at=now)
+        with database.atomic():  # the attempt stays counted as a failure
             LoginFailure.delete().where(LoginFailure.at < now - 4 * LOGIN_WINDOW).execute()
         raise LoginRefusedError()
     token = passwords.new_token()
@@ -225,7 +256,8 @@ def login(email: str, password: str, device_name: str, ip: str,
     with database.atomic():
         Device.create(id=device_id, user=user, name=device_name.strip() or "device",
                       token_hash=passwords.token_hash(token), created_at=now, last_seen=now)
-        LoginFailure.delete().where(LoginFailure.email == email).execute()
+        LoginFailure.delete().where((LoginFailure.email == email)
+                                    | (LoginFailure.id == attempt)).execute()
     return LoginResult(token=token, device_id=device_id, team_name=user.team.name,
                        email=user.email)
 

@@ -23,10 +23,11 @@ from pathlib import Path
 from peewee import DatabaseError, InterfaceError
 
 from channeldesk import __version__
-from channeldesk.server import accounts
+from channeldesk.server import accounts, log_format
 from channeldesk.server.config import ServerConfig, default_data_dir
 from channeldesk.server.retention import DEFAULT_KEEP_DAYS, prune
 from channeldesk.server.storage import Storage, StorageError, open_storage
+from channeldesk.store.blobs import BlobStore
 
 log = logging.getLogger("channeldesk.server")
 
@@ -60,7 +61,9 @@ class CommandError(Exception):
 
 def _config(args: argparse.Namespace) -> ServerConfig:
     data_dir = Path(args.data_dir).expanduser().absolute() if args.data_dir else None
-    return ServerConfig(database_url=args.database, data_dir=data_dir)
+    quota = ServerConfig.from_environment().max_team_blob_bytes  # the admin's, if set
+    return ServerConfig(database_url=args.database, data_dir=data_dir,
+                        max_team_blob_bytes=quota)
 
 
 def _open(args: argparse.Namespace) -> Storage:
@@ -216,15 +219,17 @@ def prune_command(args: argparse.Namespace) -> int:
         raise CommandError(EXIT_USAGE, "--days must be 0 or more.")
     storage = _open(args)
     try:
-        reports = prune(storage, args.days, args.team)
+        reports = prune(storage, args.days, args.team,
+                        blob_store=BlobStore(_config(args).blob_dir))
     finally:
         storage.close()
     if args.team is not None and not reports:
         raise CommandError(EXIT_USAGE, f"There is no team named '{args.team}'.")
     for report in reports:
         print(f"{report.team}: removed {report.changes_deleted} changes and "
-              f"{report.batches_deleted} stored batches older than {args.days:g} days; "
-              f"history now starts after seq {report.min_seq}.")
+              f"{report.batches_deleted} stored batches older than {args.days:g} days "
+              f"and {report.blobs_deleted} files no record refers to; history now starts "
+              f"after seq {report.min_seq}.")
     return EXIT_OK
 
 
@@ -308,8 +313,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_request:
         return exit_request.code if isinstance(exit_request.code, int) else EXIT_USAGE
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-                        stream=sys.stderr)
+                        format=log_format.LOG_FORMAT, stream=sys.stderr)
+    log_format.install()  # an email with a newline must not forge a log line
     if args.command == "serve":  # one line per login and push: the server's own log
         logging.getLogger("channeldesk").setLevel(logging.INFO)
     try:

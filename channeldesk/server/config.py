@@ -20,6 +20,7 @@ APP_DIR_NAME = "ChannelDesk Server"
 DATABASE_FILE = "channeldesk-server.sqlite3"
 ENV_DATABASE = "CHANNELDESK_SERVER_DATABASE"
 ENV_DATA_DIR = "CHANNELDESK_SERVER_DATA_DIR"
+ENV_TEAM_BLOB_QUOTA = "CHANNELDESK_SERVER_TEAM_BLOB_QUOTA_MB"
 MIB = 1024 * 1024
 
 
@@ -40,6 +41,7 @@ class ServerConfig:
     data_dir: Path | None = None
     max_json_bytes: int = 8 * MIB
     max_blob_bytes: int = 64 * MIB
+    max_team_blob_bytes: int = 20 * 1024 * MIB  # every file a team has uploaded
     gzip_minimum_bytes: int = 1000
 
     @property
@@ -61,14 +63,17 @@ class ServerConfig:
 
     def to_environment(self) -> dict[str, str]:
         return {ENV_DATABASE: self.resolved_database_url,
-                ENV_DATA_DIR: str(self.resolved_data_dir)}
+                ENV_DATA_DIR: str(self.resolved_data_dir),
+                ENV_TEAM_BLOB_QUOTA: str(self.max_team_blob_bytes // MIB)}
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None) -> ServerConfig:
         environ = os.environ if environ is None else environ
         data_dir = environ.get(ENV_DATA_DIR)
+        quota = environ.get(ENV_TEAM_BLOB_QUOTA, "")
+        extra = {"max_team_blob_bytes": int(quota) * MIB} if quota.isdigit() else {}
         return cls(database_url=environ.get(ENV_DATABASE) or None,
-                   data_dir=Path(data_dir) if data_dir else None)
+                   data_dir=Path(data_dir) if data_dir else None, **extra)
 
     def with_changes(self, **changes) -> ServerConfig:
         return replace(self, **changes)

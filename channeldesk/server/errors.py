@@ -30,6 +30,7 @@ ERROR_CODES = {
     413: "too_large",
     415: "unsupported_media_type",
     422: "invalid_request",
+    426: "upgrade_required",
     429: "rate_limited",
     500: "server_error",
     503: "unavailable",
@@ -44,9 +45,12 @@ DESCRIPTIONS = {
     409: "The id was already used for a different request.",
     410: "The cursor is older than the history the server keeps, or from a different "
          "history: download a snapshot, keep the outbox.",
-    413: "The request body is larger than the server accepts.",
+    413: "The request body is larger than the server accepts, or a file would take the "
+         "team's files past their quota.",
     415: "A Content-Encoding other than gzip.",
     422: "The request does not match the schema; nothing was stored.",
+    426: "This client speaks an older sync protocol than the answer needs: update "
+         "ChannelDesk. Nothing was stored.",
     429: "Too many failed logins; retry after the Retry-After seconds.",
 }
 

@@ -13,6 +13,10 @@ One transaction per batch, in this order:
    (unless the change is itself to ``deleted``) — a conflict stores nothing and returns
    the server's value. Everything else is accepted with the next seq, added to the
    history and made the field's current value.
+   Before that, the whole batch is checked against the tables' descriptions
+   (``change_checks``): a refused change stores nothing and returns "rejected" with a
+   reason. A client older than protocol 2 cannot read that answer, so a batch with a
+   refusal is answered 426 "please update" for it, and nothing of it is stored.
 4. The counter advances by the number accepted, the response is stored under the batch
    id, and the transaction commits — all of it or nothing.
 
@@ -32,16 +36,25 @@ from dataclasses import dataclass
 from typing import Any
 
 from channeldesk.server.accounts import Caller
+from channeldesk.server.change_checks import BatchCheck, Refusal, RowFacts, is_deleted_value
 from channeldesk.server.errors import ApiError
 from channeldesk.server.models import (
+    Device,
     ServerChange,
     StoredBatch,
     Team,
+    User,
     database,
     utc_now,
 )
 from channeldesk.server.storage import Storage
-from channeldesk.sync.protocol import ChangeIn, PushRequest, PushResponse, PushResult
+from channeldesk.sync.protocol import (
+    PROTOCOL_VERSION,
+    ChangeIn,
+    PushRequest,
+    PushResponse,
+    PushResult,
+)
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +124,37 @@ def _load_states(team_id: int, keys: set[Key]) -> dict[Key, _State]:
     return states
 
 
+def _load_rows(team_id: int, rows: set[tuple[str, str]]) -> dict[tuple[str, str], RowFacts]:
+    """Whether each row exists on the server (has any field), whether it is deleted,
+    and who deleted it (their email), in one query per chunk."""
+    found: dict[tuple[str, str], RowFacts] = {}
+    param = database.param
+    pair = f"({param}, {param})"
+    deleters: dict[tuple[str, str], str] = {}
+    for chunk in _chunks(sorted(rows), KEY_CHUNK):
+        cursor = database.execute_sql(
+            'SELECT k.column1, k.column2, '
+            f'MAX(CASE WHEN s."field" = {param} THEN s."value" END), '
+            f'MAX(CASE WHEN s."field" = {param} THEN s."device_id" END) '
+            f'FROM (VALUES {", ".join([pair] * len(chunk))}) AS k '
+            'JOIN "field_state" AS s ON s."table_name" = k.column1 '
+            f'AND s."row_id" = k.column2 AND s."team_id" = {param} '
+            'GROUP BY k.column1, k.column2',
+            [DELETED_FIELD, DELETED_FIELD, *(part for key in chunk for part in key),
+             team_id])
+        for table, row_id, deleted, device in cursor.fetchall():
+            is_deleted = deleted is not None and is_deleted_value(load_value(deleted))
+            found[(table, row_id)] = RowFacts(True, is_deleted)
+            if is_deleted and device:
+                deleters[(table, row_id)] = device
+    if deleters:
+        emails = dict(Device.select(Device.id, User.email).join(User)
+                      .where(Device.id.in_(sorted(set(deleters.values())))).tuples())
+        for key, device in deleters.items():
+            found[key] = RowFacts(True, True, emails.get(device))
+    return found
+
+
 def _accepted(change_id: str, seq: int, value: str, hlc: str, device: str) -> PushResult:
     return PushResult(change_id=change_id, status="accepted", seq=seq,
                       server_value=load_value(value), server_hlc=hlc, server_device=device)
@@ -120,6 +164,15 @@ def _conflict(change_id: str, state: _State, row_deleted: bool) -> PushResult:
     return PushResult(change_id=change_id, status="conflict", seq=state.seq,
                       server_value=load_value(state.value), server_hlc=state.hlc,
                       server_device=state.device, row_deleted=row_deleted)
+
+
+def _rejected(change_id: str, state: _State | None, refusal: Refusal) -> PushResult:
+    return PushResult(change_id=change_id, status="rejected",
+                      seq=state.seq if state else 0,
+                      server_value=load_value(state.value) if state else None,
+                      server_hlc=state.hlc if state else None,
+                      server_device=state.device if state else None,
+                      reason=refusal.reason, code=refusal.code)
 
 
 class _Batch:
@@ -197,7 +250,19 @@ class _Batch:
         return result
 
     def run(self) -> list[PushResult]:
-        self.results = [self.apply(change) for change in self.changes]
+        fresh = [change for change in self.changes if change.change_id not in self.done]
+        refused = BatchCheck(fresh, self.team.seq,
+                             lambda rows: _load_rows(self.team.id, rows)).run()
+        by_id = {fresh[index].change_id: refusal for index, refusal in refused.items()}
+        self.results = []
+        for change in self.changes:
+            refusal = by_id.get(change.change_id)
+            if refusal is not None and change.change_id not in self.done:
+                key = (change.table, change.row_id, change.field)
+                self.results.append(_rejected(change.change_id, self.states.get(key),
+                                              refusal))
+            else:
+                self.results.append(self.apply(change))
         return self.results
 
     def write(self) -> None:
@@ -239,8 +304,10 @@ def _insert(columns: tuple[str, ...], table: str, rows: list[tuple],
         database.execute_sql(sql, [value for row in chunk for value in row])
 
 
-def push(storage: Storage, caller: Caller, request: PushRequest) -> PushResponse:
-    """Apply one batch for the caller's team, atomically; see the module docstring."""
+def push(storage: Storage, caller: Caller, request: PushRequest,
+         protocol: int = PROTOCOL_VERSION) -> PushResponse:
+    """Apply one batch for the caller's team, atomically; see the module docstring.
+    ``protocol``: the version the client speaks (1 cannot read a refusal)."""
     if request.device_id != caller.device_id:
         raise ApiError(403, "device_id is not the device this token was issued to.",
                        code="wrong_device")
@@ -258,13 +325,22 @@ def push(storage: Storage, caller: Caller, request: PushRequest) -> PushResponse
             return PushResponse.model_validate_json(stored.response)
         batch = _Batch(team, caller, request.changes)
         results = batch.run()
+        refusals = [result for result in results if result.status == "rejected"]
+        if refusals and protocol < PROTOCOL_VERSION:
+            raise ApiError(426, "This server checks every change and refused some of "
+                                f"this batch ({refusals[0].reason}); update ChannelDesk "
+                                "to see why and fix them. Nothing was stored.",
+                           code="upgrade_required")
         batch.write()
         response = PushResponse(batch_id=request.batch_id, results=results,
                                 server_seq=batch.seq, epoch=team.epoch)
         StoredBatch.create(team=team.id, batch_id=request.batch_id, request_hash=fingerprint,
                            response=response.model_dump_json(), created_at=utc_now())
     conflicts = sum(1 for result in results if result.status == "conflict")
-    log.info("device %s pushed batch %s: %d changes, %d new, %d conflicts, seq %d",
-             caller.device_id, request.batch_id, len(results), len(batch.new_changes),
-             conflicts, batch.seq)
+    log.info("device %s pushed batch %s: %d changes, %d new, %d conflicts, %d refused, "
+             "seq %d", caller.device_id, request.batch_id, len(results),
+             len(batch.new_changes), conflicts, len(refusals), batch.seq)
+    if refusals:
+        log.info("device %s: first refusal (%s): %s", caller.device_id, refusals[0].code,
+                 refusals[0].reason)
     return response

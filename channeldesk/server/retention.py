@@ -5,7 +5,8 @@ the retention period (DESIGN.md §4: tombstones are kept at least 180 days) old 
 and the team's ``min_seq`` rises so that a cursor from before it gets 410 Gone and a
 snapshot instead. The current value of every field (``field_state``), tombstones
 included, is never pruned, so a snapshot always holds everything. Stored batch responses
-older than the retention go too: no client retries a batch after months.
+older than the retention go too: no client retries a batch after months. Files no record
+refers to go as well (``blob_retention``).
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from dataclasses import dataclass
 from peewee import fn
 
 from channeldesk.server.accounts import LOGIN_WINDOW
+from channeldesk.server.blob_retention import prune_team_blobs, remove_orphan_files
 from channeldesk.server.models import LoginFailure, ServerChange, StoredBatch, Team, utc_now
 from channeldesk.server.storage import Storage
+from channeldesk.store.blobs import BlobStore
 
 DEFAULT_KEEP_DAYS = 180
 
@@ -28,6 +31,7 @@ class PruneReport:
     changes_deleted: int
     batches_deleted: int
     min_seq: int
+    blobs_deleted: int = 0
 
 
 def prune_team(storage: Storage, team_id: int, keep_days: float,
@@ -57,15 +61,22 @@ def prune_team(storage: Storage, team_id: int, keep_days: float,
                    .where((StoredBatch.team == team.id) & (StoredBatch.created_at < cutoff))
                    .execute())
         LoginFailure.delete().where(LoginFailure.at < now - LOGIN_WINDOW).execute()
-    return PruneReport(team.name, deleted, batches, min_seq)
+        blobs = prune_team_blobs(team.id, now)
+    return PruneReport(team.name, deleted, batches, min_seq, blobs)
 
 
 def prune(storage: Storage, keep_days: float, team_name: str | None = None,
-          now: dt.datetime | None = None) -> list[PruneReport]:
-    """Prune every team (or the named one); returns what was removed per team."""
+          now: dt.datetime | None = None,
+          blob_store: BlobStore | None = None) -> list[PruneReport]:
+    """Prune every team (or the named one); returns what was removed per team. With a
+    ``blob_store``, files no team records any more are deleted from it afterwards."""
     with storage.session():
         query = Team.select(Team.id).order_by(Team.name)
         if team_name is not None:
             query = query.where(Team.name == team_name)
         team_ids = [team.id for team in query]
-    return [prune_team(storage, team_id, keep_days, now) for team_id in team_ids]
+    reports = [prune_team(storage, team_id, keep_days, now) for team_id in team_ids]
+    if blob_store is not None:
+        with storage.session():
+            remove_orphan_files(blob_store, now or utc_now())
+    return reports

@@ -4,7 +4,9 @@ The bytes live once on disk in the shared content-addressed store (``blobs/ab/cd
 a ``blob_record`` row says which team uploaded them, and only that team can read them —
 a hash another team uploaded answers 404, exactly like one nobody uploaded. An upload is
 spooled to a temporary file while its hash is computed and refused (400) when it does not
-match the name; uploading the same blob again is harmless (201 first, then 200).
+match the name; uploading the same blob again is harmless (201 first, then 200). A
+team's files are limited to ``ServerConfig.max_team_blob_bytes`` (413 with how much is
+used); files no record refers to are pruned (see ``blob_retention``).
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ from starlette.concurrency import run_in_threadpool
 
 from channeldesk.server.accounts import Caller
 from channeldesk.server.auth import CallerDep, StorageDep
+from channeldesk.server.blob_retention import quota_message, team_usage
 from channeldesk.server.errors import ApiError, responses
-from channeldesk.server.models import BlobRecord, database
+from channeldesk.server.models import BlobRecord
 from channeldesk.server.storage import Storage
 from channeldesk.store.blobs import BlobStore
 from channeldesk.sync.protocol import SHA256_PATTERN, BlobInfo
@@ -52,17 +55,35 @@ def _not_found(sha256: str) -> ApiError:
     return ApiError(404, f"This team has no blob {sha256}.")
 
 
+def _over_quota(caller: Caller, sha256: str, size: int, quota: int) -> str | None:
+    """Why this upload would take the team past its quota, or None."""
+    if BlobRecord.select().where((BlobRecord.team == caller.team_id)
+                                 & (BlobRecord.sha256 == sha256)).exists():
+        return None  # already counted
+    used = team_usage(caller.team_id)
+    return quota_message(used, size, quota) if used + size > quota else None
+
+
 def _store(storage: Storage, store: BlobStore, caller: Caller, sha256: str, spool,
-           size: int) -> bool:
-    """Keep the spooled bytes and record them for the team; True when newly recorded."""
+           size: int, quota: int) -> bool:
+    """Keep the spooled bytes and record them for the team; True when newly recorded.
+    413 when the team's files would pass ``quota`` bytes."""
+    with storage.session():
+        refused = _over_quota(caller, sha256, size, quota)
+    if refused:
+        raise ApiError(413, refused, code="quota_exceeded")
     spool.seek(0)
     store.put_stream(spool, expected_sha256=sha256)
     with storage.session():
         try:
-            with database.atomic():
+            with storage.write_transaction():  # the quota holds under concurrent uploads
                 if BlobRecord.select().where((BlobRecord.team == caller.team_id)
                                              & (BlobRecord.sha256 == sha256)).exists():
                     return False
+                storage.lock_team(caller.team_id)
+                refused = _over_quota(caller, sha256, size, quota)
+                if refused:
+                    raise ApiError(413, refused, code="quota_exceeded")
                 BlobRecord.create(team=caller.team_id, sha256=sha256, size=size)
                 return True
         except IntegrityError:  # the same team uploaded it concurrently
@@ -90,7 +111,7 @@ async def put_blob(sha256: BlobHash, request: Request, response: Response,
             raise ApiError(400, f"The content hashes to {digest.hexdigest()}, not {sha256}; "
                                 "nothing was stored.", code="hash_mismatch")
         created = await run_in_threadpool(_store, storage, _blob_store(request), caller,
-                                          sha256, spool, size)
+                                          sha256, spool, size, config.max_team_blob_bytes)
     response.status_code = 201 if created else 200
     log.info("device %s uploaded blob %s (%d bytes, %s)", caller.device_id, sha256, size,
              "new" if created else "already had it")

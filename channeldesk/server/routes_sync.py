@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Header, Query, Response
+from fastapi.responses import JSONResponse
 
 from channeldesk.server import pull
 from channeldesk.server import push as push_service
@@ -18,6 +19,7 @@ from channeldesk.sync.protocol import (
     PushRequest,
     PushResponse,
     SnapshotPage,
+    legacy_push_response,
 )
 
 router = APIRouter(tags=["sync"])
@@ -26,17 +28,27 @@ PageLimit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="at most this ma
 
 
 @router.post("/push", response_model=PushResponse,
-             responses=responses(400, 401, 403, 409, 413, 415, 422),
+             responses=responses(400, 401, 403, 409, 413, 415, 422, 426),
              summary="Apply a batch of field changes atomically",
              description="Each change is accepted (with its new seq) or, when its field "
                          "moved since base_seq to a different value or its row was "
                          "deleted, rejected as a conflict with the server's value. A "
+                         "change that breaks its table's rules (sent with "
+                         "X-ChannelDesk-Sync: 2) is rejected with a reason. A "
                          "retried batch_id gets the stored response; a change_id seen "
                          "before gets its original result. The body may be sent with "
                          "Content-Encoding: gzip.")
-def push(body: PushRequest, caller: CallerDep, storage: StorageDep) -> PushResponse:
+def push(body: PushRequest, caller: CallerDep, storage: StorageDep,
+         x_channeldesk_sync: Annotated[int | None, Header(
+             ge=1, le=1000, description="the sync protocol the client speaks; 2 reads "
+                                        "rejected results (without it: 1)")] = None,
+         ) -> PushResponse | JSONResponse:
+    protocol = x_channeldesk_sync or 1
     with storage.session():
-        return push_service.push(storage, caller, body)
+        answer = push_service.push(storage, caller, body, protocol)
+    if protocol < 2:  # its models forbid the keys protocol 2 added
+        return JSONResponse(legacy_push_response(answer))
+    return answer
 
 
 @router.get("/changes", response_model=ChangesPage, responses=responses(401, 410, 422),

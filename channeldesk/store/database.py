@@ -25,7 +25,7 @@ import peewee
 
 from channeldesk.domain.hlc import HybridClock
 from channeldesk.domain.text_order import sort_key
-from channeldesk.store import migrations, write_guards
+from channeldesk.store import journal, migrations, write_guards
 from channeldesk.store.backup import BackupError, backup_database
 from channeldesk.store.blobs import BlobStore
 from channeldesk.store.errors import OpenFailure, StoreOpenError
@@ -171,12 +171,29 @@ class Store:
                                           [row_id], changes)
                 # The row may carry a stamp from a clock ahead of ours (a synced edit);
                 # the journal refuses an edit that does not advance updated_at.
+                self._bring_within_reach(model, row_id, row.updated_at)
                 self.clock.observe(row.updated_at)
                 model.update(updated_at=self.clock.now(), **changes).where(
                     model.id == row_id
                 ).execute()
                 self._touch(model, row_id)
         return previous
+
+    def _bring_within_reach(self, model: type[M], row_id: str, stamp: str | None) -> None:
+        """A row stamped far in the future (by an older version that trusted any synced
+        stamp) gets the latest stamp the clock can still beat, unjournalled, so the
+        edit after it is possible at all."""
+        if not stamp:
+            return
+        try:
+            reachable = self.clock.within_reach(stamp)
+        except ValueError:
+            return
+        if reachable != stamp:
+            conn = self.db.connection()
+            with journal.muted(conn, "clock repair"):
+                conn.execute(f'UPDATE "{model._meta.table_name}" SET updated_at = ? '
+                             "WHERE id = ?", (reachable, row_id))
 
     def delete(self, model: type[M], row_id: str) -> None:
         """Tombstone a row: it disappears from every view but stays for sync and undo."""
@@ -200,6 +217,12 @@ class Store:
                 newest = conn.execute(f'SELECT max(updated_at) FROM "{table}" WHERE id IN '
                                       f"({marks})", chunk).fetchone()[0]
                 if newest:  # a synced edit may carry a clock ahead of ours
+                    reachable = self.clock.within_reach(newest)
+                    if reachable != newest:  # stamped far in the future: see update()
+                        with journal.muted(conn, "clock repair"):
+                            conn.execute(f'UPDATE "{table}" SET updated_at = ? WHERE '
+                                         f"updated_at > ? AND id IN ({marks})",
+                                         (reachable, reachable, *chunk))
                     self.clock.observe(newest)
                 conn.executemany(
                     f'UPDATE "{table}" SET deleted = ?, updated_at = ? WHERE id = ? '

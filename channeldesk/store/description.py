@@ -4,8 +4,9 @@ A :class:`TableDescription` says how a table and each of its fields are called, 
 values a field may hold (kind, choices, NOT NULL, ranges, length, the domain rule a form
 applies), which fields — or whole records — are internal-only, where a money field's
 currency comes from and how a person names a record. The conflicts view, the edit
-forms, the CSV columns, the plan editor's columns and (later) the server's check of pushed
-changes all read it, so a rule written here holds everywhere and nowhere else.
+forms, the CSV columns, the plan editor's columns, the server's check of pushed
+changes and the client's check of pulled ones all read it, so a rule written here
+holds everywhere and nowhere else.
 
 Values are handled in their stored (wire) form: text, integers (money in minor units,
 booleans as 0/1), dates as ISO text. :meth:`TableDescription.validate` checks such a

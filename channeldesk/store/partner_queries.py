@@ -15,6 +15,7 @@ from enum import StrEnum
 import peewee
 
 from channeldesk.domain.text_order import sort_key
+from channeldesk.store.lenient import stored_date
 
 LAST_ACTIVITY = (
     "(SELECT max(a.occurred_on) FROM activity a "
@@ -118,7 +119,7 @@ def partner_rows(db: peewee.Database, ids: Sequence[str]) -> dict[str, PartnerRo
            f"p.owner, {LAST_ACTIVITY} FROM partner p WHERE p.id IN ({marks})")
     rows = {}
     for values in db.execute_sql(sql, list(ids)):
-        last = date.fromisoformat(values[8]) if values[8] else None
+        last = stored_date(values[8], "activity.occurred_on")
         rows[values[0]] = PartnerRow(*values[:8], last_activity=last)
     return rows
 

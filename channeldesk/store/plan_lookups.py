@@ -9,6 +9,7 @@ import peewee
 
 from channeldesk.domain.lookups import Deadline, SearchText
 from channeldesk.domain.plan import ActivityStatus
+from channeldesk.store.lenient import stored_date
 
 OPEN_PLAN = "bp.deleted = 0 AND p.deleted = 0 AND bp.status != 'archived'"
 PLAN_JOIN = ("JOIN business_plan bp ON bp.id = x.plan_id "
@@ -28,13 +29,15 @@ def deadlines(db: peewee.Database, start: date, end: date) -> list[Deadline]:
         f"SELECT x.id, x.text, x.due_on, p.name, bp.period FROM plan_commitment x {PLAN_JOIN} "
         f"WHERE x.deleted = 0 AND {OPEN_PLAN} AND x.done = 0 AND x.due_on BETWEEN ? AND ?",
         span)
-    return sorted(
-        [Deadline(date.fromisoformat(due), "Plan activity", title, f"{partner} · {period}",
-                  "plan_activity", row_id, "plans")
-         for row_id, title, due, partner, period in activities]
-        + [Deadline(date.fromisoformat(due), "Plan commitment", text, f"{partner} · {period}",
-                    "plan_commitment", row_id, "plans")
-           for row_id, text, due, partner, period in commitments])
+    found = [(stored_date(due, "plan_activity.due_on"), "Plan activity", title, partner,
+              period, "plan_activity", row_id)
+             for row_id, title, due, partner, period in activities]
+    found += [(stored_date(due, "plan_commitment.due_on"), "Plan commitment", text, partner,
+               period, "plan_commitment", row_id)
+              for row_id, text, due, partner, period in commitments]
+    return sorted(Deadline(day, kind, title, f"{partner} · {period}", table, row_id, "plans")
+                  for day, kind, title, partner, period, table, row_id in found
+                  if day is not None)  # an invalid date is reported, not shown
 
 
 def search_texts(db: peewee.Database) -> Iterator[SearchText]:

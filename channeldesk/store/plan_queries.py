@@ -39,6 +39,7 @@ from channeldesk.domain.plan_document import (
 from channeldesk.domain.text_order import sort_key
 from channeldesk.features import parts
 from channeldesk.store.blobs import BlobStore
+from channeldesk.store.lenient import stored_date
 from channeldesk.store.models import (
     Activity,
     BusinessPlan,
@@ -259,8 +260,8 @@ def load_engagement(partner_id: str, today: date, months: int = 12,
     counts: Counter[str] = Counter()
     last_activity = last_qbr = last_meeting = None
     for kind, occurred in visible.select(Activity.kind, Activity.occurred_on).tuples():
-        day = occurred if isinstance(occurred, date) else date.fromisoformat(str(occurred))
-        if day > until:
+        day = stored_date(occurred, "activity.occurred_on")
+        if day is None or day > until:
             continue
         counts[day.strftime("%Y-%m")] += 1
         last_activity = max(filter(None, (last_activity, day)))

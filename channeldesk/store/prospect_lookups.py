@@ -9,6 +9,7 @@ import peewee
 
 from channeldesk.domain.lookups import Deadline, SearchText
 from channeldesk.domain.prospect import OPEN_STAGES
+from channeldesk.store.lenient import stored_date
 
 
 def deadlines(db: peewee.Database, start: date, end: date) -> list[Deadline]:
@@ -19,9 +20,10 @@ def deadlines(db: peewee.Database, start: date, end: date) -> list[Deadline]:
         "SELECT id, company, next_step, next_step_on FROM prospect "
         f"WHERE deleted = 0 AND stage IN ({marks}) AND next_step_on BETWEEN ? AND ? "
         "ORDER BY next_step_on, company", (*stages, start.isoformat(), end.isoformat()))
-    return [Deadline(date.fromisoformat(due), "Next step", step or "Next step", company,
-                     "prospect", row_id, "prospects")
-            for row_id, company, step, due in rows]
+    return [Deadline(day, "Next step", step or "Next step", company, "prospect", row_id,
+                     "prospects")
+            for row_id, company, step, due in rows
+            if (day := stored_date(due, "prospect.next_step_on")) is not None]
 
 
 def search_texts(db: peewee.Database) -> Iterator[SearchText]:

@@ -20,6 +20,7 @@ import peewee
 
 from channeldesk.domain.prospect import OPEN_STAGES, PIPELINE
 from channeldesk.domain.text_order import sort_key
+from channeldesk.store.lenient import stored_date
 from channeldesk.store.prospect_derived import (
     FACT_COLUMNS,
     SEARCHED_COLUMNS,
@@ -247,8 +248,8 @@ def prospect_rows(db: peewee.Database, ids: Sequence[str]) -> dict[str, Prospect
         fits = fresh_fits(db, chunk) if has_stale(db) else {}
         for values in db.execute_sql(sql, chunk):
             values = list(values)
-            values[16] = date.fromisoformat(values[16]) if values[16] else None
-            values[17] = date.fromisoformat(values[17]) if values[17] else None
+            values[16] = stored_date(values[16], "prospect dates")
+            values[17] = stored_date(values[17], "prospect dates")
             if values[0] in fits:
                 values[12], values[13] = fits[values[0]]
             rows[values[0]] = ProspectRow(*values)

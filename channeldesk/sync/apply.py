@@ -10,6 +10,13 @@ decides, field by field, what the page means here:
   decides; an open conflict is shown the newer "theirs";
 * a table or column this version does not know is kept as a version only (and listed,
   so an upgrade can apply it later), never written into the row;
+* a value the table's description does not allow (an older server or a restored backup
+  may hold one) is quarantined: kept as the field's version and as a 'quarantined'
+  conflict record the user sees, never written into the row; the next valid value the
+  server sends replaces it and closes the record. A row the database itself refuses is
+  quarantined the same way. The rest of the page is applied, so sync always moves on;
+* a clock stamp far ahead of this computer's clock is written as the latest stamp the
+  clock can still beat (``HybridClock.within_reach``), so later local edits stay possible;
 * everything else is written into the row (created when missing), and becomes the
   field's version.
 
@@ -21,13 +28,18 @@ overwritten (see ``_decide_after_restore``).
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
+import channeldesk.store.models  # noqa: F401  (registers the tables' descriptions)
+from channeldesk.domain.hlc import HybridClock
 from channeldesk.store import write_guards
+from channeldesk.store.description import Kind, change_problem, description_for
 from channeldesk.sync import conflict_log
 from channeldesk.sync.rows import (
     LocalSchema,
@@ -44,6 +56,8 @@ from channeldesk.sync.state import (
     note_resent,
     save_versions,
 )
+
+log = logging.getLogger(__name__)
 
 Mode = Literal["changes", "gone", "epoch"]
 MISSING = object()
@@ -68,14 +82,16 @@ class PageResult:
     max_hlc: str | None = None
     skipped: set[tuple[str, str]] = field(default_factory=set)
     resent: list[str] = field(default_factory=list)  # change ids of re-sends
+    quarantined: list[str] = field(default_factory=list)  # "table.field of row: why"
 
 
 class PageApplier:
     """Applies pages inside the caller's transaction; one instance per page."""
 
     def __init__(self, conn: sqlite3.Connection, schema: LocalSchema, pushed_through: int,
-                 mode: Mode) -> None:
+                 mode: Mode, clock: HybridClock | None = None) -> None:
         self.conn = conn
+        self.clock = clock
         self.schema = schema
         self.pushed_through = pushed_through
         self.mode = mode
@@ -95,6 +111,11 @@ class PageApplier:
         self._prior = (load_versions(self.conn, keys, "field_version_prior")
                        if self.mode != "changes" else {})
         self._local = {table: load_rows(self.conn, table, ids) for table, ids in rows.items()}
+        self._in_quarantine = {tuple(row) for row in self.conn.execute(
+            "SELECT table_name, row_id, field FROM conflict WHERE resolved_at IS NULL AND "
+            "kind = ?", (conflict_log.QUARANTINED,))}
+        self._devices: dict[Key, str] = {}
+        self._dangling = self._dangling_references(items) if self.mode == "changes" else set()
         for item in items:
             self._one(item)
         self._flush()
@@ -117,6 +138,12 @@ class PageApplier:
             fresher = known is None or known.seq < theirs.seq or self.mode == "epoch"
             self._decided[key] = theirs if fresher else known
             self.result.skipped.add((item.table, item.field))
+            return
+        problem = change_problem(item.table, item.field, item.value)
+        if problem is None and (item.table, item.field, item.value) in self._dangling:
+            problem = "it belongs to a record this copy never received"
+        if problem is not None:
+            self._quarantine(item, key, theirs, problem)
             return
         if self.mode == "epoch":
             self._decide_after_restore(item, key, theirs, known)
@@ -147,6 +174,54 @@ class PageApplier:
                             theirs_device=item.device_id, row_deleted=False,
                             theirs_missing=False)
         return True
+
+    def _dangling_references(self, items: Sequence[RemoteField]
+                             ) -> set[tuple[str, str, Any]]:
+        """References of this page to records neither here (as a row or as versions
+        waiting for the rest of a row) nor in the page: an older server took a contact
+        of a partner that never existed. Pages of changes come in seq order, so a parent
+        always arrives before or with its child; snapshots (any order) are not checked."""
+        wanted: dict[tuple[str, str], list[tuple[str, str, Any]]] = defaultdict(list)
+        for item in items:
+            description = description_for(item.table)
+            if description is None or not description.has(item.field):
+                continue
+            spec = description.field(item.field)
+            if (spec.kind is Kind.REFERENCE and spec.references in self.schema.columns
+                    and isinstance(item.value, str) and item.value):
+                wanted[(spec.references, item.value)].append(
+                    (item.table, item.field, item.value))
+        in_page = {(item.table, item.row_id) for item in items}
+        missing = [key for key in wanted if key not in in_page]
+        found: set[tuple[str, str]] = set()
+        for table in {table for table, _ in missing}:
+            ids = [row_id for parent, row_id in missing if parent == table]
+            found |= {(table, row_id) for row_id in load_rows(self.conn, table, ids)}
+            found |= {(table, row_id) for row_id in _versioned_rows(self.conn, table, ids)}
+        return {ref for key in missing if key not in found for ref in wanted[key]}
+
+    def _quarantine(self, item: RemoteField, key: Key, theirs: Version,
+                    problem: str) -> None:
+        """Keep an invalid server value aside (see the module docstring)."""
+        known = self._known(key)
+        if known is not None and known.seq >= theirs.seq and self.mode != "epoch":
+            return  # seen before (a page applied again)
+        self.result.quarantined.append(f"{item.table}.{item.field} of {item.row_id}: "
+                                       f"{problem}")
+        if key in self._held:  # the user decides this field already: nothing replaces it
+            self._decided[key] = known
+            return
+        self._decided[key] = theirs
+        local = self._local_value(key)
+        conflict_log.record(
+            self.conn, key, base=known, mine=None if local is MISSING else local,
+            mine_hlc=None, theirs=theirs.value, theirs_seq=theirs.seq,
+            theirs_hlc=theirs.hlc, theirs_device=item.device_id, row_deleted=False,
+            theirs_missing=False, kind=conflict_log.QUARANTINED,
+            reason=f"invalid: the server sent a value this version does not allow "
+                   f"({problem.rstrip('.')}); it was kept aside, not applied")
+        self._in_quarantine.add(key)
+        self.result.touched[item.table].add(item.row_id)
 
     def _decide_after_restore(self, item: RemoteField, key: Key, theirs: Version,
                               known: Version | None) -> None:
@@ -192,8 +267,14 @@ class PageApplier:
     def _write(self, item: RemoteField, key: Key, theirs: Version) -> None:
         row_key = (item.table, item.row_id)
         self._writes[row_key][item.field] = item.value
-        if item.hlc > self._write_hlc.get(row_key, ""):
-            self._write_hlc[row_key] = item.hlc
+        self._devices[key] = item.device_id
+        hlc = self.clock.within_reach(item.hlc) if self.clock else item.hlc
+        if hlc > self._write_hlc.get(row_key, ""):
+            self._write_hlc[row_key] = hlc
+        if key in self._in_quarantine:
+            conflict_log.close(self.conn, key, (conflict_log.QUARANTINED,),
+                               "replaced by a valid value")
+            self._in_quarantine.discard(key)
         self._decided[key] = theirs
         self.result.written += 1
         if self.result.max_hlc is None or item.hlc > self.result.max_hlc:
@@ -206,18 +287,50 @@ class PageApplier:
         for (table, row_id), fields in self._writes.items():
             hlc = self._write_hlc[(table, row_id)]
             if row_id in self._local.get(table, {}):
-                write_row(self.conn, self.schema, table, row_id, fields, hlc, exists=True)
+                try:
+                    write_row(self.conn, self.schema, table, row_id, fields, hlc,
+                              exists=True)
+                except sqlite3.IntegrityError as error:
+                    self._refused_by_database(table, row_id, fields, error)
             else:
                 new_rows[table].append((row_id, fields, hlc))
             self.result.touched[table].add(row_id)
         for table, rows in new_rows.items():
-            insert_rows(self.conn, self.schema, table, self._ready_to_create(table, rows))
+            ready = self._ready_to_create(table, rows)
+            try:
+                with _savepoint(self.conn):
+                    insert_rows(self.conn, self.schema, table, ready)
+            except sqlite3.IntegrityError:
+                for row in ready:  # one by one, to keep aside only what is refused
+                    try:
+                        insert_rows(self.conn, self.schema, table, [row])
+                    except sqlite3.IntegrityError as error:
+                        self._refused_by_database(table, row[0], row[1], error)
         save_versions(self.conn, self._decided)
         if self._prior:  # only keys loaded from it can be there (none on a first sync)
             self.conn.executemany(
                 "DELETE FROM field_version_prior WHERE table_name = ? AND row_id = ? "
                 "AND field = ?", [key for key in self._decided if key in self._prior])
 
+
+    def _refused_by_database(self, table: str, row_id: str, fields: dict[str, Any],
+                             error: sqlite3.Error) -> None:
+        """A row SQLite refused (a constraint the description does not state): its
+        values are quarantined like invalid ones, and the page goes on."""
+        log.warning("sync: the database refused %s %s: %s", table, row_id, error)
+        for name, value in fields.items():
+            key = (table, row_id, name)
+            version = self._decided.get(key)
+            conflict_log.record(
+                self.conn, key, base=None, mine=None, mine_hlc=None, theirs=value,
+                theirs_seq=version.seq if version else 0,
+                theirs_hlc=version.hlc if version else None,
+                theirs_device=self._devices.get(key), row_deleted=False,
+                theirs_missing=False, kind=conflict_log.QUARANTINED,
+                reason=f"invalid: this database refused the record ({error}); the value "
+                       "was kept aside, not applied")
+            self.result.quarantined.append(f"{table}.{name} of {row_id}: {error}")
+        self.result.written -= len(fields)
 
     def _ready_to_create(self, table: str, rows: list[tuple[str, dict[str, Any], str]]
                          ) -> list[tuple[str, dict[str, Any], str]]:
@@ -241,6 +354,30 @@ class PageApplier:
                 continue
             ready.append((row_id, complete, hlc))
         return ready
+
+
+@contextmanager
+def _savepoint(conn: sqlite3.Connection) -> Iterator[None]:
+    """A SAVEPOINT around a statement group: rolled back (not the page) on failure."""
+    conn.execute("SAVEPOINT page_rows")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK TO page_rows")
+        raise
+    finally:
+        conn.execute("RELEASE page_rows")
+
+
+def _versioned_rows(conn: sqlite3.Connection, table: str, row_ids: list[str]) -> set[str]:
+    """Ids of rows this copy holds versions of (created or still waiting for fields)."""
+    found: set[str] = set()
+    for start in range(0, len(row_ids), 400):
+        chunk = row_ids[start:start + 400]
+        found |= {row_id for (row_id,) in conn.execute(
+            "SELECT DISTINCT row_id FROM field_version WHERE table_name = ? AND "
+            f"row_id IN ({', '.join('?' * len(chunk))})", (table, *chunk))}
+    return found
 
 
 def _stored_values(conn: sqlite3.Connection, table: str, row_ids: list[str],

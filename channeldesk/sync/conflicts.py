@@ -12,6 +12,19 @@ that the next sync sends:
 * merged: the given value is journalled, on top of "theirs";
 * a row deleted by someone else: restore it with my values, or accept the deletion.
 
+Two more kinds of record use the same decisions (see migration 7):
+
+* rejected (the server refused my value and said why): keep mine sends it again (after
+  the user fixed what the reason names, e.g. another field; a record refused whole is
+  sent whole again); merged sends the typed value; keep theirs takes the server's
+  value, or, for a record the server never had, discards it here. A record refused
+  because its parent was deleted ("the partner was deleted by … while you added a
+  contact"): keep mine restores the parent and sends the record again, keep theirs
+  discards the record;
+* quarantined (the server sent a value this version does not allow): keep mine sends
+  my value so the server holds a valid one again; merged sends the typed value; keep
+  theirs is refused (the value cannot be stored here).
+
 These functions may be called from the GUI thread while a sync runs in a worker: each
 takes SQLite's write lock at its start (``BEGIN IMMEDIATE``) and so waits for the
 sync's current page or batch (at most a few hundred milliseconds).
@@ -29,15 +42,16 @@ from typing import Any, Literal
 
 from channeldesk.domain.hlc import Stamp
 from channeldesk.store import Store, journal
+from channeldesk.store.description import Kind, change_problem, description_for
 from channeldesk.sync import conflict_log, outbox, state
-from channeldesk.sync.rows import LocalSchema, journal_again
+from channeldesk.sync.rows import LocalSchema, journal_again, remove_row
 from channeldesk.sync.state import Version
 
 Choice = Literal["keep_mine", "keep_theirs", "merged"]
 DELETED = "deleted"
 COLUMNS = ("id, table_name, row_id, field, base_value, mine, theirs, theirs_seq, "
            "theirs_hlc, theirs_device, mine_hlc, row_deleted, theirs_missing, detected_at, "
-           "resolved_at, resolution")
+           "resolved_at, resolution, kind, reason")
 
 
 class ConflictNotOpenError(ValueError):
@@ -65,6 +79,22 @@ class Conflict:
     detected_at: str
     resolved_at: str | None
     resolution: str | None
+    kind: str = conflict_log.CONFLICT
+    reason: str | None = None  # "code: words" for rejected and quarantined values
+
+    @property
+    def reason_code(self) -> str | None:
+        return self.reason.partition(":")[0] if self.reason else None
+
+    @property
+    def reason_text(self) -> str:
+        """Why, in words: "the server refused … because …" for a refusal."""
+        if not self.reason:
+            return ""
+        words = self.reason.partition(": ")[2] or self.reason
+        if self.kind == conflict_log.REJECTED:
+            return f"The server refused this value because {words}."
+        return words[0].upper() + words[1:] + "."
 
     @property
     def theirs_time(self) -> datetime | None:
@@ -166,6 +196,12 @@ class _Resolution:
                               (value, hlc or "", row_id))
         self.touched[table].add(row_id)
 
+    def resend_refused(self, c: Conflict) -> None:
+        """A refused record is sent again whole with the decided value."""
+        if c.kind == conflict_log.REJECTED:
+            outbox.resend_refused_row(self.conn, c.table, c.row_id,
+                                      state.get_int(self.conn, state.PUSHED_THROUGH) or 0)
+
     def set_version(self, c: Conflict, version: Version | None) -> None:
         state.save_versions(self.conn, {(c.table, c.row_id, c.field): version})
 
@@ -187,15 +223,32 @@ def _deciding(store: Store) -> Iterator[_Resolution]:
 
 
 def _keep_mine(work: _Resolution, c: Conflict) -> None:
+    if c.kind == conflict_log.REJECTED and c.reason_code == "parent_deleted":
+        _restore_parent(work, c)
+    if c.kind == conflict_log.QUARANTINED:
+        if c.mine is not None:
+            work.write_journalled(c.table, c.row_id, c.field, c.mine)
+        work.close(c, "keep_mine")
+        return
     if c.row_deleted:
         _restore_row(work, c)
         return
-    work.set_version(c, c.theirs_version)
+    work.set_version(c, None if c.theirs_missing else c.theirs_version)
     work.write_journalled(c.table, c.row_id, c.field, c.mine)
+    work.resend_refused(c)
     work.close(c, "keep_mine")
 
 
 def _keep_theirs(work: _Resolution, c: Conflict) -> None:
+    invalid = (not c.row_deleted and not c.theirs_missing
+               and change_problem(c.table, c.field, c.theirs) is not None)
+    if c.kind == conflict_log.QUARANTINED or invalid:
+        raise ValueError("The server's value is not allowed here, so it cannot be taken: "
+                         "keep yours or type a value instead.")
+    if c.kind == conflict_log.REJECTED and (c.theirs_missing
+                                            or c.reason_code == "parent_deleted"):
+        _discard_refused_row(work, c)
+        return
     if c.row_deleted:
         _accept_delete(work, c)
         return
@@ -213,9 +266,46 @@ def _merged(work: _Resolution, c: Conflict, value: Any) -> None:
     if c.row_deleted:
         _restore_row(work, c, merged=value)
         return
-    work.set_version(c, c.theirs_version)
+    if c.kind == conflict_log.REJECTED and c.reason_code == "parent_deleted":
+        _restore_parent(work, c)
+    if c.kind != conflict_log.QUARANTINED:
+        work.set_version(c, None if c.theirs_missing else c.theirs_version)
     work.write_journalled(c.table, c.row_id, c.field, value)
+    work.resend_refused(c)
     work.close(c, "merged")
+
+
+def _restore_parent(work: _Resolution, c: Conflict) -> None:
+    """Undelete the records the refused one refers to (journalled, so the server takes
+    it before the record, which the next sync sends whole again)."""
+    description = description_for(c.table)
+    if description is None:
+        return
+    for spec in description.fields:
+        if spec.kind is not Kind.REFERENCE or not spec.references \
+                or spec.references not in work.schema.columns:
+            continue
+        parent_id = work.conn.execute(f'SELECT "{spec.name}" FROM "{c.table}" WHERE id = ?',
+                                      (c.row_id,)).fetchone()
+        if not parent_id or not parent_id[0]:
+            continue
+        deleted = work.conn.execute(f'SELECT deleted FROM "{spec.references}" WHERE id = ?',
+                                    (parent_id[0],)).fetchone()
+        if deleted is not None:
+            work.write_journalled(spec.references, parent_id[0], DELETED, 0)
+
+
+def _discard_refused_row(work: _Resolution, c: Conflict) -> None:
+    """A record the server refused and never had: let it go here too (removed, not
+    journalled: nobody else has it), closing every refusal of it."""
+    rows = work.conn.execute(
+        f"SELECT {COLUMNS} FROM conflict WHERE resolved_at IS NULL AND kind = ? AND "
+        "table_name = ? AND row_id = ?", (conflict_log.REJECTED, c.table, c.row_id))
+    for each in [_from_row(row) for row in rows]:
+        work.close(each, "discarded")
+    with journal.muted(work.conn, "conflict"):
+        remove_row(work.conn, c.table, c.row_id)
+    work.touched[c.table].add(c.row_id)
 
 
 def _row_conflicts(work: _Resolution, c: Conflict) -> list[Conflict]:

@@ -23,7 +23,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import peewee
@@ -75,6 +75,9 @@ class SyncReport:
     snapshot: bool = False
     cancelled: bool = False
     open_conflicts: int = 0
+    rejected: int = 0  # of ``conflicts``: changes the server refused (they say why)
+    refusals: list[str] = field(default_factory=list)  # the first few, in words
+    quarantined: int = 0  # pulled values this version's rules do not allow, kept aside
 
 
 class _Run:
@@ -194,15 +197,23 @@ class SyncEngine:
             if before is not None:
                 before(conn)
             pushed_through = state.get_int(conn, state.PUSHED_THROUGH) or 0
-            applier = PageApplier(conn, self._schema, pushed_through, mode)
+            applier = PageApplier(conn, self._schema, pushed_through, mode,
+                                  self.store.clock)
             result = applier.apply(items)
             self._note_skipped(conn, result.skipped)
+            self._note_quarantined(result.quarantined)
             for table, ids in (after(conn) or {}).items():
                 result.touched[table].update(ids)
         if result.max_hlc:
-            self.store.clock.observe(result.max_hlc)
+            self.store.clock.observe(result.max_hlc)  # bounded: see HybridClock.observe
         self.store.notify_changed(result.touched)
         return result
+
+    def _note_quarantined(self, quarantined: list[str]) -> None:
+        """Log a page's invalid values once per page (each is also a conflict record)."""
+        if quarantined:
+            log.warning("sync: kept aside %d invalid value(s) the server sent, e.g. %s",
+                        len(quarantined), quarantined[0])
 
     def _note_skipped(self, conn: sqlite3.Connection, skipped: set[tuple[str, str]]) -> None:
         if not skipped:
@@ -277,6 +288,7 @@ class SyncEngine:
             result = self._apply(page.changes, "changes", lambda c, p=page: state.put(
                 c, cursor=p.next_seq, epoch=p.epoch))
             run.report.pulled += result.written
+            run.report.quarantined += len(result.quarantined)
             run.progress(page.next_seq, 0, "Receiving changes")
             if not page.has_more:
                 return
@@ -323,6 +335,7 @@ class SyncEngine:
                                  self._after_snapshot_page(c, p, m), before=begin)
             fresh = None
             run.report.pulled += result.written
+            run.report.quarantined += len(result.quarantined)
             run.progress(0, 0, "Receiving team data")
 
     def _snapshot_moved(self, conn: sqlite3.Connection, page: SnapshotPage) -> bool:
@@ -390,6 +403,11 @@ class SyncEngine:
     def _push(self, run: _Run) -> None:
         conn = self._conn()
         self._resend_pending(run)
+        with self._transaction() as writing:
+            touched = outbox.resend_refused_rows(
+                writing, state.get_int(writing, state.PUSHED_THROUGH) or 0)
+        if touched:
+            log.info("sync: sending refused records again whole: %s", sorted(touched))
         entries = outbox.outbox(conn, state.get_int(conn, state.PUSHED_THROUGH) or 0)
         batches = list(outbox.chunks(entries))
         for done, chunk in enumerate(batches):
@@ -397,7 +415,8 @@ class SyncEngine:
                 return
             run.progress(done, len(batches), "Sending changes")
             with self._transaction() as conn:
-                batch = outbox.build(conn, chunk, self.device_id)
+                batch = outbox.build(conn, outbox.with_rest_of_new_rows(chunk, entries),
+                                     self.device_id, max(entry.seq for entry in chunk))
                 state.put(conn, pending_batch=batch.dump())
             self._send(run, batch)
         if batches:
@@ -422,6 +441,8 @@ class SyncEngine:
         self.store.notify_changed(outcome.touched)
         run.report.pushed += outcome.accepted
         run.report.conflicts += outcome.conflicts
+        run.report.rejected += outcome.rejected
+        run.report.refusals.extend(outcome.reasons[:3 - len(run.report.refusals)])
         run.server_seq = max(run.server_seq, response.server_seq)
 
     def _post_batch(self, batch: outbox.PendingBatch) -> PushResponse:

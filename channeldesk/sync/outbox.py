@@ -24,6 +24,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from channeldesk.store import journal
+from channeldesk.store.journal import UNJOURNALLED_COLUMNS
 from channeldesk.sync import conflict_log, state
 from channeldesk.sync.errors import LocalDataError, ServerError
 from channeldesk.sync.protocol import (
@@ -32,7 +34,7 @@ from channeldesk.sync.protocol import (
     PushRequest,
     PushResponse,
 )
-from channeldesk.sync.rows import LocalSchema
+from channeldesk.sync.rows import LocalSchema, journal_again
 from channeldesk.sync.state import Key, Version
 
 DELETED = "deleted"
@@ -76,6 +78,8 @@ class PendingBatch:
 class PushOutcome:
     accepted: int = 0
     conflicts: int = 0
+    rejected: int = 0  # of the conflicts, those the server refused
+    reasons: list[str] = field(default_factory=list)  # "the server refused …" sentences
     touched: dict[str, set[str]] = field(default_factory=dict)
 
 
@@ -94,13 +98,48 @@ def outbox(conn: sqlite3.Connection, pushed_through: int) -> list[Entry]:
     return [Entry(*row) for row in rows]
 
 
-def chunks(entries: list[Entry], size: int = MAX_BATCH) -> Iterator[list[Entry]]:
-    for start in range(0, len(entries), size):
-        yield entries[start:start + size]
+NEW_ROW_ROOM = 100  # room in a batch for later edits of the records it creates
 
 
-def build(conn: sqlite3.Connection, entries: list[Entry], device_id: str) -> PendingBatch:
+def chunks(entries: list[Entry], size: int = MAX_BATCH - NEW_ROW_ROOM
+           ) -> Iterator[list[Entry]]:
+    """Batches of at most ``size`` entries that never cut a run of one row's entries
+    in two: the server refuses a new record that does not arrive whole."""
+    start = 0
+    while start < len(entries):
+        end = min(start + size, len(entries))
+        if end < len(entries):
+            cut = end
+            row = (entries[end].table, entries[end].row_id)
+            while cut > start and (entries[cut - 1].table, entries[cut - 1].row_id) == row:
+                cut -= 1
+            end = cut if cut > start else end  # a row longer than a batch: cut anyway
+        yield entries[start:end]
+        start = end
+
+
+def with_rest_of_new_rows(chunk: list[Entry], entries: list[Entry]) -> list[Entry]:
+    """``chunk`` plus the later outbox entries of the records it creates.
+
+    The server refuses a new record that does not arrive whole, and the outbox holds a
+    field's *latest* entry, so a record inserted and then edited has that field further
+    on, maybe past the batch's end. Sending it early is harmless: the later batch sends
+    the same change id again and the server answers with its first result.
+    """
+    creating = {(e.table, e.row_id) for e in chunk if e.field == "created_at"}
+    if not creating:
+        return chunk
+    inside = {e.seq for e in chunk}
+    extra = [e for e in entries
+             if (e.table, e.row_id) in creating and e.seq not in inside]
+    return chunk + extra[:MAX_BATCH - len(chunk)]
+
+
+def build(conn: sqlite3.Connection, entries: list[Entry], device_id: str,
+          last_seq: int | None = None) -> PendingBatch:
     """A request for these entries with the bases known now; not yet stored.
+    ``last_seq``: the journal seq the batch covers through (by default its newest
+    entry's; less when later entries were brought forward, see with_rest_of_new_rows).
 
     A re-send (see ``state.note_resent``) is based on the row's deletion too when this
     copy has seen one: it restores a value the server lost, on the tombstone as well, so
@@ -127,7 +166,8 @@ def build(conn: sqlite3.Connection, entries: list[Entry], device_id: str) -> Pen
                 f"sent: {error.errors()[0]['msg']}. Edit that field and sync again."
             ) from error
     request = PushRequest(batch_id=uuid.uuid4().hex, device_id=device_id, changes=changes)
-    return PendingBatch(request, max(entry.seq for entry in entries))
+    return PendingBatch(request, last_seq if last_seq is not None
+                        else max(entry.seq for entry in entries))
 
 
 def with_new_id(batch: PendingBatch, device_id: str) -> PendingBatch:
@@ -171,6 +211,21 @@ def record(conn: sqlite3.Connection, schema: LocalSchema, batch: PendingBatch,
         if result.status == "accepted":
             versions[key] = Version(result.seq, change.value, change.hlc)
             outcome.accepted += 1
+            conflict_log.close(conn, key, (conflict_log.REJECTED,), "fixed")
+            continue
+        if result.status == "rejected":
+            if conflict_log.record(
+                    conn, key, base=known.get(key), mine=change.value, mine_hlc=change.hlc,
+                    theirs=result.server_value, theirs_seq=result.seq,
+                    theirs_hlc=result.server_hlc, theirs_device=result.server_device,
+                    row_deleted=False, theirs_missing=result.server_hlc is None,
+                    kind=conflict_log.REJECTED,
+                    reason=f"{result.code or 'invalid'}: {result.reason or 'no reason given'}"):
+                outcome.conflicts += 1
+                outcome.rejected += 1
+                if result.code != "row_refused" and len(outcome.reasons) < 3:
+                    outcome.reasons.append(f"the server refused {change.table}.{change.field}"
+                                           f" because {result.reason}")
             continue
         # The deletion this result may describe: as known before, or accepted earlier
         # in this very batch.
@@ -199,6 +254,59 @@ def record(conn: sqlite3.Connection, schema: LocalSchema, batch: PendingBatch,
         state.note_resent(conn, (), done=[change.change_id for change in changes])
     state.put(conn, pushed_through=batch.last_seq, pending_batch=None)
     return outcome
+
+
+def resend_refused_rows(conn: sqlite3.Connection, pushed_through: int) -> set[str]:
+    """Send a refused record again, whole, once the user has edited it.
+
+    The server refuses a new record that does not arrive whole, so fixing the one field
+    it named is not enough: the record's other refused fields are journalled again (with
+    their local values) beside the fix, and their refusals closed. Returns the tables
+    touched. Runs in the caller's transaction.
+    """
+    rows = conn.execute(
+        "SELECT DISTINCT c.table_name, c.row_id FROM conflict AS c WHERE "
+        "c.resolved_at IS NULL AND c.kind = ? AND EXISTS (SELECT 1 FROM change AS j "
+        "WHERE j.table_name = c.table_name AND j.row_id = c.row_id AND j.seq > ?)",
+        (conflict_log.REJECTED, pushed_through)).fetchall()
+    for table, row_id in rows:
+        resend_refused_row(conn, table, row_id, pushed_through)
+    return {table for table, _ in rows}
+
+
+def resend_refused_row(conn: sqlite3.Connection, table: str, row_id: str,
+                       pushed_through: int) -> None:
+    """Journal a refused record's refused fields again beside the unsent edits of it
+    (all its fields when the server lost the record), and close its refusals."""
+    waiting = {field for (field,) in conn.execute(
+        "SELECT DISTINCT field FROM change WHERE table_name = ? AND row_id = ? "
+        "AND seq > ?", (table, row_id, pushed_through))}
+    refused = dict(conn.execute(
+        "SELECT field, reason FROM conflict WHERE resolved_at IS NULL AND kind = ? AND "
+        "table_name = ? AND row_id = ?", (conflict_log.REJECTED, table, row_id)))
+    again = set(refused)
+    if any((reason or "").startswith("incomplete:") for reason in refused.values()):
+        again |= _journalled_columns(conn, table)  # the server lost it: send all of it
+    row = conn.execute(f'SELECT * FROM "{table}" WHERE id = ?', (row_id,))
+    names = [item[0] for item in row.description]
+    values = row.fetchone()
+    if values is not None:
+        current = dict(zip(names, values, strict=True))
+        # With the row's own stamp (a value, not a new edit); the entries are written
+        # explicitly, so the row's unchanged updated_at must not trip the journal.
+        with journal.muted(conn, "resend"):
+            for field_name in sorted(again - waiting):
+                if field_name in current:
+                    journal_again(conn, table, row_id, field_name, current[field_name],
+                                  current["updated_at"])
+    for field_name in refused:
+        conflict_log.close(conn, (table, row_id, field_name), (conflict_log.REJECTED,),
+                           "sent again")
+
+
+def _journalled_columns(conn: sqlite3.Connection, table: str) -> set[str]:
+    return {row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')
+            if row[1] not in UNJOURNALLED_COLUMNS}
 
 
 def _take(conn: sqlite3.Connection, batch: PendingBatch, change: ChangeIn, value: Any,

@@ -29,6 +29,15 @@ from pydantic import (
 from channeldesk.domain.hlc import Stamp
 
 API_PREFIX = "/v1"
+# The sync protocol a client speaks, sent as this header with every request. Version 2
+# added the "rejected" push result (the server checks every change against the table's
+# description); a client that does not say 2 gets 426 "please update" instead of an
+# answer it could not read.
+PROTOCOL_HEADER = "X-ChannelDesk-Sync"
+PROTOCOL_VERSION = 2
+# How far ahead of the receiver's clock a change's stamp may be (a laptop's clock set
+# wrong by a day still syncs; a stamp from the year 10889 does not).
+MAX_CLOCK_SKEW_MS = 24 * 3600 * 1000
 MAX_BATCH = 500
 MAX_PAGE = 5000
 DEFAULT_PAGE = 1000
@@ -151,15 +160,40 @@ class PushResult(WireModel):
     stored. conflict: nothing was stored; ``seq``/``server_*`` describe the field as the
     server has it, and ``row_deleted`` says the row was deleted by someone else (then
     ``seq`` is the field's seq, or the deletion's when the server never had the field).
+    rejected (protocol 2): the value breaks the table's rules; nothing was stored,
+    ``reason`` says why in words for the user and ``code`` for programs (see
+    :data:`REJECT_CODES`); ``seq``/``server_*`` describe the field as the server has it
+    (seq 0 when it has none).
     """
 
     change_id: str
-    status: Literal["accepted", "conflict"]
+    status: Literal["accepted", "conflict", "rejected"]
     seq: int
     server_value: FieldValue = None
     server_hlc: str | None = None
     server_device: str | None = None
     row_deleted: bool = False
+    reason: str | None = None
+    code: str | None = None
+
+
+REJECT_CODES = {
+    "invalid": "the value breaks the field's rules (kind, choices, required, range…)",
+    "unknown": "a table or field this server does not know",
+    "incomplete": "a new record without every field it needs",
+    "parent_missing": "a reference to a record the server does not have",
+    "parent_deleted": "a reference to a record someone deleted",
+    "row_refused": "another field of the same new record was refused",
+    "clock_ahead": "a clock stamp too far ahead of the server's clock",
+    "base_ahead": "a base_seq beyond the team's current seq",
+}
+
+
+def legacy_push_response(response: PushResponse) -> dict[str, Any]:
+    """A push answer as a protocol-1 client reads it (no ``reason``/``code`` keys; it
+    forbids unknown keys). Only for answers without rejected results."""
+    return response.model_dump(mode="json", exclude={"results": {"__all__": {"reason",
+                                                                             "code"}}})
 
 
 class PushResponse(WireModel):

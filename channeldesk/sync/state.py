@@ -169,6 +169,7 @@ def held_keys(conn: sqlite3.Connection, pushed_through: int,
                 held.add((table_name, row_id, field))
             for row_id, field in conn.execute(
                     f"SELECT row_id, field FROM conflict WHERE resolved_at IS NULL AND "
-                    f"table_name = ? AND row_id IN ({marks})", (table_name, *chunk)):
+                    f"kind != 'quarantined' AND table_name = ? AND row_id IN ({marks})",
+                    (table_name, *chunk)):
                 held.add((table_name, row_id, field))
     return held

@@ -29,7 +29,7 @@ from channeldesk.sync.errors import (
     ServerError,
     ServerGone,
 )
-from channeldesk.sync.protocol import ErrorBody
+from channeldesk.sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION, ErrorBody
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +102,8 @@ class HttpTransport:
                 params: Mapping[str, Any] | None = None, content: bytes | None = None,
                 headers: Mapping[str, str] | None = None) -> Reply:
         sent_headers = {"User-Agent": f"ChannelDesk/{__version__}",
-                        "Accept-Encoding": "gzip"}
+                        "Accept-Encoding": "gzip",
+                        PROTOCOL_HEADER: str(PROTOCOL_VERSION)}
         if self._token:
             sent_headers["Authorization"] = f"Bearer {self._token}"
         if json is not None:

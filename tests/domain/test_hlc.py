@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from channeldesk.domain.hlc import MAX_COUNTER, MAX_MILLIS, HybridClock, Stamp
+from channeldesk.domain.hlc import MAX_COUNTER, MAX_MILLIS, MAX_SKEW_MS, HybridClock, Stamp
 
 
 def wall(readings: Iterable[int]):
@@ -35,7 +35,7 @@ def test_stamps_strictly_increase_whatever_the_wall_clock_says(readings):
 
 
 def test_observing_a_later_stamp_moves_the_clock_past_it():
-    clock = HybridClock("local", wall([1000, 1000, 5000]))
+    clock = HybridClock("local", wall([1000, 1000, 1000, 5000]))  # observe reads it too
     clock.now()
     remote = Stamp(4000, 7, "remote").encode()
     clock.observe(remote)
@@ -46,14 +46,26 @@ def test_observing_a_later_stamp_moves_the_clock_past_it():
 
 
 def test_observing_an_earlier_stamp_changes_nothing():
-    clock = HybridClock("local", wall([9000, 9000]))
+    clock = HybridClock("local", wall([9000, 9000, 9000]))
     clock.now()
     clock.observe(Stamp(10, 3, "remote").encode())
     assert Stamp.decode(clock.now()) == Stamp(9000, 1, "local")
 
 
+def test_a_stamp_from_the_far_future_moves_the_clock_only_by_the_allowed_skew():
+    """A buggy device's stamp of the year 10889 used to make every later edit here fail
+    (OverflowError); the clock now moves at most MAX_SKEW_MS past its wall clock."""
+    clock = HybridClock("local", wall([1000, 1000, 1000, 1000]))
+    clock.now()
+    clock.observe("ffffffffffffffff-attacker")
+    after = Stamp.decode(clock.now())
+    assert after.millis == 1000 + MAX_SKEW_MS
+    assert clock.within_reach("ffffffffffffffff-attacker") == Stamp(
+        1000 + MAX_SKEW_MS, 0, "attacker").encode()
+
+
 def test_counter_overflow_borrows_the_next_millisecond():
-    clock = HybridClock("dev1", wall([1000] * 3))
+    clock = HybridClock("dev1", wall([1000] * 4))
     clock.observe(Stamp(1000, MAX_COUNTER - 1, "other").encode())
     first, second, third = clock.now(), clock.now(), clock.now()
     assert Stamp.decode(first) == Stamp(1000, MAX_COUNTER, "dev1")
@@ -63,7 +75,7 @@ def test_counter_overflow_borrows_the_next_millisecond():
 
 
 def test_running_out_of_time_is_an_error_not_a_wrong_stamp():
-    clock = HybridClock("dev1", wall([0, 0]))
+    clock = HybridClock("dev1", wall([MAX_MILLIS] * 3))  # the year 10889 has come
     clock.observe(Stamp(MAX_MILLIS, MAX_COUNTER, "other").encode())
     with pytest.raises(OverflowError):
         clock.now()

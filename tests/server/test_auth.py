@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import threading
 
 import pytest
 
@@ -13,6 +14,9 @@ from channeldesk.server.models import Device, LoginFailure, User
 
 from .conftest import PASSWORD
 from .wire import change, new_id, push
+
+# Abstract rows ("plan", "x", "target"): the protocol's mechanics, not the value checks.
+pytestmark = pytest.mark.usefixtures("unchecked_values")
 
 AUTHENTICATED = [
     ("post", "/v1/logout", None),
@@ -136,10 +140,49 @@ def test_rate_limit_after_ten_failures_per_email(client, alice):
     assert 1 <= int(limited.headers["retry-after"]) <= 15 * 60
 
 
-def test_rate_limit_per_client_address_covers_many_emails(client, alice):
+def test_failures_of_others_behind_one_address_do_not_lock_out_an_account(client, alice,
+                                                                          monkeypatch):
+    """An office NAT: ten failed logins of other people from the same address leave
+    alice's login alone; spraying many accounts from one address is still limited."""
     for number in range(10):
         assert _login(client, f"guess{number}@acme.example", "x").status_code == 401
+    assert _login(client, alice.email, PASSWORD).status_code == 200
+    monkeypatch.setattr(accounts, "ADDRESS_MAX_FAILURES", 20)
+    for number in range(10, 20):
+        assert _login(client, f"guess{number}@acme.example", "x").status_code == 401
     assert _login(client, alice.email, PASSWORD).status_code == 429
+
+
+def test_concurrent_wrong_passwords_are_counted_before_they_are_checked(server_app,
+                                                                       alice):
+    """60 wrong passwords at once: exactly the 10 allowed are checked, the rest wait
+    (the count used to be read before any of them was written: 40 got checked)."""
+    storage = server_app.state.storage
+    outcomes: list[str] = []
+    lock = threading.Lock()
+    start = threading.Barrier(30)
+
+    def attempt(number: int) -> None:
+        if number < 30:
+            start.wait()
+        try:
+            with storage.session():
+                accounts.login(alice.email, f"wrong {number}", "x", f"10.1.0.{number}")
+            outcome = "accepted"
+        except accounts.LoginRefusedError:
+            outcome = "checked"
+        except accounts.LoginRateLimitedError:
+            outcome = "limited"
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(60)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("checked") == 10
+    assert outcomes.count("limited") == 50
 
 
 def test_failures_expire_after_the_window_and_success_clears_them(client, server_app,

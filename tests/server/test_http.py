@@ -6,11 +6,16 @@ from __future__ import annotations
 import gzip
 import json
 
+import pytest
+
 from channeldesk import __version__
 from channeldesk.server.storage import database_kind
 from channeldesk.sync.protocol import MAX_BATCH
 
 from .wire import batch, change, pull_all
+
+# Abstract rows ("plan", "x", "target"): the protocol's mechanics, not the value checks.
+pytestmark = pytest.mark.usefixtures("unchecked_values")
 
 PATHS = {
     "/v1/login": {"post"},

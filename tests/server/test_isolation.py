@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
+
 from .wire import change, pull_all, push
+
+# Abstract rows ("plan", "x", "target"): the protocol's mechanics, not the value checks.
+pytestmark = pytest.mark.usefixtures("unchecked_values")
 
 
 def test_pulls_and_snapshots_never_show_another_teams_changes(client, alice, bob):

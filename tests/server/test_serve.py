@@ -103,7 +103,8 @@ def server(server_db_url: str, tmp_path: Path) -> Iterator[RunningServer]:
 
 
 def _change(row: str, field: str, value, base_seq: int = 0) -> dict:
-    return {"change_id": uuid.uuid4().hex, "table": "partner", "row_id": row,
+    """A change of a course: its title is the one field a new course needs."""
+    return {"change_id": uuid.uuid4().hex, "table": "course", "row_id": row,
             "field": field, "value": value, "hlc": hlc(), "base_seq": base_seq}
 
 
@@ -112,7 +113,7 @@ def test_serve_login_push_pull_blob_and_stop(server):
     health = client.get("/v1/health").json()
     assert health["status"] == "ok" and health["schema"] == 1
     body = {"batch_id": uuid.uuid4().hex, "device_id": device,
-            "changes": [_change("p1", "name", "Acme"), _change("p1", "tier", "gold")]}
+            "changes": [_change("p1", "title", "Acme"), _change("p1", "level", "expert")]}
     pushed = client.post("/v1/push", content=gzip.compress(json.dumps(body).encode()),
                          headers={"Content-Encoding": "gzip",
                                   "Content-Type": "application/json"})
@@ -121,7 +122,7 @@ def test_serve_login_push_pull_blob_and_stop(server):
     page = client.get("/v1/changes", params={"since": 0},
                       headers={"Accept-Encoding": "gzip"})
     assert page.headers.get("content-encoding") in (None, "gzip")
-    assert [c["value"] for c in page.json()["changes"]] == ["Acme", "gold"]
+    assert [c["value"] for c in page.json()["changes"]] == ["Acme", "expert"]
     data = b"%PDF-1.7 signed" * 100
     sha = hashlib.sha256(data).hexdigest()
     assert client.put(f"/v1/blobs/{sha}", content=data).status_code == 201
@@ -161,7 +162,7 @@ def test_parallel_pushes_commit_in_seq_order_and_a_puller_never_skips(server_db_
             try:
                 for batch in range(batches):
                     body = {"batch_id": uuid.uuid4().hex, "device_id": device, "changes": [
-                        _change(f"d{number}-b{batch}-r{n}", "name", n)
+                        _change(f"d{number}-b{batch}-r{n}", "title", str(n))
                         for n in range(per_batch)]}
                     answer = client.post("/v1/push", json=body)
                     if answer.status_code != 200:

@@ -51,7 +51,7 @@ def batch(account: Account, *changes: dict[str, Any], batch_id: str | None = Non
 def push(client: TestClient, account: Account, *changes: dict[str, Any],
          batch_id: str | None = None, expect: int = 200) -> dict:
     response = client.post("/v1/push", json=batch(account, *changes, batch_id=batch_id),
-                           headers=account.headers)
+                           headers={**account.headers, "X-ChannelDesk-Sync": "2"})
     assert response.status_code == expect, response.text
     return response.json()
 

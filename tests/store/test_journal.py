@@ -6,9 +6,11 @@ The tests walk every synced model, so a model added later is covered without a n
 from __future__ import annotations
 
 import sqlite3
+import time
 
 import pytest
 
+from channeldesk.domain.hlc import Stamp
 from channeldesk.store import Store, journal
 from channeldesk.store.models import Change, synced_models
 
@@ -202,7 +204,9 @@ def test_muted_journal_applies_without_journalling_and_rolls_back_cleanly(store,
     before = Change.select().count()
 
     # What sync does with a remote change: apply its own stamp, journal nothing.
-    remote_stamp = "ffff00000000002a-remotedevice"
+    # An hour ahead of this clock (a stamp past the allowed skew is not honoured: see
+    # test_hlc's far-future tests).
+    remote_stamp = Stamp(time.time_ns() // 1_000_000 + 3_600_000, 42, "remotedevice").encode()
     with store.transaction(), journal.muted(conn, "sync"):
         conn.execute(f'UPDATE "{table}" SET deleted = 1, updated_at = ? WHERE id = ?',
                      (remote_stamp, row_id))

@@ -254,7 +254,7 @@ class Client:
 
     def add_partner(self, name: str, **values) -> str:
         fields = {"name": name, "partner_type": "reseller", "tier": "silver",
-                  "status": "active", "region": "EMEA", **values}
+                  "status": "active", "region": "emea", **values}
         return self.insert(Partner, fields)
 
     def add_contact(self, partner_id: str, name: str, **values) -> str:

@@ -105,8 +105,10 @@ def cli_environment(tmp_path: Path, keyring_backend: str = "fake_keyrings.FileKe
     env = {key: value for key, value in os.environ.items()
            if not key.startswith(("CHANNELDESK_", "PYTHON_KEYRING"))}
     env.update({
-        # HERE for the fake keyring; the outer PYTHONPATH so a worktree's code is the one run
-        "PYTHONPATH": os.pathsep.join(filter(None, (str(HERE), os.environ.get("PYTHONPATH")))),
+        # The code under test first (a worktree beside an installed checkout), then the
+        # test's keyring backends, then the outer PYTHONPATH.
+        "PYTHONPATH": os.pathsep.join(filter(None, (str(HERE.parents[1]), str(HERE),
+                                                    os.environ.get("PYTHONPATH")))),
         "PYTHON_KEYRING_BACKEND": keyring_backend,
         "CHANNELDESK_TEST_KEYRING": str(tmp_path / "keyring.json"),
         "HOME": str(tmp_path / "home"),

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
+from channeldesk.store.description import Kind, description_for
 from channeldesk.store.models import Activity, Contact, Partner, synced_models
 from channeldesk.sync import state
 
 from .harness import converge, table_hashes
+from .samples import valid_value
 
 
 def test_offline_edits_on_both_sides_converge(make_client):
@@ -70,21 +72,21 @@ def test_pulled_changes_are_not_journalled_again(make_client):
 
 
 def _sample_values(model, n: int) -> dict:
-    """A value for every editable field of a model, different per n."""
+    """A valid value for every editable field of a model (its description's rules),
+    different per n."""
+    description = description_for(model._meta.table_name)
     values = {}
     for name in model.editable_fields():
         field = model._meta.fields[name]
-        kind = type(field).__name__
-        if kind == "ForeignKeyField":
+        if type(field).__name__ == "ForeignKeyField":
             continue
-        if kind == "BooleanField":
-            values[name] = bool(n % 2)
-        elif "Date" in kind:
-            values[name] = dt.date(2026, 1, 1) + dt.timedelta(days=n)
-        elif kind in ("IntegerField", "BigIntegerField"):
-            values[name] = 1000 + n
-        else:
-            values[name] = f"{name} {n} ✓ Łódź"
+        spec = description.field(name)
+        value = valid_value(description, spec, n)
+        if spec.kind is Kind.DATE:
+            value = dt.date.fromisoformat(value)
+        elif spec.kind is Kind.BOOL:
+            value = bool(value)
+        values[name] = value
     return values
 
 

@@ -43,6 +43,11 @@ from .harness import Client, Server, TestClient, local_state, table_hashes
 
 FIELDS = ("tier", "phone", "status")
 VALUES = st.sampled_from(["a", "b", "c", "d"])
+# The value each letter stands for in each field: values the server accepts.
+MEANING = {field: dict(zip("abcd", values, strict=True)) for field, values in (
+    ("tier", ("registered", "silver", "gold", "platinum")),
+    ("phone", ("+1 555 0101", "+1 555 0102", "+1 555 0103", "+1 555 0104")),
+    ("status", ("onboarding", "active", "inactive", "suspended")))}
 FAULTS = st.sampled_from([None, None, None, ("drop_request", "/push"),
                           ("drop_response", "/push"), ("duplicate", "/push"),
                           ("truncate", "/changes"), ("drop_request", "/changes"),
@@ -103,6 +108,7 @@ class SyncMachine(RuleBasedStateMachine):
     @rule(who=st.integers(0, 2), pick=st.integers(0, 1000), field=st.sampled_from(FIELDS),
           value=VALUES)
     def edit(self, who: int, pick: int, field: str, value: str) -> None:
+        value = MEANING[field][value]
         row = self.rows[pick % len(self.rows)]
         here = self._here(who, row)
         if here is not None and getattr(here, field) != value:

@@ -22,6 +22,7 @@ from channeldesk.store.migrations import (
     m0004_plans,
     m0005_journal_ids,
     m0006_courses,
+    m0007_conflict_reasons,
     m0008_plan_revisions,
     m0009_onboarding,
     m0010_enablement,
@@ -40,8 +41,9 @@ class Migration:
 MIGRATIONS: tuple[Migration, ...] = tuple(
     Migration(module.VERSION, module.TITLE, module.apply)
     for module in (m0001_initial, m0002_sync, m0003_prospects, m0004_plans,
-                   m0005_journal_ids, m0006_courses, m0008_plan_revisions,
-                   m0009_onboarding, m0010_enablement, m0011_incentives, m0012_search_index)
+                   m0005_journal_ids, m0006_courses, m0007_conflict_reasons,
+                   m0008_plan_revisions, m0009_onboarding, m0010_enablement,
+                   m0011_incentives, m0012_search_index)
 )
 CURRENT_VERSION = MIGRATIONS[-1].version
 

@@ -25,14 +25,31 @@ from peewee import (
 )
 
 from channeldesk.store.description import Kind, TableDescription, register
+from channeldesk.store.lenient import stored_date, stored_int
 
 
 class IsoDateField(DateField):
-    """A date stored as ISO text ('2026-11-27'), without relying on sqlite3's adapters."""
+    """A date stored as ISO text ('2026-11-27'), without relying on sqlite3's adapters.
+    A stored text that is no date (left by an older version) reads as None, reported
+    once (see ``store.lenient``), so one bad row never breaks a view or an export."""
 
     def db_value(self, value):
         value = super().db_value(value)
         return value.isoformat() if hasattr(value, "isoformat") else value
+
+    def python_value(self, value):
+        return stored_date(value, f"{self.model._meta.table_name}.{self.column_name}")
+
+
+class CheckedIntegerField(IntegerField):
+    """An integer column that reads a stored non-integer ('lots', '1e308') as None, or 0
+    where the column is NOT NULL, reported once: sums, money and PDFs keep working."""
+
+    def python_value(self, value):
+        number = stored_int(value, f"{self.model._meta.table_name}.{self.column_name}")
+        if number is None and value is not None and value != "" and not self.null:
+            return 0
+        return number
 
 
 class LocalModel(Model):

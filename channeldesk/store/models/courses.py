@@ -3,7 +3,7 @@ enrolments and certifications."""
 
 from __future__ import annotations
 
-from peewee import IntegerField, TextField
+from peewee import TextField
 
 from channeldesk.domain.course import (
     DURATION_MAX_HOURS,
@@ -15,7 +15,7 @@ from channeldesk.domain.course import (
 from channeldesk.domain.partner import TEXT_MAX
 from channeldesk.store.description import FieldSpec, Kind, Naming, TableDescription
 from channeldesk.store.fields import choices_of
-from channeldesk.store.models.base import SyncedModel, attach
+from channeldesk.store.models.base import CheckedIntegerField, SyncedModel, attach
 
 
 class Course(SyncedModel):
@@ -24,8 +24,8 @@ class Course(SyncedModel):
     title = TextField()
     product = TextField(default="")
     level = TextField(default=CourseLevel.FOUNDATION.value)
-    duration_hours = IntegerField(default=0)
-    validity_months = IntegerField(default=0)
+    duration_hours = CheckedIntegerField(default=0)
+    validity_months = CheckedIntegerField(default=0)
     url = TextField(default="")
     description = TextField(default="")
 

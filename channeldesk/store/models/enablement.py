@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from peewee import BooleanField, ForeignKeyField, IntegerField, TextField
+from peewee import BooleanField, ForeignKeyField, TextField
 
 from channeldesk.domain.enablement import (
     EXTRACTED_TEXT_MAX,
@@ -38,7 +38,7 @@ from channeldesk.store.description import (
     choices_of,
     within,
 )
-from channeldesk.store.models.base import IsoDateField, SyncedModel, attach
+from channeldesk.store.models.base import CheckedIntegerField, IsoDateField, SyncedModel, attach
 from channeldesk.store.models.courses import Course
 from channeldesk.store.models.partners import Contact, Partner
 
@@ -65,10 +65,10 @@ class AssetVersion(SyncedModel):
     """A version of an asset: a file in the blob store (``file_sha``) or a link."""
 
     asset = ForeignKeyField(Asset, backref="versions", column_name="asset_id")
-    version_no = IntegerField()
+    version_no = CheckedIntegerField()
     file_sha = TextField(default="")
     file_name = TextField(default="")
-    file_size = IntegerField(default=0)
+    file_size = CheckedIntegerField(default=0)
     url = TextField(default="")
     change_note = TextField(default="")
     released_on = IsoDateField()
@@ -107,7 +107,7 @@ class Campaign(SyncedModel):
 class CampaignAsset(SyncedModel):
     campaign = ForeignKeyField(Campaign, column_name="campaign_id")
     asset = ForeignKeyField(Asset, column_name="asset_id")
-    position = IntegerField(default=0)
+    position = CheckedIntegerField(default=0)
 
     class Meta:
         table_name = "campaign_asset"
@@ -116,7 +116,7 @@ class CampaignAsset(SyncedModel):
 class CampaignCourse(SyncedModel):
     campaign = ForeignKeyField(Campaign, column_name="campaign_id")
     course = ForeignKeyField(Course, column_name="course_id")
-    position = IntegerField(default=0)
+    position = CheckedIntegerField(default=0)
 
     class Meta:
         table_name = "campaign_course"
@@ -130,7 +130,7 @@ class Enrolment(SyncedModel):
     enrolled_on = IsoDateField()
     status = TextField(default=EnrolmentStatus.ENROLLED.value)
     completed_on = IsoDateField(null=True)
-    score = IntegerField(null=True)
+    score = CheckedIntegerField(null=True)
 
 
 class Certification(SyncedModel):
@@ -146,7 +146,7 @@ class TierRequirement(SyncedModel):
     """How many certified people a tier asks for: one row per tier, the team's rule."""
 
     tier = TextField()
-    certified_people = IntegerField(default=0)
+    certified_people = CheckedIntegerField(default=0)
 
     class Meta:
         table_name = "tier_requirement"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from peewee import ForeignKeyField, IntegerField, TextField
+from peewee import ForeignKeyField, TextField
 
 from channeldesk.domain.claim_state import ACTION_LABELS, ClaimState, state_label
 from channeldesk.domain.fund_ledger import EntryKind, entry_label
@@ -39,7 +39,7 @@ from channeldesk.store.description import (
     choices_of,
     within,
 )
-from channeldesk.store.models.base import IsoDateField, SyncedModel, attach
+from channeldesk.store.models.base import CheckedIntegerField, IsoDateField, SyncedModel, attach
 from channeldesk.store.models.partners import Partner
 
 
@@ -52,14 +52,14 @@ class IncentiveProgram(SyncedModel):
     currency = TextField(default="EUR")
     partner_types = TextField(default="")
     tiers = TextField(default="")
-    claim_deadline_days = IntegerField(default=60)
-    preapproval_valid_days = IntegerField(default=90)
-    reimbursement_pct = IntegerField(default=50)
+    claim_deadline_days = CheckedIntegerField(default=60)
+    preapproval_valid_days = CheckedIntegerField(default=90)
+    reimbursement_pct = CheckedIntegerField(default=50)
     proof_rules = TextField(default="")
-    accrual_bp = IntegerField(default=0)
+    accrual_bp = CheckedIntegerField(default=0)
     rebate_basis = TextField(default=RebateBasis.SALES.value)
     rebate_tiers = TextField(default="")
-    spiff_amount = IntegerField(default=0)
+    spiff_amount = CheckedIntegerField(default=0)
     description = TextField(default="")
     internal_notes = TextField(default="")
 
@@ -86,8 +86,8 @@ class SalesReport(SyncedModel):
     partner = ForeignKeyField(Partner, column_name="partner_id")
     period = TextField()
     currency = TextField()
-    sales = IntegerField(default=0)
-    units = IntegerField(default=0)
+    sales = CheckedIntegerField(default=0)
+    units = CheckedIntegerField(default=0)
     source = TextField(default="")
 
     class Meta:
@@ -106,12 +106,12 @@ class Claim(SyncedModel):
     activity_end = IsoDateField(null=True)
     currency = TextField()  # the program's, copied when the claim is made
     state = TextField(default=ClaimState.DRAFT.value)
-    step = IntegerField(default=0)
-    requested = IntegerField(default=0)
-    activity_cost = IntegerField(default=0)
-    units = IntegerField(default=0)
+    step = CheckedIntegerField(default=0)
+    requested = CheckedIntegerField(default=0)
+    activity_cost = CheckedIntegerField(default=0)
+    units = CheckedIntegerField(default=0)
     deal_ref = TextField(default="")
-    revenue_influenced = IntegerField(default=0)
+    revenue_influenced = CheckedIntegerField(default=0)
     preapproval_expires_on = IsoDateField(null=True)
     claim_submitted_on = IsoDateField(null=True)
     description = TextField(default="")
@@ -125,11 +125,11 @@ class ClaimTransition(SyncedModel):
     """One step of a claim's timeline: who moved it when, from and to which state."""
 
     claim = ForeignKeyField(Claim, column_name="claim_id")
-    step = IntegerField()
+    step = CheckedIntegerField()
     action = TextField()
     from_state = TextField()
     to_state = TextField()
-    amount = IntegerField(default=0)
+    amount = CheckedIntegerField(default=0)
     actor = TextField(default="")
     occurred_at = TextField()
     comment = TextField(default="")
@@ -160,7 +160,7 @@ class FundLedgerEntry(SyncedModel):
     allocation = ForeignKeyField(FundAllocation, column_name="allocation_id", null=True)
     sales_report = ForeignKeyField(SalesReport, column_name="sales_report_id", null=True)
     kind = TextField()
-    amount = IntegerField(default=0)
+    amount = CheckedIntegerField(default=0)
     entry_date = IsoDateField()
     period = TextField(default="")
     actor = TextField(default="")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from peewee import BooleanField, ForeignKeyField, IntegerField, TextField
+from peewee import BooleanField, ForeignKeyField, TextField
 
 from channeldesk.domain import onboarding as rules
 from channeldesk.domain.onboarding import (
@@ -30,7 +30,7 @@ from channeldesk.store.description import (
     choices_of,
     within,
 )
-from channeldesk.store.models.base import IsoDateField, SyncedModel, attach
+from channeldesk.store.models.base import CheckedIntegerField, IsoDateField, SyncedModel, attach
 from channeldesk.store.models.courses import Course
 from channeldesk.store.models.partners import PARTNER_REFERENCE, Partner
 
@@ -43,7 +43,7 @@ class OnboardingTemplate(SyncedModel):
     partner_type = TextField(default="")
     tier = TextField(default="")
     description = TextField(default="")
-    revision = IntegerField(default=1)
+    revision = CheckedIntegerField(default=1)
 
     class Meta:
         table_name = "onboarding_template"
@@ -51,11 +51,11 @@ class OnboardingTemplate(SyncedModel):
 
 class OnboardingStep(SyncedModel):
     template = ForeignKeyField(OnboardingTemplate, backref="steps", column_name="template_id")
-    position = IntegerField(default=0)
+    position = CheckedIntegerField(default=0)
     title = TextField()
     category = TextField()
     owner_side = TextField(default=OwnerSide.VENDOR.value)
-    offset_days = IntegerField(default=0)
+    offset_days = CheckedIntegerField(default=0)
     after_step = ForeignKeyField("self", null=True, column_name="after_step_id",
                                  backref="followers")
     required = BooleanField(default=True)
@@ -71,7 +71,7 @@ class OnboardingPlan(SyncedModel):
 
     partner = ForeignKeyField(Partner, backref="onboardings", column_name="partner_id")
     template = ForeignKeyField(OnboardingTemplate, column_name="template_id")
-    template_revision = IntegerField(default=1)
+    template_revision = CheckedIntegerField(default=1)
     started_on = IsoDateField()
     status = TextField(default=ChecklistStatus.ACTIVE.value)
     completed_on = IsoDateField(null=True)
@@ -85,12 +85,12 @@ class OnboardingPlan(SyncedModel):
 class OnboardingTask(SyncedModel):
     plan = ForeignKeyField(OnboardingPlan, backref="tasks", column_name="plan_id")
     step = ForeignKeyField(OnboardingStep, null=True, column_name="step_id")
-    position = IntegerField(default=0)
+    position = CheckedIntegerField(default=0)
     title = TextField()
     category = TextField()
     owner_side = TextField(default=OwnerSide.VENDOR.value)
     assignee = TextField(default="")
-    offset_days = IntegerField(default=0)
+    offset_days = CheckedIntegerField(default=0)
     after_task = ForeignKeyField("self", null=True, column_name="after_task_id",
                                  backref="followers")
     required = BooleanField(default=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from peewee import BooleanField, ForeignKeyField, IntegerField, TextField
+from peewee import BooleanField, ForeignKeyField, TextField
 
 from channeldesk.domain.money import currency_error
 from channeldesk.domain.partner import NAME_MAX, TEXT_MAX
@@ -30,7 +30,7 @@ from channeldesk.store.description import (
     TableDescription,
     within,
 )
-from channeldesk.store.models.base import IsoDateField, SyncedModel, attach
+from channeldesk.store.models.base import CheckedIntegerField, IsoDateField, SyncedModel, attach
 from channeldesk.store.models.partners import Partner
 from channeldesk.store.plan_lock import register_plan_guards
 
@@ -48,7 +48,7 @@ class BusinessPlan(SyncedModel):
     internal_notes = TextField(default="")
     # The signed plan this one amends (migration 8): revision 2 links to revision 1.
     amends = ForeignKeyField("self", null=True, backref="amendments", column_name="amends_id")
-    revision = IntegerField(default=1)
+    revision = CheckedIntegerField(default=1)
 
     class Meta:
         table_name = "business_plan"
@@ -56,7 +56,7 @@ class BusinessPlan(SyncedModel):
 
 class PlanObjective(SyncedModel):
     plan = ForeignKeyField(BusinessPlan, backref="objectives", column_name="plan_id")
-    position = IntegerField(default=0)
+    position = CheckedIntegerField(default=0)
     text = TextField()
 
 
@@ -64,18 +64,18 @@ class PlanTarget(SyncedModel):
     """A metric's target and actual, for the whole period (quarter '') or one quarter."""
 
     plan = ForeignKeyField(BusinessPlan, backref="targets", column_name="plan_id")
-    position = IntegerField(default=0)
+    position = CheckedIntegerField(default=0)
     metric = TextField()
     label = TextField(default="")
     quarter = TextField(default="")
-    target = IntegerField(default=0)
-    actual = IntegerField(null=True)
+    target = CheckedIntegerField(default=0)
+    actual = CheckedIntegerField(null=True)
     internal_notes = TextField(default="")
 
 
 class PlanCommitment(SyncedModel):
     plan = ForeignKeyField(BusinessPlan, backref="commitments", column_name="plan_id")
-    position = IntegerField(default=0)
+    position = CheckedIntegerField(default=0)
     side = TextField()
     text = TextField()
     due_on = IsoDateField(null=True)
@@ -84,14 +84,14 @@ class PlanCommitment(SyncedModel):
 
 class PlanActivity(SyncedModel):
     plan = ForeignKeyField(BusinessPlan, backref="activities", column_name="plan_id")
-    position = IntegerField(default=0)
+    position = CheckedIntegerField(default=0)
     activity_group = TextField()
     title = TextField()
     owner_side = TextField(default="partner")
     owner_name = TextField(default="")
     due_on = IsoDateField(null=True)
     status = TextField(default="planned")
-    budget = IntegerField(null=True)  # minor units of the plan's currency
+    budget = CheckedIntegerField(null=True)  # minor units of the plan's currency
     internal_notes = TextField(default="")
 
 

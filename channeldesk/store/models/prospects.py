@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from peewee import BooleanField, ForeignKeyField, IntegerField, TextField
+from peewee import BooleanField, ForeignKeyField, TextField
 
 from channeldesk.domain.fit_score import ATTRIBUTE_LABELS, MAX_WEIGHT, OPERATOR_LABELS
 from channeldesk.domain.money import currency_error
@@ -27,7 +27,7 @@ from channeldesk.store.description import (
     choices_of,
     within,
 )
-from channeldesk.store.models.base import IsoDateField, SyncedModel, attach
+from channeldesk.store.models.base import CheckedIntegerField, IsoDateField, SyncedModel, attach
 from channeldesk.store.models.partners import ACTIVITY_LOG_FIELDS, Partner
 
 
@@ -44,8 +44,8 @@ class Prospect(SyncedModel):
     country = TextField(default="")
     region = TextField(default="")
     vertical = TextField(default="")
-    employees = IntegerField(null=True)
-    annual_revenue_minor = IntegerField(null=True)
+    employees = CheckedIntegerField(null=True)
+    annual_revenue_minor = CheckedIntegerField(null=True)
     currency = TextField(default="USD")
     partner_type = TextField(default="")
     source = TextField(default="")
@@ -103,10 +103,10 @@ class ProfileCriterion(SyncedModel):
     attribute = TextField()
     operator = TextField()
     choices = TextField(default="")  # comma-separated values for in / not in / has / lacks
-    low = IntegerField(null=True)
-    high = IntegerField(null=True)
-    weight = IntegerField(default=1)
-    position = IntegerField(default=0)
+    low = CheckedIntegerField(null=True)
+    high = CheckedIntegerField(null=True)
+    weight = CheckedIntegerField(default=1)
+    position = CheckedIntegerField(default=0)
 
 
 STAGES = choices_of(Stage, label)

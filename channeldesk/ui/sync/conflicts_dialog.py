@@ -292,14 +292,24 @@ class ConflictsDialog(QDialog):
                                  | selection.SelectionFlag.Rows)
         count = self.model.rowCount()
         self._fit_names()
-        self.summary.setText(
-            self.tr("No conflicts: everything you and your team changed fits together.")
-            if not count else
-            self.tr("%d conflicts. Someone else changed these fields since you last synced. "
-                    "Select one or more, then choose which value to keep; your decision is "
-                    "sent with the next sync.") % count if count > 1 else
-            self.tr("1 conflict. Someone else changed this field since you last synced. "
-                    "Choose which value to keep; your decision is sent with the next sync."))
+        checked = sum(1 for row in self.model.rows() if row.conflict.reason)
+        if checked == count and count:
+            text = self.tr("%d value(s) broke the rules a record must follow: the server "
+                           "refused yours, or sent one this version does not allow. Select "
+                           "one to see why, then fix it; your decision is sent with the "
+                           "next sync.") % count
+        else:
+            text = (
+                self.tr("No conflicts: everything you and your team changed fits together.")
+                if not count else
+                self.tr("%d conflicts. Someone else changed these fields since you last "
+                        "synced, or a value broke a record's rules. Select one or more, "
+                        "then choose which value to keep; your decision is sent with the "
+                        "next sync.") % count if count > 1 else
+                self.tr("1 conflict. Someone else changed this field since you last synced. "
+                        "Choose which value to keep; your decision is sent with the next "
+                        "sync."))
+        self.summary.setText(text)
         self._update_buttons()
 
     def set_presentation(self, on: bool) -> None:
@@ -352,17 +362,36 @@ class ConflictsDialog(QDialog):
         hidden = not self.model.show_internal and any(row.internal for row in rows)
         mergeable = all(row.mergeable for row in rows)
         self.buttons["keep-mine"].setEnabled(values)
-        self.buttons["keep-theirs"].setEnabled(values)
+        kept_aside = any(row.conflict.kind == "quarantined" for row in rows)
+        self.buttons["keep-theirs"].setEnabled(values and not kept_aside)  # invalid here
         self.buttons["merge"].setEnabled(values and one_field and not hidden and mergeable)
         self.buttons["restore"].setEnabled(only_deleted)
         self.buttons["accept-delete"].setEnabled(only_deleted)
+        reasons = list(dict.fromkeys(row.conflict.reason_text for row in rows
+                                     if row.conflict.reason))
         if rows and not values and not only_deleted:
             self.note.setText(self.tr("Your selection mixes changed values and deleted "
                                       "records: decide them separately."))
+        elif len(reasons) == 1:
+            self.note.setText(reasons[0] + " " + self._advice(rows[0].conflict))
         elif values and not one_field:
             self.note.setText(self.tr("A merged value can be typed for one field at a time."))
         else:
             self.note.setText("")
+
+    def _advice(self, c) -> str:
+        """What the buttons do for a refused or kept-aside value."""
+        if c.reason_code == "parent_deleted":
+            return self.tr("Keep mine restores it with your record; keep theirs "
+                           "discards your record.")
+        if c.kind == "quarantined":
+            return self.tr("Keep mine sends your value so everyone has a valid one again, "
+                           "or type a value.")
+        if c.theirs_missing:
+            return self.tr("Fix the value (edit merged value, or edit the record) and it is "
+                           "sent again whole; keep theirs discards the record.")
+        return self.tr("Fix the value (edit merged value, or edit the record), or keep "
+                       "theirs.")
 
     # -- deciding ------------------------------------------------------------------------
 

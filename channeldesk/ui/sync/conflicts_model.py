@@ -31,6 +31,7 @@ from channeldesk.store.description import (
     with_references,
 )
 from channeldesk.sync import devices
+from channeldesk.sync.conflict_log import QUARANTINED, REJECTED
 from channeldesk.sync.conflicts import Conflict, list_conflicts
 from channeldesk.ui.sync.status import local_time_text
 from channeldesk.ui.widgets.record_table import ID_ROLE, SORT_ROLE, Index
@@ -262,8 +263,14 @@ class ConflictsModel(QAbstractTableModel):
         if column is ConflictColumn.THEIRS:
             if c.row_deleted:
                 return self.tr("Record deleted")
+            if c.kind == REJECTED and c.theirs_missing:
+                return self.tr("Not on the server")
             return row.format(c.theirs)
         if column is ConflictColumn.WHO:
+            if c.kind == REJECTED:
+                return self.tr("Refused by the server")
+            if c.kind == QUARANTINED:
+                return self.tr("Invalid from the server")
             return row.who
         return format_time(row.when)
 
@@ -272,6 +279,9 @@ class ConflictsModel(QAbstractTableModel):
         if self._hidden(row, column):
             return self.tr("Internal-only, hidden in presentation mode: leave it (F11) "
                            "to see the value.")
+        if c.reason and column in (ConflictColumn.WHO, ConflictColumn.RECORD,
+                                   ConflictColumn.FIELD, ConflictColumn.MINE):
+            return c.reason_text  # why the server refused it, or why it was kept aside
         if column is ConflictColumn.THEIRS and c.row_deleted:
             last = "" if c.theirs_missing else self.tr(" Their last value: %s.") % \
                 row.format(c.theirs)

@@ -302,6 +302,10 @@ class SyncController(QObject, WindowPart):
                     headline=self.tr("Sync cancelled"),
                     reason=self.tr("The sync was cancelled; what it had received is kept, "
                                    "and the next sync continues from there.")))
+            elif outcome.rejected or outcome.quarantined:
+                self._publish(self._resting_status(
+                    headline=self.tr("Synced; some values need you"),
+                    reason=self._refusal_text(outcome)))
             else:
                 self._publish(self._resting_status())
         else:
@@ -309,6 +313,19 @@ class SyncController(QObject, WindowPart):
         self.sig_sync_finished.emit(outcome)
         self.sig_conflicts_changed.emit(self._status.open_conflicts)
         self._run_after_task()
+
+    def _refusal_text(self, report: SyncReport) -> str:
+        """"The server refused … because …", so the user knows what to fix."""
+        parts = []
+        if report.rejected:
+            first = report.refusals[0] if report.refusals else ""
+            parts.append(self.tr("The server refused %d change(s)%s.") % (
+                report.rejected, f" ({first})" if first else ""))
+        if report.quarantined:
+            parts.append(self.tr("%d value(s) from the server break this version's rules "
+                                 "and were kept aside.") % report.quarantined)
+        parts.append(self.tr("Open Conflicts to fix them; everything else was synced."))
+        return " ".join(parts)
 
     def _failed_status(self, error: BaseException) -> SyncStatus:
         from channeldesk.ui.sync.jobs import describe_failure

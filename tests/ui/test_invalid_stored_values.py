@@ -1,0 +1,64 @@
+"""One bad row never breaks a table, a tab, a PDF or a screenshot (issue 11, finding 1):
+values an older version or an older server left behind read as invalid, logged once."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BAD_VALUES = """
+UPDATE activity SET occurred_on = 'not-a-date' WHERE id = (SELECT min(id) FROM activity);
+UPDATE partner SET tier = 'diamond<script>' WHERE id = (SELECT min(id) FROM partner);
+UPDATE prospect SET employees = 'lots', annual_revenue_minor = '1e308',
+    next_step_on = 'soon' WHERE id = (SELECT min(id) FROM prospect);
+UPDATE plan_target SET target = '1e308', actual = 'lots'
+    WHERE plan_id IN (SELECT id FROM business_plan);
+UPDATE business_plan SET status = 'bogus' WHERE id = (SELECT min(id) FROM business_plan);
+"""
+
+
+def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path),
+           "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_STATE_HOME": str(tmp_path),
+           "XDG_DATA_HOME": str(tmp_path / "data")}
+    return subprocess.run([sys.executable, "-m", "channeldesk", *args], env=env,
+                          capture_output=True, text=True, timeout=240, check=False)
+
+
+@pytest.fixture
+def damaged_demo(tmp_path: Path) -> Path:
+    path = tmp_path / "demo.sqlite3"
+    assert _run(tmp_path, "demo", "--db", str(path)).returncode == 0
+    conn = sqlite3.connect(path)
+    with conn:  # written as an older version did, past the journal
+        conn.execute("INSERT INTO journal_mute (reason) VALUES ('older version')")
+        for statement in BAD_VALUES.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+        conn.execute("DELETE FROM journal_mute")
+    conn.close()
+    return path
+
+
+def test_tabs_screenshots_and_exports_survive_invalid_stored_values(tmp_path, damaged_demo):
+    shots = _run(tmp_path, "-v", "screenshots", "--db", str(damaged_demo), "--size",
+                 "1366x768", "--out", str(tmp_path / "shots"))
+    assert shots.returncode == 0, shots.stderr[-2000:]  # was: SIGSEGV
+    assert sorted(p.name for p in (tmp_path / "shots").iterdir()) == [
+        "partners.png", "plans.png", "prospects.png"]
+    assert "Traceback" not in shots.stderr  # was: 88,303 exceptions in the Partners tab
+    reported = [line for line in shots.stderr.splitlines()
+                if "holds a value its rules do not allow" in line]
+    assert reported and len(reported) == len(set(reported))  # once per column
+    plans = _run(tmp_path, "export", "plans", "--db", str(damaged_demo), "--out",
+                 str(tmp_path / "plans"))
+    assert plans.returncode == 0, plans.stderr[-2000:]  # was: InvalidOperation
+    assert len(list((tmp_path / "plans").glob("*.pdf"))) > 10
+    prospects = _run(tmp_path, "export", "prospects", "--db", str(damaged_demo), "--out",
+                     str(tmp_path / "prospects.csv"))
+    assert prospects.returncode == 0, prospects.stderr[-2000:]
