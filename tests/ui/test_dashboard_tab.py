@@ -90,6 +90,22 @@ def test_presentation_mode_hides_the_portfolio_figures(demo_window):
     assert tab._pages.currentWidget() is tab.splitter
 
 
+def test_presenting_to_one_partner_shows_only_their_figures(demo_window):
+    from channeldesk.store.models import Partner
+
+    tab = demo_window.current_page()
+    partner = Partner.live().order_by(Partner.name).first()
+    demo_window.presentation.set_on(True, partner.id, partner.name)
+    tab.set_partner_scope(partner.id)  # as the window does for every tab
+    assert "funnel" not in tab.cards and tab._pages.currentWidget() is tab.splitter
+    assert not tab._radar_box.isVisible()
+    rows = [bar.link.record_id for bar in tab.cards["quiet"]._bars]
+    assert set(rows) <= {partner.id}
+    tab.set_partner_scope(None)
+    demo_window.presentation.set_on(False)
+    assert "funnel" in tab.cards and tab._radar_box.isVisible()
+
+
 def test_ctrl_k_finds_a_record_by_an_unaccented_word_and_enter_opens_it(demo_window, qtbot):
     refresh(demo_window.store.db)
     dialog = demo_window.search_everywhere()
@@ -131,3 +147,11 @@ def test_a_fund_row_opens_the_claims_of_its_program(demo_window):
     assert incentives.key == "incentives"
     program = incentives.findChild(QComboBox, "incentives-filter-program")
     assert program.currentData() == card._bars[0].link.filters[0][1]
+
+
+def test_search_everywhere_is_not_offered_while_presenting(demo_window):
+    demo_window.presentation.set_on(True)
+    assert not demo_window.search_everywhere_action.isEnabled()
+    assert demo_window.search_everywhere() is None
+    demo_window.presentation.set_on(False)
+    assert demo_window.search_everywhere_action.isEnabled()

@@ -59,6 +59,7 @@ class DashboardTab(FeatureTab):
         self.cards: dict[str, PanelCard] = {}
         self._stale = True
         self._empty = False
+        self._partner_id: str | None = None  # presentation mode: the partner in the room
         self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_DELAY_MS)
         self._refresh_timer.timeout.connect(self.refresh)
         self._build()
@@ -80,7 +81,7 @@ class DashboardTab(FeatureTab):
         export.setToolTip(self.tr("Save every deadline as an .ics file; importing it again "
                                   "updates the events instead of duplicating them"))
         export.clicked.connect(lambda: self.export_calendar())
-        radar_box = QWidget()
+        radar_box = self._radar_box = QWidget()
         radar_layout = QVBoxLayout(radar_box)
         radar_layout.setContentsMargins(0, 0, 0, 0)
         title = QLabel(self.tr("Deadline radar"))
@@ -103,7 +104,7 @@ class DashboardTab(FeatureTab):
         self._sized = False
         self._hidden = QLabel(self.tr(
             "The dashboard is hidden in presentation mode: it shows the whole portfolio.\n"
-            "Open the partner's tabs to present their figures."))
+            "Choose the partner in the room to present their figures."))
         self._hidden.setObjectName("dashboard-presenting")
         self._hidden.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._pages = QStackedWidget()
@@ -152,7 +153,7 @@ class DashboardTab(FeatureTab):
         """Measure every panel and the radar again and show them in place."""
         self._stale = False
         today = self.today()
-        panels = dashboard_panels(self._store.db, today)
+        panels = dashboard_panels(self._store.db, today, self._partner_id)
         for index, panel in enumerate(panels):
             card = self.cards.get(panel.key)
             if card is None:
@@ -170,7 +171,8 @@ class DashboardTab(FeatureTab):
         self._show_page()
 
     def _show_page(self) -> None:
-        if not self._show_internal:
+        self._radar_box.setVisible(self._partner_id is None)  # the radar is the portfolio's
+        if not self._show_internal and self._partner_id is None:
             self._pages.setCurrentWidget(self._hidden)
         elif self._empty:
             self._pages.setCurrentIndex(EMPTY_PAGE)
@@ -195,6 +197,13 @@ class DashboardTab(FeatureTab):
     def set_presentation(self, on: bool) -> None:
         super().set_presentation(on)
         self._show_page()
+
+    def set_partner_scope(self, partner_id: str | None) -> bool:
+        """Presenting to one partner: only their figures (their plan's attainment, their
+        certification coverage and funds); the funnel and the radar are left out."""
+        self._partner_id = partner_id
+        self.refresh()
+        return True
 
     # -- actions ----------------------------------------------------------------------
 

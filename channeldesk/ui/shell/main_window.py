@@ -254,9 +254,10 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addAction(self._action(self.tr("&Find"), self.focus_search,
                                          QKeySequence.StandardKey.Find, "action-find"))
-        edit_menu.addAction(self._action(self.tr("&Search everywhere…"),
-                                         self.search_everywhere, "Ctrl+K",
-                                         "action-search-everywhere"))
+        self.search_everywhere_action = self._action(
+            self.tr("&Search everywhere…"), self.search_everywhere, "Ctrl+K",
+            "action-search-everywhere")
+        edit_menu.addAction(self.search_everywhere_action)
 
         for feature in features():
             if feature.menu and feature.tab:
@@ -305,8 +306,11 @@ class MainWindow(QMainWindow):
         if page is not None:
             page.focus_search()
 
-    def search_everywhere(self) -> SearchEverywhere:
-        """Ctrl+K: the box over every feature's records (the index catches up first)."""
+    def search_everywhere(self) -> SearchEverywhere | None:
+        """Ctrl+K: the box over every feature's records (the index catches up first);
+        not while presenting, since it lists every partner."""
+        if self.presentation.on:
+            return None
         self.search_indexer.refresh_now()
         dialog = SearchEverywhere(self.store, self)
         dialog.sig_open.connect(self.open_link)
@@ -348,6 +352,8 @@ class MainWindow(QMainWindow):
 
     def _on_presentation(self, on: bool) -> None:
         self.presentation_action.setChecked(on)
+        # Search everywhere lists the whole portfolio: never on a shared screen.
+        self.search_everywhere_action.setEnabled(not on)
         scoped = on and self.presentation.partner_id is not None
         if scoped:
             self._scope_to_partner(self.presentation.partner_id)
