@@ -155,3 +155,14 @@ def test_search_everywhere_is_not_offered_while_presenting(demo_window):
     assert demo_window.search_everywhere() is None
     demo_window.presentation.set_on(False)
     assert demo_window.search_everywhere_action.isEnabled()
+
+
+def test_the_overdue_notice_hides_while_presenting(demo_window, qtbot):
+    notice = demo_window.part("dashboard")
+    qtbot.waitUntil(lambda: notice.count is not None, timeout=5000)
+    notice.show_count(3)
+    assert notice.button.isVisible()
+    demo_window.presentation.set_on(True)
+    assert not notice.button.isVisible()
+    demo_window.presentation.set_on(False)
+    assert notice.button.isVisible()

@@ -45,6 +45,9 @@ class OverdueNotice(WindowPart):
         self.toggle.setChecked(bool(context.settings.get(NOTIFY)))
         self.toggle.toggled.connect(lambda on: context.settings.set(NOTIFY, on))
         self.count: int | None = None
+        self._shown = False
+        # The portfolio's overdue count is not for a partner's eyes.
+        context.presentation.sig_toggled.connect(self._on_presentation)
 
     def status_widgets(self) -> list[QWidget]:
         return [self.button]
@@ -60,14 +63,19 @@ class OverdueNotice(WindowPart):
                           lambda _progress, _cancel: overdue_count(store.db, date.today()),
                           self.show_count, lambda _error: None)
 
+    def _on_presentation(self, on: bool) -> None:
+        self.button.setVisible(not on and bool(self.count) and self._shown)
+
     def show_count(self, count: int) -> None:
         self.count = count
-        if count:
+        self._shown = bool(count)
+        if count and not self._context.presentation.on:
             self.button.setText(f"⚠ {count:,} overdue — show")
             self.button.show()
         else:
             self.button.hide()
 
     def _show_dashboard(self) -> None:
+        self._shown = False
         self.button.hide()
         self._context.window.show_page("dashboard")  # type: ignore[attr-defined]
