@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
+from channeldesk.domain.progress import Progress
 from channeldesk.store.database import Store
 from channeldesk.store.models import SyncedModel
 
@@ -54,11 +55,11 @@ class Inserted:
     model: type[SyncedModel]
     row_ids: tuple[str, ...]
 
-    def undo(self, store: Store) -> None:
-        store.set_deleted_many(self.model, list(self.row_ids), True)
+    def undo(self, store: Store, progress: Progress | None = None) -> None:
+        store.set_deleted_many(self.model, list(self.row_ids), True, progress)
 
-    def redo(self, store: Store) -> None:
-        store.set_deleted_many(self.model, list(self.row_ids), False)
+    def redo(self, store: Store, progress: Progress | None = None) -> None:
+        store.set_deleted_many(self.model, list(self.row_ids), False, progress)
 
 
 @dataclass(frozen=True)
@@ -70,10 +71,10 @@ class Updated:
     before: dict[str, Any]
     after: dict[str, Any]
 
-    def undo(self, store: Store) -> None:
+    def undo(self, store: Store, progress: Progress | None = None) -> None:
         store.update(self.model, self.row_id, self.before)
 
-    def redo(self, store: Store) -> None:
+    def redo(self, store: Store, progress: Progress | None = None) -> None:
         store.update(self.model, self.row_id, self.after)
 
 
@@ -88,17 +89,22 @@ class Operation(Generic[T]):
     steps: tuple[Step, ...]
     value: T
 
-    def undo(self, store: Store) -> None:
+    def undo(self, store: Store, progress: Progress | None = None) -> None:
         """Take the whole operation back in one transaction, last write first."""
         with store.transaction():
             for step in reversed(self.steps):
-                step.undo(store)
+                step.undo(store, progress)
 
-    def redo(self, store: Store) -> None:
+    def redo(self, store: Store, progress: Progress | None = None) -> None:
         """Apply an undone operation again in one transaction, in the original order."""
         with store.transaction():
             for step in self.steps:
-                step.redo(store)
+                step.redo(store, progress)
+
+    def row_count(self) -> int:
+        """How many rows an undo or redo writes (a big one runs off the GUI thread)."""
+        return sum(len(step.row_ids) if isinstance(step, Inserted) else 1
+                   for step in self.steps)
 
     def rows(self) -> dict[str, set[str]]:
         """Table name → ids of the rows the operation wrote (for tests and notices)."""

@@ -24,6 +24,7 @@ from typing import Any, ClassVar, TypeVar
 import peewee
 
 from channeldesk.domain.hlc import HybridClock
+from channeldesk.domain.progress import Progress
 from channeldesk.domain.text_order import sort_key
 from channeldesk.store import journal, migrations, write_guards
 from channeldesk.store.backup import BackupError, backup_database
@@ -57,6 +58,7 @@ class ChangeNotice:
 
 
 Listener = Callable[[ChangeNotice], None]
+BULK_CHUNK = 500  # rows per statement of a bulk write (SQLite allows 32,766 parameters)
 
 
 class Store:
@@ -203,16 +205,22 @@ class Store:
         """Bring a tombstoned row back."""
         self.update(model, row_id, {"deleted": False})
 
-    def set_deleted_many(self, model: type[M], row_ids: list[str], deleted: bool) -> None:
+    def set_deleted_many(self, model: type[M], row_ids: list[str], deleted: bool,
+                         progress: Progress | None = None) -> None:
         """Tombstone (or bring back) many rows at once, journalled like ``delete``:
-        undoing an import of 100,000 rows row by row took minutes."""
+        undoing an import of 100,000 rows row by row took minutes.
+
+        One statement and one clock stamp per chunk of rows: the stamp is later than every
+        row's own (observed first), which is all an edit's stamp must be, and the journal
+        still gets one entry per row that changed."""
         table = model._meta.table_name
         conn = self.db.connection()
+        verb = "Removing" if deleted else "Bringing back"
         with self.transaction():
             if write_guards.guarded(table):
                 write_guards.check_update(conn, table, row_ids, {"deleted": deleted})
-            for start in range(0, len(row_ids), 500):
-                chunk = row_ids[start:start + 500]
+            for start in range(0, len(row_ids), BULK_CHUNK):
+                chunk = row_ids[start:start + BULK_CHUNK]
                 marks = ", ".join("?" * len(chunk))
                 newest = conn.execute(f'SELECT max(updated_at) FROM "{table}" WHERE id IN '
                                       f"({marks})", chunk).fetchone()[0]
@@ -224,11 +232,12 @@ class Store:
                                          f"updated_at > ? AND id IN ({marks})",
                                          (reachable, reachable, *chunk))
                     self.clock.observe(newest)
-                conn.executemany(
-                    f'UPDATE "{table}" SET deleted = ?, updated_at = ? WHERE id = ? '
-                    "AND deleted != ?",
-                    [(int(deleted), self.clock.now(), row_id, int(deleted))
-                     for row_id in chunk])
+                conn.execute(f'UPDATE "{table}" SET deleted = ?, updated_at = ? '
+                             f"WHERE id IN ({marks}) AND deleted != ?",
+                             (int(deleted), self.clock.now(), *chunk, int(deleted)))
+                if progress is not None:
+                    done = start + len(chunk)
+                    progress(done, len(row_ids), f"{verb} {done:,} of {len(row_ids):,} rows…")
             self._touched_many(model, list(row_ids))
 
     # -- notification --------------------------------------------------------------------

@@ -64,9 +64,10 @@ def test_undo_and_redo_are_one_transaction_each(store, monkeypatch):
             raise RuntimeError("disk full")
         return real_update(model, row_id, values)
 
-    monkeypatch.setattr(store, "set_deleted_many",
-                        lambda model, ids, deleted: [fail_second(model, i, {"deleted": deleted})
-                                                     for i in ids])
+    def tombstone(model, ids, deleted, progress=None):
+        return [fail_second(model, i, {"deleted": deleted}) for i in ids]
+
+    monkeypatch.setattr(store, "set_deleted_many", tombstone)
     with pytest.raises(RuntimeError):
         operation.undo(store)
     assert snapshot(store) == after

@@ -18,7 +18,15 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEventLoop,
+    QObject,
+    QRunnable,
+    Qt,
+    QThreadPool,
+    Signal,
+)
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from channeldesk.domain.progress import Cancelled, Progress
@@ -151,6 +159,30 @@ def run_task(parent: QWidget, title: str, work: Work,
     task.sig_failed.connect(on_failed)
     task.start()
     return task
+
+
+def run_and_wait(parent: QWidget, title: str, work: Work) -> Any:
+    """Run ``work`` in a worker while the window waits (repainting, a progress dialog after
+    half a second, input blocked), then return its result or raise its error here.
+
+    For work whose caller must finish before it returns, yet is too long for the GUI
+    thread: an undo of a 100,000-row import (the undo stack needs the undo done when
+    ``undo()`` returns). The dialog has no Cancel: such work is one transaction that
+    either lands or rolls back as a whole.
+    """
+    outcome: dict[str, Any] = {}
+    loop = QEventLoop()
+    task = Task(parent, title, work)
+    if task._dialog is not None:
+        task._dialog.setCancelButton(None)
+    task.sig_done.connect(lambda result: (outcome.update(result=result), loop.quit()))
+    task.sig_failed.connect(lambda error: (outcome.update(error=error), loop.quit()))
+    task.start()
+    if task.running:
+        loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("result")
 
 
 def run_in_background(parent: QObject, title: str, work: Work,

@@ -81,6 +81,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"ChannelDesk — {store.path.name}")
         self.undo_stack = QUndoStack(self)
         StoreCommand.report_error = lambda what, error: show_error(self, what, error)
+        StoreCommand.waiting_window = self
         self.presentation = PresentationMode(self)
         self.bridge = StoreBridge(store, self)
         self.tabs = QTabWidget()
@@ -514,5 +515,7 @@ class MainWindow(QMainWindow):
         self.save_state()
         self.bridge.close()
         StoreCommand.report_error = None
+        if StoreCommand.waiting_window is self:
+            StoreCommand.waiting_window = None
         super().closeEvent(event)
 

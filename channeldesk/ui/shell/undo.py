@@ -17,25 +17,39 @@ from typing import Any
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QWidget
 
-from channeldesk.services.operations import Undoable
+from channeldesk.domain.progress import Progress
+from channeldesk.services.operations import Operation, Undoable
 from channeldesk.store import Store
 from channeldesk.store.models import SyncedModel
 from channeldesk.ui.shell.errors import show_error
+from channeldesk.ui.shell.jobs import run_and_wait
 
 log = logging.getLogger(__name__)
 
 ErrorReporter = Callable[[str, BaseException], None]
+IN_WORKER_FROM = 2_000  # rows an undo or redo writes before it runs in a worker
 
 
 class StoreCommand(QUndoCommand):
-    """Base: runs ``_do``/``_undo`` and reports a failure instead of raising into Qt."""
+    """Base: runs ``_do``/``_undo`` and reports a failure instead of raising into Qt.
+
+    A command that writes many rows (``rows_written`` of at least ``IN_WORKER_FROM``, an
+    undo of a big import) runs in a worker while ``waiting_window`` waits with a progress
+    dialog, so the window keeps painting; small ones run here, at once.
+    """
 
     report_error: ErrorReporter | None = None
+    waiting_window: QWidget | None = None
     store: Store
 
     def __init__(self, text: str) -> None:
         super().__init__(text)
         self._skip_next_redo = False
+        self._progress: Progress | None = None
+
+    def rows_written(self) -> int:
+        """How many rows an undo or redo of this command writes."""
+        return 1
 
     def redo(self) -> None:
         if self._skip_next_redo:
@@ -49,12 +63,24 @@ class StoreCommand(QUndoCommand):
     def _guarded(self, action: Callable[[], None], what: str) -> None:
         """Run one undo/redo atomically; a failure is reported, never raised into Qt."""
         try:
-            with self.store.transaction():
-                action()
+            window = StoreCommand.waiting_window
+            if window is not None and self.rows_written() >= IN_WORKER_FROM:
+                run_and_wait(window, f"{what.capitalize()}: {self.text()}",
+                             lambda progress, _cancel: self._in_transaction(action, progress))
+            else:
+                self._in_transaction(action, None)
         except Exception as error:  # reported, never raised into the Qt event loop
             log.exception("%s of '%s' failed", what, self.text())
             if StoreCommand.report_error:
                 StoreCommand.report_error(f"Could not {what} '{self.text()}'", error)
+
+    def _in_transaction(self, action: Callable[[], None], progress: Progress | None) -> None:
+        self._progress = progress
+        try:
+            with self.store.transaction():
+                action()
+        finally:
+            self._progress = None
 
     def _do(self) -> None:
         pass
@@ -142,11 +168,18 @@ class OperationCommand(StoreCommand):
         """The operation's value (e.g. the id of what it created), once performed."""
         return getattr(self.result, "value", None)
 
+    def rows_written(self) -> int:
+        if isinstance(self.result, Operation):
+            return self.result.row_count()
+        return 1
+
     def _do(self) -> None:
         if self.result is None:
             if self._operation is None:
                 raise RuntimeError("an OperationCommand needs an operation or a result")
             self.result = self._operation()
+        elif isinstance(self.result, Operation):
+            self.result.redo(self.store, self._progress)
         else:
             self.result.redo(self.store)
 
@@ -154,7 +187,10 @@ class OperationCommand(StoreCommand):
         if self.result is None:
             return
         try:
-            self.result.undo(self.store)
+            if isinstance(self.result, Operation):
+                self.result.undo(self.store, self._progress)
+            else:
+                self.result.undo(self.store)
         except Exception as error:
             if getattr(error, "expires_undo", False):
                 self.setObsolete(True)  # the stack drops it: redo would do nothing
