@@ -15,6 +15,7 @@ from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table
 
 from channeldesk.domain.onboarding import label
 from channeldesk.domain.onboarding_document import OnboardingDocument
+from channeldesk.services.pdf.fonts import REGULAR
 from channeldesk.services.pdf.layout import CONTENT_W
 from channeldesk.services.pdf.sections import PACK, SectionContext, register_section
 from channeldesk.services.pdf.styles import GOOD, POOR, TRACK
@@ -34,7 +35,8 @@ def progress_bar(done: int, total: int, colour: colors.Color, width: float = CON
     widths = [w for w in (filled, width - filled) if w > 0.5] or [width]
     cells = [["" for _ in widths]]
     table = Table(cells, colWidths=widths, rowHeights=[3.2 * mm], hAlign="LEFT")
-    commands = [("BACKGROUND", (0, 0), (-1, -1), TRACK)]
+    commands = [("FONTNAME", (0, 0), (-1, -1), REGULAR),  # the embedded font, not Helvetica
+                ("BACKGROUND", (0, 0), (-1, -1), TRACK)]
     if filled > 0.5:
         commands.append(("BACKGROUND", (0, 0), (0, 0), colour))
     table.setStyle(TableStyle(commands))
