@@ -8,6 +8,7 @@ HubSpot Companies); they are compared folded, without spaces or punctuation.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -220,3 +221,39 @@ def read_choice(text: str, choices: dict[str, str], what: str) -> str:
     if found is None:
         raise ValueProblem(f"not a {what} ChannelDesk knows")
     return found
+
+
+# The first-name column is read into this key and joined with the last name on import.
+FIRST_NAME = "contact_first_name"
+
+
+# -- mapping columns to fields --------------------------------------------------------------
+
+def auto_mapping(headers: Sequence[str]) -> list[str | None]:
+    """The field each column imports into, from its header (each field used once)."""
+    used: set[str] = set()
+    mapping: list[str | None] = []
+    for header in headers:
+        key = header_key(header)
+        target = FIRST_NAME if key in {header_key(h) for h in FIRST_NAME_HEADERS} else None
+        if key in {header_key(h) for h in LAST_NAME_HEADERS}:
+            target = "contact_name"
+        target = target or field_for_header(header)
+        if target in used:
+            target = None
+        if target:
+            used.add(target)
+        mapping.append(target)
+    return mapping
+
+
+def mapping_problem(mapping: Sequence[str | None]) -> str | None:
+    """Why a mapping cannot be imported (no company column, a field twice); None if fine."""
+    chosen = [m for m in mapping if m]
+    if "company" not in chosen:
+        return ("No column is mapped to Company. Choose which column holds the company "
+                "name.")
+    twice = sorted({m for m in chosen if chosen.count(m) > 1})
+    if twice:
+        return f"More than one column is mapped to {', '.join(twice)}. Map each field once."
+    return None

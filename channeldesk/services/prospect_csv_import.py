@@ -41,15 +41,13 @@ from channeldesk.services.csv_reading import read_file as read_file
 from channeldesk.services.operations import Operation, Recorder
 from channeldesk.services.prospect_csv_format import (
     FIELD_BY_NAME,
-    FIRST_NAME_HEADERS,
+    FIRST_NAME,
     ID_TARGET,
-    LAST_NAME_HEADERS,
     PARTNER_TYPES,
     REGIONS,
     SOURCES,
     STAGES,
     ValueProblem,
-    field_for_header,
     header_key,
     is_export_only,
     read_choice,
@@ -58,6 +56,8 @@ from channeldesk.services.prospect_csv_format import (
     read_employees,
     read_revenue,
 )
+from channeldesk.services.prospect_csv_format import auto_mapping as auto_mapping
+from channeldesk.services.prospect_csv_format import mapping_problem as mapping_problem
 from channeldesk.store.database import Store
 from channeldesk.store.models import Prospect
 from channeldesk.store.prospect_derived import derive_now
@@ -70,7 +70,6 @@ MERGE_KEEPS = frozenset({"company", "stage", "lost_reason"})
 
 # A mapping target that is not a prospect field: the contact's first name, joined with
 # the last name (Salesforce Leads, HubSpot).
-FIRST_NAME = "contact_first_name"
 
 
 class ImportFailed(Exception):  # noqa: N818 -- a failed write, worded for people
@@ -201,38 +200,6 @@ def summary_text(added: int, merged: int, unchanged: int, skipped: int,
     up_to_date = f"{unchanged:,} already up to date, " if unchanged else ""
     return (f"{added:,} added, {merged:,} merged, {up_to_date}{skipped:,} duplicates "
             f"skipped, {invalid:,} invalid rows skipped")
-
-
-# -- 2. mapping columns ----------------------------------------------------------------------
-
-def auto_mapping(headers: Sequence[str]) -> list[str | None]:
-    """The field each column imports into, from its header (each field used once)."""
-    used: set[str] = set()
-    mapping: list[str | None] = []
-    for header in headers:
-        key = header_key(header)
-        target = FIRST_NAME if key in {header_key(h) for h in FIRST_NAME_HEADERS} else None
-        if key in {header_key(h) for h in LAST_NAME_HEADERS}:
-            target = "contact_name"
-        target = target or field_for_header(header)
-        if target in used:
-            target = None
-        if target:
-            used.add(target)
-        mapping.append(target)
-    return mapping
-
-
-def mapping_problem(mapping: Sequence[str | None]) -> str | None:
-    """Why a mapping cannot be imported (no company column, a field twice); None if fine."""
-    chosen = [m for m in mapping if m]
-    if "company" not in chosen:
-        return ("No column is mapped to Company. Choose which column holds the company "
-                "name.")
-    twice = sorted({m for m in chosen if chosen.count(m) > 1})
-    if twice:
-        return f"More than one column is mapped to {', '.join(twice)}. Map each field once."
-    return None
 
 
 # -- 3. the preview --------------------------------------------------------------------------
