@@ -160,10 +160,15 @@ class PageApplier:
     def _locked_here(self, item: RemoteField, key: Key, known: Version | None) -> bool:
         """A colleague's change this copy's rules refuse (an edit of a plan signed here)
         is not written: it becomes a conflict for the user to decide, as if both had
-        edited the field. Keeping theirs then writes it; keeping mine sends ours back."""
+        edited the field. Keeping theirs then writes it; keeping mine sends ours back.
+
+        A field this copy holds no version of is still arriving: the rest of a record
+        whose first fields came on an earlier page (a new objective of a plan signed
+        before it reached this copy). Its local value is only the column's default,
+        nobody here signed it, so it is written like the record's other fields."""
         row = self._local.get(item.table, {}).get(item.row_id)
         local = self._local_value(key)
-        if row is None or local is MISSING or local == item.value:
+        if row is None or known is None or local is MISSING or local == item.value:
             return False
         if write_guards.pulled_refusal(self.conn, item.table, item.row_id, item.field,
                                        item.value) is None:

@@ -48,6 +48,7 @@ class RunningServer:
     database_url: str
     data_dir: Path
     process: subprocess.Popen | None = None
+    log_path: Path | None = None
 
     def admin(self, *args: str, stdin: str | None = None) -> None:
         done = subprocess.run(_server_command(*args, "--database", self.database_url,
@@ -79,15 +80,20 @@ def serve(database_url: str, data_dir: Path) -> Iterator[RunningServer]:
     port = free_port()
     server = RunningServer(f"http://127.0.0.1:{port}", database_url, data_dir)
     server.admin("create-team", "Acme Channel")
-    server.process = subprocess.Popen(
-        _server_command("serve", "--database", database_url, "--data-dir", str(data_dir),
-                        "--host", "127.0.0.1", "--port", str(port)),
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    # The server's log goes to a file: a pipe nobody reads fills up after about 64 KiB
+    # (a few hundred request lines) and the server then blocks on its next log line.
+    data_dir.mkdir(parents=True, exist_ok=True)
+    server.log_path = data_dir.parent / f"serve-{port}.log"
+    with server.log_path.open("w") as log:
+        server.process = subprocess.Popen(
+            _server_command("serve", "--database", database_url, "--data-dir", str(data_dir),
+                            "--host", "127.0.0.1", "--port", str(port)),
+            stdout=subprocess.DEVNULL, stderr=log)
     try:
         deadline = time.monotonic() + 60
         while True:
             if server.process.poll() is not None:
-                raise AssertionError(f"serve exited: {server.process.communicate()}")
+                raise AssertionError(f"serve exited: {server.log_path.read_text()}")
             with contextlib.suppress(httpx.TransportError):
                 if httpx.get(f"{server.url}/v1/health", timeout=2).status_code == 200:
                     break
