@@ -48,7 +48,7 @@ def test_the_pack_shows_certifications_and_outdated_assets(store, tmp_path):
     assert "Ada Park" in text and "Vault Certified Engineer" in text and "2 Apr 2028" in text
     assert "Bo Lind" not in text  # enrolled, not certified (the scorecard lists contacts)
     assert "Newer version available" in text and "Vault battlecard" in text
-    assert "1 asset(s) have a newer version" in text
+    assert "1 asset has a newer version" in text
     assert "SECRET" not in text
     assert "Acadia Cloud" not in text  # another partner's holdings never appear
     if shutil.which("pdftoppm") is None:

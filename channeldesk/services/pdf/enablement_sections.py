@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer
 
@@ -42,6 +43,20 @@ def _until(expires_on: date | None, today: date) -> str:
         day(expires_on)
 
 
+def _requirement(required: int) -> str:
+    if not required:
+        return "Your tier sets no certification requirement."
+    return f"Your tier asks for {required} certified {'person' if required == 1 else 'people'}."
+
+
+def _with_next(style: ParagraphStyle) -> ParagraphStyle:
+    return ParagraphStyle(f"{style.name}_with_next", parent=style, keepWithNext=1)
+
+
+def _assets(count: int) -> str:
+    return "1 asset has" if count == 1 else f"{count} assets have"
+
+
 def certifications_and_assets(ctx: SectionContext) -> list[Flowable]:
     if ctx.pack is None:
         return []
@@ -58,8 +73,7 @@ def certifications_and_assets(ctx: SectionContext) -> list[Flowable]:
         CondPageBreak(110 * mm),  # the heading and its figures start where tables follow
         Paragraph("Certifications and assets", s.h1),
         para(f"Certified people and sales assets of {ctx.plan.partner_name} on "
-             f"{day(today)}. Your tier asks for {count.required} certified "
-             f"{'person' if count.required == 1 else 'people'}.", s.body),
+             f"{day(today)}. {_requirement(count.required)}", s.body),
         kpi_tiles(tiles, s), Spacer(1, 4 * mm), Paragraph("Who is certified", s.h2)]
     if data.people:
         rows = [[p.name, p.course, day(p.certified_on), _until(p.expires_on, today)]
@@ -70,16 +84,15 @@ def certifications_and_assets(ctx: SectionContext) -> list[Flowable]:
         story.append(para("Nobody is certified yet. Your channel manager can enrol your team "
                           "on the next course.", s.muted))
     story.append(Paragraph("Sales and marketing assets", s.h2))
+    if data.outdated:  # above the table: under it, the note can end up alone on a page
+        story.append(para(f"{_assets(data.outdated)} a newer version: ask your channel "
+                          "manager for the current copies.", _with_next(s.body)))
     if data.holdings:
         rows = [[h.title, version_label(h.held_version), version_label(h.current_version),
                  "Newer version available" if h.outdated else "Up to date",
                  day(h.last_shared_on)] for h in data.holdings]
         story.append(data_table(["Asset", "You have", "Current", "Status", "Received"], rows,
                                 [CONTENT_W - 126 * mm, 20 * mm, 20 * mm, 50 * mm, 36 * mm], s))
-        if data.outdated:
-            story.append(Spacer(1, 2 * mm))
-            story.append(para(f"{data.outdated} asset(s) have a newer version: ask your "
-                              "channel manager for the current copies.", s.small))
     else:
         story.append(para("No assets have been shared yet.", s.muted))
     return story

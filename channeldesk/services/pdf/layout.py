@@ -47,22 +47,34 @@ class CoverFacts:
 
 
 class NumberedCanvas(Canvas):
-    """Defers each page until the end so the footer can say "Page n of N"."""
+    """Defers each page until the end so the footer can say "Page n of N".
+
+    Bookmarks are deferred with their page: the PDF page a bookmark points at is the one
+    being written when it is made, so made during layout every bookmark (the outline and
+    each contents entry's link) would point at page 1.
+    """
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._pages: list[dict] = []
         self.cd_footer = None
+        self._cd_bookmarks: list[tuple[tuple, dict]] = []
+
+    def bookmarkPage(self, *args, **kwargs) -> None:  # reportlab's name
+        self._cd_bookmarks.append((args, kwargs))
 
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
         self._startPage()
         self.cd_footer = None
+        self._cd_bookmarks = []
 
     def save(self) -> None:
         total = len(self._pages)
         for number, state in enumerate(self._pages, start=1):
             self.__dict__.update(state)
+            for args, kwargs in self._cd_bookmarks:
+                super().bookmarkPage(*args, **kwargs)
             if self.cd_footer is not None:
                 self.cd_footer(self, number, total)
             super().showPage()
@@ -209,7 +221,10 @@ class DeskDocTemplate(BaseDocTemplate):
         canvas.setFillColor(MUTED)
         pages = f"Page {number} of {total}"
         canvas.drawRightString(PAGE_W - MARGIN_X, y, pages)
-        room = CONTENT_W - stringWidth(pages, REGULAR, 7.5) - 8 * mm
+        # Room measured for the widest page label, so the note reads the same on every
+        # page (not cut on page 10 only).
+        widest = f"Page {total} of {total}"
+        room = CONTENT_W - stringWidth(widest, REGULAR, 7.5) - 5 * mm
         draw_text(canvas, MARGIN_X, y, fit(self._footer_text(), REGULAR, 7.5, room),
                   REGULAR, 7.5)
         canvas.restoreState()
@@ -245,8 +260,15 @@ _LEGAL_FORMS = {"ооо", "оао", "зао", "пао", "ао", "llc", "inc.", "
                 "s.a.", "sas", "as", "ab", "a.e.", "sp.", "bv", "b.v.", "nv", "oy", "the"}
 
 
+# Legal forms written before or after the name without a space ('株式会社ネクスト'):
+# the mark shows the name's first letter, not the legal form's.
+_JOINED_LEGAL_FORMS = ("株式会社", "有限会社", "合同会社", "（株）", "(株)", "주식회사",
+                       "(주)", "บริษัท")
+
+
 def initials(name: str) -> str:
     """Up to two initials of the significant words: 'Łódź Systemy Sp. z o.o.' → 'ŁS'."""
+    name = _without_joined_legal_form(name)
     words = [w for w in name.replace("-", " ").split()
              if w[:1].isalpha() and w[:1].isupper() and w.casefold() not in _LEGAL_FORMS]
     letters = "".join(w[0] for w in words[:2])
@@ -254,3 +276,12 @@ def initials(name: str) -> str:
     # consonant ('ไทย' → 'ท').
     first = name.strip().lstrip("\u0e40\u0e41\u0e42\u0e43\u0e44")[:1]
     return letters or (first.upper() or "?")
+
+
+def _without_joined_legal_form(name: str) -> str:
+    stripped = name.strip()
+    for form in _JOINED_LEGAL_FORMS:
+        rest = stripped.removeprefix(form).removesuffix(form).strip()
+        if rest and rest != stripped:
+            return rest
+    return name

@@ -87,8 +87,9 @@ def onboarding_status(ctx: SectionContext) -> list[Flowable]:
     if doc.items:
         rows = [[item.title + ("" if item.required else " (optional)"),
                  label(item.category),
-                 ctx.branding.vendor_name if item.owner_side == "vendor"
-                 else ctx.plan.partner_name,
+                 # The pack speaks to the partner ("your tier", "assets you hold"), and
+                 # its full legal name in a narrow column wraps every row to three lines.
+                 ctx.branding.vendor_name if item.owner_side == "vendor" else "Your team",
                  day(item.due_on), _status_cell(item, today, s)] for item in doc.items]
         story += [Paragraph("Checklist", s.h2),
                   data_table(["Task", "Category", "Owner", "Due", "Status"], rows,

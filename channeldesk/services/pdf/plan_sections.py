@@ -21,7 +21,6 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from reportlab.platypus.tableofcontents import TableOfContents
 
 from channeldesk.domain.plan import (
     ACTIVITY_STATUS_LABELS,
@@ -36,6 +35,7 @@ from channeldesk.domain.plan import (
 )
 from channeldesk.domain.plan_document import active_budget, format_money
 from channeldesk.services.pdf import charts
+from channeldesk.services.pdf.contents import CoverContents
 from channeldesk.services.pdf.fonts import REGULAR, embed
 from channeldesk.services.pdf.layout import CONTENT_W
 from channeldesk.services.pdf.sections import PACK, PLAN, SectionContext, register_section
@@ -133,14 +133,9 @@ def _narrow(style: ParagraphStyle, name: str) -> ParagraphStyle:
 
 
 def _contents(ctx: SectionContext) -> list[Flowable]:
-    """The pack's table of contents, on its cover: a page of its own for six lines
-    would be filler."""
-    toc = TableOfContents(tableStyle=TableStyle([  # reportlab's own, in the embedded font
-        ("FONTNAME", (0, 0), (-1, -1), REGULAR), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
-    toc.levelStyles = [ctx.styles.toc1]
-    toc.dotsMinLevel = 0
-    return [Paragraph("In this pack", ctx.styles.h2), toc]
+    """The pack's table of contents, on its cover: a page of its own for a few lines
+    would be filler, so it takes two columns when one does not fit (see contents.py)."""
+    return [CoverContents(Paragraph("In this pack", ctx.styles.h2), ctx.styles.toc1)]
 
 
 def summary(ctx: SectionContext) -> list[Flowable]:

@@ -64,7 +64,8 @@ def make_styles(brand_hex: str) -> Styles:
         header_cell_right=ParagraphStyle("header_cell_right", parent=cell, fontName=BOLD,
                                          textColor=colors.white, alignment=TA_RIGHT),
         muted=ParagraphStyle("muted", parent=body, textColor=MUTED),
-        toc1=ParagraphStyle("toc1", parent=body, fontSize=10.5, leading=16,
+        # The contents sit on the cover under its figures: compact lines, no gaps.
+        toc1=ParagraphStyle("toc1", parent=body, fontSize=10, leading=15, spaceAfter=1,
                             alignment=TA_LEFT),
     )
 

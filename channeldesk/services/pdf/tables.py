@@ -26,7 +26,25 @@ def para(text: str, style) -> Paragraph:
     text = text or ""
     if needs_bidi(text):
         return BidiParagraph(text, style)
+    if _has_cjk(text):
+        style = _cjk_style(style)
     return Paragraph(markup(text, style.fontName), style)
+
+
+def _has_cjk(text: str) -> bool:
+    """Chinese or Japanese (written without spaces between words)."""
+    return any("\u3000" <= char <= "\u30ff" or "\u3400" <= char <= "\u9fff"
+               or "\uf900" <= char <= "\ufaff" or "\uff00" <= char <= "\uffef"
+               for char in text)
+
+
+def _cjk_style(style: ParagraphStyle) -> ParagraphStyle:
+    """Lines broken between any two ideographs or kana, keeping the Japanese rules: a
+    line never starts with '・', 'ー' or a small kana (reportlab's CJK wrap). Without
+    it a long name has no space to break at and is cut mid-word wherever it overflows."""
+    if style.wordWrap == "CJK":
+        return style
+    return ParagraphStyle(f"{style.name}_cjk", parent=style, wordWrap="CJK")
 
 
 class BidiParagraph(Paragraph):
