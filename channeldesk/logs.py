@@ -51,6 +51,14 @@ def setup_logging(verbose: bool = False) -> Path:
     return path
 
 
+def current_log_path() -> Path | None:
+    """The file :func:`setup_logging` sends records to, or None before it ran."""
+    for handler in logging.getLogger().handlers:
+        if getattr(handler, _OURS, False) and isinstance(handler, RotatingFileHandler):
+            return Path(handler.baseFilename)
+    return None
+
+
 def _install(root: logging.Logger, handler: logging.Handler) -> None:
     setattr(handler, _OURS, True)
     root.addHandler(handler)

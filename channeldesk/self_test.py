@@ -16,12 +16,14 @@ import re
 import sys
 import tempfile
 import time
-import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
+
+from channeldesk.logs import current_log_path
+from channeldesk.paths import log_file_path
 
 log = logging.getLogger(__name__)
 
@@ -54,9 +56,11 @@ class SelfTest:
             if self.slot_errors:
                 raise SelfTestFailure(f"an error inside Qt: {self.slot_errors[0]}")
         except Exception as error:  # every failure is a result here, never a crash
-            reason = f"{type(error).__name__}: {error}"
+            reason = f"{type(error).__name__}: {_one_line(error)}"
             if not isinstance(error, SelfTestFailure):
-                reason += "\n" + "".join(traceback.format_exception(error)).rstrip()
+                # One line on the console; the traceback goes to the log, for the report.
+                log.error("self-test step %r failed", label, exc_info=error)
+                reason += f" (the traceback is in {current_log_path() or log_file_path()})"
             self.failures.append(label)
             self.print_line(f"  FAIL {label}: {reason}")
             return
@@ -69,6 +73,10 @@ class SelfTest:
         """sys.excepthook while the test runs: an exception in a Qt slot does not reach
         the step that caused it, so it is collected and fails that step."""
         self.slot_errors.append(f"{kind.__name__}: {value}")
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split()) or "(no message)"
 
 
 def check_pdf(path: Path) -> str:

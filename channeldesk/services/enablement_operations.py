@@ -285,6 +285,16 @@ def record_completion(store: Store, enrolment_id: str, completed_on: date,
     enrolment = store.get(Enrolment, enrolment_id)
     if enrolment is None or enrolment.deleted:
         raise OperationRefused("That enrolment was deleted meanwhile; nothing was saved.")
+    if enrolment.status != EnrolmentStatus.ENROLLED.value:
+        # Checked here, not only in the tab: the CLI and scripts share this operation,
+        # and a second pass would certify the person twice.
+        finished = "completed" if enrolment.status == EnrolmentStatus.COMPLETED.value \
+            else "marked not passed"
+        raise OperationRefused(
+            f"This enrolment was already {finished}"
+            + (f" on {enrolment.completed_on}" if enrolment.completed_on else "")
+            + "; nothing was saved. To certify the person again, enrol them on the course "
+            "again first.")
     _refuse_if(validate_completion(completed_on, enrolment.enrolled_on, score))
     course = store.get(Course, enrolment.course_id)
 

@@ -36,22 +36,31 @@ class TokenFile:
 
     def save_token(self, server_url: str, email: str, token: str,
                    profile: str = "") -> TokenSaved:
+        """Keep ``token`` for the account, beside the other accounts' tokens in the file;
+        the file is replaced whole, so a failed write leaves the previous one intact."""
         tokens = self._read()
         tokens[account_key(server_url, email, profile)] = token
         self._write(tokens)
         return TokenSaved(True, f"file {self.path}")
 
     def load_token(self, server_url: str, email: str, profile: str = "") -> str | None:
+        """The account's token, or None when the file or the account is not there; a
+        file others can read is refused (see the module's docstring)."""
         return self._read().get(account_key(server_url, email, profile))
 
     def delete_token(self, server_url: str, email: str, profile: str = "") -> None:
+        """Forget the account's token (logout); the file goes with its last token, so
+        no empty token file is left lying around."""
         tokens = self._read()
         if tokens.pop(account_key(server_url, email, profile), None) is None:
             return
         if tokens:
             self._write(tokens)
-        else:
+            return
+        try:
             self.path.unlink(missing_ok=True)
+        except OSError as error:
+            raise self._unwritable(error) from error
 
     # -- the file ----------------------------------------------------------------------
 
@@ -92,7 +101,10 @@ class TokenFile:
         if not folder.is_dir():
             raise TokenFileError(f"The folder {folder} does not exist. Create it first or "
                                  "name another --token-file.")
-        handle, temporary = tempfile.mkstemp(prefix=".channeldesk-token-", dir=folder)
+        try:
+            handle, temporary = tempfile.mkstemp(prefix=".channeldesk-token-", dir=folder)
+        except OSError as error:  # a read-only folder, a full disk
+            raise self._unwritable(error) from error
         try:
             os.chmod(temporary, FILE_MODE)  # mkstemp makes 0600 already; say it anyway
             with os.fdopen(handle, "w", encoding="utf-8") as out:
@@ -100,6 +112,15 @@ class TokenFile:
                 out.flush()
                 os.fsync(out.fileno())
             os.replace(temporary, self.path)
-        except BaseException:
+        except BaseException as error:
             Path(temporary).unlink(missing_ok=True)
+            if isinstance(error, OSError):
+                raise self._unwritable(error) from error
             raise
+
+    def _unwritable(self, error: OSError) -> TokenFileError:
+        reason = error.strerror or str(error)
+        return TokenFileError(
+            f"The token file {self.path} cannot be written ({reason}); the previous file, "
+            "if any, is unchanged. Free some space or make the folder writable, or name a "
+            "file in a folder of your own with --token-file.")

@@ -131,6 +131,9 @@ def test_a_completion_certifies_and_undo_takes_the_certificate_back(store) -> No
     done = record_completion(store, enrolment, date(2026, 3, 1), 90, passed=True)
     assert Certification.get_by_id(done.value).expires_on == date(2028, 3, 1)
     assert certified_headcount(store.db, world.partners["acadia"], TODAY) == 1
+    with pytest.raises(OperationRefused, match="already completed on 2026-03-01"):
+        record_completion(store, enrolment, date(2026, 3, 2), 95, passed=True)
+    assert Certification.select().where(~Certification.deleted).count() == 1  # not twice
     done.undo(store)
     assert certified_headcount(store.db, world.partners["acadia"], TODAY) == 0
     with pytest.raises(OperationRefused, match="already enrolled"):

@@ -47,3 +47,11 @@ def test_a_missing_folder_or_a_folder_as_file_is_refused(tmp_path):
     (tmp_path / "dir").mkdir()
     with pytest.raises(TokenFileError, match="not a regular file"):
         TokenFile(tmp_path / "dir").load_token(URL, EMAIL)
+
+
+def test_a_read_only_folder_is_a_clear_error_not_an_unexpected_one(read_only_folder):
+    vault = TokenFile(read_only_folder / "token.json")
+    with pytest.raises(TokenFileError, match=r"cannot be written .*--token-file"):
+        vault.save_token(URL, EMAIL, "secret")
+    assert not (read_only_folder / "token.json").exists()
+    assert not [p for p in read_only_folder.iterdir() if p.name.startswith(".channeldesk")]

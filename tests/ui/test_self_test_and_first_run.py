@@ -73,12 +73,18 @@ def test_self_test_opens_every_tab_of_the_feature_list_and_exports(qapp, extra_f
     assert lines[-1].startswith("self-test passed")
 
 
-def test_self_test_fails_when_a_tab_fails_and_still_runs_the_rest(qapp, extra_feature):
+def test_self_test_fails_when_a_tab_fails_and_still_runs_the_rest(qapp, extra_feature,
+                                                                   caplog):
     extra_feature("BrokenTab")
     code, lines = run_and_capture(qapp)
     assert code == 1
     [failed] = [line for line in lines if line.startswith("  FAIL")]
     assert failed.startswith("  FAIL tab Extra: RuntimeError: the broken tab's model failed")
+    # One line for the user, naming the log; the traceback is in the log, not the console.
+    assert "\n" not in failed and "the traceback is in " in failed
+    assert not any("Traceback" in line or 'File "' in line for line in lines)
+    [record] = [r for r in caplog.records if "tab Extra" in r.getMessage()]
+    assert record.exc_info and "the broken tab's model failed" in str(record.exc_info[1])
     assert any(line.startswith("  ok   partner pack PDF") for line in lines)
     assert lines[-1].startswith("self-test FAILED: 1 of ") and "tab Extra" in lines[-1]
 
