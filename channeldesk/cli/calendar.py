@@ -39,7 +39,10 @@ def register(commands: CommandSet) -> None:
         "every deadline as an iCalendar (.ics) file",
         "Next steps, plan activities and commitments and every other feature's deadlines "
         "as all-day events. Each event's UID comes from its record, so importing a newer "
-        "file updates the events instead of adding copies.")
+        "file updates the events instead of adding copies. Write over the previous file: "
+        "the deadlines it held that are no longer due (met, or their record deleted) are "
+        "written again as cancelled events, so your calendar drops them on import; "
+        "written to a new file, they stay in the calendar until you delete them.")
     calendar.add_argument("--out", required=True, metavar="FILE.ics",
                           help="the calendar file to write")
     calendar.add_argument("--past-days", type=int, default=PAST_DAYS, metavar="N",

@@ -4,8 +4,8 @@ A feature's part of the index is rebuilt from its search provider when the table
 reads changed (their fingerprint differs from the one it was built from). The tables are
 those of the texts it gave, plus any the provider declares it also reads
 (``search_texts.reads = ("partner",)`` when the texts name a partner). The window calls
-:func:`refresh` in the background at start and after its rows change; the command line
-calls it before a search.
+:func:`refresh` in the background at start and after its rows change (cancelled when the
+window closes, between features and between chunks of one).
 """
 
 from __future__ import annotations
@@ -34,13 +34,13 @@ def refresh(db: peewee.Database, progress: Progress | None = None,
         stop_if_cancelled(cancel, "Updating the search index was cancelled.")
         if progress is not None:
             progress(done, len(providers), f"Indexing {feature.title.replace('&', '')}…")
-        if _rebuild_if_stale(db, feature, provider, force):
+        if _rebuild_if_stale(db, feature, provider, force, cancel):
             rebuilt.append(feature.key)
     return rebuilt
 
 
 def _rebuild_if_stale(db: peewee.Database, feature: Feature, provider: Callable,
-                      force: bool) -> bool:
+                      force: bool, cancel: CancelToken | None = None) -> bool:
     declared = tuple(getattr(provider, "reads", ()))
     built = search_index.built_state(db, feature.key)
     if built is not None and not force:
@@ -50,7 +50,7 @@ def _rebuild_if_stale(db: peewee.Database, feature: Feature, provider: Callable,
     texts = list(provider(db))
     tables = sorted({text.table for text in texts} | set(declared) | _known(built))
     search_index.replace_feature(db, feature.key, texts, tables,
-                                 search_index.fingerprint(db, tables))
+                                 search_index.fingerprint(db, tables), cancel)
     log.info("search index: %s rebuilt with %d records", feature.key, len(texts))
     return True
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import peewee
 
 from channeldesk.domain.lookups import SearchText
+from channeldesk.domain.progress import CancelToken, stop_if_cancelled
 from channeldesk.domain.text_order import sort_key
 
 CHUNK = 5_000
@@ -56,12 +57,19 @@ def built_state(db: peewee.Database, feature: str) -> tuple[list[str], str] | No
 
 
 def replace_feature(db: peewee.Database, feature: str, texts: Iterable[SearchText],
-                    tables: Sequence[str], stamp: str) -> int:
+                    tables: Sequence[str], stamp: str,
+                    cancel: CancelToken | None = None) -> int:
     """Put ``texts`` in place of the feature's part of the index, in chunks so a write
-    never holds the database for long; the state row is written last, so an interrupted
-    build is simply done again. Returns how many records went in."""
+    never holds the database for long, checking ``cancel`` between them (closing the
+    window does not wait for a whole feature). The state row goes with the old rows and
+    is written again last, so an interrupted or cancelled build is always done again,
+    even when the tables have not changed since. Returns how many records went in.
+
+    While a part is rebuilt a search finds only what is in so far; one transaction for
+    the whole part would hold every other writer back for as long instead."""
     with db.atomic():
         db.execute_sql("DELETE FROM search_index WHERE feature = ?", (feature,))
+        db.execute_sql("DELETE FROM search_index_state WHERE feature = ?", (feature,))
     written, chunk = 0, []
     for text in texts:
         chunk.append((sort_key(f"{text.title} {text.text}"), feature, text.table,
@@ -69,6 +77,8 @@ def replace_feature(db: peewee.Database, feature: str, texts: Iterable[SearchTex
         if len(chunk) >= CHUNK:
             written += _insert(db, chunk)
             chunk = []
+            stop_if_cancelled(cancel, "Updating the search index was cancelled; it is "
+                                      "finished at the next start.")
     written += _insert(db, chunk)
     with db.atomic():
         db.execute_sql("INSERT OR REPLACE INTO search_index_state (feature, tables, "

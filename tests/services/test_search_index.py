@@ -6,10 +6,12 @@ from datetime import date
 
 import pytest
 
+from channeldesk.domain.progress import Cancelled
 from channeldesk.services.demo_data import load_demo_data
 from channeldesk.services.lookups import search_texts
 from channeldesk.services.search_index import grouped_search, refresh
 from channeldesk.store import Store
+from channeldesk.store import search_index as store_index
 from channeldesk.store.models import Contact, Partner, Prospect
 from channeldesk.store.search_index import fts_query, search
 
@@ -73,3 +75,30 @@ def test_results_are_grouped_by_kind_partners_before_contacts(store):
     refresh(store.db)
     groups = grouped_search(store.db, "acme")
     assert list(groups) == ["prospect", "partner", "contact"]  # feature order, then parents
+
+
+class CancelAfter:
+    """A cancel token that is set after it has been asked ``times`` times."""
+
+    def __init__(self, times: int) -> None:
+        self.asked, self.times = 0, times
+
+    def is_set(self) -> bool:
+        self.asked += 1
+        return self.asked > self.times
+
+
+def test_a_rebuild_stops_between_chunks_and_is_done_again_next_time(loaded, monkeypatch):
+    monkeypatch.setattr(store_index, "CHUNK", 20)
+    prospects = [t for t in search_texts(loaded.db) if t.table == "prospect"]
+    assert len(prospects) > 60  # several chunks
+    token = CancelAfter(2)  # refresh asks once per feature, then once per chunk
+    with pytest.raises(Cancelled):
+        refresh(loaded.db, cancel=token, force=True)
+    partial = loaded.db.execute_sql("SELECT count(*) FROM search_index "
+                                    "WHERE tbl = 'prospect'").fetchone()[0]
+    assert partial < len(prospects)  # stopped inside a feature, not after it
+    # Nothing changed in the tables, yet the interrupted part is rebuilt, not kept partial.
+    refresh(loaded.db)
+    assert loaded.db.execute_sql("SELECT count(*) FROM search_index "
+                                 "WHERE tbl = 'prospect'").fetchone()[0] == len(prospects)
