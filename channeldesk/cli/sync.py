@@ -17,6 +17,7 @@ from typing import Any
 
 from channeldesk.cli.errors import EXIT_DATABASE, EXIT_OK, EXIT_SYNC, EXIT_USAGE, CommandError
 from channeldesk.cli.registry import CommandSet
+from channeldesk.cli.sync_report import held_back_lines
 from channeldesk.paths import resolve_db_path
 from channeldesk.store import Store, open_store
 
@@ -151,13 +152,17 @@ def sync_command(args: argparse.Namespace) -> int:
                 report = engine.sync()
             finally:
                 engine.close()
+            held_back = held_back_lines(store)
     finally:
         store.close()
-    waiting = (f"; {report.open_conflicts} conflicts wait for a decision in the app"
-               if report.open_conflicts else "")
+    count = report.open_conflicts
+    waiting = (f"; {count} conflict{' waits' if count == 1 else 's wait'} for a decision in "
+               "the app" if count else "")
     print(f"pulled {report.pulled}, pushed {report.pushed}, conflicts {report.conflicts}"
           f"{waiting}")
-    return EXIT_OK
+    for line in held_back:
+        print(line)
+    return EXIT_OK  # refusals are results of a sync that ran, not a failure (see help)
 
 
 def logout_command(args: argparse.Namespace) -> int:
@@ -205,8 +210,13 @@ def register(commands: CommandSet) -> None:
                        help="how the server lists this device")
     sync = commands.add("sync", sync_command,
                         "pull and push changes with the sync server",
-                        "Prints 'pulled N, pushed M, conflicts K'. Conflicts are decided in "
-                        "the app.")
+                        "Prints 'pulled N, pushed M, conflicts K', then each change the "
+                        "server refused and each value it sent that this version keeps "
+                        "aside, with the reason. Conflicts, refusals and kept-aside values "
+                        "are decided in the app. Exits 0 when the sync ran, even with "
+                        "refusals or conflicts left to decide (they are a result, not a "
+                        "failure); 4 only when the server could not be reached or answered "
+                        "with an error, 2 when not signed in, 3 for the local database.")
     sync.add_argument("--server", metavar="URL",
                       help="refuse to run unless the database is signed in to this server")
     sync.add_argument("--token-file", metavar="FILE",

@@ -194,3 +194,65 @@ def test_cli_sync_with_the_database_locked_exits_3(running_sqlite, tmp_path):
         holder.rollback()
         holder.close()
     assert result.returncode == 3, result.stderr
+
+
+def _partner_db(path: Path) -> str:
+    """A database holding one partner (tier silver), written through the store."""
+    store = open_store(path)
+    try:
+        return store.insert(Partner, {"name": "Acme Resellers", "partner_type": "reseller",
+                                      "tier": "silver", "status": "active",
+                                      "region": "emea"})
+    finally:
+        store.close()
+
+
+def _raw_tier(path: Path, partner: str, tier: str) -> None:
+    """An edit the forms would refuse, written raw (journalled like any edit)."""
+    store = open_store(path)
+    try:
+        with store.db.atomic():
+            store.db.connection().execute(
+                "UPDATE partner SET tier = ?, updated_at = ? WHERE id = ?",
+                (tier, store.clock.now(), partner))
+    finally:
+        store.close()
+
+
+def test_cli_sync_lists_what_the_server_refused_and_what_it_kept_aside(
+        running_sqlite: RunningServer, sqlite_server_url: str, tmp_path: Path):
+    server = running_sqlite
+    for email in ("alice@acme.example", "carol@acme.example"):
+        server.add_user(email)
+    env = cli_environment(tmp_path)
+    a, c = tmp_path / "a.sqlite3", tmp_path / "c.sqlite3"
+    partner = _partner_db(a)
+    for db, email in ((a, "alice@acme.example"), (c, "carol@acme.example")):
+        assert run_cli(env, "login", "--db", str(db), "--server", server.url, "--email",
+                       email, "--password-stdin", stdin=PASSWORD + "\n").returncode == 0
+    assert run_cli(env, "sync", "--db", str(a)).returncode == 0
+
+    # The server holds a value this version does not allow (an older server stored it).
+    server_file = sqlite_server_url.removeprefix("sqlite:///")
+    with sqlite3.connect(server_file) as raw:
+        for table in ("server_change", "field_state"):
+            changed = raw.execute(f"UPDATE {table} SET value = ? WHERE row_id = ? AND "
+                                  "field = 'tier'", (json.dumps("diamond"), partner))
+            assert changed.rowcount == 1
+    pulled = run_cli(env, "sync", "--db", str(c))
+    assert pulled.returncode == 0, pulled.stderr  # a result of the sync, not a failure
+    lines = pulled.stdout.splitlines()
+    assert lines[0].startswith("pulled ")
+    assert lines[1] == ("1 value kept aside from the server (this version's rules do not "
+                        "allow them; decide in the app's Conflicts):")
+    assert lines[2].startswith("  Partner · Acme Resellers, Tier = 'diamond': ")
+    assert len(lines) == 3
+
+    _raw_tier(a, partner, "platinum-plus")
+    pushed = run_cli(env, "sync", "--db", str(a))
+    assert pushed.returncode == 0, pushed.stderr
+    lines = pushed.stdout.splitlines()
+    assert lines[0].startswith("pulled ") and "conflicts 1" in lines[0]
+    assert lines[1].startswith("1 value refused by the server (your value is kept here")
+    assert lines[2].startswith("  Partner · Acme Resellers, Tier = 'platinum-plus': "
+                               "'platinum-plus' is not a tier")
