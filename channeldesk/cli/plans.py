@@ -208,13 +208,20 @@ def copy_plan_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def register(commands: CommandSet) -> None:
-    """export plan, export pack, export plans, plan copy."""
-    kinds = commands.group("export")
-    branding_help = ("a JSON file with vendor_name, brand_colour, logo and footer_note "
-                     "(default: branding.json in your config folder, else the shipped "
-                     "defaults)")
+BRANDING_HELP = ("a JSON file with vendor_name, brand_colour, logo and footer_note "
+                 "(default: branding.json in your config folder, else the shipped defaults)")
 
+
+def register(commands: CommandSet) -> None:
+    """export plan, export pack, export plans, plan new, plan copy."""
+    kinds = commands.group("export")
+    _register_export_plan(kinds)
+    _register_export_pack(kinds)
+    _register_export_plans(kinds)
+    _register_plan_actions(commands)
+
+
+def _register_export_plan(kinds) -> None:
     plan = kinds.add("plan", export_plan_command,
                "one partner's joint business plan",
                "Cover, summary and objectives, targets vs actuals with charts, activities, "
@@ -223,8 +230,10 @@ def register(commands: CommandSet) -> None:
                       help="the partner's name (or part of it) or id")
     plan.add_argument("--period", metavar="P", help="FY2026, 2026-H1 or 2026-Q3")
     plan.add_argument("--out", required=True, metavar="FILE.pdf", help="the PDF to write")
-    plan.add_argument("--branding", metavar="FILE", help=branding_help)
+    plan.add_argument("--branding", metavar="FILE", help=BRANDING_HELP)
 
+
+def _register_export_pack(kinds) -> None:
     pack = kinds.add("pack", export_pack_command,
                "one partner's review pack for a period",
                "The plan, a scorecard measured over the period (targets vs actuals, "
@@ -240,8 +249,10 @@ def register(commands: CommandSet) -> None:
     pack.add_argument("--quarter", metavar="Q",
                       help="review one quarter (Q3 or 2026-Q3) or half (H2) of the plan")
     pack.add_argument("--out", required=True, metavar="FILE.pdf", help="the PDF to write")
-    pack.add_argument("--branding", metavar="FILE", help=branding_help)
+    pack.add_argument("--branding", metavar="FILE", help=BRANDING_HELP)
 
+
+def _register_export_plans(kinds) -> None:
     plans = kinds.add("plans", export_plans_command,
                 "every plan, one PDF each",
                 "Renders on every core and shows progress; Ctrl+C stops after the files in "
@@ -251,8 +262,10 @@ def register(commands: CommandSet) -> None:
     plans.add_argument("--jobs", type=int, metavar="N",
                        help="worker processes (default: the number of cores)")
     plans.add_argument("--quiet", action="store_true", help="no progress line")
-    plans.add_argument("--branding", metavar="FILE", help=branding_help)
+    plans.add_argument("--branding", metavar="FILE", help=BRANDING_HELP)
 
+
+def _register_plan_actions(commands: CommandSet) -> None:
     actions = commands.group("plan", "change a business plan: channeldesk plan ACTION ...",
                              "The same changes as in the Plans tab, each in one transaction, "
                              "journalled and synced like an edit in the app.", word="ACTION")

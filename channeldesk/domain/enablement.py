@@ -166,6 +166,8 @@ def dates_error(published_on: date | None, expires_on: date | None) -> str | Non
 
 
 def asset_state(expires_on: date | None, today: date) -> AssetState:
+    """Current, expiring (within :data:`EXPIRING_SOON_DAYS`) or expired on ``today``: what
+    the library flags and what sharing leaves out by default."""
     if expires_on is None or expires_on - today > timedelta(days=EXPIRING_SOON_DAYS):
         return AssetState.CURRENT
     return AssetState.EXPIRED if expires_on < today else AssetState.EXPIRING
@@ -228,6 +230,7 @@ class Holding:
 
     @property
     def outdated(self) -> bool:
+        """A newer version exists than the one the partner was given (re-share it)."""
         return self.held_version < self.current_version
 
 
@@ -235,6 +238,8 @@ class Holding:
 
 def validate_completion(completed_on: date | None, enrolled_on: date | None,
                         score: int | None) -> dict[str, str]:
+    """Problems with a completion, by field (empty when fine): a date is needed, not
+    before the enrolment, and a score, when given, is 0 to 100."""
     errors: dict[str, str] = {}
     if completed_on is None:
         errors["completed_on"] = "Enter the date the course was completed."
@@ -301,4 +306,5 @@ class EnablementPack:
 
     @property
     def outdated(self) -> int:
+        """How many of the partner's holdings have a newer version."""
         return sum(1 for holding in self.holdings if holding.outdated)

@@ -251,6 +251,8 @@ def _set_items(recorder: Recorder, model, column: str, campaign_id: str,
 
 
 def delete_campaign(store: Store, campaign_id: str) -> Operation[None]:
+    """Delete a launch campaign with its asset and course links, as one undo step; the
+    assets, courses and what partners received stay."""
     def write(recorder: Recorder) -> None:
         for model in (CampaignAsset, CampaignCourse):
             for row in model.live().where(model.campaign == campaign_id):

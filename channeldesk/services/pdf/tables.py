@@ -62,7 +62,7 @@ class BidiParagraph(Paragraph):
         self._base = direction(text)
         super().__init__(markup(text, style.fontName, self._base), style)
 
-    def wrap(self, availWidth, availHeight):  # noqa: N803 (reportlab's names)
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         if availWidth != self._width:
             self._width = availWidth
             room = availWidth - self._style.leftIndent - self._style.rightIndent
