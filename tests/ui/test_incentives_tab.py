@@ -11,7 +11,7 @@ from pytestqt.qt_compat import qt_api
 
 from channeldesk.services import incentive_operations as ops
 from channeldesk.store.incentive_queries import partner_total
-from channeldesk.store.models import Claim
+from channeldesk.store.models import Claim, IncentiveProgram
 from channeldesk.ui.incentives import files
 from channeldesk.ui.incentives import tab as tab_module
 from channeldesk.ui.incentives.tab import IncentivesTab
@@ -230,3 +230,83 @@ def test_the_programs_overview_lists_budgets_and_funds(qtbot, filled, monkeypatc
     assert shown["Allocated + accrued"] == "€10,000.00"
     assert shown["Reserved"] == "€3,000.00" and shown["Paid"] == "€1,000.00"
     assert shown["Available"] == "€6,000.00"
+
+
+def test_a_funded_programs_currency_kind_and_period_cannot_be_edited(qtbot, filled,
+                                                                     monkeypatch):
+    store, program, _partner, _claims = filled
+    tab = make_tab(qtbot, store)
+    seen = {}
+
+    class Editing(tab_module.ProgramDialog):
+        def exec(self):
+            seen.update({name: self.form.field(name).isEnabled()
+                         for name in ("currency", "kind", "period", "name")})
+            self.form.set_values({"name": "EMEA MDF", "spiff_amount": "12.50"})
+            return True
+    monkeypatch.setattr(tab_module, "ProgramDialog", Editing)
+    tab.edit_program(program)
+    assert seen == {"currency": False, "kind": False, "period": False, "name": True}
+    row = IncentiveProgram.get_by_id(program)
+    assert (row.name, row.currency, row.spiff_amount) == ("EMEA MDF", "EUR", 12_50)
+    tab._stack.undo()
+    assert IncentiveProgram.get_by_id(program).name == "EMEA MDF 2026"
+
+
+def test_a_new_programs_currency_stays_editable(qtbot, store, monkeypatch):
+    from incentive_samples import add_program
+    program = add_program(store)
+    tab = make_tab(qtbot, store)
+
+    class Editing(tab_module.ProgramDialog):
+        def exec(self):
+            assert self.form.field("currency").isEnabled()
+            self.form.set_values({"currency": "JPY"})
+            return True
+    monkeypatch.setattr(tab_module, "ProgramDialog", Editing)
+    tab.edit_program(program)
+    assert IncentiveProgram.get_by_id(program).currency == "JPY"
+
+
+def test_editing_a_reserved_request_keeps_its_amounts_and_is_one_undo(qtbot, filled,
+                                                                     monkeypatch):
+    store, _program, _partner, claims = filled
+    tab = make_tab(qtbot, store)
+    tab.select_record(claims["reserved"])
+    before = Claim.get_by_id(claims["reserved"])
+    seen = {}
+
+    class Editing(tab_module.NewClaimDialog):
+        def exec(self):
+            seen.update({name: self.form.field(name).isEnabled() for name in
+                         ("requested", "activity_cost", "units", "revenue_influenced",
+                          "title")})
+            self.form.set_values({"title": "Roadshow Lisbon"})
+            return True
+    monkeypatch.setattr(tab_module, "NewClaimDialog", Editing)
+    tab.edit_action.trigger()
+    assert seen == {"requested": False, "activity_cost": False, "units": False,
+                    "revenue_influenced": False, "title": True}
+    after = Claim.get_by_id(claims["reserved"])
+    assert (after.title, after.activity_cost, after.requested) == (
+        "Roadshow Lisbon", before.activity_cost, before.requested)
+    tab._stack.undo()
+    assert Claim.get_by_id(claims["reserved"]).title == "Roadshow"
+
+
+def test_editing_a_spiff_draft_in_the_tab_derives_its_amount(qtbot, store, monkeypatch):
+    from incentive_samples import add_program
+    from plan_samples import add_partner
+    program = add_program(store, "Deal SPIFF", "spiff", spiff_amount=250_00)
+    partner = add_partner(store, "Acadia Cloud")
+    claim = ops.create_claim(store, ops.NewClaim(program, partner, "Deals", units=1)).value
+    tab = make_tab(qtbot, store)
+    tab.select_record(claim)
+
+    class Editing(tab_module.NewClaimDialog):
+        def exec(self):
+            self.form.set_values({"units": "4"})
+            return True
+    monkeypatch.setattr(tab_module, "NewClaimDialog", Editing)
+    tab.edit_action.trigger()
+    assert (Claim.get_by_id(claim).units, Claim.get_by_id(claim).requested) == (4, 1_000_00)

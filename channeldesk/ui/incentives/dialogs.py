@@ -13,7 +13,9 @@ from channeldesk.domain.claim_state import ACTION_LABELS, ClaimAction
 from channeldesk.domain.incentive import ACTIVITY_LABELS, ActivityType
 from channeldesk.domain.money import Money, MoneyError
 from channeldesk.domain.plan import Period
+from channeldesk.services.incentive_operations import AMOUNT_FIELDS, amounts_fixed
 from channeldesk.store.description import FieldError
+from channeldesk.store.incentive_program_lock import FIXED_ONCE_USED
 from channeldesk.store.models import IncentiveProgram
 from channeldesk.ui.widgets.record_dialogs import RecordDialog
 
@@ -45,8 +47,12 @@ def to_units(text: str, currency: str) -> int:
 class ProgramDialog(RecordDialog):
     """A program's settings, read and checked through its table description."""
 
-    def __init__(self, parent: QWidget | None = None, values: dict | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, values: dict | None = None,
+                 fixed: bool = False) -> None:
+        """``fixed``: money moved under the program, so its currency, kind and period
+        are shown but cannot be changed (the operation and the store refuse it too)."""
         self.description = IncentiveProgram.description
+        self._currency = str((values or {}).get("currency") or "EUR")
         super().__init__(self.tr("Incentive program"), self._problems, parent,
                          "incentives-program-dialog", self.description)
         for name in PROGRAM_FIELDS:
@@ -61,10 +67,33 @@ class ProgramDialog(RecordDialog):
                               "claim_deadline_days": "60", "preapproval_valid_days": "90",
                               "reimbursement_pct": "50", "accrual_bp": "0",
                               **(values or {})})
+        if fixed:
+            for name in FIXED_ONCE_USED:
+                widget = self.form.field(name)
+                widget.setEnabled(False)
+                widget.setToolTip(self.tr(
+                    "Funds or claims exist under this program, so its currency, kind and "
+                    "period are fixed. Create a new program to run another."))
+
+    @staticmethod
+    def texts_of(values: dict[str, Any]) -> dict[str, Any]:
+        """A stored program's values as the form shows them: money in major units of
+        its currency, numbers as text, nothing as an empty field."""
+        currency = str(values.get("currency") or "EUR")
+        shown: dict[str, Any] = {}
+        for name, value in values.items():
+            spec = IncentiveProgram.description.field(name)
+            if spec.kind.value == "money":
+                shown[name] = str(Money.from_minor(value, currency).amount) if value else ""
+            elif spec.choices:
+                shown[name] = value
+            else:
+                shown[name] = "" if value is None else str(value)
+        return shown
 
     def _parse(self, texts: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
         values, errors = {}, {}
-        currency = str(texts.get("currency") or "EUR").upper()
+        currency = str(texts.get("currency") or self._currency).upper()
         for name, text in texts.items():
             spec = self.description.field(name)
             try:
@@ -132,8 +161,9 @@ class NewClaimDialog(RecordDialog):
             "revenue_influenced": shown(claim.revenue_influenced)})
         for name in ("program", "partner"):
             self.form.field(name).setEnabled(False)
-        if claim.state not in ("draft", "submitted", "info_requested"):
-            self.form.field("requested").setEnabled(False)
+        if amounts_fixed(claim):
+            for name in AMOUNT_FIELDS:
+                self.form.field(name).setEnabled(False)
 
     def currency(self, values: dict[str, Any]) -> str:
         return self._currencies.get(values.get("program") or "",
@@ -162,7 +192,8 @@ class NewClaimDialog(RecordDialog):
     def values(self) -> dict[str, Any]:
         raw = self.form.values()
         currency = self.currency(raw)
-        return {**raw, "units": int(raw.get("units") or 0),
+        units = {"units": int(raw.get("units") or 0)} if "units" in raw else {}
+        return {**raw, **units,
                 **{name: to_units(raw.get(name) or "", currency)
                    for name in ("requested", "activity_cost", "revenue_influenced")
                    if name in raw}}

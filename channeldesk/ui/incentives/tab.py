@@ -52,7 +52,6 @@ from channeldesk.ui.shell.undo import (
     DeleteCommand,
     InsertCommand,
     OperationCommand,
-    UpdateCommand,
     perform_or_report,
 )
 from channeldesk.ui.widgets.confirm import confirm_delete
@@ -319,13 +318,14 @@ class IncentivesTab(RecordTab):
             QMessageBox.information(self, self.tr("Edit program"), self.tr(
                 "Choose a program in the filter, or select one of its claims."))
             return
-        dialog = ProgramDialog(self, {name: getattr(program, name) for name in
-                                      IncentiveProgram.editable_fields()})
+        dialog = ProgramDialog(self, ProgramDialog.texts_of(
+            {name: getattr(program, name) for name in IncentiveProgram.editable_fields()}),
+                               fixed=ops.program_fixed(self._store, program.id))
         if dialog.exec():
-            perform_or_report(self, self._stack, self._store, UpdateCommand(
-                self._store, IncentiveProgram, program.id, dialog.values(),
-                self.tr("Edit program %s") % program.name),
-                self.tr("Could not save the program"))
+            values = dialog.values()
+            self._run(self.tr("Edit program %s") % program.name,
+                      lambda: ops.edit_program(self._store, program.id, values),
+                      self.tr("Could not save the program"))
 
     def new_claim(self) -> None:
         choices, partners = self._program_choices(), partner_choices()
@@ -362,11 +362,10 @@ class IncentivesTab(RecordTab):
         dialog.set_claim(claim)
         if not dialog.exec():
             return
-        values = {k: v for k, v in dialog.values().items() if k not in ("program", "partner")}
-        perform_or_report(self, self._stack, self._store, UpdateCommand(
-            self._store, Claim, claim.id, values, self.tr("Edit request %s") % claim.title),
-            self.tr("Could not save the request"))
-        self.detail.show_claim(claim.id)
+        values = dialog.values()
+        self._run(self.tr("Edit request %s") % claim.title,
+                  lambda: ops.edit_claim(self._store, claim.id, values),
+                  self.tr("Could not save the request"))
 
     def delete_draft(self) -> None:
         claim = self.detail.claim()
