@@ -32,6 +32,7 @@ from channeldesk.domain.fund_ledger import EntryKind
 from channeldesk.domain.incentive import (
     ActivityType,
     ProgramKind,
+    RebateStanding,
     accrual_amount,
     eligibility_problem,
     missing_proof,
@@ -50,10 +51,13 @@ from channeldesk.services.operations import Operation, OperationRefused, Recorde
 from channeldesk.store import Store
 from channeldesk.store.incentive_program_lock import has_money, program_change_refusal
 from channeldesk.store.incentive_queries import (
+    allocation_amount,
     claim_due_on,
     claim_totals,
     partner_total,
     program_budget,
+    proof_kinds,
+    sales_reports,
 )
 from channeldesk.store.models import (
     Claim,
@@ -213,13 +217,6 @@ def allocate_funds(store: Store, request: AllocationRequest, actor: str = "",
     return run(store, write)
 
 
-def allocation_amount(store: Store, allocation_id: str) -> int:
-    row = store.db.execute_sql(
-        "SELECT coalesce(SUM(amount), 0) FROM fund_ledger_entry WHERE deleted = 0 "
-        "AND allocation_id = ? AND kind = 'allocate'", (allocation_id,)).fetchone()
-    return int(row[0])
-
-
 def expire_funds(store: Store, today: date, actor: str = "") -> Operation[int]:
     """Take unused money out of allocations that expired before ``today`` (at most what
     the allocation gave and what is still available), and expire pre-approvals whose
@@ -240,7 +237,7 @@ def expire_funds(store: Store, today: date, actor: str = "") -> Operation[int]:
                 continue
             available = partner_total(store.db, allocation.partner_id,
                                       allocation.program_id).available
-            amount = min(allocation_amount(store, allocation.id), max(0, available))
+            amount = min(allocation_amount(store.db, allocation.id), max(0, available))
             if amount <= 0:
                 continue
             _put(recorder, FundLedgerEntry, entry_id, {
@@ -389,9 +386,8 @@ def claim_facts(store: Store, claim: Claim, program: IncentiveProgram) -> ClaimF
 
 def proof_missing(store: Store, claim: Claim, program: IncentiveProgram) -> list[str]:
     """Kinds of proof the claim's activity type asks for and the claim lacks."""
-    attached = [row[0] for row in store.db.execute_sql(
-        "SELECT proof_kind FROM claim_proof WHERE deleted = 0 AND claim_id = ?", (claim.id,))]
-    return missing_proof(parse_proof_rules(program.proof_rules), claim.activity_type, attached)
+    return missing_proof(parse_proof_rules(program.proof_rules), claim.activity_type,
+                         proof_kinds(store.db, claim.id))
 
 
 def take_action(store: Store, claim_id: str, action: ClaimAction | str, amount: int = 0,
@@ -476,23 +472,39 @@ _PROOF_STATES = frozenset({ClaimState.DRAFT, ClaimState.SUBMITTED, ClaimState.IN
 # -- rebates and accrual -----------------------------------------------------------------
 
 def sales_for(store: Store, partner_id: str, period: Period, currency: str) -> int:
-    """A partner's reported sales within ``period`` in ``currency``."""
-    quarters = {str(q) for q in period.quarters()} | {str(period)}
-    rows = store.db.execute_sql(
-        "SELECT period, sales FROM sales_report WHERE deleted = 0 AND partner_id = ? "
-        "AND currency = ?", (partner_id, currency))
-    total = 0
-    for text, sales in rows:
+    """A partner's reported sales within ``period`` in ``currency``, each quarter counted
+    once (see :func:`counted_reports`)."""
+    reports = []
+    for text, sales in sales_reports(store.db, partner_id, currency):
         try:
-            reported = Period.parse(text)
+            reports.append((Period.parse(text), sales))
         except PeriodError:
             continue
-        if str(reported) in quarters or period.contains(reported):
-            total += sales
-    return total
+    return sum(sales for _period, sales in counted_reports(reports, period))
+
+
+def counted_reports(reports: list[tuple[Period, int]],
+                    period: Period) -> list[tuple[Period, int]]:
+    """The reports inside ``period`` that add up without counting a quarter twice.
+
+    The import refuses overlapping reports, but two devices may each import one offline.
+    A report covering more of the period wins (2026-H1 over its 2026-Q1: the later, fuller
+    figure), then the older report; one overlapping a report already counted is left out.
+    """
+    inside = [(reported, sales) for reported, sales in reports if period.contains(reported)]
+    inside.sort(key=lambda item: -len(item[0].quarters()))  # stable: older first on ties
+    counted: list[tuple[Period, int]] = []
+    covered: set[Period] = set()
+    for reported, sales in inside:
+        quarters = set(reported.quarters())
+        if not quarters & covered:
+            counted.append((reported, sales))
+            covered |= quarters
+    return counted
 
 
 def prior_period(period: Period) -> Period:
+    """The same period a year earlier (what a growth rebate compares with)."""
     return Period(period.year - 1, period.kind, period.index)
 
 
@@ -557,7 +569,7 @@ def record_rebate(store: Store, program_id: str, partner_id: str, actor: str = "
     return run(store, write)
 
 
-def rebate_of(store: Store, program: IncentiveProgram, partner_id: str):
+def rebate_of(store: Store, program: IncentiveProgram, partner_id: str) -> RebateStanding:
     """A partner's rebate standing under a program for the program's period."""
     period = Period.parse(program.period)
     tiers = parse_tiers(program.rebate_tiers, minor_digits(program.currency))

@@ -136,6 +136,36 @@ def program_budget(db: peewee.Database, program_id: str) -> tuple[int, int]:
     return int(row[0] or 0), int(row[1] or 0)
 
 
+def allocation_amount(db: peewee.Database, allocation_id: str) -> int:
+    """What an allocation gave (its live 'allocate' entries)."""
+    row = db.execute_sql(
+        "SELECT coalesce(SUM(amount), 0) FROM fund_ledger_entry WHERE deleted = 0 "
+        "AND allocation_id = ? AND kind = 'allocate'", (allocation_id,)).fetchone()
+    return int(row[0])
+
+
+def proof_kinds(db: peewee.Database, claim_id: str) -> list[str]:
+    """The kinds of proof attached to a claim (one per live file)."""
+    return [row[0] for row in db.execute_sql(
+        "SELECT proof_kind FROM claim_proof WHERE deleted = 0 AND claim_id = ?", (claim_id,))]
+
+
+def sales_reports(db: peewee.Database, partner_id: str,
+                  currency: str) -> list[tuple[str, int]]:
+    """A partner's live sales reports in ``currency`` as (period text, sales), oldest
+    first."""
+    return [(text, int(sales or 0)) for text, sales in db.execute_sql(
+        "SELECT period, sales FROM sales_report WHERE deleted = 0 AND partner_id = ? "
+        "AND currency = ? ORDER BY created_at, id", (partner_id, currency))]
+
+
+def reported_periods(db: peewee.Database) -> list[tuple[str, str]]:
+    """Every live sales report's (partner id, period text)."""
+    return list(db.execute_sql(
+        "SELECT partner_id, period FROM sales_report WHERE deleted = 0 "
+        "ORDER BY created_at, id"))
+
+
 # -- the claims list ---------------------------------------------------------------------
 
 class ClaimSort(StrEnum):
