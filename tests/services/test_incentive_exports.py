@@ -118,3 +118,21 @@ def test_a_plans_mdf_spend_target_shows_what_was_paid_in_the_plans_currency(stor
                    targets=[("mdf_spend", "", 500_000, None)])
     lines = {line.metric: line for line in load_plan_document(jpy).targets}
     assert lines["mdf_spend"].actual is None  # no yen fund: EUR payments are not yen
+
+
+def test_a_past_periods_pack_states_that_periods_funds(store, quarter, tmp_path):
+    """A FY2025 pack exported in 2026 shows FY2025's statement, not this year's."""
+    from incentive_samples import add_program
+    _program, partner = quarter
+    old = add_program(store, "EMEA MDF 2025", period="FY2025")
+    ops.allocate_funds(store, ops.AllocationRequest(old, partner, 7_500_00,
+                                                     date(2025, 12, 31)), "Sam",
+                       date(2025, 3, 1))
+    add_plan(store, partner, period="FY2025", targets=[])
+    export_pack(store, "Acadia", "FY2025", tmp_path / "pack.pdf", load_branding(),
+                date(2026, 11, 27))
+    pages = [p.extract_text() for p in PdfReader(tmp_path / "pack.pdf").pages]
+    statement = next(page for page in pages if "\nFund statement\nAcadia Cloud · " in page)
+    assert "Acadia Cloud · Fiscal year 2025 (1 Jan 2025 – 31 Dec 2025)" in statement
+    assert "EMEA MDF 2025 (MDF)" in statement and "€7,500.00" in statement
+    assert "Spring roadshow" not in statement and "EMEA MDF 2026" not in statement
