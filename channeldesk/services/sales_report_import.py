@@ -1,9 +1,9 @@
 """Import partners' sales reports from CSV: read, preview with per-row errors, then write
 the valid rows (and the co-op they accrue) in one transaction.
 
-The steps and their shapes are the prospect importer's (``prospect_csv_import``): the
-same reading of the file (encodings, delimiters, refusal of a file as a whole with
-:class:`CsvRefused`), the same :class:`Issue` per row ("Row 4: 'Partner' is 'Nordwind':
+The file is read by the shared reader (``csv_reading``: encodings, delimiters, refusal of
+a file as a whole with :class:`CsvRefused`); the rows are reported like the prospect
+importer's, with the same :class:`Issue` per row ("Row 4: 'Partner' is 'Nordwind':
 no partner has that name…"), nothing written before :func:`apply_sales_import`.
 
 Columns: Partner (name or id), Period (2026-Q1, 2026-H1, FY2026), Currency, Sales, Units
@@ -22,10 +22,11 @@ from typing import Any
 from channeldesk.domain.incentive import ProgramKind, eligibility_problem
 from channeldesk.domain.money import Money, MoneyError, validate_currency
 from channeldesk.domain.plan import Period, PeriodError
+from channeldesk.services.csv_reading import CsvRefused, CsvTable
 from channeldesk.services.incentive_operations import accrue_coop
 from channeldesk.services.operations import Operation, Recorder, run
 from channeldesk.services.prospect_csv_format import header_key
-from channeldesk.services.prospect_csv_import import CsvRefused, CsvTable, Issue
+from channeldesk.services.prospect_csv_import import Issue
 from channeldesk.store import Store
 from channeldesk.store.incentive_queries import reported_periods
 from channeldesk.store.models import IncentiveProgram, Partner, SalesReport
