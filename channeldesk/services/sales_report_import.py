@@ -22,6 +22,7 @@ from typing import Any
 from channeldesk.domain.incentive import ProgramKind, eligibility_problem
 from channeldesk.domain.money import Money, MoneyError, validate_currency
 from channeldesk.domain.plan import Period, PeriodError
+from channeldesk.domain.progress import CancelToken, Progress, no_progress, stop_if_cancelled
 from channeldesk.services.csv_reading import CsvRefused, CsvTable
 from channeldesk.services.incentive_operations import accrue_coop
 from channeldesk.services.operations import Operation, Recorder, run
@@ -39,6 +40,7 @@ COLUMNS = {"partner": ("partner", "partnername", "partnerid", "reseller", "compa
            "sales": ("sales", "revenue", "amount", "salesamount", "netsales"),
            "units": ("units", "quantity", "qty", "deals")}
 REQUIRED = ("partner", "period", "currency", "sales")
+PROGRESS_EVERY = 500
 
 
 @dataclass
@@ -151,7 +153,8 @@ def _overlap_issue(row: SalesRow, partners: _Partners,
     return None
 
 
-def build_sales_preview(table: CsvTable) -> SalesPreview:
+def build_sales_preview(table: CsvTable, progress: Progress = no_progress,
+                        cancel: CancelToken | None = None) -> SalesPreview:
     """Every row read and checked; nothing is written. A row whose period overlaps
     another report of its partner (2026-H1 beside 2026-Q1, in the file or the database)
     is refused naming the other, so no sale is counted twice."""
@@ -159,7 +162,12 @@ def build_sales_preview(table: CsvTable) -> SalesPreview:
     partners = _Partners()
     seen: dict[str, list[tuple[Period, int]]] = {}
     rows = []
-    for number, cells in table.rows:
+    for done, (number, cells) in enumerate(table.rows):
+        if done % PROGRESS_EVERY == 0:
+            stop_if_cancelled(cancel, "Checking the file was cancelled; nothing was "
+                                      "imported.")
+            progress(done, len(table.rows), f"Checking row {done + 1:,} of "
+                                            f"{len(table.rows):,}")
         row = _read_row(number, cells, columns, table.headers, partners)
         issue = _overlap_issue(row, partners, seen) if row.valid else None
         if issue is not None:
@@ -221,16 +229,23 @@ class SalesImportResult:
 
 
 def apply_sales_import(store: Store, preview: SalesPreview, source: str = "",
-                       today: date | None = None, actor: str = ""
+                       today: date | None = None, actor: str = "",
+                       progress: Progress = no_progress, cancel: CancelToken | None = None
                        ) -> Operation[SalesImportResult]:
-    """Write the valid rows and accrue co-op on them, in one transaction (one undo)."""
+    """Write the valid rows and accrue co-op on them, in one transaction (one undo). A
+    cancel rolls the whole import back: nothing is written."""
     rows = preview.valid_rows
 
     def write(recorder: Recorder) -> SalesImportResult:
+        progress(0, len(rows), f"Writing {len(rows):,} sales reports")
         ids = recorder.insert_many(SalesReport, [{**row.values, "source": source}
                                                  for row in rows])
         accrued = 0
-        for partner_id in dict.fromkeys(row.values["partner"] for row in rows):
+        partners = list(dict.fromkeys(row.values["partner"] for row in rows))
+        for done, partner_id in enumerate(partners):
+            stop_if_cancelled(cancel, "The import was cancelled; nothing was written.")
+            progress(done, len(partners), f"Accruing co-op for partner {done + 1:,} of "
+                                          f"{len(partners):,}")
             accrual = accrue_coop(store, partner_id, today, actor)
             recorder.steps.extend(accrual.steps)
             accrued += accrual.value

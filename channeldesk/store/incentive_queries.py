@@ -100,15 +100,50 @@ def _narrowing(program_id: str | None, through: date | None) -> tuple[str, list]
     return extra, params
 
 
+_CLAIM_SUMS = """
+SELECT claim_id,
+  SUM(CASE WHEN kind = 'reserve' THEN amount ELSE 0 END),
+  SUM(CASE WHEN kind = 'release' THEN amount ELSE 0 END),
+  SUM(CASE WHEN kind = 'claim' THEN amount ELSE 0 END),
+  SUM(CASE WHEN kind = 'approve' THEN amount ELSE 0 END),
+  SUM(CASE WHEN kind = 'pay' THEN amount ELSE 0 END),
+  SUM(kind = 'approve')
+FROM fund_ledger_entry WHERE deleted = 0 AND claim_id IS NOT NULL {scope}
+GROUP BY claim_id
+"""
+
+
+def claim_sums(db: peewee.Database, claim_ids: Sequence[str] | None = None,
+               partner_id: str | None = None,
+               program_id: str | None = None) -> dict[str, ClaimTotals]:
+    """Each claim's ledger sums (claim id → totals): of ``claim_ids`` (a few hundred ids a
+    query), or of every claim of a partner and/or program, or of every claim. The one
+    place these sums are written in SQL: the table, the exports and the statement read
+    them here (claims without entries are left out; their totals are all 0)."""
+    found: dict[str, ClaimTotals] = {}
+    if claim_ids is not None:
+        ids = list(claim_ids)
+        for start in range(0, len(ids), IN_CHUNK):
+            chunk = ids[start:start + IN_CHUNK]
+            scope = f"AND claim_id IN ({', '.join('?' * len(chunk))})"
+            found.update(_read_sums(db, scope, chunk))
+        return found
+    scope, params = "", []
+    if partner_id:
+        scope, params = scope + " AND partner_id = ?", [*params, partner_id]
+    if program_id:
+        scope, params = scope + " AND program_id = ?", [*params, program_id]
+    return _read_sums(db, scope, params)
+
+
+def _read_sums(db: peewee.Database, scope: str, params: list) -> dict[str, ClaimTotals]:
+    return {row[0]: ClaimTotals(*(int(v or 0) for v in row[1:]))
+            for row in db.execute_sql(_CLAIM_SUMS.format(scope=scope), params)}
+
+
 def claim_totals(db: peewee.Database, claim_id: str) -> ClaimTotals:
-    row = db.execute_sql(
-        "SELECT SUM(CASE WHEN kind = 'reserve' THEN amount ELSE 0 END), "
-        "SUM(CASE WHEN kind = 'release' THEN amount ELSE 0 END), "
-        "SUM(CASE WHEN kind = 'claim' THEN amount ELSE 0 END), "
-        "SUM(CASE WHEN kind = 'approve' THEN amount ELSE 0 END), "
-        "SUM(CASE WHEN kind = 'pay' THEN amount ELSE 0 END), SUM(kind = 'approve') "
-        "FROM fund_ledger_entry WHERE deleted = 0 AND claim_id = ?", (claim_id,)).fetchone()
-    return ClaimTotals(*(int(v or 0) for v in row))
+    """One claim's ledger sums (see :func:`claim_sums`)."""
+    return claim_sums(db, [claim_id]).get(claim_id, ClaimTotals())
 
 
 def ledger_entries(db: peewee.Database, partner_id: str | None = None,
@@ -288,19 +323,14 @@ def claim_rows(db: peewee.Database, ids: Sequence[str]) -> dict[str, ClaimRow]:
         marks = ", ".join("?" * len(chunk))
         rows = db.execute_sql(
             "SELECT c.id, c.title, c.partner_id, p.name, c.program_id, g.name, g.kind, "
-            "c.state, c.currency, c.requested, coalesce(s.claimed, 0), "
-            "coalesce(s.approved, 0), coalesce(s.paid, 0), c.activity_end, "
-            "g.claim_deadline_days "
-            f"{CLAIM_FROM} LEFT JOIN (SELECT claim_id, "
-            "SUM(CASE WHEN kind = 'claim' THEN amount ELSE 0 END) AS claimed, "
-            "SUM(CASE WHEN kind = 'approve' THEN amount ELSE 0 END) AS approved, "
-            "SUM(CASE WHEN kind = 'pay' THEN amount ELSE 0 END) AS paid "
-            f"FROM fund_ledger_entry WHERE deleted = 0 AND claim_id IN ({marks}) "
-            "GROUP BY claim_id) s ON s.claim_id = c.id "
-            f"WHERE c.id IN ({marks})", chunk + chunk)
+            "c.state, c.currency, c.requested, c.activity_end, g.claim_deadline_days "
+            f"{CLAIM_FROM} WHERE c.id IN ({marks})", chunk)
+        sums = claim_sums(db, chunk)
         for row in rows:
-            end = date.fromisoformat(row[13]) if row[13] else None
-            found[row[0]] = ClaimRow(*row[:13], end, claim_due_on(end, row[14]))
+            totals = sums.get(row[0], ClaimTotals())
+            end = date.fromisoformat(row[10]) if row[10] else None
+            found[row[0]] = ClaimRow(*row[:10], totals.claimed, totals.approved, totals.paid,
+                                     end, claim_due_on(end, row[11]))
     return found
 
 
