@@ -14,7 +14,6 @@ adding up (``docs/incentives.md``).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -47,9 +46,10 @@ from channeldesk.domain.incentive import (
 from channeldesk.domain.money import Money, MoneyError, minor_digits
 from channeldesk.domain.plan import Period, PeriodError
 from channeldesk.domain.plan_document import format_money
+from channeldesk.domain.progress import CancelToken, Progress, no_progress
+from channeldesk.services.asset_files import FileProblem, store_file
 from channeldesk.services.operations import Operation, OperationRefused, Recorder, run
 from channeldesk.store import Store
-from channeldesk.store.incentive_program_lock import has_money, program_change_refusal
 from channeldesk.store.incentive_queries import (
     allocation_amount,
     claim_due_on,
@@ -98,7 +98,8 @@ def _put(recorder: Recorder, model: type[SyncedModel], row_id: str,
         recorder.update(model, row_id, {**values, "deleted": False})
 
 
-def _live(model: type[SyncedModel], row_id: str, what: str) -> Any:
+def live(model: type[SyncedModel], row_id: str, what: str) -> Any:
+    """The live row, or a refusal saying it is gone (deleted, perhaps elsewhere)."""
     row = model.get_or_none(model.id == row_id)
     if row is None or row.deleted:
         raise OperationRefused(f"The {what} is no longer there (deleted, perhaps on another "
@@ -135,7 +136,7 @@ def _eligible(program: IncentiveProgram, partner: Partner) -> None:
 def set_budget(store: Store, program_id: str, amount: int, actor: str = "",
                today: date | None = None, currency: str | None = None) -> Operation[str]:
     """Add ``amount`` to a program's budget for its period (a ledger entry)."""
-    program = _live(IncentiveProgram, program_id, "program")
+    program = live(IncentiveProgram, program_id, "program")
     _positive(amount, "The budget")
     _same_currency(program, currency)
 
@@ -145,31 +146,6 @@ def set_budget(store: Store, program_id: str, amount: int, actor: str = "",
             "entry_date": today or date.today(), "period": program.period, "actor": actor,
             "memo": "Budget", "write_token": _token()})
     return run(store, write)
-
-
-def edit_program(store: Store, program_id: str,
-                 values: Mapping[str, Any]) -> Operation[dict[str, Any]]:
-    """Change a program's settings. Its currency, kind and period are refused once a
-    ledger entry or claim exists under it (every amount is in that currency and every
-    accrual over that period): a new program is the way to run another. Returns the
-    previous values of what changed."""
-    program = _live(IncentiveProgram, program_id, "program")
-    editable = set(IncentiveProgram.editable_fields())
-    changes = {name: value for name, value in values.items() if name in editable}
-    problem = program_change_refusal(store.db.connection(), [program.id], changes)
-    if problem:
-        raise OperationRefused(problem)
-    if not str(changes.get("name", program.name) or "").strip():
-        raise OperationRefused("Give the program a name.")
-
-    def write(recorder: Recorder) -> dict[str, Any]:
-        return recorder.update(IncentiveProgram, program.id, changes)
-    return run(store, write)
-
-
-def program_fixed(store: Store, program_id: str) -> bool:
-    """Whether the program's currency, kind and period are fixed (money moved)."""
-    return has_money(store.db.connection(), program_id)
 
 
 @dataclass(frozen=True)
@@ -188,8 +164,8 @@ def allocate_funds(store: Store, request: AllocationRequest, actor: str = "",
     beyond the program's budget (when one is set), for an ineligible partner, in another
     currency or with an expiry before today."""
     today = today or date.today()
-    program = _live(IncentiveProgram, request.program_id, "program")
-    partner = _live(Partner, request.partner_id, "partner")
+    program = live(IncentiveProgram, request.program_id, "program")
+    partner = live(Partner, request.partner_id, "partner")
     _positive(request.amount, "The allocation")
     _same_currency(program, request.currency)
     _eligible(program, partner)
@@ -277,8 +253,8 @@ class NewClaim:
 def create_claim(store: Store, new: NewClaim) -> Operation[str]:
     """A draft request (or, for rebates and SPIFFs, a draft claim). A SPIFF claim asks
     for the program's amount per deal or unit times ``units``."""
-    program = _live(IncentiveProgram, new.program_id, "program")
-    partner = _live(Partner, new.partner_id, "partner")
+    program = live(IncentiveProgram, new.program_id, "program")
+    partner = live(Partner, new.partner_id, "partner")
     _same_currency(program, new.currency)
     _eligible(program, partner)
     if not new.title.strip():
@@ -305,65 +281,6 @@ def create_claim(store: Store, new: NewClaim) -> Operation[str]:
             "requested": requested, "activity_cost": new.activity_cost,
             "units": new.units, "deal_ref": new.deal_ref,
             "revenue_influenced": new.revenue_influenced, "description": new.description})
-    return run(store, write)
-
-
-# What a claim's edit may change; the amounts only while nothing is reserved or claimed.
-CLAIM_EDITABLE = ("title", "activity_type", "activity_start", "activity_end", "requested",
-                  "activity_cost", "units", "deal_ref", "revenue_influenced", "description")
-AMOUNT_FIELDS = ("requested", "activity_cost", "units", "revenue_influenced")
-_AMOUNTS_OPEN = frozenset({ClaimState.DRAFT, ClaimState.SUBMITTED, ClaimState.INFO_REQUESTED})
-
-
-def amounts_fixed(claim: Claim) -> bool:
-    """Whether the claim's amounts are fixed: funds were reserved or a claim was made,
-    so the ledger and the vendor's agreement hold them from then on."""
-    return ClaimState(claim.state) not in _AMOUNTS_OPEN
-
-
-def _check_claim_values(values: Mapping[str, Any]) -> None:
-    if not str(values["title"] or "").strip():
-        raise OperationRefused("Give the request a title (what the activity is).")
-    for name, what in (("requested", "The requested amount"),
-                       ("activity_cost", "The activity's cost"),
-                       ("revenue_influenced", "Revenue influenced"), ("units", "Units")):
-        if (values[name] or 0) < 0:
-            raise OperationRefused(f"{what} cannot be negative. Enter 0 or more.")
-    start, end = values["activity_start"], values["activity_end"]
-    if start and end and end < start:
-        raise OperationRefused("The activity ends before it starts. Check the dates.")
-
-
-def edit_claim(store: Store, claim_id: str,
-               values: Mapping[str, Any]) -> Operation[dict[str, Any]]:
-    """Change what a request or claim says, under the rules :func:`create_claim`
-    applies: a title, amounts of 0 or more, an end on or after the start, a SPIFF's
-    amount derived from its units. Once funds are reserved (or a claim was made) the
-    requested amount, cost, units and revenue are fixed. Returns the previous values."""
-    claim = _live(Claim, claim_id, "claim")
-    program = _live(IncentiveProgram, claim.program_id, "program")
-    changes = {name: value for name, value in values.items() if name in CLAIM_EDITABLE}
-    merged = {name: changes.get(name, getattr(claim, name)) for name in CLAIM_EDITABLE}
-    _check_claim_values(merged)
-    if program.kind == ProgramKind.SPIFF and not amounts_fixed(claim):
-        if (merged["units"] or 0) <= 0:
-            raise OperationRefused("A SPIFF claim needs the number of qualifying deals or "
-                                   "units (1 or more).")
-        changes["requested"] = spiff_amount(program.spiff_amount, merged["units"])
-    if amounts_fixed(claim):
-        moved = [name for name in AMOUNT_FIELDS
-                 if name in changes and changes[name] != getattr(claim, name)]
-        if moved:
-            labels = ", ".join(name.replace("_", " ") for name in moved)
-            raise OperationRefused(
-                f"'{claim.title}' is {claim.state.replace('_', ' ')}: its {labels} can no "
-                "longer change, because the funds were agreed on these figures. Withdraw "
-                "it and make a new request to change them.")
-    if "title" in changes:
-        changes["title"] = str(changes["title"]).strip()
-
-    def write(recorder: Recorder) -> dict[str, Any]:
-        return recorder.update(Claim, claim.id, changes)
     return run(store, write)
 
 
@@ -400,7 +317,7 @@ def take_action(store: Store, claim_id: str, action: ClaimAction | str, amount: 
     today, now = today or date.today(), now or datetime.now(UTC)
 
     def write(recorder: Recorder) -> Step:
-        claim = _live(Claim, claim_id, "claim")
+        claim = live(Claim, claim_id, "claim")
         return _take_step(recorder, claim, ClaimAction(action), amount, comment, actor,
                           today, now, valid_until)
     return run(store, write)
@@ -410,7 +327,7 @@ def _take_step(recorder: Recorder, claim: Claim, action: ClaimAction, amount: in
                comment: str, actor: str, today: date, now: datetime,
                valid_until: date | None = None) -> Step:
     store = recorder.store
-    program = _live(IncentiveProgram, claim.program_id, "program")
+    program = live(IncentiveProgram, claim.program_id, "program")
     facts = claim_facts(store, claim, program)
     if action is ClaimAction.PRE_APPROVE:
         valid_until = valid_until or today + timedelta(days=program.preapproval_valid_days)
@@ -443,26 +360,46 @@ def _take_step(recorder: Recorder, claim: Claim, action: ClaimAction, amount: in
 
 
 def attach_proof(store: Store, claim_id: str, proof_kind: str, source: Path | bytes,
-                 file_name: str = "") -> Operation[str]:
-    """Keep a proof-of-performance file in the blob store and attach it to the claim."""
-    claim = _live(Claim, claim_id, "claim")
-    if claim.state not in _PROOF_STATES:
-        raise OperationRefused("Proof can be attached while the claim is being prepared "
-                               "or when information was requested.")
-    try:
-        data = source if isinstance(source, bytes) else Path(source).read_bytes()
-    except OSError as error:
-        raise OperationRefused(f"Cannot read {source} ({error.strerror or error}). "
-                               "Choose another file.") from error
-    if not data:
-        raise OperationRefused("The file is empty. Choose the document itself.")
-    digest = store.blobs.put_bytes(data)
-    name = file_name or (Path(source).name if not isinstance(source, bytes) else "")
+                 file_name: str = "", progress: Progress = no_progress,
+                 cancel: CancelToken | None = None) -> Operation[str]:
+    """Keep a proof-of-performance file in the blob store and attach it to the claim.
+
+    A file is copied in chunks (``asset_files.store_file``: hashed on the way, refused
+    above its size limit, stopped by ``cancel``); the desktop runs this copy in a worker
+    and then calls :func:`attach_stored_proof` itself."""
+    claim = live(Claim, claim_id, "claim")
+    _proof_allowed(claim)
+    if isinstance(source, bytes):
+        if not source:
+            raise OperationRefused("The file is empty. Choose the document itself.")
+        digest, name = store.blobs.put_bytes(source), file_name
+    else:
+        try:
+            stored = store_file(store.blobs, Path(source), progress, cancel)
+        except FileProblem as problem:
+            raise OperationRefused(f"{problem} Choose another file.") from None
+        digest, name = stored.sha256, file_name or stored.name
+        if stored.size == 0:
+            raise OperationRefused("The file is empty. Choose the document itself.")
+    return attach_stored_proof(store, claim.id, proof_kind, digest, name)
+
+
+def attach_stored_proof(store: Store, claim_id: str, proof_kind: str, sha256: str,
+                        file_name: str) -> Operation[str]:
+    """Attach a file already in the blob store (by its hash) to the claim as proof."""
+    claim = live(Claim, claim_id, "claim")
+    _proof_allowed(claim)
 
     def write(recorder: Recorder) -> str:
         return recorder.insert(ClaimProof, {"claim": claim.id, "proof_kind": proof_kind,
-                                            "file_name": name, "blob": digest})
+                                            "file_name": file_name, "blob": sha256})
     return run(store, write)
+
+
+def _proof_allowed(claim: Claim) -> None:
+    if claim.state not in _PROOF_STATES:
+        raise OperationRefused("Proof can be attached while the claim is being prepared "
+                               "or when information was requested.")
 
 
 _PROOF_STATES = frozenset({ClaimState.DRAFT, ClaimState.SUBMITTED, ClaimState.INFO_REQUESTED,
@@ -520,7 +457,7 @@ def accrue_coop(store: Store, partner_id: str, today: date | None = None,
                 actor: str = "") -> Operation[int]:
     """Accrue co-op funds on a partner's reported sales in every co-op program it is
     eligible for (the accrual rate times sales, minus what was accrued before)."""
-    partner = _live(Partner, partner_id, "partner")
+    partner = live(Partner, partner_id, "partner")
     programs = [p for p in IncentiveProgram.live().where(
         (IncentiveProgram.kind == ProgramKind.COOP.value) & (IncentiveProgram.accrual_bp > 0))
         if not eligibility_problem(p.partner_types, p.tiers, partner.partner_type,
@@ -546,8 +483,8 @@ def record_rebate(store: Store, program_id: str, partner_id: str, actor: str = "
                   today: date | None = None) -> Operation[int]:
     """Accrue what a partner earned under a rebate program so far (minus what was
     accrued before), so it can be claimed and paid like any fund. Returns the amount."""
-    program = _live(IncentiveProgram, program_id, "program")
-    partner = _live(Partner, partner_id, "partner")
+    program = live(IncentiveProgram, program_id, "program")
+    partner = live(Partner, partner_id, "partner")
     if program.kind != ProgramKind.REBATE:
         raise OperationRefused(f"'{program.name}' is not a rebate program.")
     _eligible(program, partner)

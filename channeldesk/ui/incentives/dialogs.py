@@ -13,7 +13,7 @@ from channeldesk.domain.claim_state import ACTION_LABELS, ClaimAction
 from channeldesk.domain.incentive import ACTIVITY_LABELS, ActivityType
 from channeldesk.domain.money import Money, MoneyError
 from channeldesk.domain.plan import Period
-from channeldesk.services.incentive_operations import AMOUNT_FIELDS, amounts_fixed
+from channeldesk.services.incentive_edits import AMOUNT_FIELDS, amounts_fixed
 from channeldesk.store.description import FieldError
 from channeldesk.store.incentive_program_lock import FIXED_ONCE_USED
 from channeldesk.store.models import IncentiveProgram

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from channeldesk.domain.claim_state import STATE_LABELS, ClaimAction, ClaimState
 from channeldesk.domain.incentive import PROOF_LABELS, kind_label
+from channeldesk.services import incentive_edits as edits
 from channeldesk.services import incentive_operations as ops
 from channeldesk.store import Store
 from channeldesk.store.database import ChangeNotice
@@ -320,11 +321,11 @@ class IncentivesTab(RecordTab):
             return
         dialog = ProgramDialog(self, ProgramDialog.texts_of(
             {name: getattr(program, name) for name in IncentiveProgram.editable_fields()}),
-                               fixed=ops.program_fixed(self._store, program.id))
+                               fixed=edits.program_fixed(self._store, program.id))
         if dialog.exec():
             values = dialog.values()
             self._run(self.tr("Edit program %s") % program.name,
-                      lambda: ops.edit_program(self._store, program.id, values),
+                      lambda: edits.edit_program(self._store, program.id, values),
                       self.tr("Could not save the program"))
 
     def new_claim(self) -> None:
@@ -364,7 +365,7 @@ class IncentivesTab(RecordTab):
             return
         values = dialog.values()
         self._run(self.tr("Edit request %s") % claim.title,
-                  lambda: ops.edit_claim(self._store, claim.id, values),
+                  lambda: edits.edit_claim(self._store, claim.id, values),
                   self.tr("Could not save the request"))
 
     def delete_draft(self) -> None:
