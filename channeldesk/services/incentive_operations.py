@@ -70,6 +70,8 @@ from channeldesk.store.models import (
     SyncedModel,
 )
 
+COOP_MEMO = "Co-op accrued on reported sales"
+REBATE_MEMO = "Rebate earned on reported sales"
 STEP_NAMESPACE = uuid.UUID("6f1c1f0e-52a4-4a63-9d0b-5c1b8f3e2a71")
 
 
@@ -472,7 +474,7 @@ def accrue_coop(store: Store, partner_id: str, today: date | None = None,
                     "program": program.id, "partner": partner.id,
                     "kind": EntryKind.ACCRUE.value, "amount": due,
                     "entry_date": today or date.today(), "period": program.period,
-                    "actor": actor, "memo": "Co-op accrued on reported sales",
+                    "actor": actor, "memo": COOP_MEMO,
                     "write_token": _token()})
                 total += due
         return total
@@ -500,9 +502,57 @@ def record_rebate(store: Store, program_id: str, partner_id: str, actor: str = "
         recorder.insert(FundLedgerEntry, {
             "program": program.id, "partner": partner.id, "kind": EntryKind.ACCRUE.value,
             "amount": due, "entry_date": today or date.today(), "period": program.period,
-            "actor": actor, "memo": "Rebate earned on reported sales",
+            "actor": actor, "memo": REBATE_MEMO,
             "write_token": _token()})
         return due
+    return run(store, write)
+
+
+def earned_due(store: Store, partner_id: str) -> list[tuple[IncentiveProgram, int, str]]:
+    """What a partner earned and is not yet in its funds: (program, amount, memo) for each
+    co-op program (accrual on reported sales) and rebate program (earned rebate) it is
+    eligible for, where the amount is more than 0."""
+    partner = live(Partner, partner_id, "partner")
+    found = []
+    for program in IncentiveProgram.live().where(IncentiveProgram.kind.in_(
+            (ProgramKind.COOP.value, ProgramKind.REBATE.value))).order_by(
+                IncentiveProgram.name):
+        if eligibility_problem(program.partner_types, program.tiers, partner.partner_type,
+                               partner.tier):
+            continue
+        if program.kind == ProgramKind.COOP:
+            if program.accrual_bp <= 0:
+                continue
+            due, memo = coop_accrual_due(store, partner, program), COOP_MEMO
+        else:
+            due = (rebate_of(store, program, partner.id).earned
+                   - partner_total(store.db, partner.id, program.id).accrued)
+            memo = REBATE_MEMO
+        if due > 0:
+            found.append((program, due, memo))
+    return found
+
+
+def accrue_earned(store: Store, partner_id: str, actor: str = "",
+                  today: date | None = None) -> Operation[list[str]]:
+    """Accrue everything a partner earned in co-op and rebates (:func:`earned_due`) in one
+    step; refused, writing nothing, when nothing is due. Returns what was accrued, one
+    "€500.00 in Co-op 2026" per program (programs may run in different currencies)."""
+    partner = live(Partner, partner_id, "partner")
+    dues = earned_due(store, partner.id)
+    if not dues:
+        raise OperationRefused(f"Nothing to accrue: what {partner.name} earned in co-op and "
+                               "rebates on its reported sales is already in its funds.")
+
+    def write(recorder: Recorder) -> list[str]:
+        for program, due, memo in dues:
+            recorder.insert(FundLedgerEntry, {
+                "program": program.id, "partner": partner.id,
+                "kind": EntryKind.ACCRUE.value, "amount": due,
+                "entry_date": today or date.today(), "period": program.period,
+                "actor": actor, "memo": memo, "write_token": _token()})
+        return [f"{money_text(due, program.currency)} in {program.name}"
+                for program, due, _memo in dues]
     return run(store, write)
 
 

@@ -121,6 +121,8 @@ def test_a_sales_report_import_previews_errors_then_imports_the_valid_rows(
         return True
     monkeypatch.setattr(files.SalesImportDialog, "exec", accept)
     tab.import_sales.trigger()
+    qtbot.waitUntil(lambda: tab.last_task_result is not None, timeout=10_000)
+    assert tab._stack.count() == 1
     assert "1 rows ready to import, 1 with errors" in seen["summary"]
     assert seen["issues"].startswith("Row 3: 'Partner' is 'Nobody'")
     assert seen["button"] == "Import 1 rows"
@@ -310,3 +312,121 @@ def test_editing_a_spiff_draft_in_the_tab_derives_its_amount(qtbot, store, monke
     monkeypatch.setattr(tab_module, "NewClaimDialog", Editing)
     tab.edit_action.trigger()
     assert (Claim.get_by_id(claim).units, Claim.get_by_id(claim).requested) == (4, 1_000_00)
+
+
+def test_a_csv_export_runs_in_a_worker_and_counts_its_rows(qtbot, filled, tmp_path):
+    store, _program, _partner, _claims = filled
+    tab = make_tab(qtbot, store)
+    statuses = []
+    tab.sig_status.connect(statuses.append)
+    files.export_csv(tab, "ledger", str(tmp_path / "ledger.csv"))
+    assert tab.last_task is not None
+    qtbot.waitUntil(lambda: tab.last_task_result is not None, timeout=10_000)
+    # the allocation, the roadshow's reserve, the bootcamp's reserve/claim/approve/pay
+    assert tab.last_task_result == 1 + 1 + 4
+    assert (tmp_path / "ledger.csv").exists()
+    assert statuses[-1].startswith("6 ledger rows written to")
+
+
+def test_an_export_to_a_folder_says_what_to_do(qtbot, filled, tmp_path, monkeypatch):
+    store, _program, _partner, _claims = filled
+    tab = make_tab(qtbot, store)
+    shown = []
+    monkeypatch.setattr(files, "show_error", lambda parent, what, error, advice="":
+                        shown.append((what, str(error), advice)))
+    files.export_csv(tab, "claims", str(tmp_path))
+    qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
+    what, error, advice = shown[0]
+    assert what == "Could not export the claims" and "is a folder" in error
+    assert "Choose a file in a folder you can write to" in advice
+    assert "Errno" not in error
+
+
+def test_the_statement_exports_in_a_worker(qtbot, filled, tmp_path):
+    store, _program, _partner, claims = filled
+    tab = make_tab(qtbot, store)
+    tab.select_record(claims["paid"])
+    files.export_statement_pdf(tab, str(tmp_path / "statement.pdf"))
+    qtbot.waitUntil(lambda: tab.last_task_result is not None, timeout=20_000)
+    assert tab.last_task_result.partner_name == "Acadia Cloud"
+    assert (tmp_path / "statement.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_proof_is_copied_in_a_worker_then_attached_as_one_undo(qtbot, filled, tmp_path):
+    store, _program, _partner, claims = filled
+    from channeldesk.store.models import ClaimProof
+    receipt = tmp_path / "invoice.pdf"
+    receipt.write_bytes(b"%PDF-1.4 an invoice " * 1000)
+    tab = make_tab(qtbot, store)
+    tab.select_record(claims["reserved"])
+    files.attach_proof_file(tab, claims["reserved"], "invoice", "Invoice", str(receipt))
+    qtbot.waitUntil(lambda: tab.last_task_result is not None, timeout=10_000)
+    [proof] = ClaimProof.live().where(ClaimProof.claim == claims["reserved"])
+    assert proof.file_name == "invoice.pdf" and proof.proof_kind == "invoice"
+    assert store.blobs.path_of(proof.blob).read_bytes() == receipt.read_bytes()
+    assert "invoice" not in tab.detail.proof.text().split("missing:")[-1]
+    tab._stack.undo()
+    assert ClaimProof.live().where(ClaimProof.claim == claims["reserved"]).count() == 0
+
+
+def test_a_vanished_proof_file_is_refused_with_a_sentence(qtbot, filled, tmp_path,
+                                                         monkeypatch):
+    store, _program, _partner, claims = filled
+    tab = make_tab(qtbot, store)
+    shown = []
+    monkeypatch.setattr(files, "show_error", lambda parent, what, error, advice="":
+                        shown.append((str(error), advice)))
+    files.attach_proof_file(tab, claims["reserved"], "invoice", "Invoice",
+                            str(tmp_path / "gone.pdf"))
+    qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
+    assert "is no longer at" in shown[0][0] and "Choose another file" in shown[0][1]
+    assert tab._stack.count() == 0
+
+
+def test_accrue_is_one_undo_step_and_says_when_nothing_is_due(qtbot, store, monkeypatch):
+    from incentive_samples import add_program
+    from plan_samples import add_partner
+
+    from channeldesk.store.models import SalesReport
+    coop = add_program(store, "Co-op", "coop", accrual_bp=200)
+    rebate = add_program(store, "Rebate", "rebate", rebate_tiers="0: 2")
+    partner = add_partner(store, "Acadia Cloud")
+    ops.allocate_funds(store, ops.AllocationRequest(coop, partner, 1_00))
+    claim = ops.create_claim(store, ops.NewClaim(coop, partner, "Co-op ad")).value
+    tab = make_tab(qtbot, store)
+    tab.select_record(claim)
+    told = []
+    monkeypatch.setattr(tab_module.QMessageBox, "information",
+                        lambda parent, title, text: told.append(text))
+    tab.rebate_action.trigger()
+    assert told and told[0].startswith("Nothing to accrue: what Acadia Cloud earned")
+    assert tab._stack.count() == 0
+    with store.transaction():
+        store.insert(SalesReport, {"partner": partner, "period": "2026-Q1",
+                                   "currency": "EUR", "sales": 100_000_00})
+    tab.rebate_action.trigger()
+    assert tab._stack.count() == 1
+    assert partner_total(store.db, partner, coop).accrued == 2_000_00
+    assert partner_total(store.db, partner, rebate).accrued == 2_000_00
+    tab._stack.undo()
+    assert partner_total(store.db, partner, coop).accrued == 0
+    assert partner_total(store.db, partner, rebate).accrued == 0
+
+
+def test_a_steps_suggested_amount_is_the_amount_not_its_display_text(qtbot, store,
+                                                                     monkeypatch):
+    from incentive_samples import funded_partner
+    program, partner = funded_partner(store, 9_000_000, currency="JPY")
+    claim = ops.create_claim(store, ops.NewClaim(program, partner, "Seminar",
+                                                 requested=1_250_000)).value
+    tab = make_tab(qtbot, store)
+    tab.select_record(claim)
+    seen = {}
+
+    class Looking(tab_module.StepDialog):
+        def exec(self):
+            seen["amount"] = self.form.values()["amount"]
+            return False
+    monkeypatch.setattr(tab_module, "StepDialog", Looking)
+    tab.take_step("submit")
+    assert seen["amount"] == "1250000"

@@ -41,7 +41,14 @@ def amount_problem(text: str, currency: str, required: bool = True) -> str | Non
 
 
 def to_units(text: str, currency: str) -> int:
+    """A typed amount in minor units (0 for an empty field)."""
     return Money.parse(text, currency).to_minor() if text.strip() else 0
+
+
+def amount_text(units: int, currency: str) -> str:
+    """Minor units as a form shows them for editing ('1500.00', '5000' for JPY); empty
+    for 0. Built from the amount itself, never from display text."""
+    return str(Money.from_minor(units, currency).amount) if units else ""
 
 
 class ProgramDialog(RecordDialog):
@@ -84,7 +91,7 @@ class ProgramDialog(RecordDialog):
         for name, value in values.items():
             spec = IncentiveProgram.description.field(name)
             if spec.kind.value == "money":
-                shown[name] = str(Money.from_minor(value, currency).amount) if value else ""
+                shown[name] = amount_text(value or 0, currency)
             elif spec.choices:
                 shown[name] = value
             else:
@@ -151,7 +158,7 @@ class NewClaimDialog(RecordDialog):
         currency = claim.currency
 
         def shown(units: int) -> str:
-            return str(Money.from_minor(units, currency).amount) if units else ""
+            return amount_text(units, currency)
         self._currency = currency
         self.form.set_values({
             "title": claim.title, "activity_type": claim.activity_type,

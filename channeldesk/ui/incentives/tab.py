@@ -9,7 +9,6 @@ paid, and statements and finance exports from the File menu. Every step is one u
 from __future__ import annotations
 
 from datetime import date, timedelta
-from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -46,6 +45,7 @@ from channeldesk.ui.incentives.dialogs import (
     NewClaimDialog,
     ProgramDialog,
     StepDialog,
+    amount_text,
 )
 from channeldesk.ui.incentives.model import ClaimsTableModel
 from channeldesk.ui.incentives.programs import ProgramsDialog
@@ -74,6 +74,8 @@ class IncentivesTab(RecordTab):
         self.detail.sig_action_requested.connect(self.take_step)
         self.detail.sig_attach_requested.connect(self.attach_proof)
         self._actions_built = False
+        self.last_task = None
+        self.last_task_result: object = None
         self._build()
         self._build_actions()
         self._actions_built = True
@@ -272,6 +274,13 @@ class IncentivesTab(RecordTab):
         """Perform a Qt-free operation as one undo step; None when it was refused."""
         return self._run(text, operation, failure)
 
+    def push_performed(self, operation, text: str) -> OperationCommand:
+        """Push an operation a worker already ran (an import) as one undo step."""
+        command = OperationCommand.performed(self._store, operation, text)
+        self._stack.push(command)
+        self.detail.show_claim(self.detail.claim_id)
+        return command
+
     def _run(self, text: str, operation, failure: str) -> OperationCommand | None:
         command = OperationCommand(self._store, text, operation)
         if perform_or_report(self, self._stack, self._store, command, failure):
@@ -392,9 +401,8 @@ class IncentivesTab(RecordTab):
                      ClaimAction.SUBMIT_CLAIM: totals.holding or claim.requested,
                      ClaimAction.APPROVE: totals.claimed,
                      ClaimAction.PAY: totals.approved - totals.paid}.get(action, 0)
-        dialog = StepDialog(action, claim.currency,
-                            ops.money_text(suggested, claim.currency).lstrip("€$£¥")
-                            .split(" ")[0] if suggested else "", self)
+        dialog = StepDialog(action, claim.currency, amount_text(suggested, claim.currency),
+                            self)
         if action is ClaimAction.PRE_APPROVE:
             dialog.set_valid_until(date.today() + timedelta(
                 days=claim.program.preapproval_valid_days))
@@ -422,9 +430,7 @@ class IncentivesTab(RecordTab):
         if not path:
             return
         kind = next(code for code, text in kinds if text == label)
-        self._run(self.tr("Attach %s") % label,
-                  lambda: ops.attach_proof(self._store, claim.id, kind, Path(path)),
-                  self.tr("Could not attach the proof"))
+        files.attach_proof_file(self, claim.id, kind, label, path)
 
     def add_budget(self) -> None:
         program_id = self._selected_program()
@@ -459,21 +465,27 @@ class IncentivesTab(RecordTab):
                   self.tr("Could not allocate the funds"))
 
     def accrue_earned(self) -> None:
-        """Accrue what the selected claim's partner earned in co-op and rebates."""
+        """Accrue what the selected claim's partner earned in co-op and rebates, as one
+        undo step; when nothing is due, say so and push nothing."""
         claim = self.detail.claim()
         if claim is None:
             QMessageBox.information(self, self.tr("Accrue"), self.tr(
                 "Select a claim of the partner whose earnings to accrue."))
             return
-        self._run(self.tr("Accrue co-op for %s") % claim.partner.name,
-                  lambda: ops.accrue_coop(self._store, claim.partner_id,
-                                          actor=current_user(self._store)),
-                  self.tr("Could not accrue co-op funds"))
-        if claim.program.kind == "rebate":
-            self._run(self.tr("Accrue rebate for %s") % claim.partner.name,
-                      lambda: ops.record_rebate(self._store, claim.program_id,
-                                                claim.partner_id, current_user(self._store)),
-                      self.tr("Could not accrue the rebate"))
+        partner = claim.partner.name
+        if not ops.earned_due(self._store, claim.partner_id):
+            QMessageBox.information(self, self.tr("Nothing to accrue"), self.tr(
+                "Nothing to accrue: what %s earned in co-op and rebates on its reported "
+                "sales is already in its funds. Import newer sales reports first.")
+                % partner)
+            return
+        command = self._run(self.tr("Accrue co-op and rebates for %s") % partner,
+                            lambda: ops.accrue_earned(self._store, claim.partner_id,
+                                                      current_user(self._store)),
+                            self.tr("Could not accrue the earned funds"))
+        if command is not None:
+            self.sig_status.emit(self.tr("Accrued for %s: %s.") % (
+                partner, "; ".join(command.value)))
 
     def expire(self) -> None:
         command = self._run(self.tr("Expire lapsed funds"),
