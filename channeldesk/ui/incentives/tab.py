@@ -113,7 +113,7 @@ class IncentivesTab(RecordTab):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.size_columns({"partner": 15, "program": 13, "state": 13, "requested": 11,
-                           "approved": 11, "paid": 11, "due": 10})
+                           "approved": 11, "paid": 11, "due": 11})
         self.table.setSortingEnabled(True)
         empty = [self.empty_button(self.tr("New program…"), self.new_program,
                                    "incentives-empty-program"),
