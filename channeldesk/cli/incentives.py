@@ -19,6 +19,7 @@ from channeldesk.services.sales_report_import import apply_sales_import, build_s
 
 
 def export_statement_command(args: argparse.Namespace) -> int:
+    """``export statement``: check --out and --branding first, then write the PDF."""
     out = output_target(args.out, example="fund-statement.pdf")
     branding = read_branding(args)
     store = open_existing(args.db)

@@ -152,6 +152,7 @@ def set_budget(store: Store, program_id: str, amount: int, actor: str = "",
 
 @dataclass(frozen=True)
 class AllocationRequest:
+    """Funds for one partner under one program; ``currency`` (when given) must be the program's."""
     program_id: str
     partner_id: str
     amount: int
@@ -237,6 +238,7 @@ def expire_funds(store: Store, today: date, actor: str = "") -> Operation[int]:
 
 @dataclass(frozen=True)
 class NewClaim:
+    """A new request or claim as typed; amounts in minor units of the program's currency."""
     program_id: str
     partner_id: str
     title: str

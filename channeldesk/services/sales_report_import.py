@@ -45,6 +45,7 @@ PROGRESS_EVERY = 500
 
 @dataclass
 class SalesRow:
+    """One data row of the file: its number, the values read and what is wrong with it."""
     number: int
     values: dict[str, Any]
     issues: list[Issue] = field(default_factory=list)
@@ -56,6 +57,7 @@ class SalesRow:
 
 @dataclass
 class SalesPreview:
+    """Every row of a sales-report file, checked; nothing is written until it is applied."""
     table: CsvTable
     rows: list[SalesRow]
 
@@ -224,6 +226,7 @@ def _read_row(number: int, cells: list[str], columns: dict[str, int], headers: l
 
 @dataclass(frozen=True)
 class SalesImportResult:
+    """What an import wrote: how many reports, and the co-op (minor units) accrued on them."""
     reports: int
     accrued: int
 

@@ -86,6 +86,7 @@ def program_overview(db: peewee.Database) -> list[ProgramOverview]:
 
 def partner_total(db: peewee.Database, partner_id: str, program_id: str,
                   through: date | None = None) -> Balances:
+    """One program's balances of one partner's fund (all zero when it has none)."""
     return partner_balances(db, partner_id, program_id, through).get(program_id, Balances())
 
 
@@ -301,6 +302,7 @@ _SORT_JOINS = {ClaimSort.PARTNER: "JOIN partner p ON p.id = c.partner_id",
 
 def claim_ids(db: peewee.Database, flt: ClaimFilter, sort: ClaimSort = ClaimSort.UPDATED,
               descending: bool = False) -> list[str]:
+    """The ids of the claims the filter lets through, in the list's order."""
     where, params = claim_where(flt)
     direction = "DESC" if descending else "ASC"
     rows = db.execute_sql(f"SELECT c.id FROM claim c {_SORT_JOINS.get(sort, '')} "
@@ -310,6 +312,7 @@ def claim_ids(db: peewee.Database, flt: ClaimFilter, sort: ClaimSort = ClaimSort
 
 
 def claim_count(db: peewee.Database) -> int:
+    """How many live claims there are (what the list shows with no filter)."""
     where, params = claim_where(ClaimFilter())
     return int(db.execute_sql(f"SELECT count(*) FROM claim c WHERE {where}",
                               params).fetchone()[0])
@@ -335,6 +338,7 @@ def claim_rows(db: peewee.Database, ids: Sequence[str]) -> dict[str, ClaimRow]:
 
 
 def claim_due_on(activity_end: date | None, deadline_days: int) -> date | None:
+    """The last day to submit the claim: the activity's end plus the deadline days."""
     return activity_end + timedelta(days=deadline_days) if activity_end else None
 
 

@@ -88,6 +88,7 @@ def _program_block(program: ProgramStatement, s: Styles) -> list[Flowable]:
 
 
 def pack_section(ctx: SectionContext) -> list[Flowable]:
+    """The partner pack's fund statement (nothing when the partner has no funds)."""
     statement = ctx.pack.extra.get(PACK_KEY) if ctx.pack else None
     if not isinstance(statement, FundStatement) or not statement.programs:
         return []
