@@ -47,7 +47,7 @@ from channeldesk.domain.money import Money, MoneyError, minor_digits
 from channeldesk.domain.plan import Period, PeriodError
 from channeldesk.domain.plan_document import format_money
 from channeldesk.domain.progress import CancelToken, Progress, no_progress
-from channeldesk.services.asset_files import FileProblem, store_file
+from channeldesk.services.asset_files import FileProblem, StoredFile, file_size, store_file
 from channeldesk.services.operations import Operation, OperationRefused, Recorder, run
 from channeldesk.store import Store
 from channeldesk.store.incentive_queries import (
@@ -379,13 +379,20 @@ def attach_proof(store: Store, claim_id: str, proof_kind: str, source: Path | by
         digest, name = store.blobs.put_bytes(source), file_name
     else:
         try:
-            stored = store_file(store.blobs, Path(source), progress, cancel)
+            stored = store_proof_file(store, Path(source), progress, cancel)
         except FileProblem as problem:
             raise OperationRefused(f"{problem} Choose another file.") from None
         digest, name = stored.sha256, file_name or stored.name
-        if stored.size == 0:
-            raise OperationRefused("The file is empty. Choose the document itself.")
     return attach_stored_proof(store, claim.id, proof_kind, digest, name)
+
+
+def store_proof_file(store: Store, path: Path, progress: Progress = no_progress,
+                     cancel: CancelToken | None = None) -> StoredFile:
+    """Copy a proof into the blob store in chunks (hashed on the way, refused above the
+    size limit, stopped by ``cancel``); an empty file is refused before any copying."""
+    if file_size(path) == 0:
+        raise FileProblem(f"'{path.name}' is empty (0 bytes).")
+    return store_file(store.blobs, path, progress, cancel)
 
 
 def attach_stored_proof(store: Store, claim_id: str, proof_kind: str, sha256: str,

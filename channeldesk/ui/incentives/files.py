@@ -18,7 +18,7 @@ from channeldesk.domain.progress import Cancelled
 from channeldesk.output_files import OutputRefused, OutputWriteError
 from channeldesk.services import incentive_export
 from channeldesk.services import incentive_operations as ops
-from channeldesk.services.asset_files import FileProblem, StoredFile, store_file
+from channeldesk.services.asset_files import FileProblem, StoredFile
 from channeldesk.services.csv_reading import CsvRefused, read_file
 from channeldesk.services.plan_export import ExportError
 from channeldesk.services.sales_report_import import (
@@ -159,14 +159,10 @@ def attach_proof_file(tab: IncentivesTab, claim_id: str, kind: str, label: str,
     store = tab.store
 
     def work(progress, cancel) -> StoredFile:
-        return store_file(store.blobs, Path(path), progress, cancel)
+        return ops.store_proof_file(store, Path(path), progress, cancel)
 
     def done(stored: StoredFile) -> None:
         tab.last_task_result = stored
-        if stored.size == 0:
-            QMessageBox.warning(tab, tab.tr("Attach proof"), tab.tr(
-                "%s is empty. Choose the document itself.") % stored.name)
-            return
         tab.run_operation(tab.tr("Attach %s") % label,
                           lambda: ops.attach_stored_proof(store, claim_id, kind,
                                                           stored.sha256, stored.name),
