@@ -430,3 +430,32 @@ def test_a_steps_suggested_amount_is_the_amount_not_its_display_text(qtbot, stor
     monkeypatch.setattr(tab_module, "StepDialog", Looking)
     tab.take_step("submit")
     assert seen["amount"] == "1250000"
+
+
+def test_a_new_spiff_claims_amount_comes_from_its_units(qtbot, store, monkeypatch):
+    from incentive_samples import add_program
+    from plan_samples import add_partner
+    mdf = add_program(store)
+    spiff = add_program(store, "Deal SPIFF", "spiff", spiff_amount=250_00)
+    partner = add_partner(store, "Acadia Cloud")
+    ops.allocate_funds(store, ops.AllocationRequest(mdf, partner, 1_000_00))
+    tab = make_tab(qtbot, store)
+    seen = {}
+
+    class Choosing(tab_module.NewClaimDialog):
+        def exec(self):
+            combo = self.form.field("program")
+            combo.setCurrentIndex(combo.findData(mdf))
+            combo.activated.emit(combo.currentIndex())
+            seen["mdf"] = self.form.field("requested").isEnabled()
+            combo.setCurrentIndex(combo.findData(spiff))
+            combo.activated.emit(combo.currentIndex())
+            seen["spiff"] = self.form.field("requested").isEnabled()
+            self.form.set_values({"partner": partner, "title": "Q2 deals", "units": "3",
+                                  "requested": "1.00"})
+            return True
+    monkeypatch.setattr(tab_module, "NewClaimDialog", Choosing)
+    tab.new_action.trigger()
+    assert seen == {"mdf": True, "spiff": False}
+    claim = Claim.get(Claim.title == "Q2 deals")
+    assert (claim.units, claim.requested) == (3, 750_00)

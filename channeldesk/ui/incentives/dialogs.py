@@ -132,8 +132,11 @@ class NewClaimDialog(RecordDialog):
 
     def __init__(self, programs: list[tuple[str, str, str]], partners: list[tuple[str, str]],
                  parent: QWidget | None = None, partner_id: str | None = None,
-                 program_id: str | None = None) -> None:
+                 program_id: str | None = None, spiffs: frozenset[str] = frozenset()) -> None:
+        """``spiffs``: the ids of SPIFF programs, whose amount is worked out from the
+        units (the requested field is then off)."""
         self._currencies = {pid: currency for pid, _label, currency in programs}
+        self._spiffs, self._program_id, self._fixed = spiffs, program_id, False
         super().__init__(self.tr("New request"), self._problems, parent,
                          "incentives-new-claim")
         self.form.add_choice("program", self.tr("Program"),
@@ -151,6 +154,18 @@ class NewClaimDialog(RecordDialog):
         self.form.add_line("revenue_influenced", self.tr("Revenue influenced"), "0.00")
         self.form.set_values({"program": program_id, "partner": partner_id,
                               "activity_type": ActivityType.EVENT.value})
+        self.form.sig_edited.connect(self._follow_program)
+        self._follow_program()
+
+    def _follow_program(self) -> None:
+        """A SPIFF's amount is its amount per deal or unit times the units: the requested
+        field is off for one (the operation works it out)."""
+        program = self.form.values().get("program", self._program_id)
+        spiff = program in self._spiffs
+        requested = self.form.field("requested")
+        requested.setEnabled(not spiff and not self._fixed)
+        requested.setToolTip(self.tr("Worked out from the deals or units: the program "
+                                     "pays a fixed amount for each.") if spiff else "")
 
     def set_claim(self, claim) -> None:
         """Edit an existing claim: its program and partner stay; its requested amount
@@ -168,9 +183,11 @@ class NewClaimDialog(RecordDialog):
             "revenue_influenced": shown(claim.revenue_influenced)})
         for name in ("program", "partner"):
             self.form.field(name).setEnabled(False)
-        if amounts_fixed(claim):
+        self._program_id, self._fixed = claim.program_id, amounts_fixed(claim)
+        if self._fixed:
             for name in AMOUNT_FIELDS:
                 self.form.field(name).setEnabled(False)
+        self._follow_program()
 
     def currency(self, values: dict[str, Any]) -> str:
         return self._currencies.get(values.get("program") or "",

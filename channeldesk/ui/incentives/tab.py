@@ -292,6 +292,10 @@ class IncentivesTab(RecordTab):
         return [(pid, f"{name} ({kind_label(kind)} {period}, {currency})", currency)
                 for pid, name, kind, period, currency in programs(self._store.db)]
 
+    def _spiff_programs(self) -> frozenset[str]:
+        return frozenset(pid for pid, _name, kind, _period, _currency in
+                         programs(self._store.db) if kind == "spiff")
+
     def _selected_program(self) -> str | None:
         claim = self.detail.claim()
         return self.program_filter.currentData() or (claim.program_id if claim else None)
@@ -345,13 +349,14 @@ class IncentivesTab(RecordTab):
             return
         claim = self.detail.claim()
         dialog = NewClaimDialog(choices, partners, self,
-                                claim.partner_id if claim else None, self._selected_program())
+                                claim.partner_id if claim else None, self._selected_program(),
+                                self._spiff_programs())
         if not dialog.exec():
             return
         values = dialog.values()
         new = ops.NewClaim(values["program"], values["partner"], values["title"],
                            values["activity_type"], values["activity_start"],
-                           values["activity_end"], values["requested"],
+                           values["activity_end"], values.get("requested", 0),
                            values["activity_cost"], values["units"], values["deal_ref"],
                            values["revenue_influenced"])
         command = self._run(self.tr("New request %s") % new.title,
@@ -367,7 +372,7 @@ class IncentivesTab(RecordTab):
         if claim is None:
             return
         dialog = NewClaimDialog(self._program_choices(), partner_choices(), self,
-                                claim.partner_id, claim.program_id)
+                                claim.partner_id, claim.program_id, self._spiff_programs())
         dialog.setWindowTitle(self.tr("Edit request"))
         dialog.set_claim(claim)
         if not dialog.exec():
