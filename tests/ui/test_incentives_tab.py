@@ -244,6 +244,7 @@ def test_a_funded_programs_currency_kind_and_period_cannot_be_edited(qtbot, fill
         def exec(self):
             seen.update({name: self.form.field(name).isEnabled()
                          for name in ("currency", "kind", "period", "name")})
+            assert "kind, period and currency are fixed" in self.note.text()
             self.form.set_values({"name": "EMEA MDF", "spiff_amount": "12.50"})
             return True
     monkeypatch.setattr(tab_module, "ProgramDialog", Editing)

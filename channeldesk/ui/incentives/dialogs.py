@@ -75,12 +75,13 @@ class ProgramDialog(RecordDialog):
                               "reimbursement_pct": "50", "accrual_bp": "0",
                               **(values or {})})
         if fixed:
+            why = self.tr("Funds or claims exist under this program, so its kind, period "
+                          "and currency are fixed. Create a new program to run another.")
             for name in FIXED_ONCE_USED:
                 widget = self.form.field(name)
                 widget.setEnabled(False)
-                widget.setToolTip(self.tr(
-                    "Funds or claims exist under this program, so its currency, kind and "
-                    "period are fixed. Create a new program to run another."))
+                widget.setToolTip(why)
+            self.show_note(why)
 
     @staticmethod
     def texts_of(values: dict[str, Any]) -> dict[str, Any]:
