@@ -23,7 +23,13 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from channeldesk.store import journal, open_store
-from channeldesk.store.incentive_queries import ClaimFilter, claim_ids, partner_balances
+from channeldesk.store.incentive_queries import (
+    ClaimFilter,
+    claim_ids,
+    claim_rows,
+    claim_sums,
+    partner_balances,
+)
 
 KINDS = ("reserve", "claim", "approve", "pay", "release")
 STATES = ("draft", "submitted", "pre_approved", "claim_submitted", "approved", "paid")
@@ -67,7 +73,7 @@ def _fill(conn, claims: int, entries_per_claim: int, partners: int, programs: in
         "claim_id, kind, amount, entry_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", entry_rows)
 
 
-def _best(work, runs: int = 7) -> float:
+def _best(work, runs: int = 7) -> tuple[float, float]:
     times = []
     for _ in range(runs):
         began = time.perf_counter()
@@ -112,6 +118,23 @@ def main() -> None:
         rows = len(claim_ids(store.db, flt))
         print(f"{name:<18}{tab_ms:>9.1f}{raw_ms:>9.1f}{tab_ms / raw_ms:>7.2f}"
               f"{sorted_ms:>12.1f}{tab_ms / sorted_ms:>7.2f}{rows:>9,}")
+    page = claim_ids(store.db, ClaimFilter(), descending=True)[:400]
+    marks = ", ".join("?" * len(page))
+    rows_ms, _ = _best(lambda: claim_rows(store.db, page))
+    joined_ms, _ = _best(lambda: conn.execute(
+        "SELECT c.id, c.title, p.name, g.name, c.state, c.requested, s.claimed, s.approved, "
+        "s.paid FROM claim c JOIN partner p ON p.id = c.partner_id JOIN incentive_program g "
+        "ON g.id = c.program_id LEFT JOIN (SELECT claim_id, "
+        "SUM(CASE WHEN kind = 'claim' THEN amount ELSE 0 END) AS claimed, "
+        "SUM(CASE WHEN kind = 'approve' THEN amount ELSE 0 END) AS approved, "
+        "SUM(CASE WHEN kind = 'pay' THEN amount ELSE 0 END) AS paid FROM fund_ledger_entry "
+        f"WHERE deleted = 0 AND claim_id IN ({marks}) GROUP BY claim_id) s "
+        f"ON s.claim_id = c.id WHERE c.id IN ({marks})", page + page).fetchall())
+    print(f"a page of {len(page)} rows with their ledger sums (claim_sums): "
+          f"{rows_ms:.1f} ms; one joined raw query {joined_ms:.1f} ms "
+          f"(ratio {rows_ms / joined_ms:.2f})")
+    all_ms, _ = _best(lambda: claim_sums(store.db), runs=3)
+    print(f"every claim's sums for the finance export: {all_ms:.0f} ms")
     balance_ms, balance_median = _best(lambda: partner_balances(store.db, partner))
     raw_ms, _ = _best(lambda: conn.execute(
         "SELECT kind, SUM(amount) FROM fund_ledger_entry WHERE deleted = 0 AND partner_id = ? "

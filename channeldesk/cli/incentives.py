@@ -9,24 +9,19 @@ from pathlib import Path
 
 from channeldesk.cli.errors import EXIT_OK, EXIT_USAGE, CommandError
 from channeldesk.cli.open_db import open_existing
-from channeldesk.cli.plans import _branding, _pdf_target
+from channeldesk.cli.output_args import output_target, read_branding
 from channeldesk.cli.registry import CommandSet
 from channeldesk.output_files import OutputRefused, OutputWriteError
-from channeldesk.paths import resolve_db_path
 from channeldesk.services import incentive_export
+from channeldesk.services.csv_reading import CsvRefused, read_file
 from channeldesk.services.plan_export import ExportError
-from channeldesk.services.prospect_csv_import import read_file
-from channeldesk.services.sales_report_import import (
-    CsvRefused,
-    apply_sales_import,
-    build_sales_preview,
-)
-from channeldesk.store import open_store
+from channeldesk.services.sales_report_import import apply_sales_import, build_sales_preview
 
 
 def export_statement_command(args: argparse.Namespace) -> int:
-    out = _pdf_target(args.out)
-    branding = _branding(args)
+    """``export statement``: check --out and --branding first, then write the PDF."""
+    out = output_target(args.out, example="fund-statement.pdf")
+    branding = read_branding(args)
     store = open_existing(args.db)
     try:
         statement = incentive_export.export_statement(store, args.partner, args.period, out,
@@ -42,10 +37,7 @@ def export_statement_command(args: argparse.Namespace) -> int:
 
 def _csv_command(what: str):
     def command(args: argparse.Namespace) -> int:
-        out = Path(args.out).expanduser().absolute()
-        if out.is_dir() or not out.parent.is_dir():
-            raise CommandError(EXIT_USAGE, f"--out {out}: give a file in a folder that "
-                                           "exists.")
+        out = output_target(args.out, example=f"incentive-{what}.csv")
         store = open_existing(args.db)
         try:
             count = incentive_export.write_csv(store, what, out)
@@ -59,13 +51,15 @@ def _csv_command(what: str):
 
 
 def import_sales_command(args: argparse.Namespace) -> int:
-    """Preview the file and list its problems; import the valid rows unless --dry-run."""
-    store = open_store(resolve_db_path(args.db)[0])
+    """Preview the file and list its problems; import the valid rows unless --dry-run.
+    The database must exist (its partners are what the rows name): a mistyped --db is
+    refused, never created, with or without --dry-run."""
+    store = open_existing(args.db)
     try:
         try:
             preview = build_sales_preview(read_file(args.file))
         except CsvRefused as refusal:
-            raise CommandError(EXIT_USAGE, str(refusal)) from refusal
+            raise CommandError(EXIT_USAGE, f"{refusal} Nothing was imported.") from refusal
         for issue in preview.issues():
             print(issue, file=sys.stderr)
         print(f"{Path(args.file).name}: {preview.summary()}.")

@@ -24,11 +24,11 @@ from channeldesk.cli.errors import (
     writing,
 )
 from channeldesk.cli.open_db import open_existing
+from channeldesk.cli.output_args import output_target, read_branding
 from channeldesk.cli.registry import CommandSet
 from channeldesk.domain.plan import Period, PeriodError
 from channeldesk.domain.progress import Cancelled
-from channeldesk.output_files import OutputRefused, OutputWriteError, check_output
-from channeldesk.services.pdf.branding import Branding, BrandingError, load_branding
+from channeldesk.output_files import OutputRefused, OutputWriteError
 from channeldesk.services.plan_export import (
     ExportError,
     export_all_plans,
@@ -39,27 +39,6 @@ from channeldesk.services.plan_export import (
 from channeldesk.services.plan_operations import copy_to_next_period, new_plan
 from channeldesk.store.models import BusinessPlan, Partner
 from channeldesk.store.plan_queries import current_plan, find_partners, plans_of
-
-
-def _branding(args: argparse.Namespace) -> Branding:
-    try:
-        branding = load_branding(Path(args.branding).expanduser() if args.branding else None)
-    except BrandingError as error:
-        raise CommandError(EXIT_USAGE, str(error)) from error
-    for warning in branding.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    return branding
-
-
-def _pdf_target(text: str) -> Path:
-    """Check --out before any work (see output_files): a file in a folder that exists
-    and can be written, or a device written in place; never a folder or a pipe."""
-    out = Path(text).expanduser().absolute()
-    try:
-        check_output(out, example="plan.pdf")
-    except OutputRefused as refusal:
-        raise CommandError(EXIT_USAGE, f"--out: {refusal}") from refusal
-    return out
 
 
 def _warn_if_unprintable(document: object) -> None:
@@ -76,8 +55,8 @@ def _run(action):
 
 
 def export_plan_command(args: argparse.Namespace) -> int:
-    out = _pdf_target(args.out)
-    branding = _branding(args)
+    out = output_target(args.out)
+    branding = read_branding(args)
     store = open_existing(args.db)
     try:
         document, path = _run(lambda: export_plan(store, args.partner, args.period, out,
@@ -90,8 +69,8 @@ def export_plan_command(args: argparse.Namespace) -> int:
 
 
 def export_pack_command(args: argparse.Namespace) -> int:
-    out = _pdf_target(args.out)
-    branding = _branding(args)
+    out = output_target(args.out)
+    branding = read_branding(args)
     store = open_existing(args.db)
     try:
         pack, path = _run(lambda: export_pack(store, args.partner, args.period, out,
@@ -117,7 +96,7 @@ def export_plans_command(args: argparse.Namespace) -> int:
     if not os.access(out_dir, os.W_OK | os.X_OK):
         raise CommandError(EXIT_USAGE, f"You cannot write to {out_dir}. Choose "
                                              "another --out.")
-    branding = _branding(args)
+    branding = read_branding(args)
     store = open_existing(args.db)
     cancel = threading.Event()
     quiet = args.quiet or not sys.stderr.isatty()

@@ -2,28 +2,36 @@
 partner's fund statement as PDF. No Qt.
 
 CSV cells that a spreadsheet would run as a formula (starting with = + - @, a tab or a
-carriage return) are written with a leading apostrophe, so a claim titled
-"=HYPERLINK(…)" stays text in finance's spreadsheet. (A shared helper for that is being
-added to the prospect CSV code; this module keeps its own few lines until then.)
+carriage return) are written as text through ``csv_cells``, as every CSV the app writes,
+so a claim titled "=HYPERLINK(…)" stays text in finance's spreadsheet. Neither export
+holds an internal-only field, so there is nothing to hide for presentation mode.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Iterator
+from datetime import date
 from pathlib import Path
 
 from channeldesk.domain.claim_state import state_label
 from channeldesk.domain.fund_ledger import entry_label
+from channeldesk.domain.fund_statement import FundStatement
 from channeldesk.domain.incentive import kind_label
 from channeldesk.domain.money import Money
 from channeldesk.domain.plan import Period, PeriodError
+from channeldesk.domain.progress import CancelToken, Progress, no_progress, stop_if_cancelled
 from channeldesk.services.csv_cells import safe_cell
 from channeldesk.services.pdf.branding import Branding, load_branding
 from channeldesk.services.pdf.incentive_sections import render_statement
 from channeldesk.services.plan_export import ExportError, resolve_partner, write_output
 from channeldesk.store import Store
+from channeldesk.store.incentive_finance import claim_records, ledger_records, record_count
 from channeldesk.store.incentive_statement import load_statement
+
+PROGRESS_EVERY = 1_000
+CANCELLED = "The export was cancelled; no file was written."
 
 
 def neutralise(value: object) -> object:
@@ -44,63 +52,68 @@ LEDGER_COLUMNS = ("Entry id", "Date", "Program", "Partner", "Claim", "Kind", "Am
                   "Currency", "Period", "By", "Memo")
 
 
-def claim_rows(store: Store) -> list[list[object]]:
-    rows = store.db.execute_sql(
-        "SELECT c.id, c.title, p.name, g.name, g.kind, c.state, c.currency, c.requested, "
-        + ", ".join(f"coalesce((SELECT SUM(amount) FROM fund_ledger_entry e WHERE "
-                    f"e.deleted = 0 AND e.claim_id = c.id AND e.kind = '{k}'), 0)"
-                    for k in ("claim", "approve", "pay"))
-        + ", c.revenue_influenced, c.activity_type, c.activity_start, c.activity_end, "
-        "c.deal_ref, c.claim_submitted_on FROM claim c JOIN partner p ON p.id = c.partner_id "
-        "JOIN incentive_program g ON g.id = c.program_id WHERE c.deleted = 0 "
-        "ORDER BY p.name, c.created_at")
-    out = []
-    for row in rows:
+def claim_rows(store: Store) -> Iterator[list[object]]:
+    """Every live claim as the claims CSV's cells (amounts in major units)."""
+    for row in claim_records(store.db):
         (cid, title, partner, program, kind, state, currency, requested, claimed, approved,
          paid, revenue, activity, start, end, deal, submitted) = row
-        out.append([cid, title, partner, program, kind_label(kind), state_label(state),
-                    currency, *(_amount(v, currency) for v in (requested, claimed, approved,
-                                                                paid, revenue)),
-                    activity, start or "", end or "", deal, submitted or ""])
-    return out
+        yield [cid, title, partner, program, kind_label(kind), state_label(state),
+               currency, *(_amount(v, currency) for v in (requested, claimed, approved,
+                                                           paid, revenue)),
+               activity, start or "", end or "", deal, submitted or ""]
 
 
-def ledger_rows(store: Store) -> list[list[object]]:
-    rows = store.db.execute_sql(
-        "SELECT e.id, e.entry_date, g.name, coalesce(p.name, ''), coalesce(c.title, ''), "
-        "e.kind, e.amount, g.currency, e.period, e.actor, e.memo FROM fund_ledger_entry e "
-        "JOIN incentive_program g ON g.id = e.program_id LEFT JOIN partner p "
-        "ON p.id = e.partner_id LEFT JOIN claim c ON c.id = e.claim_id WHERE e.deleted = 0 "
-        "ORDER BY e.entry_date, e.created_at")
-    return [[eid, day, program, partner, claim, entry_label(kind), _amount(amount, currency),
-             currency, period, actor, memo]
-            for eid, day, program, partner, claim, kind, amount, currency, period, actor, memo
-            in rows]
+def ledger_rows(store: Store) -> Iterator[list[object]]:
+    """Every live ledger entry as the ledger CSV's cells (amounts in major units)."""
+    for eid, day, program, partner, claim, kind, amount, currency, period, actor, memo in \
+            ledger_records(store.db):
+        yield [eid, day, program, partner, claim, entry_label(kind),
+               _amount(amount, currency), currency, period, actor, memo]
 
 
-def csv_text(store: Store, what: str) -> str:
-    header, rows = ((CLAIM_COLUMNS, claim_rows(store)) if what == "claims"
-                    else (LEDGER_COLUMNS, ledger_rows(store)))
+def _rows(store: Store, what: str) -> tuple[tuple[str, ...], Iterable[list[object]]]:
+    if what == "claims":
+        return CLAIM_COLUMNS, claim_rows(store)
+    return LEDGER_COLUMNS, ledger_rows(store)
+
+
+def _text(store: Store, what: str, progress: Progress,
+          cancel: CancelToken | None) -> tuple[str, int]:
+    """The CSV text and its number of data rows (a cell may hold a line break, so the
+    rows are counted as they are written, never from the text)."""
+    header, rows = _rows(store, what)
+    total = record_count(store.db, what)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows([[neutralise(cell) for cell in row] for row in rows])
-    return buffer.getvalue()
+    count = 0
+    for count, row in enumerate(rows, 1):
+        if count % PROGRESS_EVERY == 0:
+            stop_if_cancelled(cancel, CANCELLED)
+            progress(count, total, f"Writing {what}: {count:,} of {total:,} rows")
+        writer.writerow([neutralise(cell) for cell in row])
+    stop_if_cancelled(cancel, CANCELLED)
+    return buffer.getvalue(), count
 
 
-def write_csv(store: Store, what: str, out: Path, internal: bool = True) -> int:
+def csv_text(store: Store, what: str) -> str:
+    """The claims (``what`` "claims") or the ledger ("ledger") as CSV text."""
+    return _text(store, what, no_progress, None)[0]
+
+
+def write_csv(store: Store, what: str, out: Path, progress: Progress = no_progress,
+              cancel: CancelToken | None = None) -> int:
     """Write the claims or the ledger to ``out`` (UTF-8 with a BOM, for spreadsheets);
-    returns the number of data rows. No internal-only field is in either export."""
-    text = csv_text(store, what)
+    returns the number of data rows. A cancel leaves no file behind."""
+    text, count = _text(store, what, progress, cancel)
     write_output(out, lambda handle: handle.write(("\ufeff" + text).encode("utf-8")))
-    return text.count("\r\n") - 1
+    return count
 
 
 def export_statement(store: Store, partner_text: str, period_text: str, out: Path,
-                     branding: Branding | None = None, today=None):
+                     branding: Branding | None = None,
+                     today: date | None = None) -> FundStatement:
     """A partner's fund statement for a period written to ``out``; the statement."""
-    from datetime import date
-
     try:
         period = Period.parse(period_text)
     except PeriodError as error:

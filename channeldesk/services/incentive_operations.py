@@ -31,6 +31,7 @@ from channeldesk.domain.fund_ledger import EntryKind
 from channeldesk.domain.incentive import (
     ActivityType,
     ProgramKind,
+    RebateStanding,
     accrual_amount,
     eligibility_problem,
     missing_proof,
@@ -45,13 +46,18 @@ from channeldesk.domain.incentive import (
 from channeldesk.domain.money import Money, MoneyError, minor_digits
 from channeldesk.domain.plan import Period, PeriodError
 from channeldesk.domain.plan_document import format_money
+from channeldesk.domain.progress import CancelToken, Progress, no_progress
+from channeldesk.services.asset_files import FileProblem, StoredFile, file_size, store_file
 from channeldesk.services.operations import Operation, OperationRefused, Recorder, run
 from channeldesk.store import Store
 from channeldesk.store.incentive_queries import (
+    allocation_amount,
     claim_due_on,
     claim_totals,
     partner_total,
     program_budget,
+    proof_kinds,
+    sales_reports,
 )
 from channeldesk.store.models import (
     Claim,
@@ -64,6 +70,8 @@ from channeldesk.store.models import (
     SyncedModel,
 )
 
+COOP_MEMO = "Co-op accrued on reported sales"
+REBATE_MEMO = "Rebate earned on reported sales"
 STEP_NAMESPACE = uuid.UUID("6f1c1f0e-52a4-4a63-9d0b-5c1b8f3e2a71")
 
 
@@ -92,7 +100,8 @@ def _put(recorder: Recorder, model: type[SyncedModel], row_id: str,
         recorder.update(model, row_id, {**values, "deleted": False})
 
 
-def _live(model: type[SyncedModel], row_id: str, what: str) -> Any:
+def live(model: type[SyncedModel], row_id: str, what: str) -> Any:
+    """The live row, or a refusal saying it is gone (deleted, perhaps elsewhere)."""
     row = model.get_or_none(model.id == row_id)
     if row is None or row.deleted:
         raise OperationRefused(f"The {what} is no longer there (deleted, perhaps on another "
@@ -129,7 +138,7 @@ def _eligible(program: IncentiveProgram, partner: Partner) -> None:
 def set_budget(store: Store, program_id: str, amount: int, actor: str = "",
                today: date | None = None, currency: str | None = None) -> Operation[str]:
     """Add ``amount`` to a program's budget for its period (a ledger entry)."""
-    program = _live(IncentiveProgram, program_id, "program")
+    program = live(IncentiveProgram, program_id, "program")
     _positive(amount, "The budget")
     _same_currency(program, currency)
 
@@ -143,6 +152,7 @@ def set_budget(store: Store, program_id: str, amount: int, actor: str = "",
 
 @dataclass(frozen=True)
 class AllocationRequest:
+    """Funds for one partner under one program; ``currency`` (when given) must be the program's."""
     program_id: str
     partner_id: str
     amount: int
@@ -157,8 +167,8 @@ def allocate_funds(store: Store, request: AllocationRequest, actor: str = "",
     beyond the program's budget (when one is set), for an ineligible partner, in another
     currency or with an expiry before today."""
     today = today or date.today()
-    program = _live(IncentiveProgram, request.program_id, "program")
-    partner = _live(Partner, request.partner_id, "partner")
+    program = live(IncentiveProgram, request.program_id, "program")
+    partner = live(Partner, request.partner_id, "partner")
     _positive(request.amount, "The allocation")
     _same_currency(program, request.currency)
     _eligible(program, partner)
@@ -186,13 +196,6 @@ def allocate_funds(store: Store, request: AllocationRequest, actor: str = "",
     return run(store, write)
 
 
-def allocation_amount(store: Store, allocation_id: str) -> int:
-    row = store.db.execute_sql(
-        "SELECT coalesce(SUM(amount), 0) FROM fund_ledger_entry WHERE deleted = 0 "
-        "AND allocation_id = ? AND kind = 'allocate'", (allocation_id,)).fetchone()
-    return int(row[0])
-
-
 def expire_funds(store: Store, today: date, actor: str = "") -> Operation[int]:
     """Take unused money out of allocations that expired before ``today`` (at most what
     the allocation gave and what is still available), and expire pre-approvals whose
@@ -213,7 +216,7 @@ def expire_funds(store: Store, today: date, actor: str = "") -> Operation[int]:
                 continue
             available = partner_total(store.db, allocation.partner_id,
                                       allocation.program_id).available
-            amount = min(allocation_amount(store, allocation.id), max(0, available))
+            amount = min(allocation_amount(store.db, allocation.id), max(0, available))
             if amount <= 0:
                 continue
             _put(recorder, FundLedgerEntry, entry_id, {
@@ -235,6 +238,7 @@ def expire_funds(store: Store, today: date, actor: str = "") -> Operation[int]:
 
 @dataclass(frozen=True)
 class NewClaim:
+    """A new request or claim as typed; amounts in minor units of the program's currency."""
     program_id: str
     partner_id: str
     title: str
@@ -253,8 +257,8 @@ class NewClaim:
 def create_claim(store: Store, new: NewClaim) -> Operation[str]:
     """A draft request (or, for rebates and SPIFFs, a draft claim). A SPIFF claim asks
     for the program's amount per deal or unit times ``units``."""
-    program = _live(IncentiveProgram, new.program_id, "program")
-    partner = _live(Partner, new.partner_id, "partner")
+    program = live(IncentiveProgram, new.program_id, "program")
+    partner = live(Partner, new.partner_id, "partner")
     _same_currency(program, new.currency)
     _eligible(program, partner)
     if not new.title.strip():
@@ -303,9 +307,8 @@ def claim_facts(store: Store, claim: Claim, program: IncentiveProgram) -> ClaimF
 
 def proof_missing(store: Store, claim: Claim, program: IncentiveProgram) -> list[str]:
     """Kinds of proof the claim's activity type asks for and the claim lacks."""
-    attached = [row[0] for row in store.db.execute_sql(
-        "SELECT proof_kind FROM claim_proof WHERE deleted = 0 AND claim_id = ?", (claim.id,))]
-    return missing_proof(parse_proof_rules(program.proof_rules), claim.activity_type, attached)
+    return missing_proof(parse_proof_rules(program.proof_rules), claim.activity_type,
+                         proof_kinds(store.db, claim.id))
 
 
 def take_action(store: Store, claim_id: str, action: ClaimAction | str, amount: int = 0,
@@ -318,7 +321,7 @@ def take_action(store: Store, claim_id: str, action: ClaimAction | str, amount: 
     today, now = today or date.today(), now or datetime.now(UTC)
 
     def write(recorder: Recorder) -> Step:
-        claim = _live(Claim, claim_id, "claim")
+        claim = live(Claim, claim_id, "claim")
         return _take_step(recorder, claim, ClaimAction(action), amount, comment, actor,
                           today, now, valid_until)
     return run(store, write)
@@ -328,7 +331,7 @@ def _take_step(recorder: Recorder, claim: Claim, action: ClaimAction, amount: in
                comment: str, actor: str, today: date, now: datetime,
                valid_until: date | None = None) -> Step:
     store = recorder.store
-    program = _live(IncentiveProgram, claim.program_id, "program")
+    program = live(IncentiveProgram, claim.program_id, "program")
     facts = claim_facts(store, claim, program)
     if action is ClaimAction.PRE_APPROVE:
         valid_until = valid_until or today + timedelta(days=program.preapproval_valid_days)
@@ -361,26 +364,53 @@ def _take_step(recorder: Recorder, claim: Claim, action: ClaimAction, amount: in
 
 
 def attach_proof(store: Store, claim_id: str, proof_kind: str, source: Path | bytes,
-                 file_name: str = "") -> Operation[str]:
-    """Keep a proof-of-performance file in the blob store and attach it to the claim."""
-    claim = _live(Claim, claim_id, "claim")
-    if claim.state not in _PROOF_STATES:
-        raise OperationRefused("Proof can be attached while the claim is being prepared "
-                               "or when information was requested.")
-    try:
-        data = source if isinstance(source, bytes) else Path(source).read_bytes()
-    except OSError as error:
-        raise OperationRefused(f"Cannot read {source} ({error.strerror or error}). "
-                               "Choose another file.") from error
-    if not data:
-        raise OperationRefused("The file is empty. Choose the document itself.")
-    digest = store.blobs.put_bytes(data)
-    name = file_name or (Path(source).name if not isinstance(source, bytes) else "")
+                 file_name: str = "", progress: Progress = no_progress,
+                 cancel: CancelToken | None = None) -> Operation[str]:
+    """Keep a proof-of-performance file in the blob store and attach it to the claim.
+
+    A file is copied in chunks (``asset_files.store_file``: hashed on the way, refused
+    above its size limit, stopped by ``cancel``); the desktop runs this copy in a worker
+    and then calls :func:`attach_stored_proof` itself."""
+    claim = live(Claim, claim_id, "claim")
+    _proof_allowed(claim)
+    if isinstance(source, bytes):
+        if not source:
+            raise OperationRefused("The file is empty. Choose the document itself.")
+        digest, name = store.blobs.put_bytes(source), file_name
+    else:
+        try:
+            stored = store_proof_file(store, Path(source), progress, cancel)
+        except FileProblem as problem:
+            raise OperationRefused(f"{problem} Choose another file.") from None
+        digest, name = stored.sha256, file_name or stored.name
+    return attach_stored_proof(store, claim.id, proof_kind, digest, name)
+
+
+def store_proof_file(store: Store, path: Path, progress: Progress = no_progress,
+                     cancel: CancelToken | None = None) -> StoredFile:
+    """Copy a proof into the blob store in chunks (hashed on the way, refused above the
+    size limit, stopped by ``cancel``); an empty file is refused before any copying."""
+    if file_size(path) == 0:
+        raise FileProblem(f"'{path.name}' is empty (0 bytes).")
+    return store_file(store.blobs, path, progress, cancel)
+
+
+def attach_stored_proof(store: Store, claim_id: str, proof_kind: str, sha256: str,
+                        file_name: str) -> Operation[str]:
+    """Attach a file already in the blob store (by its hash) to the claim as proof."""
+    claim = live(Claim, claim_id, "claim")
+    _proof_allowed(claim)
 
     def write(recorder: Recorder) -> str:
         return recorder.insert(ClaimProof, {"claim": claim.id, "proof_kind": proof_kind,
-                                            "file_name": name, "blob": digest})
+                                            "file_name": file_name, "blob": sha256})
     return run(store, write)
+
+
+def _proof_allowed(claim: Claim) -> None:
+    if claim.state not in _PROOF_STATES:
+        raise OperationRefused("Proof can be attached while the claim is being prepared "
+                               "or when information was requested.")
 
 
 _PROOF_STATES = frozenset({ClaimState.DRAFT, ClaimState.SUBMITTED, ClaimState.INFO_REQUESTED,
@@ -390,23 +420,39 @@ _PROOF_STATES = frozenset({ClaimState.DRAFT, ClaimState.SUBMITTED, ClaimState.IN
 # -- rebates and accrual -----------------------------------------------------------------
 
 def sales_for(store: Store, partner_id: str, period: Period, currency: str) -> int:
-    """A partner's reported sales within ``period`` in ``currency``."""
-    quarters = {str(q) for q in period.quarters()} | {str(period)}
-    rows = store.db.execute_sql(
-        "SELECT period, sales FROM sales_report WHERE deleted = 0 AND partner_id = ? "
-        "AND currency = ?", (partner_id, currency))
-    total = 0
-    for text, sales in rows:
+    """A partner's reported sales within ``period`` in ``currency``, each quarter counted
+    once (see :func:`counted_reports`)."""
+    reports = []
+    for text, sales in sales_reports(store.db, partner_id, currency):
         try:
-            reported = Period.parse(text)
+            reports.append((Period.parse(text), sales))
         except PeriodError:
             continue
-        if str(reported) in quarters or period.contains(reported):
-            total += sales
-    return total
+    return sum(sales for _period, sales in counted_reports(reports, period))
+
+
+def counted_reports(reports: list[tuple[Period, int]],
+                    period: Period) -> list[tuple[Period, int]]:
+    """The reports inside ``period`` that add up without counting a quarter twice.
+
+    The import refuses overlapping reports, but two devices may each import one offline.
+    A report covering more of the period wins (2026-H1 over its 2026-Q1: the later, fuller
+    figure), then the older report; one overlapping a report already counted is left out.
+    """
+    inside = [(reported, sales) for reported, sales in reports if period.contains(reported)]
+    inside.sort(key=lambda item: -len(item[0].quarters()))  # stable: older first on ties
+    counted: list[tuple[Period, int]] = []
+    covered: set[Period] = set()
+    for reported, sales in inside:
+        quarters = set(reported.quarters())
+        if not quarters & covered:
+            counted.append((reported, sales))
+            covered |= quarters
+    return counted
 
 
 def prior_period(period: Period) -> Period:
+    """The same period a year earlier (what a growth rebate compares with)."""
     return Period(period.year - 1, period.kind, period.index)
 
 
@@ -422,7 +468,7 @@ def accrue_coop(store: Store, partner_id: str, today: date | None = None,
                 actor: str = "") -> Operation[int]:
     """Accrue co-op funds on a partner's reported sales in every co-op program it is
     eligible for (the accrual rate times sales, minus what was accrued before)."""
-    partner = _live(Partner, partner_id, "partner")
+    partner = live(Partner, partner_id, "partner")
     programs = [p for p in IncentiveProgram.live().where(
         (IncentiveProgram.kind == ProgramKind.COOP.value) & (IncentiveProgram.accrual_bp > 0))
         if not eligibility_problem(p.partner_types, p.tiers, partner.partner_type,
@@ -437,7 +483,7 @@ def accrue_coop(store: Store, partner_id: str, today: date | None = None,
                     "program": program.id, "partner": partner.id,
                     "kind": EntryKind.ACCRUE.value, "amount": due,
                     "entry_date": today or date.today(), "period": program.period,
-                    "actor": actor, "memo": "Co-op accrued on reported sales",
+                    "actor": actor, "memo": COOP_MEMO,
                     "write_token": _token()})
                 total += due
         return total
@@ -448,8 +494,8 @@ def record_rebate(store: Store, program_id: str, partner_id: str, actor: str = "
                   today: date | None = None) -> Operation[int]:
     """Accrue what a partner earned under a rebate program so far (minus what was
     accrued before), so it can be claimed and paid like any fund. Returns the amount."""
-    program = _live(IncentiveProgram, program_id, "program")
-    partner = _live(Partner, partner_id, "partner")
+    program = live(IncentiveProgram, program_id, "program")
+    partner = live(Partner, partner_id, "partner")
     if program.kind != ProgramKind.REBATE:
         raise OperationRefused(f"'{program.name}' is not a rebate program.")
     _eligible(program, partner)
@@ -465,13 +511,61 @@ def record_rebate(store: Store, program_id: str, partner_id: str, actor: str = "
         recorder.insert(FundLedgerEntry, {
             "program": program.id, "partner": partner.id, "kind": EntryKind.ACCRUE.value,
             "amount": due, "entry_date": today or date.today(), "period": program.period,
-            "actor": actor, "memo": "Rebate earned on reported sales",
+            "actor": actor, "memo": REBATE_MEMO,
             "write_token": _token()})
         return due
     return run(store, write)
 
 
-def rebate_of(store: Store, program: IncentiveProgram, partner_id: str):
+def earned_due(store: Store, partner_id: str) -> list[tuple[IncentiveProgram, int, str]]:
+    """What a partner earned and is not yet in its funds: (program, amount, memo) for each
+    co-op program (accrual on reported sales) and rebate program (earned rebate) it is
+    eligible for, where the amount is more than 0."""
+    partner = live(Partner, partner_id, "partner")
+    found = []
+    for program in IncentiveProgram.live().where(IncentiveProgram.kind.in_(
+            (ProgramKind.COOP.value, ProgramKind.REBATE.value))).order_by(
+                IncentiveProgram.name):
+        if eligibility_problem(program.partner_types, program.tiers, partner.partner_type,
+                               partner.tier):
+            continue
+        if program.kind == ProgramKind.COOP:
+            if program.accrual_bp <= 0:
+                continue
+            due, memo = coop_accrual_due(store, partner, program), COOP_MEMO
+        else:
+            due = (rebate_of(store, program, partner.id).earned
+                   - partner_total(store.db, partner.id, program.id).accrued)
+            memo = REBATE_MEMO
+        if due > 0:
+            found.append((program, due, memo))
+    return found
+
+
+def accrue_earned(store: Store, partner_id: str, actor: str = "",
+                  today: date | None = None) -> Operation[list[str]]:
+    """Accrue everything a partner earned in co-op and rebates (:func:`earned_due`) in one
+    step; refused, writing nothing, when nothing is due. Returns what was accrued, one
+    "€500.00 in Co-op 2026" per program (programs may run in different currencies)."""
+    partner = live(Partner, partner_id, "partner")
+    dues = earned_due(store, partner.id)
+    if not dues:
+        raise OperationRefused(f"Nothing to accrue: what {partner.name} earned in co-op and "
+                               "rebates on its reported sales is already in its funds.")
+
+    def write(recorder: Recorder) -> list[str]:
+        for program, due, memo in dues:
+            recorder.insert(FundLedgerEntry, {
+                "program": program.id, "partner": partner.id,
+                "kind": EntryKind.ACCRUE.value, "amount": due,
+                "entry_date": today or date.today(), "period": program.period,
+                "actor": actor, "memo": memo, "write_token": _token()})
+        return [f"{money_text(due, program.currency)} in {program.name}"
+                for program, due, _memo in dues]
+    return run(store, write)
+
+
+def rebate_of(store: Store, program: IncentiveProgram, partner_id: str) -> RebateStanding:
     """A partner's rebate standing under a program for the program's period."""
     period = Period.parse(program.period)
     tiers = parse_tiers(program.rebate_tiers, minor_digits(program.currency))

@@ -35,8 +35,9 @@ from channeldesk.store.plan_queries import (
     plans_of,
 )
 
-PackExtra = Callable[[str, date], object]
-"""(partner id, today) → data a later feature's pack section shows (in PackDocument.extra)."""
+PackExtra = Callable[[str, date, Period | None], object]
+"""(partner id, today, the pack's period or None) → data a later feature's pack section
+shows (in PackDocument.extra). A loader whose data has no period ignores the third."""
 
 _PACK_EXTRAS: dict[str, PackExtra] = {}
 
@@ -233,7 +234,8 @@ def load_pack(store: Store, plan_id: str, today: date, period: str | None = None
         plan=load_plan_document(plan.id, store.blobs),
         engagement=load_engagement(plan.partner_id, today, period=measured),
         generated_on=today,
-        extra={key: loader(plan.partner_id, today) for key, loader in _PACK_EXTRAS.items()},
+        extra={key: loader(plan.partner_id, today, measured)
+               for key, loader in _PACK_EXTRAS.items()},
         period=scope,
     )
 

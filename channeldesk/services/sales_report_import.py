@@ -1,15 +1,16 @@
 """Import partners' sales reports from CSV: read, preview with per-row errors, then write
 the valid rows (and the co-op they accrue) in one transaction.
 
-The steps and their shapes are the prospect importer's (``prospect_csv_import``): the
-same reading of the file (encodings, delimiters, refusal of a file as a whole with
-:class:`CsvRefused`), the same :class:`Issue` per row ("Row 4: 'Partner' is 'Nordwind':
+The file is read by the shared reader (``csv_reading``: encodings, delimiters, refusal of
+a file as a whole with :class:`CsvRefused`); the rows are reported like the prospect
+importer's, with the same :class:`Issue` per row ("Row 4: 'Partner' is 'Nordwind':
 no partner has that name…"), nothing written before :func:`apply_sales_import`.
 
 Columns: Partner (name or id), Period (2026-Q1, 2026-H1, FY2026), Currency, Sales, Units
 (optional). A row is refused for an unknown partner, a bad period, currency or amount, a
 negative figure, a currency other than that of a co-op program the partner accrues in,
-or a partner and period already reported (in the file or in the database).
+or a period that overlaps another report of the partner (2026-H1 beside 2026-Q1, in the
+file or in the database), so no sale is counted twice.
 """
 
 from __future__ import annotations
@@ -21,11 +22,14 @@ from typing import Any
 from channeldesk.domain.incentive import ProgramKind, eligibility_problem
 from channeldesk.domain.money import Money, MoneyError, validate_currency
 from channeldesk.domain.plan import Period, PeriodError
+from channeldesk.domain.progress import CancelToken, Progress, no_progress, stop_if_cancelled
+from channeldesk.services.csv_reading import CsvRefused, CsvTable
 from channeldesk.services.incentive_operations import accrue_coop
 from channeldesk.services.operations import Operation, Recorder, run
 from channeldesk.services.prospect_csv_format import header_key
-from channeldesk.services.prospect_csv_import import CsvRefused, CsvTable, Issue
+from channeldesk.services.prospect_csv_import import Issue
 from channeldesk.store import Store
+from channeldesk.store.incentive_queries import reported_periods
 from channeldesk.store.models import IncentiveProgram, Partner, SalesReport
 
 __all__ = ["CsvRefused", "SalesPreview", "apply_sales_import", "build_sales_preview"]
@@ -36,10 +40,12 @@ COLUMNS = {"partner": ("partner", "partnername", "partnerid", "reseller", "compa
            "sales": ("sales", "revenue", "amount", "salesamount", "netsales"),
            "units": ("units", "quantity", "qty", "deals")}
 REQUIRED = ("partner", "period", "currency", "sales")
+PROGRESS_EVERY = 500
 
 
 @dataclass
 class SalesRow:
+    """One data row of the file: its number, the values read and what is wrong with it."""
     number: int
     values: dict[str, Any]
     issues: list[Issue] = field(default_factory=list)
@@ -51,6 +57,7 @@ class SalesRow:
 
 @dataclass
 class SalesPreview:
+    """Every row of a sales-report file, checked; nothing is written until it is applied."""
     table: CsvTable
     rows: list[SalesRow]
 
@@ -95,7 +102,12 @@ class _Partners:
         self.coop = list(IncentiveProgram.live().where(
             (IncentiveProgram.kind == ProgramKind.COOP.value)
             & (IncentiveProgram.accrual_bp > 0)))
-        self.reported = {(r.partner_id, r.period) for r in SalesReport.live()}
+        self.reported: dict[str, list[Period]] = {}
+        for partner_id, text in reported_periods(Partner._meta.database):
+            try:
+                self.reported.setdefault(partner_id, []).append(Period.parse(text))
+            except PeriodError:
+                continue
 
     def find(self, text: str) -> tuple[Partner | None, str | None]:
         if text in self.by_id:
@@ -116,24 +128,55 @@ class _Partners:
         return None
 
 
-def build_sales_preview(table: CsvTable) -> SalesPreview:
-    """Every row read and checked; nothing is written."""
+def overlapping(period: Period, others: list[Period]) -> Period | None:
+    """The first of ``others`` that shares a quarter with ``period`` (None if none)."""
+    quarters = set(period.quarters())
+    return next((other for other in others if quarters & set(other.quarters())), None)
+
+
+def _overlap_issue(row: SalesRow, partners: _Partners,
+                   seen: dict[str, list[tuple[Period, int]]]) -> Issue | None:
+    """Why the row's period overlaps a report of the same partner already in the
+    database or earlier in the file (sales would be counted twice); None if it does not."""
+    partner_id, period = row.values.get("partner"), Period.parse(row.values["period"])
+    stored = overlapping(period, partners.reported.get(partner_id, []))
+    if stored is not None:
+        what = ("are already reported" if stored == period else
+                f"overlap the report for {stored} already in the database")
+        return Issue(row.number, "", "", f"this partner's sales for {period} {what}. "
+                     "Remove the row, or delete the earlier report first")
+    earlier = {p: number for p, number in seen.get(partner_id, [])}
+    clash = overlapping(period, list(earlier))
+    if clash is not None:
+        what = ("same partner and period as row" if clash == period else
+                f"{period} overlaps {clash} of the same partner in row")
+        return Issue(row.number, "", "", f"{what} {earlier[clash]}; report each "
+                     "quarter once")
+    return None
+
+
+def build_sales_preview(table: CsvTable, progress: Progress = no_progress,
+                        cancel: CancelToken | None = None) -> SalesPreview:
+    """Every row read and checked; nothing is written. A row whose period overlaps
+    another report of its partner (2026-H1 beside 2026-Q1, in the file or the database)
+    is refused naming the other, so no sale is counted twice."""
     columns = column_map(table.headers)
     partners = _Partners()
-    seen: dict[tuple[str, str], int] = {}
+    seen: dict[str, list[tuple[Period, int]]] = {}
     rows = []
-    for number, cells in table.rows:
+    for done, (number, cells) in enumerate(table.rows):
+        if done % PROGRESS_EVERY == 0:
+            stop_if_cancelled(cancel, "Checking the file was cancelled; nothing was "
+                                      "imported.")
+            progress(done, len(table.rows), f"Checking row {done + 1:,} of "
+                                            f"{len(table.rows):,}")
         row = _read_row(number, cells, columns, table.headers, partners)
-        key = (row.values.get("partner"), row.values.get("period"))
-        if row.valid and key in partners.reported:
-            row.issues.append(Issue(number, "", "", "this partner's sales for "
-                                    f"{key[1]} are already reported. Remove the row, or "
-                                    "delete the earlier report first"))
-        elif row.valid and key in seen:
-            row.issues.append(Issue(number, "", "", f"same partner and period as row "
-                                                    f"{seen[key]}"))
+        issue = _overlap_issue(row, partners, seen) if row.valid else None
+        if issue is not None:
+            row.issues.append(issue)
         elif row.valid:
-            seen[key] = number
+            seen.setdefault(row.values["partner"], []).append(
+                (Period.parse(row.values["period"]), number))
         rows.append(row)
     return SalesPreview(table, rows)
 
@@ -183,21 +226,29 @@ def _read_row(number: int, cells: list[str], columns: dict[str, int], headers: l
 
 @dataclass(frozen=True)
 class SalesImportResult:
+    """What an import wrote: how many reports, and the co-op (minor units) accrued on them."""
     reports: int
     accrued: int
 
 
 def apply_sales_import(store: Store, preview: SalesPreview, source: str = "",
-                       today: date | None = None, actor: str = ""
+                       today: date | None = None, actor: str = "",
+                       progress: Progress = no_progress, cancel: CancelToken | None = None
                        ) -> Operation[SalesImportResult]:
-    """Write the valid rows and accrue co-op on them, in one transaction (one undo)."""
+    """Write the valid rows and accrue co-op on them, in one transaction (one undo). A
+    cancel rolls the whole import back: nothing is written."""
     rows = preview.valid_rows
 
     def write(recorder: Recorder) -> SalesImportResult:
+        progress(0, len(rows), f"Writing {len(rows):,} sales reports")
         ids = recorder.insert_many(SalesReport, [{**row.values, "source": source}
                                                  for row in rows])
         accrued = 0
-        for partner_id in dict.fromkeys(row.values["partner"] for row in rows):
+        partners = list(dict.fromkeys(row.values["partner"] for row in rows))
+        for done, partner_id in enumerate(partners):
+            stop_if_cancelled(cancel, "The import was cancelled; nothing was written.")
+            progress(done, len(partners), f"Accruing co-op for partner {done + 1:,} of "
+                                          f"{len(partners):,}")
             accrual = accrue_coop(store, partner_id, today, actor)
             recorder.steps.extend(accrual.steps)
             accrued += accrual.value

@@ -86,6 +86,7 @@ def program_overview(db: peewee.Database) -> list[ProgramOverview]:
 
 def partner_total(db: peewee.Database, partner_id: str, program_id: str,
                   through: date | None = None) -> Balances:
+    """One program's balances of one partner's fund (all zero when it has none)."""
     return partner_balances(db, partner_id, program_id, through).get(program_id, Balances())
 
 
@@ -100,15 +101,50 @@ def _narrowing(program_id: str | None, through: date | None) -> tuple[str, list]
     return extra, params
 
 
+_CLAIM_SUMS = """
+SELECT claim_id,
+  SUM(CASE WHEN kind = 'reserve' THEN amount ELSE 0 END),
+  SUM(CASE WHEN kind = 'release' THEN amount ELSE 0 END),
+  SUM(CASE WHEN kind = 'claim' THEN amount ELSE 0 END),
+  SUM(CASE WHEN kind = 'approve' THEN amount ELSE 0 END),
+  SUM(CASE WHEN kind = 'pay' THEN amount ELSE 0 END),
+  SUM(kind = 'approve')
+FROM fund_ledger_entry WHERE deleted = 0 AND claim_id IS NOT NULL {scope}
+GROUP BY claim_id
+"""
+
+
+def claim_sums(db: peewee.Database, claim_ids: Sequence[str] | None = None,
+               partner_id: str | None = None,
+               program_id: str | None = None) -> dict[str, ClaimTotals]:
+    """Each claim's ledger sums (claim id → totals): of ``claim_ids`` (a few hundred ids a
+    query), or of every claim of a partner and/or program, or of every claim. The one
+    place these sums are written in SQL: the table, the exports and the statement read
+    them here (claims without entries are left out; their totals are all 0)."""
+    found: dict[str, ClaimTotals] = {}
+    if claim_ids is not None:
+        ids = list(claim_ids)
+        for start in range(0, len(ids), IN_CHUNK):
+            chunk = ids[start:start + IN_CHUNK]
+            scope = f"AND claim_id IN ({', '.join('?' * len(chunk))})"
+            found.update(_read_sums(db, scope, chunk))
+        return found
+    scope, params = "", []
+    if partner_id:
+        scope, params = scope + " AND partner_id = ?", [*params, partner_id]
+    if program_id:
+        scope, params = scope + " AND program_id = ?", [*params, program_id]
+    return _read_sums(db, scope, params)
+
+
+def _read_sums(db: peewee.Database, scope: str, params: list) -> dict[str, ClaimTotals]:
+    return {row[0]: ClaimTotals(*(int(v or 0) for v in row[1:]))
+            for row in db.execute_sql(_CLAIM_SUMS.format(scope=scope), params)}
+
+
 def claim_totals(db: peewee.Database, claim_id: str) -> ClaimTotals:
-    row = db.execute_sql(
-        "SELECT SUM(CASE WHEN kind = 'reserve' THEN amount ELSE 0 END), "
-        "SUM(CASE WHEN kind = 'release' THEN amount ELSE 0 END), "
-        "SUM(CASE WHEN kind = 'claim' THEN amount ELSE 0 END), "
-        "SUM(CASE WHEN kind = 'approve' THEN amount ELSE 0 END), "
-        "SUM(CASE WHEN kind = 'pay' THEN amount ELSE 0 END), SUM(kind = 'approve') "
-        "FROM fund_ledger_entry WHERE deleted = 0 AND claim_id = ?", (claim_id,)).fetchone()
-    return ClaimTotals(*(int(v or 0) for v in row))
+    """One claim's ledger sums (see :func:`claim_sums`)."""
+    return claim_sums(db, [claim_id]).get(claim_id, ClaimTotals())
 
 
 def ledger_entries(db: peewee.Database, partner_id: str | None = None,
@@ -134,6 +170,36 @@ def program_budget(db: peewee.Database, program_id: str) -> tuple[int, int]:
         "FROM fund_ledger_entry WHERE deleted = 0 AND program_id = ?",
         (program_id,)).fetchone()
     return int(row[0] or 0), int(row[1] or 0)
+
+
+def allocation_amount(db: peewee.Database, allocation_id: str) -> int:
+    """What an allocation gave (its live 'allocate' entries)."""
+    row = db.execute_sql(
+        "SELECT coalesce(SUM(amount), 0) FROM fund_ledger_entry WHERE deleted = 0 "
+        "AND allocation_id = ? AND kind = 'allocate'", (allocation_id,)).fetchone()
+    return int(row[0])
+
+
+def proof_kinds(db: peewee.Database, claim_id: str) -> list[str]:
+    """The kinds of proof attached to a claim (one per live file)."""
+    return [row[0] for row in db.execute_sql(
+        "SELECT proof_kind FROM claim_proof WHERE deleted = 0 AND claim_id = ?", (claim_id,))]
+
+
+def sales_reports(db: peewee.Database, partner_id: str,
+                  currency: str) -> list[tuple[str, int]]:
+    """A partner's live sales reports in ``currency`` as (period text, sales), oldest
+    first."""
+    return [(text, int(sales or 0)) for text, sales in db.execute_sql(
+        "SELECT period, sales FROM sales_report WHERE deleted = 0 AND partner_id = ? "
+        "AND currency = ? ORDER BY created_at, id", (partner_id, currency))]
+
+
+def reported_periods(db: peewee.Database) -> list[tuple[str, str]]:
+    """Every live sales report's (partner id, period text)."""
+    return list(db.execute_sql(
+        "SELECT partner_id, period FROM sales_report WHERE deleted = 0 "
+        "ORDER BY created_at, id"))
 
 
 # -- the claims list ---------------------------------------------------------------------
@@ -236,6 +302,7 @@ _SORT_JOINS = {ClaimSort.PARTNER: "JOIN partner p ON p.id = c.partner_id",
 
 def claim_ids(db: peewee.Database, flt: ClaimFilter, sort: ClaimSort = ClaimSort.UPDATED,
               descending: bool = False) -> list[str]:
+    """The ids of the claims the filter lets through, in the list's order."""
     where, params = claim_where(flt)
     direction = "DESC" if descending else "ASC"
     rows = db.execute_sql(f"SELECT c.id FROM claim c {_SORT_JOINS.get(sort, '')} "
@@ -245,6 +312,7 @@ def claim_ids(db: peewee.Database, flt: ClaimFilter, sort: ClaimSort = ClaimSort
 
 
 def claim_count(db: peewee.Database) -> int:
+    """How many live claims there are (what the list shows with no filter)."""
     where, params = claim_where(ClaimFilter())
     return int(db.execute_sql(f"SELECT count(*) FROM claim c WHERE {where}",
                               params).fetchone()[0])
@@ -258,23 +326,19 @@ def claim_rows(db: peewee.Database, ids: Sequence[str]) -> dict[str, ClaimRow]:
         marks = ", ".join("?" * len(chunk))
         rows = db.execute_sql(
             "SELECT c.id, c.title, c.partner_id, p.name, c.program_id, g.name, g.kind, "
-            "c.state, c.currency, c.requested, coalesce(s.claimed, 0), "
-            "coalesce(s.approved, 0), coalesce(s.paid, 0), c.activity_end, "
-            "g.claim_deadline_days "
-            f"{CLAIM_FROM} LEFT JOIN (SELECT claim_id, "
-            "SUM(CASE WHEN kind = 'claim' THEN amount ELSE 0 END) AS claimed, "
-            "SUM(CASE WHEN kind = 'approve' THEN amount ELSE 0 END) AS approved, "
-            "SUM(CASE WHEN kind = 'pay' THEN amount ELSE 0 END) AS paid "
-            f"FROM fund_ledger_entry WHERE deleted = 0 AND claim_id IN ({marks}) "
-            "GROUP BY claim_id) s ON s.claim_id = c.id "
-            f"WHERE c.id IN ({marks})", chunk + chunk)
+            "c.state, c.currency, c.requested, c.activity_end, g.claim_deadline_days "
+            f"{CLAIM_FROM} WHERE c.id IN ({marks})", chunk)
+        sums = claim_sums(db, chunk)
         for row in rows:
-            end = date.fromisoformat(row[13]) if row[13] else None
-            found[row[0]] = ClaimRow(*row[:13], end, claim_due_on(end, row[14]))
+            totals = sums.get(row[0], ClaimTotals())
+            end = date.fromisoformat(row[10]) if row[10] else None
+            found[row[0]] = ClaimRow(*row[:10], totals.claimed, totals.approved, totals.paid,
+                                     end, claim_due_on(end, row[11]))
     return found
 
 
 def claim_due_on(activity_end: date | None, deadline_days: int) -> date | None:
+    """The last day to submit the claim: the activity's end plus the deadline days."""
     return activity_end + timedelta(days=deadline_days) if activity_end else None
 
 

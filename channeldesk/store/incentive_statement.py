@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import peewee
 
-from channeldesk.domain.fund_ledger import CLAIM_KINDS
+from channeldesk.domain.fund_ledger import CLAIM_KINDS, ClaimTotals
 from channeldesk.domain.fund_statement import (
     FundStatement,
     ProgramStatement,
@@ -14,7 +14,7 @@ from channeldesk.domain.fund_statement import (
     StatementLine,
 )
 from channeldesk.domain.plan import Period
-from channeldesk.store.incentive_queries import partner_balances
+from channeldesk.store.incentive_queries import claim_sums, partner_balances
 
 
 def load_statement(db: peewee.Database, partner_id: str, partner_name: str, period: Period,
@@ -38,18 +38,28 @@ def load_statement(db: peewee.Database, partner_id: str, partner_name: str, peri
                 "AND e.partner_id = ? AND e.program_id = ? AND e.entry_date BETWEEN ? AND ? "
                 "ORDER BY e.entry_date, e.created_at",
                 (partner_id, program_id, start.isoformat(), end.isoformat())))
-        claims = tuple(StatementClaim(*row) for row in db.execute_sql(
-            "SELECT c.title, c.state, "
-            + ", ".join(f"coalesce((SELECT SUM(amount) FROM fund_ledger_entry e WHERE "
-                        f"e.deleted = 0 AND e.claim_id = c.id AND e.kind = '{k}'), 0)"
-                        for k in ("claim", "approve", "pay"))
-            + ", c.revenue_influenced FROM claim c WHERE c.deleted = 0 AND c.partner_id = ? "
-            "AND c.program_id = ? AND c.id IN (SELECT claim_id FROM fund_ledger_entry WHERE "
-            "deleted = 0 AND entry_date BETWEEN ? AND ? AND kind IN ("
-            + ", ".join(f"'{k}'" for k in sorted(CLAIM_KINDS)) + ")) ORDER BY c.title",
-            (partner_id, program_id, start.isoformat(), end.isoformat())))
+        claims = _claims(db, partner_id, program_id, start, end)
         programs.append(ProgramStatement(name, kind, currency,
                                          opening.get(program_id, closing[program_id].__class__()),
                                          closing[program_id], lines, claims))
     return FundStatement(partner_name, str(period), period.label, start, end, today,
                          tuple(programs))
+
+
+def _claims(db: peewee.Database, partner_id: str, program_id: str, start: date,
+            end: date) -> tuple[StatementClaim, ...]:
+    """The partner's claims in a program that moved money in the period, by title, with
+    their ledger sums (:func:`~channeldesk.store.incentive_queries.claim_sums`)."""
+    sums = claim_sums(db, partner_id=partner_id, program_id=program_id)
+    claims = []
+    for claim_id, title, state, revenue in db.execute_sql(
+            "SELECT c.id, c.title, c.state, c.revenue_influenced FROM claim c "
+            "WHERE c.deleted = 0 AND c.partner_id = ? AND c.program_id = ? AND c.id IN "
+            "(SELECT claim_id FROM fund_ledger_entry WHERE deleted = 0 AND entry_date "
+            "BETWEEN ? AND ? AND kind IN ("
+            + ", ".join(f"'{k}'" for k in sorted(CLAIM_KINDS)) + ")) ORDER BY c.title",
+            (partner_id, program_id, start.isoformat(), end.isoformat())):
+        totals = sums.get(claim_id, ClaimTotals())
+        claims.append(StatementClaim(title, state, totals.claimed, totals.approved,
+                                     totals.paid, revenue))
+    return tuple(claims)

@@ -241,3 +241,24 @@ def test_a_backup_on_a_full_disk_leaves_no_partial_or_journal_file(demo, small_d
     assert "is full, so the copy of demo.sqlite3 did not fit. Free some space" in err
     assert "Nothing was written" in err
     assert list(small_disk.iterdir()) == []
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_a_sales_import_with_a_mistyped_db_creates_nothing(tmp_path, capsys, dry_run):
+    source = tmp_path / "sales.csv"
+    source.write_text("Partner,Period,Currency,Sales\nAcadia Cloud,2026-Q1,EUR,100\n",
+                      encoding="utf-8")
+    missing = tmp_path / "chanreldesk.sqlite3"
+    args = ["import", "sales", str(source), "--db", str(missing)]
+    assert run(*args, *(["--dry-run"] if dry_run else [])) == 3
+    err = capsys.readouterr().err
+    assert f"There is no database at {missing}" in err and "nothing was created" in err
+    assert "no partner has that name" not in err
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("xdg")) == [
+        "sales.csv"]
+
+
+def test_incentive_csv_exports_refuse_a_folder_as_out(demo, tmp_path, capsys):
+    assert run("export", "claims", "--db", str(demo), "--out", str(tmp_path)) == 2
+    err = capsys.readouterr().err
+    assert f"--out: {tmp_path} is a folder" in err and "incentive-claims.csv" in err

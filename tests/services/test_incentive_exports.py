@@ -118,3 +118,52 @@ def test_a_plans_mdf_spend_target_shows_what_was_paid_in_the_plans_currency(stor
                    targets=[("mdf_spend", "", 500_000, None)])
     lines = {line.metric: line for line in load_plan_document(jpy).targets}
     assert lines["mdf_spend"].actual is None  # no yen fund: EUR payments are not yen
+
+
+def test_a_past_periods_pack_states_that_periods_funds(store, quarter, tmp_path):
+    """A FY2025 pack exported in 2026 shows FY2025's statement, not this year's."""
+    from incentive_samples import add_program
+    _program, partner = quarter
+    old = add_program(store, "EMEA MDF 2025", period="FY2025")
+    ops.allocate_funds(store, ops.AllocationRequest(old, partner, 7_500_00,
+                                                     date(2025, 12, 31)), "Sam",
+                       date(2025, 3, 1))
+    add_plan(store, partner, period="FY2025", targets=[])
+    export_pack(store, "Acadia", "FY2025", tmp_path / "pack.pdf", load_branding(),
+                date(2026, 11, 27))
+    pages = [p.extract_text() for p in PdfReader(tmp_path / "pack.pdf").pages]
+    statement = next(page for page in pages if "\nFund statement\nAcadia Cloud · " in page)
+    assert "Acadia Cloud · Fiscal year 2025 (1 Jan 2025 – 31 Dec 2025)" in statement
+    assert "EMEA MDF 2025 (MDF)" in statement and "€7,500.00" in statement
+    assert "Spring roadshow" not in statement and "EMEA MDF 2026" not in statement
+
+
+def test_a_line_break_in_a_title_counts_as_one_row(store, quarter, tmp_path):
+    program, partner = quarter
+    claim_in(store, program, partner, reserve=500_00, title="Two\r\nlines")
+    written = incentive_export.write_csv(store, "claims", tmp_path / "claims.csv")
+    with (tmp_path / "claims.csv").open(encoding="utf-8-sig", newline="") as handle:
+        assert written == len(list(csv.DictReader(handle))) == 3
+
+
+def test_the_table_the_export_and_the_statement_read_the_same_claim_sums(store, quarter,
+                                                                         tmp_path):
+    from channeldesk.store.incentive_queries import ClaimFilter, claim_ids, claim_rows, claim_sums
+    sums = claim_sums(store.db)
+    table = claim_rows(store.db, claim_ids(store.db, ClaimFilter()))
+    exported = {row[0]: row for row in csv.reader(io.StringIO(
+        incentive_export.csv_text(store, "claims")))}
+    statement = incentive_export.export_statement(store, "Acadia", "FY2026",
+                                                  tmp_path / "s.pdf", today=TODAY)
+    stated = {claim.title: claim for claim in statement.programs[0].claims}
+    for claim_id, row in table.items():
+        totals = sums[claim_id]
+        assert (row.claimed, row.approved, row.paid) == (totals.claimed, totals.approved,
+                                                         totals.paid)
+        assert exported[claim_id][8:11] == [f"{v / 100:.2f}" for v in
+                                            (totals.claimed, totals.approved, totals.paid)]
+        on_statement = stated[row.title]
+        assert (on_statement.claimed, on_statement.approved, on_statement.paid) == (
+            totals.claimed, totals.approved, totals.paid)
+    assert sums[next(i for i, r in table.items() if r.title == "Spring roadshow")].paid == \
+        1_000_00

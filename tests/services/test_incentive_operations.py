@@ -175,3 +175,28 @@ def test_jpy_and_kwd_amounts_keep_their_minor_units(store):
     assert ops.parse_amount("1.250", "KWD") == 1250
     with pytest.raises(OperationRefused, match="more than 0 decimal places"):
         ops.parse_amount("10.5", "JPY")
+
+
+def test_a_proof_file_is_stored_in_chunks_and_refused_over_the_size_limit(store, tmp_path,
+                                                                          monkeypatch):
+    from channeldesk.domain import enablement
+    from channeldesk.services import asset_files
+    from channeldesk.store.models import ClaimProof
+    program, partner = funded_partner(store)
+    claim = claim_in(store, program, partner, reserve=1_000_00)
+    receipt = tmp_path / "invoice.pdf"
+    receipt.write_bytes(b"x" * 5_000)
+    ops.attach_proof(store, claim, "invoice", receipt)
+    [proof] = ClaimProof.live().where(ClaimProof.claim == claim)
+    assert proof.file_name == "invoice.pdf"
+    assert store.blobs.path_of(proof.blob).read_bytes() == receipt.read_bytes()
+    monkeypatch.setattr(enablement, "MAX_FILE_BYTES", 1_000)
+    monkeypatch.setattr(asset_files, "MAX_FILE_BYTES", 1_000)
+    with pytest.raises(OperationRefused, match="Choose another file"):
+        ops.attach_proof(store, claim, "photos", receipt)
+    assert ClaimProof.live().where(ClaimProof.claim == claim).count() == 1
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    with pytest.raises(OperationRefused, match=r"'empty.pdf' is empty \(0 bytes\). Choose "
+                                               "another file."):
+        ops.attach_proof(store, claim, "photos", empty)

@@ -52,3 +52,50 @@ def test_each_bad_row_is_named_and_the_good_ones_accrue_coop(store):
     operation.redo(store)
     again = build_sales_preview(read_bytes(CSV.encode(), "sales.csv"))
     assert "already reported" in str(again.rows[0].issues[0])
+
+
+def import_text(store, text: str, name: str = "sales.csv"):
+    preview = build_sales_preview(read_bytes(text.encode(), name))
+    return preview, apply_sales_import(store, preview, name, TODAY)
+
+
+def test_an_overlapping_period_in_the_same_file_is_refused_naming_the_row(store):
+    add_partner(store, "Acadia Cloud")
+    preview = build_sales_preview(read_bytes(
+        b"Partner,Period,Currency,Sales\nAcadia Cloud,2026-Q1,EUR,100000\n"
+        b"Acadia Cloud,2026-H1,EUR,250000\n", "sales.csv"))
+    assert [str(i) for i in preview.issues()] == [
+        "Row 3: the row: 2026-H1 overlaps 2026-Q1 of the same partner in row 2; report "
+        "each quarter once."]
+    assert preview.summary() == "1 rows ready to import, 1 with errors (not imported)"
+
+
+def test_a_report_overlapping_one_in_the_database_is_refused(store):
+    coop = add_program(store, "Co-op", "coop", accrual_bp=100)
+    partner = add_partner(store, "Acadia Cloud")
+    import_text(store, "Partner,Period,Currency,Sales\nAcadia Cloud,2026-Q1,EUR,100000\n")
+    preview, _ = import_text(store, "Partner,Period,Currency,Sales\n"
+                                    "Acadia Cloud,FY2026,EUR,400000\n"
+                                    "Acadia Cloud,2026-Q2,EUR,120000\n", "later.csv")
+    [issue] = preview.issues()
+    assert str(issue).startswith("Row 2: the row: this partner's sales for FY2026 overlap "
+                                 "the report "
+                                 "for 2026-Q1 already in the database")
+    assert partner_total(store.db, partner, coop).accrued == 1_000_00 + 1_200_00
+
+
+def test_sales_for_counts_each_quarter_once_even_when_reports_overlap(store):
+    """Two devices may each import an overlapping report offline: the fuller one counts."""
+
+    from channeldesk.domain.plan import Period
+    from channeldesk.services.incentive_operations import sales_for
+    partner = add_partner(store, "Acadia Cloud")
+    with store.transaction():
+        for period, sales in (("2026-Q1", 100_000_00), ("2026-H1", 250_000_00),
+                              ("2026-Q3", 90_000_00), ("2025-Q4", 7_00)):
+            store.insert(SalesReport, {"partner": partner, "period": period,
+                                       "currency": "EUR", "sales": sales})
+    assert sales_for(store, partner, Period.parse("FY2026"), "EUR") == 340_000_00
+    assert sales_for(store, partner, Period.parse("2026-H1"), "EUR") == 250_000_00
+    assert sales_for(store, partner, Period.parse("2026-Q1"), "EUR") == 100_000_00
+    assert sales_for(store, partner, Period.parse("FY2026"), "USD") == 0

@@ -122,3 +122,27 @@ def test_random_steps_payments_and_syncs_keep_the_ledger_whole(make_sqlite_clien
     for client in devices:
         assert conflicts.list_conflicts(client.activate()) == []
         _check(client, program, partner)
+
+
+def test_a_pulled_currency_change_of_a_funded_program_is_a_conflict(make_sqlite_client):
+    """Carol changes an unfunded program's currency offline while Alice allocates under
+    it: Alice's copy keeps its currency (the amounts are EUR) and shows a conflict."""
+    from channeldesk.services import incentive_edits as edits
+    n = next(_names)
+    alice, carol = make_sqlite_client(f"alice{n}"), make_sqlite_client(f"carol{n}")
+    store = alice.activate()
+    with store.transaction():
+        program = store.insert(IncentiveProgram, {"name": f"MDF {n}", "kind": "mdf",
+                                                  "period": "FY2026", "currency": "EUR"})
+    partner = alice.add_partner(f"Acme {n}", tier="gold", partner_type="msp")
+    converge(alice, carol)
+    edits.edit_program(carol.activate(), program, {"currency": "JPY"})
+    ops.allocate_funds(alice.activate(), ops.AllocationRequest(program, partner, 10_000_00),
+                       "a", TODAY)
+    alice.sync()
+    carol.sync()
+    alice.sync()
+    store = alice.activate()
+    assert IncentiveProgram.get_by_id(program).currency == "EUR"
+    found = [c for c in conflicts.list_conflicts(store) if c.field == "currency"]
+    assert found and found[0].row_id == program

@@ -11,7 +11,7 @@ from pytestqt.qt_compat import qt_api
 
 from channeldesk.services import incentive_operations as ops
 from channeldesk.store.incentive_queries import partner_total
-from channeldesk.store.models import Claim
+from channeldesk.store.models import Claim, IncentiveProgram
 from channeldesk.ui.incentives import files
 from channeldesk.ui.incentives import tab as tab_module
 from channeldesk.ui.incentives.tab import IncentivesTab
@@ -121,6 +121,8 @@ def test_a_sales_report_import_previews_errors_then_imports_the_valid_rows(
         return True
     monkeypatch.setattr(files.SalesImportDialog, "exec", accept)
     tab.import_sales.trigger()
+    qtbot.waitUntil(lambda: tab.last_task_result is not None, timeout=10_000)
+    assert tab._stack.count() == 1
     assert "1 rows ready to import, 1 with errors" in seen["summary"]
     assert seen["issues"].startswith("Row 3: 'Partner' is 'Nobody'")
     assert seen["button"] == "Import 1 rows"
@@ -230,3 +232,231 @@ def test_the_programs_overview_lists_budgets_and_funds(qtbot, filled, monkeypatc
     assert shown["Allocated + accrued"] == "€10,000.00"
     assert shown["Reserved"] == "€3,000.00" and shown["Paid"] == "€1,000.00"
     assert shown["Available"] == "€6,000.00"
+
+
+def test_a_funded_programs_currency_kind_and_period_cannot_be_edited(qtbot, filled,
+                                                                     monkeypatch):
+    store, program, _partner, _claims = filled
+    tab = make_tab(qtbot, store)
+    seen = {}
+
+    class Editing(tab_module.ProgramDialog):
+        def exec(self):
+            seen.update({name: self.form.field(name).isEnabled()
+                         for name in ("currency", "kind", "period", "name")})
+            assert "kind, period and currency are fixed" in self.note.text()
+            self.form.set_values({"name": "EMEA MDF", "spiff_amount": "12.50"})
+            return True
+    monkeypatch.setattr(tab_module, "ProgramDialog", Editing)
+    tab.edit_program(program)
+    assert seen == {"currency": False, "kind": False, "period": False, "name": True}
+    row = IncentiveProgram.get_by_id(program)
+    assert (row.name, row.currency, row.spiff_amount) == ("EMEA MDF", "EUR", 12_50)
+    tab._stack.undo()
+    assert IncentiveProgram.get_by_id(program).name == "EMEA MDF 2026"
+
+
+def test_a_new_programs_currency_stays_editable(qtbot, store, monkeypatch):
+    from incentive_samples import add_program
+    program = add_program(store)
+    tab = make_tab(qtbot, store)
+
+    class Editing(tab_module.ProgramDialog):
+        def exec(self):
+            assert self.form.field("currency").isEnabled()
+            self.form.set_values({"currency": "JPY"})
+            return True
+    monkeypatch.setattr(tab_module, "ProgramDialog", Editing)
+    tab.edit_program(program)
+    assert IncentiveProgram.get_by_id(program).currency == "JPY"
+
+
+def test_editing_a_reserved_request_keeps_its_amounts_and_is_one_undo(qtbot, filled,
+                                                                     monkeypatch):
+    store, _program, _partner, claims = filled
+    tab = make_tab(qtbot, store)
+    tab.select_record(claims["reserved"])
+    before = Claim.get_by_id(claims["reserved"])
+    seen = {}
+
+    class Editing(tab_module.NewClaimDialog):
+        def exec(self):
+            seen.update({name: self.form.field(name).isEnabled() for name in
+                         ("requested", "activity_cost", "units", "revenue_influenced",
+                          "title")})
+            self.form.set_values({"title": "Roadshow Lisbon"})
+            return True
+    monkeypatch.setattr(tab_module, "NewClaimDialog", Editing)
+    tab.edit_action.trigger()
+    assert seen == {"requested": False, "activity_cost": False, "units": False,
+                    "revenue_influenced": False, "title": True}
+    after = Claim.get_by_id(claims["reserved"])
+    assert (after.title, after.activity_cost, after.requested) == (
+        "Roadshow Lisbon", before.activity_cost, before.requested)
+    tab._stack.undo()
+    assert Claim.get_by_id(claims["reserved"]).title == "Roadshow"
+
+
+def test_editing_a_spiff_draft_in_the_tab_derives_its_amount(qtbot, store, monkeypatch):
+    from incentive_samples import add_program
+    from plan_samples import add_partner
+    program = add_program(store, "Deal SPIFF", "spiff", spiff_amount=250_00)
+    partner = add_partner(store, "Acadia Cloud")
+    claim = ops.create_claim(store, ops.NewClaim(program, partner, "Deals", units=1)).value
+    tab = make_tab(qtbot, store)
+    tab.select_record(claim)
+
+    class Editing(tab_module.NewClaimDialog):
+        def exec(self):
+            self.form.set_values({"units": "4"})
+            return True
+    monkeypatch.setattr(tab_module, "NewClaimDialog", Editing)
+    tab.edit_action.trigger()
+    assert (Claim.get_by_id(claim).units, Claim.get_by_id(claim).requested) == (4, 1_000_00)
+
+
+def test_a_csv_export_runs_in_a_worker_and_counts_its_rows(qtbot, filled, tmp_path):
+    store, _program, _partner, _claims = filled
+    tab = make_tab(qtbot, store)
+    statuses = []
+    tab.sig_status.connect(statuses.append)
+    files.export_csv(tab, "ledger", str(tmp_path / "ledger.csv"))
+    assert tab.last_task is not None
+    qtbot.waitUntil(lambda: tab.last_task_result is not None, timeout=10_000)
+    # the allocation, the roadshow's reserve, the bootcamp's reserve/claim/approve/pay
+    assert tab.last_task_result == 1 + 1 + 4
+    assert (tmp_path / "ledger.csv").exists()
+    assert statuses[-1].startswith("6 ledger rows written to")
+
+
+def test_an_export_to_a_folder_says_what_to_do(qtbot, filled, tmp_path, monkeypatch):
+    store, _program, _partner, _claims = filled
+    tab = make_tab(qtbot, store)
+    shown = []
+    monkeypatch.setattr(files, "show_error", lambda parent, what, error, advice="":
+                        shown.append((what, str(error), advice)))
+    files.export_csv(tab, "claims", str(tmp_path))
+    qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
+    what, error, advice = shown[0]
+    assert what == "Could not export the claims" and "is a folder" in error
+    assert "Choose a file in a folder you can write to" in advice
+    assert "Errno" not in error
+
+
+def test_the_statement_exports_in_a_worker(qtbot, filled, tmp_path):
+    store, _program, _partner, claims = filled
+    tab = make_tab(qtbot, store)
+    tab.select_record(claims["paid"])
+    files.export_statement_pdf(tab, str(tmp_path / "statement.pdf"))
+    qtbot.waitUntil(lambda: tab.last_task_result is not None, timeout=20_000)
+    assert tab.last_task_result.partner_name == "Acadia Cloud"
+    assert (tmp_path / "statement.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_proof_is_copied_in_a_worker_then_attached_as_one_undo(qtbot, filled, tmp_path):
+    store, _program, _partner, claims = filled
+    from channeldesk.store.models import ClaimProof
+    receipt = tmp_path / "invoice.pdf"
+    receipt.write_bytes(b"%PDF-1.4 an invoice " * 1000)
+    tab = make_tab(qtbot, store)
+    tab.select_record(claims["reserved"])
+    files.attach_proof_file(tab, claims["reserved"], "invoice", "Invoice", str(receipt))
+    qtbot.waitUntil(lambda: tab.last_task_result is not None, timeout=10_000)
+    [proof] = ClaimProof.live().where(ClaimProof.claim == claims["reserved"])
+    assert proof.file_name == "invoice.pdf" and proof.proof_kind == "invoice"
+    assert store.blobs.path_of(proof.blob).read_bytes() == receipt.read_bytes()
+    assert "invoice" not in tab.detail.proof.text().split("missing:")[-1]
+    tab._stack.undo()
+    assert ClaimProof.live().where(ClaimProof.claim == claims["reserved"]).count() == 0
+
+
+def test_a_vanished_proof_file_is_refused_with_a_sentence(qtbot, filled, tmp_path,
+                                                         monkeypatch):
+    store, _program, _partner, claims = filled
+    tab = make_tab(qtbot, store)
+    shown = []
+    monkeypatch.setattr(files, "show_error", lambda parent, what, error, advice="":
+                        shown.append((str(error), advice)))
+    files.attach_proof_file(tab, claims["reserved"], "invoice", "Invoice",
+                            str(tmp_path / "gone.pdf"))
+    qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
+    assert "is no longer at" in shown[0][0] and "Choose another file" in shown[0][1]
+    assert tab._stack.count() == 0
+
+
+def test_accrue_is_one_undo_step_and_says_when_nothing_is_due(qtbot, store, monkeypatch):
+    from incentive_samples import add_program
+    from plan_samples import add_partner
+
+    from channeldesk.store.models import SalesReport
+    coop = add_program(store, "Co-op", "coop", accrual_bp=200)
+    rebate = add_program(store, "Rebate", "rebate", rebate_tiers="0: 2")
+    partner = add_partner(store, "Acadia Cloud")
+    ops.allocate_funds(store, ops.AllocationRequest(coop, partner, 1_00))
+    claim = ops.create_claim(store, ops.NewClaim(coop, partner, "Co-op ad")).value
+    tab = make_tab(qtbot, store)
+    tab.select_record(claim)
+    told = []
+    monkeypatch.setattr(tab_module.QMessageBox, "information",
+                        lambda parent, title, text: told.append(text))
+    tab.rebate_action.trigger()
+    assert told and told[0].startswith("Nothing to accrue: what Acadia Cloud earned")
+    assert tab._stack.count() == 0
+    with store.transaction():
+        store.insert(SalesReport, {"partner": partner, "period": "2026-Q1",
+                                   "currency": "EUR", "sales": 100_000_00})
+    tab.rebate_action.trigger()
+    assert tab._stack.count() == 1
+    assert partner_total(store.db, partner, coop).accrued == 2_000_00
+    assert partner_total(store.db, partner, rebate).accrued == 2_000_00
+    tab._stack.undo()
+    assert partner_total(store.db, partner, coop).accrued == 0
+    assert partner_total(store.db, partner, rebate).accrued == 0
+
+
+def test_a_steps_suggested_amount_is_the_amount_not_its_display_text(qtbot, store,
+                                                                     monkeypatch):
+    from incentive_samples import funded_partner
+    program, partner = funded_partner(store, 9_000_000, currency="JPY")
+    claim = ops.create_claim(store, ops.NewClaim(program, partner, "Seminar",
+                                                 requested=1_250_000)).value
+    tab = make_tab(qtbot, store)
+    tab.select_record(claim)
+    seen = {}
+
+    class Looking(tab_module.StepDialog):
+        def exec(self):
+            seen["amount"] = self.form.values()["amount"]
+            return False
+    monkeypatch.setattr(tab_module, "StepDialog", Looking)
+    tab.take_step("submit")
+    assert seen["amount"] == "1250000"
+
+
+def test_a_new_spiff_claims_amount_comes_from_its_units(qtbot, store, monkeypatch):
+    from incentive_samples import add_program
+    from plan_samples import add_partner
+    mdf = add_program(store)
+    spiff = add_program(store, "Deal SPIFF", "spiff", spiff_amount=250_00)
+    partner = add_partner(store, "Acadia Cloud")
+    ops.allocate_funds(store, ops.AllocationRequest(mdf, partner, 1_000_00))
+    tab = make_tab(qtbot, store)
+    seen = {}
+
+    class Choosing(tab_module.NewClaimDialog):
+        def exec(self):
+            combo = self.form.field("program")
+            combo.setCurrentIndex(combo.findData(mdf))
+            combo.activated.emit(combo.currentIndex())
+            seen["mdf"] = self.form.field("requested").isEnabled()
+            combo.setCurrentIndex(combo.findData(spiff))
+            combo.activated.emit(combo.currentIndex())
+            seen["spiff"] = self.form.field("requested").isEnabled()
+            self.form.set_values({"partner": partner, "title": "Q2 deals", "units": "3",
+                                  "requested": "1.00"})
+            return True
+    monkeypatch.setattr(tab_module, "NewClaimDialog", Choosing)
+    tab.new_action.trigger()
+    assert seen == {"mdf": True, "spiff": False}
+    claim = Claim.get(Claim.title == "Q2 deals")
+    assert (claim.units, claim.requested) == (3, 750_00)

@@ -23,8 +23,9 @@ KEY = "enablement"
 SECTION_ORDER = 320
 
 
-def load(partner_id: str, today: date) -> EnablementPack | None:
-    """The pack's data, read through the models' database (the one the export opened)."""
+def load(partner_id: str, today: date, _period: object = None) -> EnablementPack | None:
+    """The pack's data, read through the models' database (the one the export opened);
+    certifications and shared assets are as of today, whatever the pack's period."""
     return pack_data(Partner._meta.database, partner_id, today)
 
 

@@ -88,21 +88,23 @@ def _program_block(program: ProgramStatement, s: Styles) -> list[Flowable]:
 
 
 def pack_section(ctx: SectionContext) -> list[Flowable]:
+    """The partner pack's fund statement (nothing when the partner has no funds)."""
     statement = ctx.pack.extra.get(PACK_KEY) if ctx.pack else None
     if not isinstance(statement, FundStatement) or not statement.programs:
         return []
     return [PageBreak(), *statement_story(statement, ctx.styles)]
 
 
-def _pack_statement(partner_id: str, today: date) -> FundStatement:
-    """The partner pack shows the fiscal year to date."""
+def _pack_statement(partner_id: str, today: date, period: Period | None) -> FundStatement:
+    """The statement for the pack's period (a past year's pack shows that year's funds);
+    the fiscal year of ``today`` when the pack has no period of its own."""
     # Imported here: the loader reads the open store's bound models at export time.
     from channeldesk.store.incentive_statement import load_statement
     from channeldesk.store.models import Partner
 
     partner = Partner.get_by_id(partner_id)
     return load_statement(Partner._meta.database, partner_id, partner.name,
-                          Period(today.year, PeriodKind.YEAR), today)
+                          period or Period(today.year, PeriodKind.YEAR), today)
 
 
 def render_statement(statement: FundStatement, branding: Branding, target: BinaryIO) -> None:

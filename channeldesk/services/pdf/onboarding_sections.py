@@ -105,5 +105,6 @@ def onboarding_status(ctx: SectionContext) -> list[Flowable]:
     return story
 
 
-register_pack_extra(KEY, onboarding_document)
+register_pack_extra(KEY, lambda partner_id, today, _period: onboarding_document(partner_id,
+                                                                               today))
 register_section(KEY, ORDER, {PACK}, onboarding_status)

@@ -39,6 +39,7 @@ from channeldesk.store.description import (
     choices_of,
     within,
 )
+from channeldesk.store.incentive_program_lock import register_program_guard
 from channeldesk.store.models.base import CheckedIntegerField, IsoDateField, SyncedModel, attach
 from channeldesk.store.models.partners import Partner
 
@@ -351,3 +352,5 @@ attach(FundLedgerEntry, TableDescription(
                   "LEFT JOIN incentive_program AS g ON g.id = r.program_id "
                   "LEFT JOIN partner AS p ON p.id = r.partner_id"),
 ))
+
+register_program_guard()

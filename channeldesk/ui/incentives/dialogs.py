@@ -13,7 +13,9 @@ from channeldesk.domain.claim_state import ACTION_LABELS, ClaimAction
 from channeldesk.domain.incentive import ACTIVITY_LABELS, ActivityType
 from channeldesk.domain.money import Money, MoneyError
 from channeldesk.domain.plan import Period
+from channeldesk.services.incentive_edits import AMOUNT_FIELDS, amounts_fixed
 from channeldesk.store.description import FieldError
+from channeldesk.store.incentive_program_lock import FIXED_ONCE_USED
 from channeldesk.store.models import IncentiveProgram
 from channeldesk.ui.widgets.record_dialogs import RecordDialog
 
@@ -39,14 +41,25 @@ def amount_problem(text: str, currency: str, required: bool = True) -> str | Non
 
 
 def to_units(text: str, currency: str) -> int:
+    """A typed amount in minor units (0 for an empty field)."""
     return Money.parse(text, currency).to_minor() if text.strip() else 0
+
+
+def amount_text(units: int, currency: str) -> str:
+    """Minor units as a form shows them for editing ('1500.00', '5000' for JPY); empty
+    for 0. Built from the amount itself, never from display text."""
+    return str(Money.from_minor(units, currency).amount) if units else ""
 
 
 class ProgramDialog(RecordDialog):
     """A program's settings, read and checked through its table description."""
 
-    def __init__(self, parent: QWidget | None = None, values: dict | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, values: dict | None = None,
+                 fixed: bool = False) -> None:
+        """``fixed``: money moved under the program, so its currency, kind and period
+        are shown but cannot be changed (the operation and the store refuse it too)."""
         self.description = IncentiveProgram.description
+        self._currency = str((values or {}).get("currency") or "EUR")
         super().__init__(self.tr("Incentive program"), self._problems, parent,
                          "incentives-program-dialog", self.description)
         for name in PROGRAM_FIELDS:
@@ -61,10 +74,34 @@ class ProgramDialog(RecordDialog):
                               "claim_deadline_days": "60", "preapproval_valid_days": "90",
                               "reimbursement_pct": "50", "accrual_bp": "0",
                               **(values or {})})
+        if fixed:
+            why = self.tr("Funds or claims exist under this program, so its kind, period "
+                          "and currency are fixed. Create a new program to run another.")
+            for name in FIXED_ONCE_USED:
+                widget = self.form.field(name)
+                widget.setEnabled(False)
+                widget.setToolTip(why)
+            self.show_note(why)
+
+    @staticmethod
+    def texts_of(values: dict[str, Any]) -> dict[str, Any]:
+        """A stored program's values as the form shows them: money in major units of
+        its currency, numbers as text, nothing as an empty field."""
+        currency = str(values.get("currency") or "EUR")
+        shown: dict[str, Any] = {}
+        for name, value in values.items():
+            spec = IncentiveProgram.description.field(name)
+            if spec.kind.value == "money":
+                shown[name] = amount_text(value or 0, currency)
+            elif spec.choices:
+                shown[name] = value
+            else:
+                shown[name] = "" if value is None else str(value)
+        return shown
 
     def _parse(self, texts: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
         values, errors = {}, {}
-        currency = str(texts.get("currency") or "EUR").upper()
+        currency = str(texts.get("currency") or self._currency).upper()
         for name, text in texts.items():
             spec = self.description.field(name)
             try:
@@ -96,8 +133,11 @@ class NewClaimDialog(RecordDialog):
 
     def __init__(self, programs: list[tuple[str, str, str]], partners: list[tuple[str, str]],
                  parent: QWidget | None = None, partner_id: str | None = None,
-                 program_id: str | None = None) -> None:
+                 program_id: str | None = None, spiffs: frozenset[str] = frozenset()) -> None:
+        """``spiffs``: the ids of SPIFF programs, whose amount is worked out from the
+        units (the requested field is then off)."""
         self._currencies = {pid: currency for pid, _label, currency in programs}
+        self._spiffs, self._program_id, self._fixed = spiffs, program_id, False
         super().__init__(self.tr("New request"), self._problems, parent,
                          "incentives-new-claim")
         self.form.add_choice("program", self.tr("Program"),
@@ -115,6 +155,18 @@ class NewClaimDialog(RecordDialog):
         self.form.add_line("revenue_influenced", self.tr("Revenue influenced"), "0.00")
         self.form.set_values({"program": program_id, "partner": partner_id,
                               "activity_type": ActivityType.EVENT.value})
+        self.form.sig_edited.connect(self._follow_program)
+        self._follow_program()
+
+    def _follow_program(self) -> None:
+        """A SPIFF's amount is its amount per deal or unit times the units: the requested
+        field is off for one (the operation works it out)."""
+        program = self.form.values().get("program", self._program_id)
+        spiff = program in self._spiffs
+        requested = self.form.field("requested")
+        requested.setEnabled(not spiff and not self._fixed)
+        requested.setToolTip(self.tr("Worked out from the deals or units: the program "
+                                     "pays a fixed amount for each.") if spiff else "")
 
     def set_claim(self, claim) -> None:
         """Edit an existing claim: its program and partner stay; its requested amount
@@ -122,7 +174,7 @@ class NewClaimDialog(RecordDialog):
         currency = claim.currency
 
         def shown(units: int) -> str:
-            return str(Money.from_minor(units, currency).amount) if units else ""
+            return amount_text(units, currency)
         self._currency = currency
         self.form.set_values({
             "title": claim.title, "activity_type": claim.activity_type,
@@ -132,8 +184,11 @@ class NewClaimDialog(RecordDialog):
             "revenue_influenced": shown(claim.revenue_influenced)})
         for name in ("program", "partner"):
             self.form.field(name).setEnabled(False)
-        if claim.state not in ("draft", "submitted", "info_requested"):
-            self.form.field("requested").setEnabled(False)
+        self._program_id, self._fixed = claim.program_id, amounts_fixed(claim)
+        if self._fixed:
+            for name in AMOUNT_FIELDS:
+                self.form.field(name).setEnabled(False)
+        self._follow_program()
 
     def currency(self, values: dict[str, Any]) -> str:
         return self._currencies.get(values.get("program") or "",
@@ -162,7 +217,8 @@ class NewClaimDialog(RecordDialog):
     def values(self) -> dict[str, Any]:
         raw = self.form.values()
         currency = self.currency(raw)
-        return {**raw, "units": int(raw.get("units") or 0),
+        units = {"units": int(raw.get("units") or 0)} if "units" in raw else {}
+        return {**raw, **units,
                 **{name: to_units(raw.get(name) or "", currency)
                    for name in ("requested", "activity_cost", "revenue_influenced")
                    if name in raw}}

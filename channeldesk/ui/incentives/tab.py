@@ -9,7 +9,6 @@ paid, and statements and finance exports from the File menu. Every step is one u
 from __future__ import annotations
 
 from datetime import date, timedelta
-from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from channeldesk.domain.claim_state import STATE_LABELS, ClaimAction, ClaimState
 from channeldesk.domain.incentive import PROOF_LABELS, kind_label
+from channeldesk.services import incentive_edits as edits
 from channeldesk.services import incentive_operations as ops
 from channeldesk.store import Store
 from channeldesk.store.database import ChangeNotice
@@ -45,6 +45,7 @@ from channeldesk.ui.incentives.dialogs import (
     NewClaimDialog,
     ProgramDialog,
     StepDialog,
+    amount_text,
 )
 from channeldesk.ui.incentives.model import ClaimsTableModel
 from channeldesk.ui.incentives.programs import ProgramsDialog
@@ -52,7 +53,6 @@ from channeldesk.ui.shell.undo import (
     DeleteCommand,
     InsertCommand,
     OperationCommand,
-    UpdateCommand,
     perform_or_report,
 )
 from channeldesk.ui.widgets.confirm import confirm_delete
@@ -74,6 +74,8 @@ class IncentivesTab(RecordTab):
         self.detail.sig_action_requested.connect(self.take_step)
         self.detail.sig_attach_requested.connect(self.attach_proof)
         self._actions_built = False
+        self.last_task = None
+        self.last_task_result: object = None
         self._build()
         self._build_actions()
         self._actions_built = True
@@ -111,7 +113,7 @@ class IncentivesTab(RecordTab):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.size_columns({"partner": 15, "program": 13, "state": 13, "requested": 11,
-                           "approved": 11, "paid": 11, "due": 10})
+                           "approved": 11, "paid": 11, "due": 11})
         self.table.setSortingEnabled(True)
         empty = [self.empty_button(self.tr("New program…"), self.new_program,
                                    "incentives-empty-program"),
@@ -272,6 +274,13 @@ class IncentivesTab(RecordTab):
         """Perform a Qt-free operation as one undo step; None when it was refused."""
         return self._run(text, operation, failure)
 
+    def push_performed(self, operation, text: str) -> OperationCommand:
+        """Push an operation a worker already ran (an import) as one undo step."""
+        command = OperationCommand.performed(self._store, operation, text)
+        self._stack.push(command)
+        self.detail.show_claim(self.detail.claim_id)
+        return command
+
     def _run(self, text: str, operation, failure: str) -> OperationCommand | None:
         command = OperationCommand(self._store, text, operation)
         if perform_or_report(self, self._stack, self._store, command, failure):
@@ -282,6 +291,10 @@ class IncentivesTab(RecordTab):
     def _program_choices(self) -> list[tuple[str, str, str]]:
         return [(pid, f"{name} ({kind_label(kind)} {period}, {currency})", currency)
                 for pid, name, kind, period, currency in programs(self._store.db)]
+
+    def _spiff_programs(self) -> frozenset[str]:
+        return frozenset(pid for pid, _name, kind, _period, _currency in
+                         programs(self._store.db) if kind == "spiff")
 
     def _selected_program(self) -> str | None:
         claim = self.detail.claim()
@@ -319,13 +332,14 @@ class IncentivesTab(RecordTab):
             QMessageBox.information(self, self.tr("Edit program"), self.tr(
                 "Choose a program in the filter, or select one of its claims."))
             return
-        dialog = ProgramDialog(self, {name: getattr(program, name) for name in
-                                      IncentiveProgram.editable_fields()})
+        dialog = ProgramDialog(self, ProgramDialog.texts_of(
+            {name: getattr(program, name) for name in IncentiveProgram.editable_fields()}),
+                               fixed=edits.program_fixed(self._store, program.id))
         if dialog.exec():
-            perform_or_report(self, self._stack, self._store, UpdateCommand(
-                self._store, IncentiveProgram, program.id, dialog.values(),
-                self.tr("Edit program %s") % program.name),
-                self.tr("Could not save the program"))
+            values = dialog.values()
+            self._run(self.tr("Edit program %s") % program.name,
+                      lambda: edits.edit_program(self._store, program.id, values),
+                      self.tr("Could not save the program"))
 
     def new_claim(self) -> None:
         choices, partners = self._program_choices(), partner_choices()
@@ -335,13 +349,14 @@ class IncentivesTab(RecordTab):
             return
         claim = self.detail.claim()
         dialog = NewClaimDialog(choices, partners, self,
-                                claim.partner_id if claim else None, self._selected_program())
+                                claim.partner_id if claim else None, self._selected_program(),
+                                self._spiff_programs())
         if not dialog.exec():
             return
         values = dialog.values()
         new = ops.NewClaim(values["program"], values["partner"], values["title"],
                            values["activity_type"], values["activity_start"],
-                           values["activity_end"], values["requested"],
+                           values["activity_end"], values.get("requested", 0),
                            values["activity_cost"], values["units"], values["deal_ref"],
                            values["revenue_influenced"])
         command = self._run(self.tr("New request %s") % new.title,
@@ -357,16 +372,15 @@ class IncentivesTab(RecordTab):
         if claim is None:
             return
         dialog = NewClaimDialog(self._program_choices(), partner_choices(), self,
-                                claim.partner_id, claim.program_id)
+                                claim.partner_id, claim.program_id, self._spiff_programs())
         dialog.setWindowTitle(self.tr("Edit request"))
         dialog.set_claim(claim)
         if not dialog.exec():
             return
-        values = {k: v for k, v in dialog.values().items() if k not in ("program", "partner")}
-        perform_or_report(self, self._stack, self._store, UpdateCommand(
-            self._store, Claim, claim.id, values, self.tr("Edit request %s") % claim.title),
-            self.tr("Could not save the request"))
-        self.detail.show_claim(claim.id)
+        values = dialog.values()
+        self._run(self.tr("Edit request %s") % claim.title,
+                  lambda: edits.edit_claim(self._store, claim.id, values),
+                  self.tr("Could not save the request"))
 
     def delete_draft(self) -> None:
         claim = self.detail.claim()
@@ -392,9 +406,8 @@ class IncentivesTab(RecordTab):
                      ClaimAction.SUBMIT_CLAIM: totals.holding or claim.requested,
                      ClaimAction.APPROVE: totals.claimed,
                      ClaimAction.PAY: totals.approved - totals.paid}.get(action, 0)
-        dialog = StepDialog(action, claim.currency,
-                            ops.money_text(suggested, claim.currency).lstrip("€$£¥")
-                            .split(" ")[0] if suggested else "", self)
+        dialog = StepDialog(action, claim.currency, amount_text(suggested, claim.currency),
+                            self)
         if action is ClaimAction.PRE_APPROVE:
             dialog.set_valid_until(date.today() + timedelta(
                 days=claim.program.preapproval_valid_days))
@@ -422,9 +435,7 @@ class IncentivesTab(RecordTab):
         if not path:
             return
         kind = next(code for code, text in kinds if text == label)
-        self._run(self.tr("Attach %s") % label,
-                  lambda: ops.attach_proof(self._store, claim.id, kind, Path(path)),
-                  self.tr("Could not attach the proof"))
+        files.attach_proof_file(self, claim.id, kind, label, path)
 
     def add_budget(self) -> None:
         program_id = self._selected_program()
@@ -459,21 +470,27 @@ class IncentivesTab(RecordTab):
                   self.tr("Could not allocate the funds"))
 
     def accrue_earned(self) -> None:
-        """Accrue what the selected claim's partner earned in co-op and rebates."""
+        """Accrue what the selected claim's partner earned in co-op and rebates, as one
+        undo step; when nothing is due, say so and push nothing."""
         claim = self.detail.claim()
         if claim is None:
             QMessageBox.information(self, self.tr("Accrue"), self.tr(
                 "Select a claim of the partner whose earnings to accrue."))
             return
-        self._run(self.tr("Accrue co-op for %s") % claim.partner.name,
-                  lambda: ops.accrue_coop(self._store, claim.partner_id,
-                                          actor=current_user(self._store)),
-                  self.tr("Could not accrue co-op funds"))
-        if claim.program.kind == "rebate":
-            self._run(self.tr("Accrue rebate for %s") % claim.partner.name,
-                      lambda: ops.record_rebate(self._store, claim.program_id,
-                                                claim.partner_id, current_user(self._store)),
-                      self.tr("Could not accrue the rebate"))
+        partner = claim.partner.name
+        if not ops.earned_due(self._store, claim.partner_id):
+            QMessageBox.information(self, self.tr("Nothing to accrue"), self.tr(
+                "Nothing to accrue: what %s earned in co-op and rebates on its reported "
+                "sales is already in its funds. Import newer sales reports first.")
+                % partner)
+            return
+        command = self._run(self.tr("Accrue co-op and rebates for %s") % partner,
+                            lambda: ops.accrue_earned(self._store, claim.partner_id,
+                                                      current_user(self._store)),
+                            self.tr("Could not accrue the earned funds"))
+        if command is not None:
+            self.sig_status.emit(self.tr("Accrued for %s: %s.") % (
+                partner, "; ".join(command.value)))
 
     def expire(self) -> None:
         command = self._run(self.tr("Expire lapsed funds"),
