@@ -209,7 +209,7 @@ class _Resolution:
         """Whether the field has local edits waiting in the outbox."""
         pushed = state.get_int(self.conn, state.PUSHED_THROUGH) or 0
         return self.conn.execute(
-            "SELECT 1 FROM change WHERE table_name = ? AND row_id = ? AND field = ? "
+            "SELECT 1 FROM change_field WHERE table_name = ? AND row_id = ? AND field = ? "
             "AND seq > ? LIMIT 1", (c.table, c.row_id, c.field, pushed)).fetchone() is not None
 
 
@@ -355,6 +355,7 @@ def _drop_unsent_edits(work: _Resolution, c: Conflict) -> None:
         floor = max(floor, waiting.last_seq)
     where = "table_name = ? AND row_id = ? AND field != ? AND seq > ?"
     params = (c.table, c.row_id, DELETED, floor)
+    journal.split_records(work.conn, c.table, c.row_id, floor)
     fields = [f for (f,) in work.conn.execute(f"SELECT DISTINCT field FROM change WHERE {where}",
                                               params)]
     work.conn.execute(f"DELETE FROM change WHERE {where}", params)

@@ -164,7 +164,7 @@ def held_keys(conn: sqlite3.Connection, pushed_through: int,
         for chunk in _chunks(sorted(row_ids)):
             marks = ", ".join("?" * len(chunk))
             for row_id, field in conn.execute(
-                    f"SELECT DISTINCT row_id, field FROM change WHERE table_name = ? AND "
+                    f"SELECT DISTINCT row_id, field FROM change_field WHERE table_name = ? AND "
                     f"row_id IN ({marks}) AND seq > ?", (table_name, *chunk, pushed_through)):
                 held.add((table_name, row_id, field))
             for row_id, field in conn.execute(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from typing import NamedTuple
 
 import pytest
 
@@ -20,15 +21,21 @@ MODELS = synced_models()
 ids = [model.__name__ for model in MODELS]
 
 
-def journal_of(table: str, row_id: str) -> list[Change]:
-    return list(
-        Change.select()
-        .where((Change.table_name == table) & (Change.row_id == row_id))
-        .order_by(Change.seq)
-    )
+class FieldEntry(NamedTuple):
+    seq: int
+    field: str
+    value: object
+    hlc: str
 
 
-def fields_of(entries: list[Change]) -> list[str]:
+def journal_of(table: str, row_id: str) -> list[FieldEntry]:
+    """The row's journal as per-field entries (a created row's record entry expanded)."""
+    return [FieldEntry(*row) for row in Change._meta.database.execute_sql(
+        "SELECT seq, field, value, hlc FROM change_field WHERE table_name = ? AND "
+        "row_id = ? ORDER BY seq", (table, row_id))]
+
+
+def fields_of(entries: list[FieldEntry]) -> list[str]:
     return sorted(entry.field for entry in entries)
 
 
@@ -69,6 +76,22 @@ def test_insert_journals_each_non_null_field_once(store, model):
     assert {entry.field: entry.value for entry in entries} == {
         name: values[name] for name in columns if name not in {"id", "updated_at"}
     }
+
+
+@pytest.mark.parametrize("model", MODELS, ids=ids)
+def test_an_insert_is_one_record_entry_in_the_journal(store, model):
+    row_id = insert_sample(store, model)
+    table = model._meta.table_name
+    rows = list(Change.select().where((Change.table_name == table)
+                                      & (Change.row_id == row_id)))
+    stored = store.db.connection().execute(f'SELECT * FROM "{table}" WHERE id = ?',
+                                           (row_id,))
+    values = dict(zip([d[0] for d in stored.description], stored.fetchone(), strict=True))
+
+    assert [row.field for row in rows] == [journal.RECORD_FIELD]
+    assert [(name, value) for _position, name, value in journal.record_fields(rows[0].value)
+            ] == [(name, value) for name, value in values.items()
+                  if name not in {"id", "updated_at"} and value is not None]
 
 
 @pytest.mark.parametrize("model", MODELS, ids=ids)
