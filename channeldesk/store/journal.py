@@ -3,10 +3,9 @@
 For every synced table (a table with ``id``, ``created_at``, ``updated_at`` and ``deleted``
 columns) the triggers:
 
-* journal an inserted row as ONE ``change`` entry (a *record entry*: ``field`` is
-  :data:`RECORD_FIELD`, ``value`` a JSON object of the row's fields), and each field an
-  update changes as one entry per field, in the same transaction, stamped with the row's
-  new ``updated_at``;
+* journal an inserted row as ONE ``change`` entry (a *record entry*, whose ``field`` is
+  :data:`RECORD_FIELD`), and each field an update changes as one entry per field, in
+  the same transaction, stamped with the row's new ``updated_at``;
 * refuse an update that does not advance ``updated_at`` (so every edit carries a fresh
   clock stamp) or that changes the id;
 * refuse a hard ``DELETE``: synced rows are tombstoned (``deleted = 1``).
@@ -18,20 +17,26 @@ so it rolls back with the transaction if anything fails and cannot leak past a c
 Triggers are generated from the table's actual columns and re-installed after every
 migration, so a column added later is journalled without anyone remembering to.
 
-A record entry stands for one entry per non-null field of the new row, all with the
-entry's seq and stamp (see ``docs/bulk-import-and-undo.md``): an import of 100,000 rows
-writes 100,000 journal rows instead of 2.2 million. Readers that ask about single fields
-read the ``change_field`` view, which expands record entries with ``json_each``; the
-outbox expands them with :func:`record_fields`, deriving each field's change id from the
-entry's with :func:`field_change_id`, so the wire and per-field conflicts are unchanged.
+A record entry stands for one entry per non-null field of the row, with the entry's
+seq and stamp and the value the row holds (see ``docs/bulk-import-and-undo.md``): an
+import of 100,000 rows writes 100,000 small journal rows instead of 2.2 million. It
+holds no copy of the values: every later local change of a field is journalled after it
+(and wins, being later), and the writes that bypass the journal (sync applying remote
+values, conflict decisions) only touch rows the server already knows, whose record
+entries were pushed. The outbox expands a record entry into per-field changes with
+:func:`expand_records`, each with a change id derived from the entry's
+(:func:`field_change_id`), so the wire and per-field conflicts are unchanged; code that
+asks whether a field has unsent entries counts a record entry as every field
+(:func:`pending_fields`).
 """
 
 from __future__ import annotations
 
-import json
+import hashlib
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 
 BOOKKEEPING_COLUMNS = ("id", "created_at", "updated_at", "deleted")
 UNJOURNALLED_COLUMNS = frozenset({"id", "updated_at"})
@@ -43,9 +48,9 @@ def table_columns(conn: sqlite3.Connection, table: str) -> list[str]:
     return [row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')]
 
 
-def declared_columns(conn: sqlite3.Connection, table: str) -> list[tuple[str, str]]:
-    """Each column's name and declared type, in table order."""
-    return [(row[1], row[2] or "") for row in conn.execute(f'PRAGMA table_info("{table}")')]
+def journalled_columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    """The columns a record entry of ``table`` stands for, in table order."""
+    return [name for name in table_columns(conn, table) if name not in UNJOURNALLED_COLUMNS]
 
 
 def synced_tables(conn: sqlite3.Connection) -> list[str]:
@@ -73,76 +78,76 @@ def _changed_field_rows(table: str, columns: list[str]) -> str:
     )
 
 
-def _record_row(table: str, columns: list[str]) -> str:
-    pairs = ", ".join(f"'{column}', NEW.\"{column}\"" for column in columns
-                      if column not in UNJOURNALLED_COLUMNS)
+def _record_row(table: str) -> str:
     return (
         f"INSERT INTO change (table_name, row_id, field, value, hlc)\n"
-        f"        VALUES ('{table}', NEW.id, '{RECORD_FIELD}', json_object({pairs}), "
-        f"NEW.updated_at);"
+        f"        VALUES ('{table}', NEW.id, '{RECORD_FIELD}', NULL, NEW.updated_at);"
     )
 
 
-def _inserted_field_rows(table: str, columns: list[str]) -> str:
-    selects = [f"SELECT '{column}' AS f, NEW.\"{column}\" AS v" for column in columns
-               if column not in UNJOURNALLED_COLUMNS]
-    body = "\n            UNION ALL ".join(selects)
-    return (
-        f"INSERT INTO change (table_name, row_id, field, value, hlc)\n"
-        f"        SELECT '{table}', NEW.id, f, v, NEW.updated_at FROM (\n"
-        f"            {body}\n        ) WHERE v IS NOT NULL;"
-    )
+@cache
+def _field_suffix(field: str) -> str:
+    return hashlib.blake2b(field.encode(), digest_size=4).hexdigest()
 
 
-def _not_json_safe(columns: list[tuple[str, str]]) -> str:
-    """SQL that is true when the new row holds a value JSON would not keep exactly.
+def field_change_id(record_change_id: str, field: str) -> str:
+    """The change id of one field of a record entry: the entry's random id with its last
+    32 bits replaced by a hash of the field's name. Deterministic (a batch rebuilt later
+    carries the same ids, so the server's idempotency holds) and as unlikely to collide
+    as any 96 random bits."""
+    return record_change_id[:24] + _field_suffix(field)
 
-    SQLite's JSON writes a real with 15 significant digits and refuses a blob, so such a
-    row is journalled field by field (exact) instead of as a record entry. A TEXT column
-    turns a real into text before the trigger sees it, so only a blob is tested there.
-    """
-    tests = []
-    for name, declared in columns:
-        if name in UNJOURNALLED_COLUMNS:
+
+RecordEntry = tuple[int, str, str, str, str]  # seq, change_id, table, row_id, hlc
+FieldChange = tuple[int, str, str, str, str, object, str]  # as a row of ``change``
+
+
+def expand_records(conn: sqlite3.Connection, records: list[RecordEntry]
+                   ) -> list[FieldChange]:
+    """The per-field changes these record entries stand for, as rows shaped like the
+    journal's (seq, change_id, table_name, row_id, field, value, hlc): each non-null
+    journalled field of the row as it is stored now, in column order; record entries in
+    the order given. A row that is gone (never, for a synced row) stands for nothing."""
+    by_table: dict[str, list[RecordEntry]] = {}
+    for record in records:
+        by_table.setdefault(record[2], []).append(record)
+    rows: dict[tuple[str, str], tuple] = {}
+    columns: dict[str, list[str]] = {}
+    for table, entries in by_table.items():
+        columns[table] = journalled_columns(conn, table)
+        names = ", ".join(f'"{name}"' for name in columns[table])
+        ids = sorted({entry[3] for entry in entries})
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            for found in conn.execute(f'SELECT id, {names} FROM "{table}" WHERE id IN '
+                                      f'({", ".join("?" * len(chunk))})', chunk):
+                rows[(table, found[0])] = found[1:]
+    changes: list[FieldChange] = []
+    for seq, change_id, table, row_id, hlc in records:
+        values = rows.get((table, row_id))
+        if values is None:
             continue
-        textual = any(word in declared.upper() for word in ("CHAR", "TEXT", "CLOB"))
-        kinds = "('blob')" if textual else "('blob', 'real')"
-        tests.append(f'typeof(NEW."{name}") IN {kinds}')
-    return " OR ".join(tests) or "0"
+        changes.extend((seq, field_change_id(change_id, name), table, row_id, name, value, hlc)
+                       for name, value in zip(columns[table], values, strict=True)
+                       if value is not None)
+    return changes
 
 
-def record_fields(value: str) -> list[tuple[int, str, object]]:
-    """The fields a record entry stands for: (position in the entry, name, value) of its
-    non-null fields, in the table's column order at the time of the insert."""
-    return [(position, name, field_value)
-            for position, (name, field_value) in enumerate(json.loads(value).items())
-            if field_value is not None]
+def pending_fields(conn: sqlite3.Connection, table: str, fields: set[str]) -> set[str]:
+    """Fields with unsent entries, from the ``field`` values of a row's journal entries:
+    a record entry counts as every field of the table."""
+    if RECORD_FIELD not in fields:
+        return fields
+    return (fields - {RECORD_FIELD}) | set(journalled_columns(conn, table))
 
 
-_SUFFIXES = [f"{position:08x}" for position in range(512)]
 
 
-def field_change_id(record_change_id: str, position: int) -> str:
-    """The change id of the ``position``-th field of a record entry: the entry's random
-    id with its last 32 bits replaced by the position. Deterministic (a batch rebuilt
-    later carries the same ids, so the server's idempotency holds) and as unlikely to
-    collide as any 96 random bits."""
-    suffix = _SUFFIXES[position] if position < 512 else f"{position:08x}"
-    return record_change_id[:24] + suffix
-
-
-FIELD_VIEW = "change_field"  # the journal as per-field entries (made by migration 13)
-
-
-def trigger_ddl(table: str, columns: list[tuple[str, str]]) -> list[str]:
-    """The statements that (re)create the journal triggers of one synced table, given
-    its columns' names and declared types (see :func:`declared_columns`)."""
+def trigger_ddl(table: str, columns: list[str]) -> list[str]:
+    """The statements that (re)create the journal triggers of one synced table."""
     prefix = f"journal_{table}"
-    names = [name for name, _declared in columns]
-    exact = _not_json_safe(columns)
     return [
         f'DROP TRIGGER IF EXISTS "{prefix}_insert"',
-        f'DROP TRIGGER IF EXISTS "{prefix}_insert_fields"',
         f'DROP TRIGGER IF EXISTS "{prefix}_update"',
         f'DROP TRIGGER IF EXISTS "{prefix}_stamp"',
         f'DROP TRIGGER IF EXISTS "{prefix}_no_delete"',
@@ -153,19 +158,14 @@ def trigger_ddl(table: str, columns: list[tuple[str, str]]) -> list[str]:
         SELECT RAISE(ABORT, 'journal: an edit must advance updated_at and keep the id');
     END''',
         f'''CREATE TRIGGER "{prefix}_insert" AFTER INSERT ON "{table}"
-    WHEN {NOT_MUTED} AND NOT ({exact})
+    WHEN {NOT_MUTED}
     BEGIN
-        {_record_row(table, names)}
-    END''',
-        f'''CREATE TRIGGER "{prefix}_insert_fields" AFTER INSERT ON "{table}"
-    WHEN {NOT_MUTED} AND ({exact})
-    BEGIN
-        {_inserted_field_rows(table, names)}
+        {_record_row(table)}
     END''',
         f'''CREATE TRIGGER "{prefix}_update" AFTER UPDATE ON "{table}"
     WHEN {NOT_MUTED}
     BEGIN
-        {_changed_field_rows(table, names)}
+        {_changed_field_rows(table, columns)}
     END''',
         f'''CREATE TRIGGER "{prefix}_no_delete" BEFORE DELETE ON "{table}"
     WHEN {NOT_MUTED}
@@ -179,7 +179,7 @@ def install_triggers(conn: sqlite3.Connection) -> list[str]:
     """(Re)create the journal triggers of every synced table; returns the tables."""
     tables = synced_tables(conn)
     for table in tables:
-        for statement in trigger_ddl(table, declared_columns(conn, table)):
+        for statement in trigger_ddl(table, table_columns(conn, table)):
             conn.execute(statement)
     return tables
 
@@ -199,22 +199,21 @@ def muted(conn: sqlite3.Connection, reason: str) -> Iterator[None]:
 
 def split_records(conn: sqlite3.Connection, table: str, row_id: str, after_seq: int) -> None:
     """Replace a row's record entries after ``after_seq`` by the per-field entries they
-    stand for (same stamps and change ids, new seqs), so that code which removes single
-    fields from the outbox can do so. A field edited after the record is left out: the
-    later edit is the one that counts, and must stay the latest. Rare (a conflict
-    decision on a row created here and not yet pushed), so it need not be fast. Call
+    stand for now (same stamps and change ids, new seqs), so that code which removes
+    single fields from the outbox can do so. A field with a later entry is left out: the
+    later entry is the one that counts, and must stay the latest. Rare (a conflict
+    decision about a row whose creation is not pushed yet), so it need not be fast. Call
     inside the caller's transaction."""
     records = conn.execute(
-        "SELECT seq, change_id, value, hlc FROM change WHERE table_name = ? AND row_id = ? "
-        "AND field = ? AND seq > ? ORDER BY seq",
+        "SELECT seq, change_id, table_name, row_id, hlc FROM change WHERE table_name = ? "
+        "AND row_id = ? AND field = ? AND seq > ? ORDER BY seq",
         (table, row_id, RECORD_FIELD, after_seq)).fetchall()
-    for seq, change_id, value, hlc in records:
-        later = {name for (name,) in conn.execute(
-            f"SELECT DISTINCT field FROM {FIELD_VIEW} WHERE table_name = ? AND row_id = ? "
-            "AND seq > ?", (table, row_id, seq))}
-        conn.execute("DELETE FROM change WHERE seq = ?", (seq,))
-        conn.executemany(
-            "INSERT INTO change (change_id, table_name, row_id, field, value, hlc) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [(field_change_id(change_id, position), table, row_id, name, field_value, hlc)
-             for position, name, field_value in record_fields(value) if name not in later])
+    for record in records:
+        later = pending_fields(conn, table, {name for (name,) in conn.execute(
+            "SELECT DISTINCT field FROM change WHERE table_name = ? AND row_id = ? "
+            "AND seq > ?", (table, row_id, record[0]))})
+        fields = [change[1:] for change in expand_records(conn, [record])
+                  if change[4] not in later]
+        conn.execute("DELETE FROM change WHERE seq = ?", (record[0],))
+        conn.executemany("INSERT INTO change (change_id, table_name, row_id, field, value, "
+                         "hlc) VALUES (?, ?, ?, ?, ?, ?)", fields)

@@ -209,8 +209,9 @@ class _Resolution:
         """Whether the field has local edits waiting in the outbox."""
         pushed = state.get_int(self.conn, state.PUSHED_THROUGH) or 0
         return self.conn.execute(
-            "SELECT 1 FROM change_field WHERE table_name = ? AND row_id = ? AND field = ? "
-            "AND seq > ? LIMIT 1", (c.table, c.row_id, c.field, pushed)).fetchone() is not None
+            "SELECT 1 FROM change WHERE table_name = ? AND row_id = ? AND field IN (?, ?) "
+            "AND seq > ? LIMIT 1", (c.table, c.row_id, c.field, journal.RECORD_FIELD,
+                                    pushed)).fetchone() is not None
 
 
 @contextmanager
