@@ -56,7 +56,7 @@ from channeldesk.services.prospect_csv_import import (
 )
 from channeldesk.store import open_store
 from channeldesk.store.models import IdealPartnerProfile, ProfileCriterion, Prospect
-from channeldesk.store.prospect_derived import rescore_all
+from channeldesk.store.prospect_derived import catch_up, rescore_all
 from channeldesk.store.prospect_queries import ProspectFilter, prospect_ids_sql
 
 KEYSTROKES = ("a", "ap", "ape", "apex", "apex d", "germ", "germany", "łuna", "luna",
@@ -106,6 +106,7 @@ def bench_import(rows: int) -> Path:
     assert not preview.invalid, preview.issues()[:3]
     write_s, result = timed(apply_import, store, preview)
     journal = store.db.execute_sql("SELECT count(*) FROM change").fetchone()[0]
+    undo = bench_undo(store, result.operation, result.created)
     store.close()
 
     values = [complete_values(row.values) for row in preview.rows]
@@ -127,7 +128,39 @@ def bench_import(rows: int) -> Path:
           f"ratio {write_s / triggered_s:5.1f}x")
     total = read_s + preview_s + write_s
     print(f"whole import (read + preview + write) {total:8.2f} s  {count / total:10,.0f} rows/s")
+    print(f"\n== undo and redo of the import ({count:,} rows), each in one transaction")
+    for name, seconds in undo.items():
+        print(f"{name:<58} {seconds:8.2f} s")
     return db_path
+
+
+def bench_undo(store, operation, ids: list[str]) -> dict[str, float]:
+    """Undo and redo of the import as the undo command's worker runs them, then the
+    catch-up of the lists' derived rows (what the next read of the list does), against
+    the same tombstoning and un-tombstoning as bare SQL (chunked UPDATEs by id, journal
+    and stale marks off, in a transaction rolled back) over the same rows."""
+    figures = {}
+    figures["undo (Operation.undo: tombstone, journal, stamps)"], _ = timed(
+        operation.undo, store)
+    figures["  then catching up derived rows (next list read)"], _ = timed(
+        catch_up, store.db)
+    figures["redo (Operation.redo)"], _ = timed(operation.redo, store)
+    figures["  then catching up derived rows (next list read)  "], _ = timed(
+        catch_up, store.db)
+    conn = store.db.connection()
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("INSERT INTO journal_mute (reason) VALUES ('bench')")
+    conn.execute("DROP TRIGGER prospect_stale_update")
+    for deleted in (1, 0):
+        started = time.perf_counter()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            conn.execute(f"UPDATE prospect SET deleted = ? WHERE id IN "
+                         f"({', '.join('?' * len(chunk))})", (deleted, *chunk))
+        figures[f"baseline: bare UPDATE deleted = {deleted} of the same rows"] = (
+            time.perf_counter() - started)
+    conn.execute("ROLLBACK")
+    return figures
 
 
 def _rows_for(values: list[list], columns: list[str]):

@@ -59,6 +59,21 @@ class ChangeNotice:
 
 Listener = Callable[[ChangeNotice], None]
 BULK_CHUNK = 500  # rows per statement of a bulk write (SQLite allows 32,766 parameters)
+# Around the tombstoning of one chunk: (connection, ids, deleted, the write itself).
+TombstoneHook = Callable[[sqlite3.Connection, list[str], bool, Callable[[], None]], None]
+_TOMBSTONE_HOOKS: dict[str, TombstoneHook] = {}
+
+
+def around_bulk_tombstone(table: str, hook: TombstoneHook) -> None:
+    """Let ``hook`` run each chunk of :meth:`Store.set_deleted_many` on ``table`` (it must
+    call the write it is given), in the same transaction: a table's device-local derived
+    rows can follow a tombstone there and then instead of being re-derived whole later."""
+    _TOMBSTONE_HOOKS[table] = hook
+
+
+def _just_write(_conn: sqlite3.Connection, _ids: list[str], _deleted: bool,
+                write: Callable[[], None]) -> None:
+    write()
 
 
 class Store:
@@ -247,13 +262,17 @@ class Store:
                              (reachable, reachable, *chunk))
             self.clock.observe(newest)
         stamp = self.clock.now()
-        conn.execute(f"INSERT INTO change (table_name, row_id, field, value, hlc) "
-                     f"SELECT ?, id, 'deleted', ?, ? FROM \"{table}\" "
-                     f"WHERE id IN ({marks}) AND deleted != ?",
-                     (table, deleted, stamp, *chunk, deleted))
-        conn.execute(f'UPDATE "{table}" SET deleted = ?, updated_at = ? '
-                     f"WHERE id IN ({marks}) AND deleted != ?",
-                     (deleted, stamp, *chunk, deleted))
+
+        def write() -> None:
+            conn.execute(f"INSERT INTO change (table_name, row_id, field, value, hlc) "
+                         f"SELECT ?, id, 'deleted', ?, ? FROM \"{table}\" "
+                         f"WHERE id IN ({marks}) AND deleted != ?",
+                         (table, deleted, stamp, *chunk, deleted))
+            conn.execute(f'UPDATE "{table}" SET deleted = ?, updated_at = ? '
+                         f"WHERE id IN ({marks}) AND deleted != ?",
+                         (deleted, stamp, *chunk, deleted))
+
+        _TOMBSTONE_HOOKS.get(table, _just_write)(conn, chunk, bool(deleted), write)
 
     # -- notification --------------------------------------------------------------------
 
