@@ -107,6 +107,8 @@ def outbox(conn: sqlite3.Connection, pushed_through: int) -> list[Entry]:
         (pushed_through, journal.RECORD_FIELD)).fetchall()
     if not records:
         return [Entry(*row) for row in fields]
+    if not fields:  # e.g. right after an import: nothing to merge, already in order
+        return [Entry(*change) for change in journal.expand_records(conn, records)]
     latest: dict[Key, tuple] = {(row[2], row[3], row[4]): row for row in fields}
     order: dict[Key, tuple[int, int]] = {key: (row[0], 0) for key, row in latest.items()}
     for position, change in enumerate(journal.expand_records(conn, records)):
