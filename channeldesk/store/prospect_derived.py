@@ -109,10 +109,9 @@ def _derive(db: peewee.Database, ids: Sequence[str], profile: Profile | None) ->
         searches, fits = [], []
         n = len(SEARCHED_COLUMNS)
         for row in rows:
-            searched = row[1:1 + n]
-            text = " ".join(sort_key(value) for value in searched if value)
-            searches.append((row[0], 0 if row[-1] else 1, sort_key(row[1]),
-                             sort_key(row[4]), text))
+            keys = [sort_key(value) for value in row[1:1 + n]]  # each value folded once
+            searches.append((row[0], 0 if row[-1] else 1, keys[0], keys[3],
+                             " ".join(key for key in keys if key)))
             fits.append((row[0], *_scored(profile, row[1 + n:-1])))
         cursor = db.cursor()
         cursor.executemany("INSERT OR REPLACE INTO prospect_search (prospect_id, live, "
@@ -120,8 +119,8 @@ def _derive(db: peewee.Database, ids: Sequence[str], profile: Profile | None) ->
                            searches)
         cursor.executemany("INSERT OR REPLACE INTO prospect_fit (prospect_id, score, breakdown) "
                            "VALUES (?, ?, ?)", fits)
-        cursor.executemany("DELETE FROM prospect_stale WHERE prospect_id = ?",
-                           [(row_id,) for row_id in chunk])
+        cursor.execute(f"DELETE FROM prospect_stale WHERE prospect_id IN ({marks})",
+                       list(chunk))
 
 
 def catch_up(db: peewee.Database, wait_ms: int = CATCH_UP_WAIT_MS) -> int:
