@@ -6,10 +6,13 @@
 
 * **import**: a generated CSV (Salesforce-style headers) is read and previewed
   (``read_file`` + ``build_preview``, timed apart), then written by ``apply_import``
-  (``Store.insert_many`` in one transaction, the journal's triggers writing one change
-  row per field, the search and fit rows derived). Baselines in the same run, over the
+  (``Store.insert_many`` in one transaction, the journal's trigger writing one record
+  entry per row, the search and fit rows derived). Baselines in the same run, over the
   same parsed rows: ``sqlite3.executemany`` into a bare ``prospect`` table (no triggers,
-  no index), and ``executemany`` into the migrated table (its journal triggers firing).
+  no index), and ``executemany`` into the migrated table (its journal triggers firing,
+  then muted). Then undo and redo of the import (``Operation.undo``/``redo``, what the
+  undo command's worker runs), the lists' catch-up after each, and the same tombstoning
+  as bare chunked ``UPDATE``s.
 * **filter**: per keystroke, the raw query (``prospect_ids_sql`` run by ``execute``, the
   baseline), the model (``set_search_text`` + the first screen of rows), and the real
   window (text set on ``prospects-search``; from the debounce timer firing until the
@@ -56,7 +59,7 @@ from channeldesk.services.prospect_csv_import import (
 )
 from channeldesk.store import open_store
 from channeldesk.store.models import IdealPartnerProfile, ProfileCriterion, Prospect
-from channeldesk.store.prospect_derived import rescore_all
+from channeldesk.store.prospect_derived import catch_up, rescore_all
 from channeldesk.store.prospect_queries import ProspectFilter, prospect_ids_sql
 
 KEYSTROKES = ("a", "ap", "ape", "apex", "apex d", "germ", "germany", "łuna", "luna",
@@ -106,6 +109,7 @@ def bench_import(rows: int) -> Path:
     assert not preview.invalid, preview.issues()[:3]
     write_s, result = timed(apply_import, store, preview)
     journal = store.db.execute_sql("SELECT count(*) FROM change").fetchone()[0]
+    undo = bench_undo(store, result.operation, result.created)
     store.close()
 
     values = [complete_values(row.values) for row in preview.rows]
@@ -114,6 +118,7 @@ def bench_import(rows: int) -> Path:
     values = [list(row.values()) for row in values]
     bare_s = _executemany_bare(values, columns)
     triggered_s = _executemany_migrated(values, columns)
+    muted_s = _executemany_migrated(values, columns, muted=True)
     count = len(result.created)
     print(f"\n== import {count:,} prospects from {source.name} "
           f"({source.stat().st_size / 1e6:.1f} MB)")
@@ -125,9 +130,43 @@ def bench_import(rows: int) -> Path:
           f"{count / bare_s:10,.0f} rows/s   ratio {write_s / bare_s:5.1f}x")
     print(f"reference executemany, migrated table (journal triggers) {triggered_s:8.2f} s  "
           f"ratio {write_s / triggered_s:5.1f}x")
+    print(f"reference executemany, migrated table, journal muted {muted_s:8.2f} s  "
+          f"ratio {write_s / muted_s:5.1f}x")
     total = read_s + preview_s + write_s
     print(f"whole import (read + preview + write) {total:8.2f} s  {count / total:10,.0f} rows/s")
+    print(f"\n== undo and redo of the import ({count:,} rows), each in one transaction")
+    for name, seconds in undo.items():
+        print(f"{name:<58} {seconds:8.2f} s")
     return db_path
+
+
+def bench_undo(store, operation, ids: list[str]) -> dict[str, float]:
+    """Undo and redo of the import as the undo command's worker runs them, then the
+    catch-up of the lists' derived rows (what the next read of the list does), against
+    the same tombstoning and un-tombstoning as bare SQL (chunked UPDATEs by id, journal
+    and stale marks off, in a transaction rolled back) over the same rows."""
+    figures = {}
+    figures["undo (Operation.undo: tombstone, journal, stamps)"], _ = timed(
+        operation.undo, store)
+    figures["  then catching up derived rows (next list read)"], _ = timed(
+        catch_up, store.db)
+    figures["redo (Operation.redo)"], _ = timed(operation.redo, store)
+    figures["  then catching up derived rows (next list read)  "], _ = timed(
+        catch_up, store.db)
+    conn = store.db.connection()
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("INSERT INTO journal_mute (reason) VALUES ('bench')")
+    conn.execute("DROP TRIGGER prospect_stale_update")
+    for deleted in (1, 0):
+        started = time.perf_counter()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            conn.execute(f"UPDATE prospect SET deleted = ? WHERE id IN "
+                         f"({', '.join('?' * len(chunk))})", (deleted, *chunk))
+        figures[f"baseline: bare UPDATE deleted = {deleted} of the same rows"] = (
+            time.perf_counter() - started)
+    conn.execute("ROLLBACK")
+    return figures
 
 
 def _rows_for(values: list[list], columns: list[str]):
@@ -158,7 +197,10 @@ def _executemany_bare(values: list[list], columns: list[str]) -> float:
     return elapsed
 
 
-def _executemany_migrated(values: list[list], columns: list[str]) -> float:
+def _executemany_migrated(values: list[list], columns: list[str], muted: bool = False
+                          ) -> float:
+    """``executemany`` into the migrated table (indexes, stale trigger), its journal
+    triggers firing or, ``muted``, not: the difference is what the journal costs."""
     path = OUT_DIR / "prospects-migrated.sqlite3"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -170,6 +212,8 @@ def _executemany_migrated(values: list[list], columns: list[str]) -> float:
     marks = ", ".join("?" * (3 + len(columns)))
     started = time.perf_counter()
     with conn:
+        if muted:
+            conn.execute("INSERT INTO journal_mute (reason) VALUES ('bench')")
         conn.executemany(f"INSERT INTO prospect (id, created_at, updated_at, {names}) "
                          f"VALUES ({marks})", rows)
     elapsed = time.perf_counter() - started

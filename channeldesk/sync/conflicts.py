@@ -209,8 +209,9 @@ class _Resolution:
         """Whether the field has local edits waiting in the outbox."""
         pushed = state.get_int(self.conn, state.PUSHED_THROUGH) or 0
         return self.conn.execute(
-            "SELECT 1 FROM change WHERE table_name = ? AND row_id = ? AND field = ? "
-            "AND seq > ? LIMIT 1", (c.table, c.row_id, c.field, pushed)).fetchone() is not None
+            "SELECT 1 FROM change WHERE table_name = ? AND row_id = ? AND field IN (?, ?) "
+            "AND seq > ? LIMIT 1", (c.table, c.row_id, c.field, journal.RECORD_FIELD,
+                                    pushed)).fetchone() is not None
 
 
 @contextmanager
@@ -355,6 +356,7 @@ def _drop_unsent_edits(work: _Resolution, c: Conflict) -> None:
         floor = max(floor, waiting.last_seq)
     where = "table_name = ? AND row_id = ? AND field != ? AND seq > ?"
     params = (c.table, c.row_id, DELETED, floor)
+    journal.split_records(work.conn, c.table, c.row_id, floor)
     fields = [f for (f,) in work.conn.execute(f"SELECT DISTINCT field FROM change WHERE {where}",
                                               params)]
     work.conn.execute(f"DELETE FROM change WHERE {where}", params)

@@ -89,13 +89,35 @@ def pending(conn: sqlite3.Connection) -> PendingBatch | None:
 
 
 def outbox(conn: sqlite3.Connection, pushed_through: int) -> list[Entry]:
-    """The latest unpushed entry per field, oldest first."""
-    rows = conn.execute(
+    """The latest unpushed entry per field, oldest first.
+
+    A record entry (a created row, see ``journal.RECORD_FIELD``) is expanded into one
+    entry per field (``journal.expand_records``), unless a later entry of the same field
+    supersedes it.
+    """
+    fields = conn.execute(
         "SELECT c.seq, c.change_id, c.table_name, c.row_id, c.field, c.value, c.hlc "
         "FROM change AS c JOIN (SELECT max(seq) AS seq FROM change WHERE seq > ? "
-        "GROUP BY table_name, row_id, field) AS latest ON c.seq = latest.seq "
-        "ORDER BY c.seq", (pushed_through,)).fetchall()
-    return [Entry(*row) for row in rows]
+        "AND field != ? GROUP BY table_name, row_id, field) AS latest "
+        "ON c.seq = latest.seq ORDER BY c.seq",
+        (pushed_through, journal.RECORD_FIELD)).fetchall()
+    records = conn.execute(
+        "SELECT seq, change_id, table_name, row_id, hlc FROM change "
+        "WHERE seq > ? AND field = ? ORDER BY seq",
+        (pushed_through, journal.RECORD_FIELD)).fetchall()
+    if not records:
+        return [Entry(*row) for row in fields]
+    if not fields:  # e.g. right after an import: nothing to merge, already in order
+        return [Entry(*change) for change in journal.expand_records(conn, records)]
+    latest: dict[Key, tuple] = {(row[2], row[3], row[4]): row for row in fields}
+    order: dict[Key, tuple[int, int]] = {key: (row[0], 0) for key, row in latest.items()}
+    for position, change in enumerate(journal.expand_records(conn, records)):
+        key = (change[2], change[3], change[4])
+        known = latest.get(key)
+        if known is None or known[0] < change[0]:
+            latest[key] = change
+            order[key] = (change[0], position)
+    return [Entry(*latest[key]) for key in sorted(latest, key=order.__getitem__)]
 
 
 NEW_ROW_ROOM = 100  # room in a batch for later edits of the records it creates
@@ -278,9 +300,9 @@ def resend_refused_row(conn: sqlite3.Connection, table: str, row_id: str,
                        pushed_through: int) -> None:
     """Journal a refused record's refused fields again beside the unsent edits of it
     (all its fields when the server lost the record), and close its refusals."""
-    waiting = {field for (field,) in conn.execute(
+    waiting = journal.pending_fields(conn, table, {field for (field,) in conn.execute(
         "SELECT DISTINCT field FROM change WHERE table_name = ? AND row_id = ? "
-        "AND seq > ?", (table, row_id, pushed_through))}
+        "AND seq > ?", (table, row_id, pushed_through))})
     refused = dict(conn.execute(
         "SELECT field, reason FROM conflict WHERE resolved_at IS NULL AND kind = ? AND "
         "table_name = ? AND row_id = ?", (conflict_log.REJECTED, table, row_id)))
@@ -314,8 +336,9 @@ def _take(conn: sqlite3.Connection, batch: PendingBatch, change: ChangeIn, value
     """Write a value the server decided into a re-sent field (the journal is muted by the
     caller), unless the field has local edits newer than the batch."""
     edited = conn.execute("SELECT 1 FROM change WHERE table_name = ? AND row_id = ? AND "
-                          "field = ? AND seq > ? LIMIT 1",
-                          (change.table, change.row_id, change.field, batch.last_seq))
+                          "field IN (?, ?) AND seq > ? LIMIT 1",
+                          (change.table, change.row_id, change.field, journal.RECORD_FIELD,
+                           batch.last_seq))
     if edited.fetchone():
         return
     conn.execute(f'UPDATE "{change.table}" SET "{change.field}" = ?, '

@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from channeldesk.store import journal
+
 # sync_state keys
 SERVER_URL = "server_url"
 USER_EMAIL = "user_email"
@@ -161,12 +163,17 @@ def held_keys(conn: sqlite3.Connection, pushed_through: int,
     open conflict (the user decides)."""
     held: set[Key] = set()
     for table_name, row_ids in rows.items():
+        columns: list[str] = []
         for chunk in _chunks(sorted(row_ids)):
             marks = ", ".join("?" * len(chunk))
             for row_id, field in conn.execute(
                     f"SELECT DISTINCT row_id, field FROM change WHERE table_name = ? AND "
                     f"row_id IN ({marks}) AND seq > ?", (table_name, *chunk, pushed_through)):
-                held.add((table_name, row_id, field))
+                if field != journal.RECORD_FIELD:
+                    held.add((table_name, row_id, field))
+                    continue  # a created row not pushed yet: all of it is held
+                columns = columns or journal.journalled_columns(conn, table_name)
+                held.update((table_name, row_id, name) for name in columns)
             for row_id, field in conn.execute(
                     f"SELECT row_id, field FROM conflict WHERE resolved_at IS NULL AND "
                     f"kind != 'quarantined' AND table_name = ? AND row_id IN ({marks})",

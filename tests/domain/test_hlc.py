@@ -143,3 +143,13 @@ def test_text_order_is_time_order(a, b):
 @given(stamps)
 def test_encode_decode_round_trip(stamp):
     assert Stamp.decode(stamp.encode()) == stamp
+
+
+def test_stamps_in_bulk_are_what_as_many_single_stamps_would_be():
+    one, bulk = HybridClock("dev1", lambda: 5), HybridClock("dev1", lambda: 5)
+    bulk.observe(Stamp(5, MAX_COUNTER - 1, "dev2").encode())
+    one.observe(Stamp(5, MAX_COUNTER - 1, "dev2").encode())
+    singles = [one.now() for _ in range(4)]
+    assert bulk.now_many(4) == singles  # across a counter overflow too
+    assert bulk.now() == one.now()
+    assert [Stamp.decode(s).millis for s in singles] == [5, 6, 6, 6]

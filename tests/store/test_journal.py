@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from typing import NamedTuple
 
 import pytest
 
@@ -20,15 +21,30 @@ MODELS = synced_models()
 ids = [model.__name__ for model in MODELS]
 
 
-def journal_of(table: str, row_id: str) -> list[Change]:
-    return list(
-        Change.select()
-        .where((Change.table_name == table) & (Change.row_id == row_id))
-        .order_by(Change.seq)
-    )
+class FieldEntry(NamedTuple):
+    seq: int
+    field: str
+    value: object
+    hlc: str
 
 
-def fields_of(entries: list[Change]) -> list[str]:
+def journal_of(table: str, row_id: str) -> list[FieldEntry]:
+    """The row's journal as per-field entries (a created row's record entry expanded as
+    the outbox expands it)."""
+    conn = Change._meta.database.connection()
+    rows = conn.execute("SELECT seq, change_id, table_name, row_id, field, value, hlc "
+                        "FROM change WHERE table_name = ? AND row_id = ? ORDER BY seq",
+                        (table, row_id)).fetchall()
+    entries = []
+    for row in rows:
+        changes = journal.expand_records(conn, [(row[0], row[1], row[2], row[3], row[6])]) \
+            if row[4] == journal.RECORD_FIELD else [row]
+        entries += [FieldEntry(seq, field, value, hlc)
+                    for seq, _, _, _, field, value, hlc in changes]
+    return entries
+
+
+def fields_of(entries: list[FieldEntry]) -> list[str]:
     return sorted(entry.field for entry in entries)
 
 
@@ -69,6 +85,18 @@ def test_insert_journals_each_non_null_field_once(store, model):
     assert {entry.field: entry.value for entry in entries} == {
         name: values[name] for name in columns if name not in {"id", "updated_at"}
     }
+
+
+@pytest.mark.parametrize("model", MODELS, ids=ids)
+def test_an_insert_is_one_record_entry_in_the_journal(store, model):
+    row_id = insert_sample(store, model)
+    table = model._meta.table_name
+    rows = list(Change.select().where((Change.table_name == table)
+                                      & (Change.row_id == row_id)))
+    row = store.get(model, row_id)
+
+    assert [(r.field, r.value, r.hlc) for r in rows] == [
+        (journal.RECORD_FIELD, None, row.updated_at)]
 
 
 @pytest.mark.parametrize("model", MODELS, ids=ids)

@@ -180,3 +180,18 @@ def test_lists_are_complete_while_another_process_holds_the_write_lock(store):
         other.close()
     assert catch_up(store.db) == 3
     assert prospect_ids(store.db, ProspectFilter(min_score=70)) == [lodz, old]
+
+
+def test_a_bulk_tombstone_keeps_the_search_rows_current_without_a_catch_up(store):
+    kept, *imported = [add(store, name) for name in ("Kept", "Alpha", "Beta", "Gamma")]
+    catch_up(store.db)
+    store.update(Prospect, imported[2], {"company": "Gamma Renamed"})  # stale before
+
+    store.set_deleted_many(Prospect, imported, True)
+
+    stale = {row[0] for row in store.db.execute_sql("SELECT prospect_id FROM prospect_stale")}
+    assert stale == {imported[2]}  # what was stale stays stale; the rest is current
+    assert prospect_ids(store.db, ProspectFilter()) == [kept]  # read before any catch-up
+    store.set_deleted_many(Prospect, imported, False)
+    assert sorted(ids_for(store)) == sorted([kept, *imported])
+    assert ids_for(store, text="renamed") == [imported[2]]

@@ -76,3 +76,44 @@ def test_kill_9_mid_sync_loses_nothing(sqlite_server_url: str, tmp_path: Path):
         finally:
             storage.close()
         assert len(ids) == len(set(ids))
+
+
+@pytest.mark.slow
+def test_kill_9_mid_import_leaves_all_or_nothing_journalled(tmp_path: Path):
+    """The record entries of an import commit with its rows or not at all: killed at
+    random moments, the file holds either no imported prospect or all of them, each
+    with exactly one record entry in the journal, and it passes ``check``."""
+    rng = random.Random(20261204)
+    env = cli_environment(tmp_path)
+    rows = 40_000  # an import of several seconds: the kills land in its phases
+    source = tmp_path / "prospects.csv"
+    source.write_text("Company,Website,Country\n" + "".join(
+        f"Company {n},c{n}.example,Germany\n" for n in range(rows)), encoding="utf-8")
+    outcomes, killed = [], 0
+    for attempt in range(4):
+        db = tmp_path / f"{attempt}.sqlite3"
+        assert run_cli(env, "demo", "--db", str(db)).returncode == 0
+        with sqlite3.connect(db) as conn:
+            before = conn.execute("SELECT count(*) FROM prospect").fetchone()[0]
+        process = subprocess.Popen(
+            channeldesk_command("import", "prospects", str(source), "--db", str(db)),
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(rng.uniform(0.5, 3.0))
+        process.send_signal(signal.SIGKILL)
+        process.communicate()
+        killed += process.returncode == -signal.SIGKILL
+        check = run_cli(env, "check", "--db", str(db))
+        assert check.returncode == 0, check.stderr
+        with sqlite3.connect(db) as conn:
+            imported = conn.execute("SELECT count(*) FROM prospect").fetchone()[0] - before
+            unjournalled = conn.execute(
+                "SELECT count(*) FROM prospect AS p WHERE NOT EXISTS (SELECT 1 FROM change "
+                "AS c WHERE c.table_name = 'prospect' AND c.row_id = p.id AND c.field = '*')"
+            ).fetchone()[0]
+            doubled = conn.execute(
+                "SELECT count(*) FROM (SELECT row_id FROM change WHERE field = '*' "
+                "GROUP BY table_name, row_id HAVING count(*) > 1)").fetchone()[0]
+        assert imported in (0, rows)
+        assert (unjournalled, doubled) == (0, 0)
+        outcomes.append((process.returncode, imported))
+    assert killed >= 3, f"the kills should land while imports run: {outcomes}"

@@ -124,6 +124,30 @@ class SyncMachine(RuleBasedStateMachine):
             self.clients[who].update(Partner, row, {"deleted": deleted})
             self._wrote(who, row, "deleted", int(deleted))
 
+    @rule(who=st.integers(0, 2), names=st.lists(VALUES, min_size=1, max_size=3))
+    def create_many(self, who: int, names: list[str]) -> None:
+        """An import: one record entry per row in the journal, expanded when pushed."""
+        rows = [{"name": f"P {name}", "partner_type": "reseller", "tier": "silver",
+                 "status": "active", "region": "emea"} for name in names]
+        for row in self.clients[who].activate().insert_many(Partner, rows):
+            self.rows.append(row)
+            for field, value in (("tier", "silver"), ("phone", ""), ("status", "active"),
+                                 ("deleted", 0)):
+                self._wrote(who, row, field, value)
+
+    @precondition(lambda self: self.rows)
+    @rule(who=st.integers(0, 2), picks=st.lists(st.integers(0, 1000), min_size=1,
+                                                max_size=4), deleted=st.booleans())
+    def delete_or_restore_many(self, who: int, picks: list[int], deleted: bool) -> None:
+        """An undo (or redo) of an import: the bulk tombstone writes its own journal."""
+        rows = {self.rows[pick % len(self.rows)] for pick in picks}
+        rows = sorted(row for row in rows if self._here(who, row) is not None)
+        changing = [row for row in rows if self._here(who, row).deleted != deleted]
+        if rows:  # rows already as asked stay untouched (and unjournalled)
+            self.clients[who].activate().set_deleted_many(Partner, rows, deleted)
+        for row in changing:
+            self._wrote(who, row, "deleted", int(deleted))
+
     @rule(who=st.integers(0, 2), fault=FAULTS)
     def sync(self, who: int, fault) -> None:
         client = self.clients[who]

@@ -28,6 +28,7 @@ from channeldesk.store.migrations import (
     m0010_enablement,
     m0011_incentives,
     m0012_search_index,
+    m0013_record_journal,
 )
 
 
@@ -43,7 +44,8 @@ MIGRATIONS: tuple[Migration, ...] = tuple(
     for module in (m0001_initial, m0002_sync, m0003_prospects, m0004_plans,
                    m0005_journal_ids, m0006_courses, m0007_conflict_reasons,
                    m0008_plan_revisions, m0009_onboarding, m0010_enablement,
-                   m0011_incentives, m0012_search_index)
+                   m0011_incentives, m0012_search_index,
+                   m0013_record_journal)
 )
 CURRENT_VERSION = MIGRATIONS[-1].version
 
