@@ -15,6 +15,9 @@ from channeldesk.sync.protocol import (
     DEFAULT_PAGE,
     INT64_MAX,
     MAX_PAGE,
+    PROTOCOL_HEADER,
+    PROTOCOL_VERSION,
+    REJECTED_SINCE,
     ChangesPage,
     PushRequest,
     PushResponse,
@@ -46,7 +49,7 @@ def push(body: PushRequest, caller: CallerDep, storage: StorageDep,
     protocol = x_channeldesk_sync or 1
     with storage.session():
         answer = push_service.push(storage, caller, body, protocol)
-    if protocol < 2:  # its models forbid the keys protocol 2 added
+    if protocol < REJECTED_SINCE:  # its models forbid the keys protocol 2 added
         return JSONResponse(legacy_push_response(answer))
     return answer
 
@@ -76,5 +79,7 @@ def snapshot(caller: CallerDep, storage: StorageDep,
 
 def _json(body: bytes) -> Response:
     """A page built as JSON text by ``pull``: sent as it is, not re-validated against
-    the response model (which still documents it)."""
-    return Response(content=body, media_type="application/json")
+    the response model (which still documents it). It names the protocol this server
+    speaks, so that a client knows before pushing how big a batch it takes."""
+    return Response(content=body, media_type="application/json",
+                    headers={PROTOCOL_HEADER: str(PROTOCOL_VERSION)})

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
@@ -51,6 +51,8 @@ class Storage:
     kind: DatabaseKind
     display_url: str
     schema_version: int
+    # Per team, the seq at its last ANALYZE by this process (see server/statistics.py).
+    analyzed_at: dict[int, int] = field(default_factory=dict)
 
     @contextlib.contextmanager
     def session(self) -> Iterator[None]:

@@ -28,6 +28,7 @@ overwritten (see ``_decide_after_restore``).
 
 from __future__ import annotations
 
+import functools
 import logging
 import sqlite3
 from collections import defaultdict
@@ -85,6 +86,24 @@ class PageResult:
     quarantined: list[str] = field(default_factory=list)  # "table.field of row: why"
 
 
+CACHED_TEXT = 200  # longer texts are checked each time, not remembered
+
+
+def _value_problem(table: str, field: str, value: Any) -> str | None:
+    """``change_problem``, remembered for short values: a snapshot page repeats the same
+    choices, flags and common texts thousands of times, and the descriptions' rules were
+    most of the cost of applying it."""
+    if isinstance(value, str) and len(value) > CACHED_TEXT:
+        return change_problem(table, field, value)
+    return _remembered_problem(table, field, type(value), value)
+
+
+@functools.lru_cache(maxsize=16384)
+def _remembered_problem(table: str, field: str, kind: type, value: Any) -> str | None:
+    """``kind`` keeps 1, 1.0 and True apart (they hash alike)."""
+    return change_problem(table, field, value)
+
+
 class PageApplier:
     """Applies pages inside the caller's transaction; one instance per page."""
 
@@ -139,7 +158,7 @@ class PageApplier:
             self._decided[key] = theirs if fresher else known
             self.result.skipped.add((item.table, item.field))
             return
-        problem = change_problem(item.table, item.field, item.value)
+        problem = _value_problem(item.table, item.field, item.value)
         if problem is None and (item.table, item.field, item.value) in self._dangling:
             problem = "it belongs to a record this copy never received"
         if problem is not None:
