@@ -414,9 +414,6 @@ class SyncEngine:
         return page.epoch == stored
 
     def _push(self, run: _Run) -> None:
-        """Send the outbox in batches. Each batch is stored before it is sent; the next
-        one is built and stored in the transaction that records the previous answer, so
-        a batch costs one local commit, not two."""
         conn = self._conn()
         self._resend_pending(run)
         with self._transaction() as writing:
@@ -427,38 +424,26 @@ class SyncEngine:
         entries = outbox.outbox(conn, state.get_int(conn, state.PUSHED_THROUGH) or 0)
         size = self._batch_size()
         batches = list(outbox.chunks(entries, size - outbox.room_for_new_rows(size)))
-        if not batches or run.cancelled():
-            return
         rows = outbox.by_row(entries)
-
-        def store(conn: sqlite3.Connection, chunk: list[outbox.Entry]) -> outbox.PendingBatch:
-            batch = outbox.build(conn, outbox.with_rest_of_new_rows(chunk, rows, size),
-                                 self.device_id, max(entry.seq for entry in chunk))
-            state.put(conn, pending_batch=batch.dump())
-            return batch
-
-        run.progress(0, len(batches), "Sending changes")
-        with self._transaction() as writing:
-            batch = store(writing, batches[0])
-        for done in range(len(batches)):
-            following = batches[done + 1] if done + 1 < len(batches) else None
-            more = following is not None and not run.cancelled()
-            then = (lambda c, chunk=following: store(c, chunk)) if more else None
-            batch = self._send(run, batch, then)
-            run.progress(done + 1, len(batches), "Sending changes")
-            if batch is None:
+        for done, chunk in enumerate(batches):
+            if run.cancelled():
                 return
+            run.progress(done, len(batches), "Sending changes")
+            with self._transaction() as conn:
+                batch = outbox.build(conn, outbox.with_rest_of_new_rows(chunk, rows, size),
+                                     self.device_id, max(entry.seq for entry in chunk))
+                state.put(conn, pending_batch=batch.dump())
+            self._send(run, batch)
+        if batches:
+            run.progress(len(batches), len(batches), "Sending changes")
 
     def _batch_size(self) -> int:
         """A protocol-3 server takes big batches; anything older, 500 changes."""
         return MAX_BATCH if self._server_protocol >= BIG_BATCHES_SINCE else LEGACY_BATCH
 
-    def _send(self, run: _Run, batch: outbox.PendingBatch,
-              then: Callable[[sqlite3.Connection], outbox.PendingBatch] | None = None
-              ) -> outbox.PendingBatch | None:
+    def _send(self, run: _Run, batch: outbox.PendingBatch) -> None:
         """Send a stored batch and record the answer; a batch id the server saw with
-        other content is replaced by a fresh one once. ``then`` builds and stores the
-        next batch in the transaction that records this answer; its batch is returned."""
+        other content is replaced by a fresh one once."""
         try:
             response = self._post_batch(batch)
         except RequestRefused as refused:
@@ -470,18 +455,14 @@ class SyncEngine:
             response = self._post_batch(batch)
         outbox.check_response(batch, response)
         assert self._schema is not None
-        following = None
         with self._transaction() as conn:
             outcome = outbox.record(conn, self._schema, batch, response)
-            if then is not None:
-                following = then(conn)
         self.store.notify_changed(outcome.touched)
         run.report.pushed += outcome.accepted
         run.report.conflicts += outcome.conflicts
         run.report.rejected += outcome.rejected
         run.report.refusals.extend(outcome.reasons[:3 - len(run.report.refusals)])
         run.server_seq = max(run.server_seq, response.server_seq)
-        return following
 
     def _post_batch(self, batch: outbox.PendingBatch) -> PushResponse:
         reply = self.transport.request("POST", f"{API_PREFIX}/push",
