@@ -113,12 +113,14 @@ class SyncEngine:
 
     def __init__(self, store: Store, transport: Transport, device_id: str, *,
                  page_limit: int = DEFAULT_PAGE, snapshot_limit: int = MAX_PAGE,
+                 max_batch: int = MAX_BATCH,
                  blob_refs: Callable[[Store], set[str]] = referenced_blobs) -> None:
         self.store = store
         self.transport = transport
         self.device_id = device_id
         self.page_limit = page_limit
         self.snapshot_limit = snapshot_limit
+        self.max_batch = max_batch
         self.blob_refs = blob_refs
         self._lock = threading.Lock()
         self._schema: LocalSchema | None = None
@@ -439,7 +441,9 @@ class SyncEngine:
 
     def _batch_size(self) -> int:
         """A protocol-3 server takes big batches; anything older, 500 changes."""
-        return MAX_BATCH if self._server_protocol >= BIG_BATCHES_SINCE else LEGACY_BATCH
+        if self._server_protocol >= BIG_BATCHES_SINCE:
+            return self.max_batch
+        return min(self.max_batch, LEGACY_BATCH)
 
     def _send(self, run: _Run, batch: outbox.PendingBatch) -> None:
         """Send a stored batch and record the answer; a batch id the server saw with
