@@ -15,6 +15,7 @@ two pushes can never interleave.
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +54,7 @@ class Storage:
     schema_version: int
     # Per team, the seq at its last ANALYZE by this process (see server/statistics.py).
     analyzed_at: dict[int, int] = field(default_factory=dict)
+    analyzing: threading.Thread | None = None  # the latest such ANALYZE
 
     @contextlib.contextmanager
     def session(self) -> Iterator[None]:

@@ -125,6 +125,8 @@ def test_the_server_analyses_its_tables_after_a_team_grew(make_client, monkeypat
         assert storage.analyzed_at == {}
         return
     assert storage.analyzed_at == {team.id: team.seq}
+    assert storage.analyzing is not None
+    storage.analyzing.join(timeout=60)
     with storage.session():
         analysed = database.execute_sql(
             "SELECT count(*) FROM pg_stat_user_tables WHERE relname IN "
