@@ -37,14 +37,17 @@ PageLimit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="at most this ma
                          "moved since base_seq to a different value or its row was "
                          "deleted, rejected as a conflict with the server's value. A "
                          "change that breaks its table's rules (sent with "
-                         "X-ChannelDesk-Sync: 2) is rejected with a reason. A "
-                         "retried batch_id gets the stored response; a change_id seen "
-                         "before gets its original result. The body may be sent with "
+                         "X-ChannelDesk-Sync: 2 or later) is rejected with a reason. "
+                         "Up to 5,000 changes a batch (protocol 3; pages name the "
+                         "server's protocol in the same header). A retried batch_id "
+                         "gets the stored response; a change_id seen before gets "
+                         "its original result. The body may be sent with "
                          "Content-Encoding: gzip.")
 def push(body: PushRequest, caller: CallerDep, storage: StorageDep,
          x_channeldesk_sync: Annotated[int | None, Header(
              ge=1, le=1000, description="the sync protocol the client speaks; 2 reads "
-                                        "rejected results (without it: 1)")] = None,
+                                        "rejected results, 3 sends big batches "
+                                        "(without it: 1)")] = None,
          ) -> PushResponse | JSONResponse:
     protocol = x_channeldesk_sync or 1
     with storage.session():
