@@ -45,7 +45,15 @@ from pathlib import Path
 import httpx
 
 from bench.generate import generate
-from bench.sync_server import Databases, create_account, login, new_client, say, serve
+from bench.sync_server import (
+    Databases,
+    create_account,
+    login,
+    new_client,
+    role_cpu,
+    say,
+    serve,
+)
 from channeldesk.store.database import Store, open_store
 from channeldesk.store.models import Partner
 from channeldesk.sync.engine import SyncEngine, SyncReport
@@ -69,6 +77,11 @@ class Figures:
     incremental_raw_ms: list[float] | None = None
     empty_ms: list[float] | None = None
     empty_raw_ms: list[float] | None = None
+    # CPU seconds by role ("client": this process, "server": the server's process tree,
+    # "database": PostgreSQL's) while the figure ran: not affected by other jobs.
+    push_cpu: dict[str, float] | None = None
+    first_sync_cpu: dict[str, float] | None = None
+    first_sync_raw_cpu: dict[str, float] | None = None
 
 
 @contextlib.contextmanager
@@ -89,6 +102,15 @@ def timed(action: Callable[[], object]) -> tuple[float, object]:
     started = time.perf_counter()
     result = action()
     return time.perf_counter() - started, result
+
+
+def timed_cpu(action: Callable[[], object]) -> tuple[float, object, dict[str, float]]:
+    """Wall seconds, the result, and the CPU seconds each role spent meanwhile."""
+    before = role_cpu()
+    seconds, result = timed(action)
+    after = role_cpu()
+    return seconds, result, {role: after[role] - before[role] for role in after
+                             if role in before}
 
 
 def raw_snapshot(client: httpx.Client) -> int:
@@ -160,12 +182,15 @@ def measure(kind: str, args: argparse.Namespace, work: Path) -> Figures:
                     new_client(base_url) as raw:
                 login(raw, "alice@bench.example", "raw client")
                 say(f"[{kind}] source pushes {generated.rows:,} records …")
-                figures.push_s, report = timed(lambda: sync_checked(up))
+                figures.push_s, report, figures.push_cpu = timed_cpu(
+                    lambda: sync_checked(up))
                 figures.fields = report.pushed
                 say(f"[{kind}] raw snapshot download (baseline) …")
-                figures.first_sync_raw_s, raw_fields = timed(lambda: raw_snapshot(raw))
+                figures.first_sync_raw_s, raw_fields, figures.first_sync_raw_cpu = timed_cpu(
+                    lambda: raw_snapshot(raw))
                 say(f"[{kind}] first sync into an empty client …")
-                figures.first_sync_s, first = timed(lambda: sync_checked(down))
+                figures.first_sync_s, first, figures.first_sync_cpu = timed_cpu(
+                    lambda: sync_checked(down))
                 if first.pulled != raw_fields:
                     raise RuntimeError(f"first sync wrote {first.pulled:,} values, the "
                                        f"snapshot has {raw_fields:,}")
@@ -212,6 +237,12 @@ def _p95(values: list[float] | None) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
+def _cpu(seconds: dict[str, float] | None) -> str:
+    seconds = seconds or {}
+    return " / ".join(f"{seconds[role]:.1f}" if role in seconds else "-"
+                      for role in ("client", "server", "database"))
+
+
 def report(figures: Figures) -> str:
     f = figures
     first_rate = f.records / f.first_sync_s if f.first_sync_s else 0.0
@@ -233,6 +264,8 @@ def report(figures: Figures) -> str:
         f"empty sync: median {_median(f.empty_ms):.1f} ms, p95 {_p95(f.empty_ms):.1f} ms -- "
         f"{aim_empty} the {AIMS['empty_sync_ms']:.0f} ms aim; raw empty GET "
         f"{_median(f.empty_raw_ms):.1f} ms",
+        f"CPU seconds (client / server / database): push {_cpu(f.push_cpu)}; first sync "
+        f"{_cpu(f.first_sync_cpu)}; raw snapshot {_cpu(f.first_sync_raw_cpu)}",
     ]
     return "\n".join(lines)
 

@@ -94,10 +94,14 @@ class HybridClock:
         the latest stamp within it (same device part): what a row's ``updated_at`` may
         hold so that a later local edit can still sort after it."""
         seen = Stamp.decode(stamp)
-        limit = self._wall() + MAX_SKEW_MS
+        limit = self.reach_limit()
         if seen.millis <= limit:
             return stamp
         return Stamp(min(limit, MAX_MILLIS), 0, seen.device).encode()
+
+    def reach_limit(self) -> int:
+        """The milliseconds of the latest stamp :meth:`within_reach` leaves alone now."""
+        return self._wall() + MAX_SKEW_MS
 
     def _advance_counter(self) -> None:
         if self._counter < MAX_COUNTER:

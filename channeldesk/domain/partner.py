@@ -6,6 +6,7 @@ value that failed here. Choices are stored as their code (``"msp"``) and shown b
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 from enum import StrEnum
@@ -106,8 +107,14 @@ def _required_name(value: str | None, what: str) -> str | None:
     return None
 
 
+@functools.cache
+def _values(choices: type[StrEnum]) -> frozenset[str]:
+    """The values of a choice list, built once: a synced page checks thousands."""
+    return frozenset(c.value for c in choices)
+
+
 def _choice(value: str | None, choices: type[StrEnum], what: str) -> str | None:
-    if value not in {c.value for c in choices}:
+    if value not in _values(choices):
         return f"Choose a {what}."
     return None
 

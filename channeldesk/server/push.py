@@ -35,6 +35,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from channeldesk.server import statistics
 from channeldesk.server.accounts import Caller
 from channeldesk.server.change_checks import BatchCheck, Refusal, RowFacts, is_deleted_value
 from channeldesk.server.errors import ApiError
@@ -50,6 +51,7 @@ from channeldesk.server.models import (
 from channeldesk.server.storage import Storage
 from channeldesk.sync.protocol import (
     PROTOCOL_VERSION,
+    REJECTED_SINCE,
     ChangeIn,
     PushRequest,
     PushResponse,
@@ -244,8 +246,9 @@ class _Batch:
         self.new_changes.append((
             self.team.id, self.seq, change.change_id, change.table, change.row_id,
             change.field, value, change.hlc, self.caller.device_id, self.received_at))
-        result = _accepted(change.change_id, self.seq, value, change.hlc,
-                           self.caller.device_id)
+        result = PushResult(change_id=change.change_id, status="accepted", seq=self.seq,
+                            server_value=change.value, server_hlc=change.hlc,
+                            server_device=self.caller.device_id)
         self.done[change.change_id] = result
         return result
 
@@ -326,7 +329,7 @@ def push(storage: Storage, caller: Caller, request: PushRequest,
         batch = _Batch(team, caller, request.changes)
         results = batch.run()
         refusals = [result for result in results if result.status == "rejected"]
-        if refusals and protocol < PROTOCOL_VERSION:
+        if refusals and protocol < REJECTED_SINCE:
             raise ApiError(426, "This server checks every change and refused some of "
                                 f"this batch ({refusals[0].reason}); update ChannelDesk "
                                 "to see why and fix them. Nothing was stored.",
@@ -336,6 +339,8 @@ def push(storage: Storage, caller: Caller, request: PushRequest,
                                 server_seq=batch.seq, epoch=team.epoch)
         StoredBatch.create(team=team.id, batch_id=request.batch_id, request_hash=fingerprint,
                            response=response.model_dump_json(), created_at=utc_now())
+    if batch.new_changes:
+        statistics.refresh_after_push(storage, team.id, batch.seq)
     conflicts = sum(1 for result in results if result.status == "conflict")
     log.info("device %s pushed batch %s: %d changes, %d new, %d conflicts, %d refused, "
              "seq %d", caller.device_id, request.batch_id, len(results),

@@ -15,6 +15,9 @@ from channeldesk.sync.protocol import (
     DEFAULT_PAGE,
     INT64_MAX,
     MAX_PAGE,
+    PROTOCOL_HEADER,
+    PROTOCOL_VERSION,
+    REJECTED_SINCE,
     ChangesPage,
     PushRequest,
     PushResponse,
@@ -34,19 +37,22 @@ PageLimit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="at most this ma
                          "moved since base_seq to a different value or its row was "
                          "deleted, rejected as a conflict with the server's value. A "
                          "change that breaks its table's rules (sent with "
-                         "X-ChannelDesk-Sync: 2) is rejected with a reason. A "
-                         "retried batch_id gets the stored response; a change_id seen "
-                         "before gets its original result. The body may be sent with "
+                         "X-ChannelDesk-Sync: 2 or later) is rejected with a reason. "
+                         "Up to 5,000 changes a batch (protocol 3; pages name the "
+                         "server's protocol in the same header). A retried batch_id "
+                         "gets the stored response; a change_id seen before gets "
+                         "its original result. The body may be sent with "
                          "Content-Encoding: gzip.")
 def push(body: PushRequest, caller: CallerDep, storage: StorageDep,
          x_channeldesk_sync: Annotated[int | None, Header(
              ge=1, le=1000, description="the sync protocol the client speaks; 2 reads "
-                                        "rejected results (without it: 1)")] = None,
+                                        "rejected results, 3 sends big batches "
+                                        "(without it: 1)")] = None,
          ) -> PushResponse | JSONResponse:
     protocol = x_channeldesk_sync or 1
     with storage.session():
         answer = push_service.push(storage, caller, body, protocol)
-    if protocol < 2:  # its models forbid the keys protocol 2 added
+    if protocol < REJECTED_SINCE:  # its models forbid the keys protocol 2 added
         return JSONResponse(legacy_push_response(answer))
     return answer
 
@@ -76,5 +82,7 @@ def snapshot(caller: CallerDep, storage: StorageDep,
 
 def _json(body: bytes) -> Response:
     """A page built as JSON text by ``pull``: sent as it is, not re-validated against
-    the response model (which still documents it)."""
-    return Response(content=body, media_type="application/json")
+    the response model (which still documents it). It names the protocol this server
+    speaks, so that a client knows before pushing how big a batch it takes."""
+    return Response(content=body, media_type="application/json",
+                    headers={PROTOCOL_HEADER: str(PROTOCOL_VERSION)})

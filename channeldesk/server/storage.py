@@ -15,8 +15,9 @@ two pushes can never interleave.
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
@@ -51,6 +52,9 @@ class Storage:
     kind: DatabaseKind
     display_url: str
     schema_version: int
+    # Per team, the seq at its last ANALYZE by this process (see server/statistics.py).
+    analyzed_at: dict[int, int] = field(default_factory=dict)
+    analyzing: threading.Thread | None = None  # the latest such ANALYZE
 
     @contextlib.contextmanager
     def session(self) -> Iterator[None]:

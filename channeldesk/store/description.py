@@ -20,6 +20,7 @@ models (importing ``channeldesk.store.models`` registers them all).
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -86,12 +87,21 @@ class TableDescription:
     def field(self, name: str) -> FieldSpec:
         """A field by column name ("partner_id") or model attribute ("partner"); the
         bookkeeping columns too. KeyError for a name the table does not have."""
-        for spec in self.fields:
-            if name in (spec.name, spec.attribute):
-                return spec
-        if name in _BOOKKEEPING_SPECS:
-            return _BOOKKEEPING_SPECS[name]
-        raise KeyError(f"{self.table} has no field {name!r}")
+        spec = self._by_name.get(name)
+        if spec is None:
+            raise KeyError(f"{self.table} has no field {name!r}")
+        return spec
+
+    @functools.cached_property
+    def _by_name(self) -> dict[str, FieldSpec]:
+        """Names and attributes → field, the first field in order winning, the
+        bookkeeping columns last (a pushed or pulled page asks for every value)."""
+        index = dict(_BOOKKEEPING_SPECS)
+        for spec in reversed(self.fields):
+            if spec.attribute:
+                index[spec.attribute] = spec
+            index[spec.name] = spec
+        return index
 
     def has(self, name: str) -> bool:
         try:

@@ -28,6 +28,7 @@ overwritten (see ``_decide_after_restore``).
 
 from __future__ import annotations
 
+import functools
 import logging
 import sqlite3
 from collections import defaultdict
@@ -37,7 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 import channeldesk.store.models  # noqa: F401  (registers the tables' descriptions)
-from channeldesk.domain.hlc import HybridClock
+from channeldesk.domain.hlc import MAX_MILLIS, HybridClock
 from channeldesk.store import write_guards
 from channeldesk.store.description import Kind, change_problem, description_for
 from channeldesk.sync import conflict_log
@@ -85,6 +86,34 @@ class PageResult:
     quarantined: list[str] = field(default_factory=list)  # "table.field of row: why"
 
 
+CACHED_TEXT = 200  # longer texts are checked each time, not remembered
+
+
+def _value_problem(table: str, field: str, value: Any) -> str | None:
+    """``change_problem``, remembered for short values: a snapshot page repeats the same
+    choices, flags and common texts thousands of times, and the descriptions' rules were
+    most of the cost of applying it."""
+    if isinstance(value, str) and len(value) > CACHED_TEXT:
+        return change_problem(table, field, value)
+    return _remembered_problem(table, field, type(value), value)
+
+
+@functools.lru_cache(maxsize=16384)
+def _remembered_problem(table: str, field: str, kind: type, value: Any) -> str | None:
+    """``kind`` keeps 1, 1.0 and True apart (they hash alike)."""
+    return change_problem(table, field, value)
+
+
+def _reach_prefix(clock: HybridClock | None) -> str:
+    """The millisecond part (12 lower-case hex digits, as every checked stamp begins) of
+    the latest stamp ``clock.within_reach`` leaves alone now. A stamp at or below it is
+    within reach for the rest of the page too (the limit only moves on), so the stamp
+    need not be decoded: almost every pulled value."""
+    if clock is None:
+        return "f" * 12
+    return f"{min(clock.reach_limit(), MAX_MILLIS):012x}"
+
+
 class PageApplier:
     """Applies pages inside the caller's transaction; one instance per page."""
 
@@ -99,6 +128,7 @@ class PageApplier:
         self._decided: dict[Key, Version | None] = {}
         self._writes: dict[tuple[str, str], dict[str, Any]] = defaultdict(dict)
         self._write_hlc: dict[tuple[str, str], str] = {}
+        self._reach = _reach_prefix(clock)
 
     def apply(self, items: Sequence[RemoteField]) -> PageResult:
         keys = [(item.table, item.row_id, item.field) for item in items]
@@ -139,7 +169,7 @@ class PageApplier:
             self._decided[key] = theirs if fresher else known
             self.result.skipped.add((item.table, item.field))
             return
-        problem = change_problem(item.table, item.field, item.value)
+        problem = _value_problem(item.table, item.field, item.value)
         if problem is None and (item.table, item.field, item.value) in self._dangling:
             problem = "it belongs to a record this copy never received"
         if problem is not None:
@@ -273,7 +303,9 @@ class PageApplier:
         row_key = (item.table, item.row_id)
         self._writes[row_key][item.field] = item.value
         self._devices[key] = item.device_id
-        hlc = self.clock.within_reach(item.hlc) if self.clock else item.hlc
+        hlc = item.hlc
+        if self.clock is not None and hlc[:12] > self._reach:  # see _reach_prefix
+            hlc = self.clock.within_reach(hlc)
         if hlc > self._write_hlc.get(row_key, ""):
             self._write_hlc[row_key] = hlc
         if key in self._in_quarantine:

@@ -60,6 +60,14 @@ def close(conn: sqlite3.Connection, key: Key, kinds: tuple[str, ...],
                         (now_text(), resolution, *key, *kinds)).rowcount
 
 
+def open_keys(conn: sqlite3.Connection, kind: str) -> set[Key]:
+    """The fields with an open conflict of this kind (few; asked once per batch rather
+    than once per field)."""
+    return {tuple(row) for row in conn.execute(
+        "SELECT table_name, row_id, field FROM conflict WHERE resolved_at IS NULL "
+        "AND kind = ?", (kind,))}
+
+
 def refresh_theirs(conn: sqlite3.Connection, key: Key, theirs: Version, device: str,
                    newer_only: bool = True) -> None:
     """A newer server value of a field in conflict: show that one as "theirs"."""

@@ -21,7 +21,7 @@ import json
 import logging
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -45,8 +45,12 @@ from channeldesk.sync.errors import (
 from channeldesk.sync.prefetch import PageFetcher
 from channeldesk.sync.protocol import (
     API_PREFIX,
+    BIG_BATCHES_SINCE,
     DEFAULT_PAGE,
+    LEGACY_BATCH,
+    MAX_BATCH,
     MAX_PAGE,
+    PROTOCOL_HEADER,
     ChangesPage,
     DevicesPage,
     PushResponse,
@@ -109,16 +113,19 @@ class SyncEngine:
 
     def __init__(self, store: Store, transport: Transport, device_id: str, *,
                  page_limit: int = DEFAULT_PAGE, snapshot_limit: int = MAX_PAGE,
+                 max_batch: int = MAX_BATCH,
                  blob_refs: Callable[[Store], set[str]] = referenced_blobs) -> None:
         self.store = store
         self.transport = transport
         self.device_id = device_id
         self.page_limit = page_limit
         self.snapshot_limit = snapshot_limit
+        self.max_batch = max_batch
         self.blob_refs = blob_refs
         self._lock = threading.Lock()
         self._schema: LocalSchema | None = None
         self._pages = PageFetcher()
+        self._server_protocol = 1  # until a page of the server says otherwise
 
     def close(self) -> None:
         self.transport.close()
@@ -245,7 +252,15 @@ class SyncEngine:
 
     def _get(self, model: type[M], path: str, params: dict[str, Any], what: str) -> M:
         reply = self.transport.request("GET", API_PREFIX + path, params=params)
-        return decode(reply, model, what)
+        page = decode(reply, model, what)
+        self._note_server_protocol(reply.headers)
+        return page
+
+    def _note_server_protocol(self, headers: Mapping[str, str]) -> None:
+        """Remember the protocol the server named on its last page (1 when it named
+        none): it decides how big a batch the push may send."""
+        text = headers.get(PROTOCOL_HEADER.lower(), "")
+        self._server_protocol = int(text) if text.isdigit() else 1
 
     def _page(self, model: type[M], path: str, params: dict[str, Any], what: str) -> M:
         """A page of changes or of a snapshot, prefetched when it was foreseen."""
@@ -409,18 +424,26 @@ class SyncEngine:
         if touched:
             log.info("sync: sending refused records again whole: %s", sorted(touched))
         entries = outbox.outbox(conn, state.get_int(conn, state.PUSHED_THROUGH) or 0)
-        batches = list(outbox.chunks(entries))
+        size = self._batch_size()
+        batches = list(outbox.chunks(entries, size - outbox.room_for_new_rows(size)))
+        rows = outbox.by_row(entries)
         for done, chunk in enumerate(batches):
             if run.cancelled():
                 return
             run.progress(done, len(batches), "Sending changes")
             with self._transaction() as conn:
-                batch = outbox.build(conn, outbox.with_rest_of_new_rows(chunk, entries),
+                batch = outbox.build(conn, outbox.with_rest_of_new_rows(chunk, rows, size),
                                      self.device_id, max(entry.seq for entry in chunk))
                 state.put(conn, pending_batch=batch.dump())
             self._send(run, batch)
         if batches:
             run.progress(len(batches), len(batches), "Sending changes")
+
+    def _batch_size(self) -> int:
+        """A protocol-3 server takes big batches; anything older, 500 changes."""
+        if self._server_protocol >= BIG_BATCHES_SINCE:
+            return self.max_batch
+        return min(self.max_batch, LEGACY_BATCH)
 
     def _send(self, run: _Run, batch: outbox.PendingBatch) -> None:
         """Send a stored batch and record the answer; a batch id the server saw with

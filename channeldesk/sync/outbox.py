@@ -29,7 +29,7 @@ from channeldesk.store.journal import UNJOURNALLED_COLUMNS
 from channeldesk.sync import conflict_log, state
 from channeldesk.sync.errors import LocalDataError, ServerError
 from channeldesk.sync.protocol import (
-    MAX_BATCH,
+    LEGACY_BATCH,
     ChangeIn,
     PushRequest,
     PushResponse,
@@ -120,16 +120,23 @@ def outbox(conn: sqlite3.Connection, pushed_through: int) -> list[Entry]:
     return [Entry(*latest[key]) for key in sorted(latest, key=order.__getitem__)]
 
 
-NEW_ROW_ROOM = 100  # room in a batch for later edits of the records it creates
+BATCH_TEXT_BUDGET = 2_000_000  # characters of values a batch carries at most (the
+# server refuses bodies over 8 MiB; a batch of long notes is cut before that)
 
 
-def chunks(entries: list[Entry], size: int = MAX_BATCH - NEW_ROW_ROOM
+def room_for_new_rows(size: int) -> int:
+    """Room kept in a batch of ``size`` for later edits of the records it creates."""
+    return max(1, size // 5)
+
+
+def chunks(entries: list[Entry], size: int = LEGACY_BATCH - room_for_new_rows(LEGACY_BATCH)
            ) -> Iterator[list[Entry]]:
-    """Batches of at most ``size`` entries that never cut a run of one row's entries
-    in two: the server refuses a new record that does not arrive whole."""
+    """Batches of at most ``size`` entries (and about BATCH_TEXT_BUDGET characters of
+    values) that never cut a run of one row's entries in two: the server refuses a new
+    record that does not arrive whole."""
     start = 0
     while start < len(entries):
-        end = min(start + size, len(entries))
+        end = _end_within_budget(entries, start, min(start + size, len(entries)))
         if end < len(entries):
             cut = end
             row = (entries[end].table, entries[end].row_id)
@@ -140,8 +147,34 @@ def chunks(entries: list[Entry], size: int = MAX_BATCH - NEW_ROW_ROOM
         start = end
 
 
-def with_rest_of_new_rows(chunk: list[Entry], entries: list[Entry]) -> list[Entry]:
-    """``chunk`` plus the later outbox entries of the records it creates.
+def _end_within_budget(entries: list[Entry], start: int, end: int) -> int:
+    """``end``, or earlier when the values from ``start`` would exceed the text budget
+    (at least one entry)."""
+    used = 0
+    for index in range(start, end):
+        value = entries[index].value
+        used += len(value) if isinstance(value, str) else 8
+        if used > BATCH_TEXT_BUDGET and index > start:
+            return index
+    return end
+
+
+RowEntries = dict[tuple[str, str], list[Entry]]
+
+
+def by_row(entries: list[Entry]) -> RowEntries:
+    """The outbox's entries per record, in journal order (built once per push, so that
+    bringing a record's later entries forward costs the record, not the outbox)."""
+    rows: RowEntries = {}
+    for entry in entries:
+        rows.setdefault((entry.table, entry.row_id), []).append(entry)
+    return rows
+
+
+def with_rest_of_new_rows(chunk: list[Entry], rows: RowEntries,
+                          limit: int = LEGACY_BATCH) -> list[Entry]:
+    """``chunk`` plus the later outbox entries of the records it creates (``rows``: the
+    outbox by record, see :func:`by_row`), at most ``limit`` entries in all.
 
     The server refuses a new record that does not arrive whole, and the outbox holds a
     field's *latest* entry, so a record inserted and then edited has that field further
@@ -152,9 +185,9 @@ def with_rest_of_new_rows(chunk: list[Entry], entries: list[Entry]) -> list[Entr
     if not creating:
         return chunk
     inside = {e.seq for e in chunk}
-    extra = [e for e in entries
-             if (e.table, e.row_id) in creating and e.seq not in inside]
-    return chunk + extra[:MAX_BATCH - len(chunk)]
+    extra = sorted((e for row in creating for e in rows.get(row, ()) if e.seq not in inside),
+                   key=lambda e: e.seq)
+    return chunk + extra[:limit - len(chunk)]
 
 
 def build(conn: sqlite3.Connection, entries: list[Entry], device_id: str,
@@ -228,12 +261,14 @@ def record(conn: sqlite3.Connection, schema: LocalSchema, batch: PendingBatch,
     known = state.load_versions(conn, keys)
     resent = state.resent_ids(conn)
     versions: dict[Key, Version | None] = {}
+    refused_before = conflict_log.open_keys(conn, conflict_log.REJECTED)
     for change, result in zip(changes, response.results, strict=True):
         key = (change.table, change.row_id, change.field)
         if result.status == "accepted":
             versions[key] = Version(result.seq, change.value, change.hlc)
             outcome.accepted += 1
-            conflict_log.close(conn, key, (conflict_log.REJECTED,), "fixed")
+            if key in refused_before:
+                conflict_log.close(conn, key, (conflict_log.REJECTED,), "fixed")
             continue
         if result.status == "rejected":
             if conflict_log.record(
@@ -275,7 +310,27 @@ def record(conn: sqlite3.Connection, schema: LocalSchema, batch: PendingBatch,
     if resent:
         state.note_resent(conn, (), done=[change.change_id for change in changes])
     state.put(conn, pushed_through=batch.last_seq, pending_batch=None)
+    _skip_own_changes(conn, response)
     return outcome
+
+
+def _skip_own_changes(conn: sqlite3.Connection, response: PushResponse) -> None:
+    """Move the cursor past this batch when everything between the cursor and the
+    server's new seq is this batch's own accepted changes.
+
+    Pulling them back would only find versions this copy has just recorded; a first
+    upload would otherwise download the whole team again right after sending it. Any
+    gap (a colleague's change in between, a conflict, another history) leaves the cursor
+    where it is, and the pull brings what lies between as before.
+    """
+    cursor = state.get_int(conn, state.CURSOR)
+    if (cursor is None or state.get(conn, state.EPOCH) != response.epoch
+            or state.get(conn, state.SNAPSHOT_MODE)):
+        return
+    new = {result.seq for result in response.results
+           if result.status == "accepted" and result.seq > cursor}
+    if new and response.server_seq - cursor == len(new) and max(new) == response.server_seq:
+        state.put(conn, cursor=response.server_seq)
 
 
 def resend_refused_rows(conn: sqlite3.Connection, pushed_through: int) -> set[str]:

@@ -32,13 +32,19 @@ API_PREFIX = "/v1"
 # The sync protocol a client speaks, sent as this header with every request. Version 2
 # added the "rejected" push result (the server checks every change against the table's
 # description); a client that does not say 2 gets 426 "please update" instead of an
-# answer it could not read.
+# answer it could not read. Version 3 lets a batch carry up to MAX_BATCH changes (a
+# protocol-2 server takes LEGACY_BATCH); the server names its version in the same header
+# on pages of changes and snapshots, and the client sends big batches only to a server
+# that said 3.
 PROTOCOL_HEADER = "X-ChannelDesk-Sync"
-PROTOCOL_VERSION = 2
+PROTOCOL_VERSION = 3
+REJECTED_SINCE = 2  # the first protocol whose clients read a "rejected" result
+BIG_BATCHES_SINCE = 3
 # How far ahead of the receiver's clock a change's stamp may be (a laptop's clock set
 # wrong by a day still syncs; a stamp from the year 10889 does not).
 MAX_CLOCK_SKEW_MS = 24 * 3600 * 1000
-MAX_BATCH = 500
+MAX_BATCH = 5000
+LEGACY_BATCH = 500
 MAX_PAGE = 5000
 DEFAULT_PAGE = 1000
 MAX_VALUE_CHARS = 100_000

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from channeldesk.server.models import FieldState, ServerChange, StoredBatch, Team
+from channeldesk.sync.protocol import MAX_BATCH
 
 from .wire import batch, change, new_id, pull_all, push
 
@@ -179,13 +180,13 @@ def test_a_batch_with_one_invalid_change_is_rejected_whole(client, server_app, a
         assert _state(server_app) == before
 
 
-def test_more_than_500_changes_in_one_batch_is_refused(client, server_app, alice):
+def test_more_than_max_batch_changes_in_one_batch_is_refused(client, server_app, alice):
     before = _state(server_app)
-    changes = [change("partner", f"p{n}", "name", "x") for n in range(501)]
+    changes = [change("partner", f"p{n}", "name", "x") for n in range(MAX_BATCH + 1)]
     response = client.post("/v1/push", json=batch(alice, *changes), headers=alice.headers)
     assert response.status_code == 422
     assert _state(server_app) == before
-    assert push(client, alice, *changes[:500])["server_seq"] == 500
+    assert push(client, alice, *changes[:MAX_BATCH])["server_seq"] == MAX_BATCH
 
 
 def test_a_replayed_batch_gets_the_identical_response_and_changes_nothing(client, server_app,

@@ -145,7 +145,7 @@ def test_listeners_hear_which_rows_a_pull_changed(make_client):
 
 
 def test_progress_is_reported_and_cancel_stops_between_batches(make_client):
-    alice = make_client("alice")
+    alice = make_client("alice", max_batch=500)
     for n in range(1200):
         alice.add_partner(f"Partner {n:04}")
     cancel = threading.Event()

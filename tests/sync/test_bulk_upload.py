@@ -1,0 +1,138 @@
+"""A database's first upload: big batches for a server that takes them, no download of
+what was just sent, and fresh planner statistics on PostgreSQL as a team grows."""
+
+from __future__ import annotations
+
+import json
+
+from channeldesk.server import statistics
+from channeldesk.server.models import StoredBatch, database
+from channeldesk.store.models import Partner
+from channeldesk.sync import outbox, state
+from channeldesk.sync.protocol import LEGACY_BATCH, MAX_BATCH
+
+from .harness import converge, table_hashes
+
+
+def _requests(client, method: str, path: str) -> list[tuple[str, str, int]]:
+    return [entry for entry in client.transport.log
+            if entry[0] == method and entry[1].endswith(path)]
+
+
+def _changes_per_push(client) -> list[int]:
+    """How many changes each batch carried (read back from the server's stored
+    answers, in the order they were applied)."""
+    with client.server.storage.session():
+        answers = [json.loads(row.response) for row in StoredBatch.select()]
+    return [len(answer["results"])
+            for answer in sorted(answers, key=lambda answer: answer["server_seq"])]
+
+
+def test_a_first_upload_is_sent_in_big_batches_and_not_pulled_back(make_sqlite_client):
+    alice = make_sqlite_client("alice")
+    for n in range(120):  # ~1,200 field values: three legacy batches, one big one
+        alice.add_partner(f"Partner {n}", country="FR")
+    report = alice.sync()
+    assert report.pushed > LEGACY_BATCH * 2
+    assert len(_requests(alice, "POST", "/push")) == 1
+    assert _changes_per_push(alice) == [report.pushed]
+    # Nothing pulled after the push: the cursor moved past the batch's own changes.
+    paths = [path for _, path, _ in alice.transport.log]
+    assert paths[-1].endswith("/push")
+    conn = alice.store.db.connection()
+    assert state.get_int(conn, state.CURSOR) == alice.server.team().seq
+    carol = make_sqlite_client("carol")
+    carol.sync()
+    assert table_hashes(alice.store) == table_hashes(carol.store)
+
+
+def test_a_colleagues_change_between_is_still_pulled(make_sqlite_client):
+    """The cursor only skips a batch when nothing of anyone else lies between."""
+    alice, carol = make_sqlite_client("alice"), make_sqlite_client("carol")
+    partner = alice.add_partner("Acme")
+    alice.sync()
+    carol.sync()
+    carol.update(Partner, partner, {"country": "NO"})
+    carol.sync()  # the server moved on; alice has not pulled it yet
+    alice.add_partner("Initech")
+    alice.engine._pull = lambda run: None  # push first, without the pull before it
+    alice.sync()
+    conn = alice.store.db.connection()
+    assert state.get_int(conn, state.CURSOR) < alice.server.team().seq
+    del alice.engine._pull
+    alice.sync()
+    assert alice.value(Partner, partner, "country") == "NO"
+    converge(alice, carol)
+    assert table_hashes(alice.store) == table_hashes(carol.store)
+
+
+def test_an_older_server_gets_batches_of_500(make_sqlite_client, monkeypatch):
+    # A protocol-2 server names no version on its pages.
+    monkeypatch.setattr("channeldesk.server.routes_sync.PROTOCOL_VERSION", 2)
+    alice = make_sqlite_client("alice")
+    for n in range(120):
+        alice.add_partner(f"Partner {n}", country="FR")
+    report = alice.sync()
+    sizes = _changes_per_push(alice)
+    assert len(sizes) >= 3 and max(sizes) <= LEGACY_BATCH
+    assert sum(sizes) == report.pushed
+    carol = make_sqlite_client("carol")
+    carol.sync()
+    assert table_hashes(alice.store) == table_hashes(carol.store)
+
+
+def test_a_batch_is_cut_before_its_values_outgrow_the_body_limit():
+    long_text = "x" * 90_000
+    entries = [outbox.Entry(seq, f"{seq:032x}", "partner", f"row-{seq}", "notes",
+                            long_text, "0192f3a4b5c60000-3fa2c9d1")
+               for seq in range(1, 61)]
+    batches = list(outbox.chunks(entries, MAX_BATCH))
+    assert sum(len(batch) for batch in batches) == 60
+    assert all(sum(len(e.value) for e in batch) <= outbox.BATCH_TEXT_BUDGET
+               for batch in batches)
+    assert len(batches) > 1
+
+
+def test_later_edits_of_new_records_come_along_from_the_index():
+    def entry(seq: int, row: str, field: str) -> outbox.Entry:
+        return outbox.Entry(seq, f"{seq:032x}", "partner", row, field, "v",
+                            "0192f3a4b5c60000-3fa2c9d1")
+
+    entries = [entry(1, "a", "created_at"), entry(2, "a", "name"), entry(3, "b", "name"),
+               entry(4, "a", "city"), entry(5, "c", "created_at")]
+    rows = outbox.by_row(entries)
+    chunk = entries[:2]
+    assert [e.seq for e in outbox.with_rest_of_new_rows(chunk, rows)] == [1, 2, 4]
+    assert [e.seq for e in outbox.with_rest_of_new_rows(entries[2:4], rows)] == [3, 4]
+
+
+def test_statistics_are_refreshed_as_a_team_doubles():
+    assert not statistics.due(None, statistics.FIRST_AT - 1)
+    assert statistics.due(None, statistics.FIRST_AT)
+    assert not statistics.due(10_000, 19_999)
+    assert statistics.due(10_000, 20_000)
+
+
+def test_the_server_analyses_its_tables_after_a_team_grew(make_client, monkeypatch):
+    monkeypatch.setattr(statistics, "FIRST_AT", 5)
+    alice = make_client("alice")
+    storage = alice.server.storage
+    for n in range(3):
+        alice.add_partner(f"Partner {n}")
+    alice.sync()
+    team = alice.server.team()
+    if storage.kind != "postgresql":
+        assert storage.analyzed_at == {}
+        return
+    assert storage.analyzed_at == {team.id: team.seq}
+    assert storage.analyzing is not None
+    storage.analyzing.join(timeout=60)
+    with storage.session():
+        analysed = database.execute_sql(
+            "SELECT count(*) FROM pg_stat_user_tables WHERE relname IN "
+            "('server_change', 'field_state') AND (last_analyze IS NOT NULL "
+            "OR analyze_count > 0)").fetchone()[0]
+    assert analysed == 2
+    alice.add_partner("One more")  # far from doubling: no second ANALYZE
+    alice.sync()
+    assert storage.analyzed_at == {team.id: team.seq}
