@@ -64,3 +64,28 @@ def test_tabs_screenshots_and_exports_survive_invalid_stored_values(tmp_path, da
     prospects = _run(tmp_path, "export", "prospects", "--db", str(damaged_demo), "--out",
                      str(tmp_path / "prospects.csv"))
     assert prospects.returncode == 0, prospects.stderr[-2000:]
+
+
+def test_packs_statements_and_the_calendar_survive_invalid_stored_values(tmp_path,
+                                                                         damaged_demo):
+    """The partner-facing exports read the same damaged rows: the plan whose status is
+    'bogus', its targets of '1e308' and 'lots', a tier that is no tier."""
+    conn = sqlite3.connect(damaged_demo)
+    [damaged_partner] = conn.execute(
+        "SELECT partner_id FROM business_plan WHERE status = 'bogus'").fetchone()
+    [funded_partner] = conn.execute("SELECT min(partner_id) FROM claim").fetchone()
+    conn.close()
+    for partner in (damaged_partner, funded_partner):
+        pack = tmp_path / f"pack-{partner}.pdf"
+        done = _run(tmp_path, "export", "pack", "--db", str(damaged_demo), "--partner",
+                    partner, "--period", "FY2026", "--out", str(pack))
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert "Traceback" not in done.stderr
+        assert pack.read_bytes().startswith(b"%PDF")
+    statement = _run(tmp_path, "export", "statement", "--db", str(damaged_demo), "--partner",
+                     funded_partner, "--period", "FY2026", "--out", str(tmp_path / "st.pdf"))
+    assert statement.returncode == 0, statement.stderr[-2000:]
+    calendar = _run(tmp_path, "export", "calendar", "--db", str(damaged_demo), "--out",
+                    str(tmp_path / "deadlines.ics"))
+    assert calendar.returncode == 0, calendar.stderr[-2000:]
+    assert (tmp_path / "deadlines.ics").read_text().startswith("BEGIN:VCALENDAR")

@@ -213,8 +213,10 @@ def test_notes_are_undoable_and_presentation_mode_hides_them(tab, window, onboar
     window.presentation.set_on(True)
     assert not detail.task_panel.notes.isVisibleTo(tab)
     assert not detail.tabs.isTabVisible(2)
+    assert not tab.median.isVisibleTo(tab)  # it names every partner's onboarding time
     window.presentation.set_on(False)
     assert detail.task_panel.notes.isVisibleTo(tab) and detail.tabs.isTabVisible(2)
+    assert tab.median.isVisibleTo(tab)
     window.undo_action.trigger()
     assert next(t.notes for t in tasks_of(onboarding["plan"]) if t.title == "Portal access") == ""
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
     QFileDialog,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -449,3 +450,29 @@ def test_undo_cannot_unsign_a_plan_and_drops_the_step(plans, plan_ids, monkeypat
     assert BusinessPlan.get_by_id(plan).status == "signed"
     assert warned and "cannot become agreed" in warned[0]
     assert plans.undo_stack.undoText() != "Mark plan signed"
+
+
+def test_the_pack_is_exported_for_the_period_the_cam_picks(plans, plan_ids, qtbot, tmp_path,
+                                                          monkeypatch):
+    """File → Export partner pack asks which period: the whole plan, a half or a quarter."""
+    select(plans, plan_ids["northwind"])
+    exports = plans.page("plans").exports
+    offered = []
+
+    def pick_q2(_parent, _title, _label, items, *_args):
+        offered.extend(items)
+        return next(item for item in items if item.startswith("Q2")), True
+
+    out = tmp_path / "q2-pack.pdf"
+    monkeypatch.setattr(QInputDialog, "getItem", pick_q2)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: (str(out), ""))
+    exports.pack_action.trigger()
+    qtbot.waitUntil(lambda: exports.last_result is not None, timeout=30_000)
+    assert offered[0].endswith("(whole plan)") and len(offered) == 7  # FY, 2 halves, 4 quarters
+    cover = PdfReader(out).pages[0].extract_text()
+    assert "Q2 2026" in cover
+
+    exports.last_result = None
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *args: ("", False))
+    exports.pack_action.trigger()  # cancelled: nothing is asked or written
+    assert exports.last_result is None

@@ -194,8 +194,11 @@ class OnboardingTab(RecordTab):
         self.median.setToolTip("\n".join(f"{t.partner}: {t.days} days" for t in times[:30]))
 
     def set_presentation(self, on: bool) -> None:
+        """While presenting, internal notes go, and so does the median time to onboard:
+        it is computed over every partner and its tooltip names them."""
         super().set_presentation(on)
         self.detail.set_show_internal(not on)
+        self.median.setVisible(not on)
 
     def total_count(self) -> int:
         return self._total

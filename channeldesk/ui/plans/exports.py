@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QStandardPaths
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from channeldesk.domain.progress import Cancelled
 from channeldesk.store import Store
@@ -80,15 +80,41 @@ class PlanExports(QObject):
     def export_plan(self, _checked: bool = False, out: Path | None = None) -> None:
         self._export_one("plan", out)
 
-    def export_pack(self, _checked: bool = False, out: Path | None = None) -> None:
-        self._export_one("pack", out)
+    def export_pack(self, _checked: bool = False, out: Path | None = None,
+                    period: str | None = None) -> None:
+        """The partner pack for the whole plan or, when the CAM picks one, a half or a
+        quarter of it (asked only when the file is asked for too, so a caller passing
+        ``out`` gets the whole plan unless it names ``period``)."""
+        plan = self._plan()
+        if plan is None:
+            return
+        if period is None and out is None:
+            period = self._ask_pack_period(plan)
+            if period is None:
+                return
+        self._export_one("pack", out, period or None)
 
-    def _export_one(self, kind: str, out: Path | None) -> None:
+    def _ask_pack_period(self, plan: BusinessPlan) -> str | None:
+        """The period the pack covers ('' for the whole plan); None when cancelled."""
+        choices = _export_service().pack_periods(plan.id)
+        if len(choices) < 2:
+            return ""
+        labels = [choice.label for choice in choices]
+        label, accepted = QInputDialog.getItem(
+            self._window, self.tr("Partner pack for which period?"),
+            self.tr("The pack reports targets, actuals and funds for:"), labels, 0, False)
+        if not accepted:
+            return None
+        chosen = choices[labels.index(label)]
+        return "" if chosen.whole_plan else chosen.period
+
+    def _export_one(self, kind: str, out: Path | None, pack_period: str | None = None
+                    ) -> None:
         plan = self._plan()
         if plan is None:
             return
         self._before()
-        partner, period = plan.partner.name, plan.period
+        partner, period = plan.partner.name, pack_period or plan.period
         noun = self.tr("plan") if kind == "plan" else self.tr("partner pack")
         out = out or self._ask_file(self.tr("Export %s") % noun,
                                     f"{partner} - {period} {noun}.pdf".replace("/", " "))
@@ -98,8 +124,12 @@ class PlanExports(QObject):
 
         def work(_progress, _cancel):
             service = _export_service()
-            export = service.export_plan_id if kind == "plan" else service.export_pack_id
-            document, path = export(self._store, plan_id, out, _branding())
+            if kind == "plan":
+                document, path = service.export_plan_id(self._store, plan_id, out,
+                                                        _branding())
+            else:
+                document, path = service.export_pack_id(self._store, plan_id, out,
+                                                        _branding(), period=pack_period)
             return path, service.printing_problem(document)
 
         self.task = run_task(self._window, self.tr("Exporting %s…") % noun, work,
