@@ -156,9 +156,15 @@ class _Resolution:
             if conflict_id in self.decided:
                 return None  # decided with its row earlier in this transaction
             raise ConflictNotOpenError(f"Conflict {conflict_id} was already decided.")
-        if found.table not in self.schema.columns or self._row(found) is None:
+        if found.table not in self.schema.columns:
+            raise ConflictNotOpenError(f"The record of conflict {conflict_id} no longer exists.")
+        if self._row(found) is None and not _never_arrived(found):
             raise ConflictNotOpenError(f"The record of conflict {conflict_id} no longer exists.")
         return found
+
+    def exists(self, c: Conflict) -> bool:
+        """Whether the conflict's record is a row here (alive or deleted)."""
+        return self._row(c) is not None
 
     def _row(self, c: Conflict) -> tuple | None:
         return self.conn.execute(f'SELECT updated_at, deleted FROM "{c.table}" WHERE id = ?',
@@ -223,10 +229,20 @@ def _deciding(store: Store) -> Iterator[_Resolution]:
     store.notify_changed(work.touched)
 
 
+def _never_arrived(c: Conflict) -> bool:
+    """A value kept aside from a record this copy never had whole (the invalid value was
+    one it needs): the record waits for a valid value from the server, and the user can
+    only acknowledge the notice, not edit a record that is not here."""
+    return c.kind == conflict_log.QUARANTINED and c.mine is None
+
+
 def _keep_mine(work: _Resolution, c: Conflict) -> None:
     if c.kind == conflict_log.REJECTED and c.reason_code == "parent_deleted":
         _restore_parent(work, c)
     if c.kind == conflict_log.QUARANTINED:
+        if not work.exists(c):  # never arrived: nothing of mine to send, acknowledged
+            work.close(c, "keep_mine")
+            return
         if c.mine is not None:
             work.write_journalled(c.table, c.row_id, c.field, c.mine)
         work.close(c, "keep_mine")
@@ -264,6 +280,10 @@ def _keep_theirs(work: _Resolution, c: Conflict) -> None:
 
 
 def _merged(work: _Resolution, c: Conflict, value: Any) -> None:
+    if not work.exists(c):
+        raise ValueError("This record never arrived here whole, so a value cannot be typed "
+                         "into it: keep yours to set the notice aside; the record arrives "
+                         "when the colleague who sent it corrects it.")
     if c.row_deleted:
         _restore_row(work, c, merged=value)
         return

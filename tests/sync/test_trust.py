@@ -206,3 +206,26 @@ def test_a_contact_of_a_partner_that_never_existed_is_kept_aside(pair, monkeypat
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     [kept] = conflicts.list_conflicts(carol.store)
     assert "never received" in kept.reason_text
+
+
+def test_the_notice_of_a_record_that_never_arrived_can_be_set_aside(pair, monkeypatch):
+    """The kept-aside value was one the record needs, so the record is not here: the user
+    can acknowledge the notice (keep mine), not type into a record that is not there; a
+    valid value from the server later brings the record."""
+    _alice, carol, partner = pair
+    raw_push(carol.server, monkeypatch, [
+        {"table": "contact", "row_id": "c-bad", "field": field, "value": value}
+        for field, value in (("partner_id", None), ("name", "Dana"), ("deleted", 0),
+                             ("created_at", "0192f3a4b5c60000-old"))])
+    carol.sync()
+    [kept] = conflicts.list_conflicts(carol.store)
+    assert kept.kind == "quarantined" and carol.get(Contact, "c-bad") is None
+    with pytest.raises(ValueError, match="never arrived"):
+        conflicts.resolve(carol.store, kept.id, "merged", "Dana")
+    conflicts.resolve(carol.store, kept.id, "keep_mine")  # was: "no longer exists"
+    assert conflicts.list_conflicts(carol.store) == []
+    assert carol.sync().pushed == 0  # nothing of carol's was invented for it
+    raw_push(carol.server, monkeypatch, [
+        {"table": "contact", "row_id": "c-bad", "field": "partner_id", "value": partner}])
+    carol.sync()
+    assert carol.value(Contact, "c-bad", "name") == "Dana"
