@@ -225,7 +225,7 @@ class Holding:
     title: str
     held_version: int
     current_version: int
-    last_shared_on: date
+    last_shared_on: date | None  # None: a stored date nobody can read
     expires_on: date | None = None
 
     @property

@@ -12,7 +12,7 @@ from channeldesk.domain.fund_ledger import Balances
 
 @dataclass(frozen=True)
 class StatementLine:
-    day: date
+    day: date | None  # None: a stored date nobody can read
     kind: str
     what: str
     amount: int

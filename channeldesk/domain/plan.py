@@ -148,12 +148,20 @@ _TRANSITIONS: dict[PlanStatus, frozenset[PlanStatus]] = {
 }
 
 
+# A status no version knows (left by an older version or a restored backup) may only be
+# corrected: back to a draft to work on, or to the archive.
+_FROM_UNKNOWN = frozenset({PlanStatus.DRAFT, PlanStatus.ARCHIVED})
+
+
 def allowed_transitions(status: PlanStatus | str) -> frozenset[PlanStatus]:
-    return _TRANSITIONS[PlanStatus(status)]
+    try:
+        return _TRANSITIONS[PlanStatus(status)]
+    except ValueError:
+        return _FROM_UNKNOWN
 
 
 def can_transition(current: PlanStatus | str, new: PlanStatus | str) -> bool:
-    return PlanStatus(new) in _TRANSITIONS[PlanStatus(current)]
+    return PlanStatus(new) in allowed_transitions(current)
 
 
 # -- what a signed or archived plan still lets change ------------------------------------------

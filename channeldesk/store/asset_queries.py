@@ -23,6 +23,7 @@ from channeldesk.domain.enablement import (
     audience_text,
 )
 from channeldesk.domain.text_order import sort_key
+from channeldesk.store.lenient import stored_date
 
 CURRENT_NO = ("(SELECT max(v.version_no) FROM asset_version v "
               "WHERE v.asset_id = a.id AND v.deleted = 0)")
@@ -91,7 +92,7 @@ class VersionRow:
     file_size: int
     url: str
     change_note: str
-    released_on: date
+    released_on: date | None  # None: unreadable (see store.lenient)
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ class HolderRow:
     region: str
     held_version: int
     current_version: int
-    last_shared_on: date
+    last_shared_on: date | None  # None: unreadable (see store.lenient)
     channel: str
 
     @property
@@ -178,8 +179,8 @@ def asset_rows(db: peewee.Database, ids: Sequence[str]) -> dict[str, AssetRow]:
          published, expires, owner, current, holders) in db.execute_sql(sql, list(ids)):
         rows[row_id] = AssetRow(row_id, title, kind, product, language,
                                 audience_text(types, tiers), tags, bool(co_brandable),
-                                date.fromisoformat(published),
-                                date.fromisoformat(expires) if expires else None, owner,
+                                stored_date(published, "asset.published_on"),
+                                stored_date(expires, "asset.expires_on"), owner,
                                 current, holders)
     return rows
 
@@ -204,7 +205,7 @@ _VERSION_COLUMNS = ("v.id, v.asset_id, v.version_no, v.file_sha, v.file_name, v.
 
 
 def _version(row: Sequence) -> VersionRow:
-    return VersionRow(*row[:8], released_on=date.fromisoformat(row[8]))
+    return VersionRow(*row[:8], released_on=stored_date(row[8], "asset_version.released_on"))
 
 
 def versions_of(db: peewee.Database, asset_id: str) -> list[VersionRow]:
@@ -270,7 +271,8 @@ def holders_of_asset(db: peewee.Database, asset_id: str) -> list[HolderRow]:
         f"FROM ({_HELD} AND s.asset_id = ? GROUP BY s.partner_id) "
         "AS h JOIN partner p ON p.id = h.partner_id "
         "WHERE p.deleted = 0", (asset_id, asset_id))
-    holders = [HolderRow(pid, name, tier, region, held, current, date.fromisoformat(last),
+    holders = [HolderRow(pid, name, tier, region, held, current,
+                         stored_date(last, "asset_share.shared_on"),
                          channel or "")
                for pid, name, tier, region, held, last, channel in rows]
     return sorted(holders, key=lambda h: (not h.outdated, sort_key(h.partner_name)))
@@ -286,8 +288,9 @@ def holdings_of_partner(db: peewee.Database, partner_id: str,
         f"{CURRENT_NO}, a.expires_on FROM ({_HELD} AND s.partner_id = ? GROUP BY s.asset_id) "
         f"AS h JOIN asset a ON a.id = h.asset_id WHERE a.deleted = 0 {behind}",
         (partner_id,))
-    held = [Holding(asset_id, title, number, current or number, date.fromisoformat(last),
-                    date.fromisoformat(expires) if expires else None)
+    held = [Holding(asset_id, title, number, current or number,
+                    stored_date(last, "asset_share.shared_on"),
+                    stored_date(expires, "asset.expires_on"))
             for asset_id, title, number, last, current, expires in rows]
     return sorted(held, key=lambda h: (not h.outdated, sort_key(h.title)))
 

@@ -12,6 +12,7 @@ import peewee
 
 from channeldesk.domain.enablement import split_codes
 from channeldesk.domain.text_order import sort_key
+from channeldesk.store.lenient import stored_date
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class CampaignRow:
     id: str
     title: str
     product: str
-    launch_on: date
+    launch_on: date | None  # None: unreadable (see store.lenient)
     ends_on: date | None
     target_types: str
     target_tiers: str
@@ -89,8 +90,8 @@ def campaign_rows(db: peewee.Database) -> list[CampaignRow]:
         "(SELECT count(*) FROM campaign_course cc JOIN course k ON k.id = cc.course_id "
         " WHERE cc.campaign_id = m.id AND cc.deleted = 0 AND k.deleted = 0) "
         "FROM campaign m WHERE m.deleted = 0 ORDER BY m.launch_on DESC, fold(m.title)")
-    return [CampaignRow(row_id, title, product, date.fromisoformat(launch),
-                        date.fromisoformat(ends) if ends else None, types, tiers, regions,
+    return [CampaignRow(row_id, title, product, stored_date(launch, "campaign.launch_on"),
+                        stored_date(ends, "campaign.ends_on"), types, tiers, regions,
                         description, assets, courses)
             for (row_id, title, product, launch, ends, types, tiers, regions, description,
                  assets, courses) in rows]

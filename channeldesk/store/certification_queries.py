@@ -15,6 +15,7 @@ import peewee
 
 from channeldesk.domain.enablement import Headcount, required_people
 from channeldesk.domain.text_order import sort_key
+from channeldesk.store.lenient import stored_date
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ class PersonCourseRow:
 
 
 def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
+    return stored_date(text, "certification dates")
 
 
 def course_rows(db: peewee.Database, today: date) -> list[CourseRow]:

@@ -17,6 +17,7 @@ from channeldesk.store.certification_queries import (
     partner_headcount,
     people_of_partner,
 )
+from channeldesk.store.lenient import stored_date
 
 CERTIFIED_PEOPLE = "certified_people"  # the Plans metric code (domain/plan.py METRICS)
 
@@ -33,12 +34,13 @@ def deadlines(db: peewee.Database, start: date, end: date) -> list[Deadline]:
         "JOIN course k ON k.id = x.course_id WHERE x.deleted = 0 AND c.deleted = 0 "
         "AND p.deleted = 0 AND k.deleted = 0 AND x.expires_on BETWEEN ? AND ?", span)
     return sorted(
-        [Deadline(date.fromisoformat(due), "Asset expires", title, label(kind), "asset",
-                  row_id, "enablement")
-         for row_id, title, due, kind in assets]
-        + [Deadline(date.fromisoformat(due), "Certification expires", course,
-                    f"{person} · {partner}", "certification", row_id, "enablement")
-           for row_id, course, due, person, partner in certifications])
+        [Deadline(day, "Asset expires", title, label(kind), "asset", row_id, "enablement")
+         for row_id, title, due, kind in assets
+         if (day := stored_date(due, "asset.expires_on")) is not None]
+        + [Deadline(day, "Certification expires", course, f"{person} · {partner}",
+                    "certification", row_id, "enablement")
+           for row_id, course, due, person, partner in certifications
+           if (day := stored_date(due, "certification.expires_on")) is not None])
 
 
 def search_texts(db: peewee.Database) -> Iterator[SearchText]:

@@ -11,6 +11,7 @@ import peewee
 from channeldesk.domain.claim_state import ClaimState, state_label
 from channeldesk.domain.incentive import ProgramKind, kind_label
 from channeldesk.domain.lookups import Deadline, SearchText
+from channeldesk.store.lenient import stored_date
 
 MDF_METRIC = "mdf_spend"
 FEATURE = "incentives"
@@ -29,23 +30,26 @@ def deadlines(db: peewee.Database, start: date, end: date) -> list[Deadline]:
         "AND p.deleted = 0 AND g.deleted = 0 AND c.activity_end IS NOT NULL "
         f"AND c.state IN ({', '.join('?' * len(WAITING_FOR_CLAIM))}) "
         "AND due BETWEEN ? AND ?", (*WAITING_FOR_CLAIM, *span))
-    found += [Deadline(date.fromisoformat(on), "Claim due", title, partner, "claim", row_id,
-                       FEATURE) for row_id, title, partner, on in due]
+    found += [Deadline(day, "Claim due", title, partner, "claim", row_id, FEATURE)
+              for row_id, title, partner, on in due
+              if (day := stored_date(on, "claim.activity_end")) is not None]
     lapsing = db.execute_sql(
         "SELECT c.id, c.title, p.name, c.preapproval_expires_on FROM claim c "
         "JOIN partner p ON p.id = c.partner_id WHERE c.deleted = 0 AND p.deleted = 0 "
         "AND c.state = ? AND c.preapproval_expires_on BETWEEN ? AND ?",
         (ClaimState.PRE_APPROVED.value, *span))
-    found += [Deadline(date.fromisoformat(on), "Pre-approval expires", title, partner,
-                       "claim", row_id, FEATURE) for row_id, title, partner, on in lapsing]
+    found += [Deadline(day, "Pre-approval expires", title, partner, "claim", row_id, FEATURE)
+              for row_id, title, partner, on in lapsing
+              if (day := stored_date(on, "claim.preapproval_expires_on")) is not None]
     expiring = db.execute_sql(
         "SELECT a.id, g.name, p.name, a.expires_on FROM fund_allocation a "
         "JOIN partner p ON p.id = a.partner_id JOIN incentive_program g ON g.id = a.program_id "
         "WHERE a.deleted = 0 AND p.deleted = 0 AND g.deleted = 0 "
         "AND a.expires_on BETWEEN ? AND ?", span)
-    found += [Deadline(date.fromisoformat(on), "Funds expire", program, partner,
-                       "fund_allocation", row_id, FEATURE)
-              for row_id, program, partner, on in expiring]
+    found += [Deadline(day, "Funds expire", program, partner, "fund_allocation", row_id,
+                       FEATURE)
+              for row_id, program, partner, on in expiring
+              if (day := stored_date(on, "fund_allocation.expires_on")) is not None]
     return sorted(found)
 
 

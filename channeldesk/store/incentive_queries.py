@@ -13,6 +13,7 @@ from enum import StrEnum
 import peewee
 
 from channeldesk.domain.fund_ledger import Balances, ClaimTotals, Entry
+from channeldesk.store.lenient import stored_date
 
 IN_CHUNK = 400
 
@@ -331,7 +332,7 @@ def claim_rows(db: peewee.Database, ids: Sequence[str]) -> dict[str, ClaimRow]:
         sums = claim_sums(db, chunk)
         for row in rows:
             totals = sums.get(row[0], ClaimTotals())
-            end = date.fromisoformat(row[10]) if row[10] else None
+            end = stored_date(row[10], "claim.activity_end")
             found[row[0]] = ClaimRow(*row[:10], totals.claimed, totals.approved, totals.paid,
                                      end, claim_due_on(end, row[11]))
     return found

@@ -15,6 +15,7 @@ from channeldesk.domain.fund_statement import (
 )
 from channeldesk.domain.plan import Period
 from channeldesk.store.incentive_queries import claim_sums, partner_balances
+from channeldesk.store.lenient import stored_date
 
 
 def load_statement(db: peewee.Database, partner_id: str, partner_name: str, period: Period,
@@ -31,7 +32,8 @@ def load_statement(db: peewee.Database, partner_id: str, partner_name: str, peri
         if program_id not in closing:
             continue
         lines = tuple(
-            StatementLine(date.fromisoformat(day), entry_kind, what or memo, amount)
+            StatementLine(stored_date(day, "fund_ledger_entry.entry_date"), entry_kind,
+                          what or memo, amount)
             for day, entry_kind, amount, what, memo in db.execute_sql(
                 "SELECT e.entry_date, e.kind, e.amount, c.title, e.memo FROM fund_ledger_entry e "
                 "LEFT JOIN claim c ON c.id = e.claim_id WHERE e.deleted = 0 "

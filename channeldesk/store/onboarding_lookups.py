@@ -10,6 +10,7 @@ import peewee
 
 from channeldesk.domain.lookups import Deadline, SearchText
 from channeldesk.domain.onboarding import label
+from channeldesk.store.lenient import stored_date
 
 FEATURE = "onboarding"
 
@@ -28,13 +29,15 @@ def deadlines(db: peewee.Database, start: date, end: date) -> list[Deadline]:
         "SELECT a.id, a.agreement_type, a.expires_on, p.name FROM agreement a "
         "JOIN partner p ON p.id = a.partner_id WHERE a.deleted = 0 AND p.deleted = 0 "
         "AND a.status = 'signed' AND a.expires_on BETWEEN ? AND ?", span)
-    found = [Deadline(date.fromisoformat(due),
+    found = [Deadline(day,
                       "Onboarding task (blocked)" if status == "blocked" else "Onboarding task",
                       title, partner, "onboarding_task", row_id, FEATURE)
-             for row_id, title, due, status, partner in tasks]
-    found += [Deadline(date.fromisoformat(expires), "Agreement expires", label(kind), partner,
-                       "agreement", row_id, FEATURE)
-              for row_id, kind, expires, partner in agreements]
+             for row_id, title, due, status, partner in tasks
+             if (day := stored_date(due, "onboarding_task.due_on")) is not None]
+    found += [Deadline(day, "Agreement expires", label(kind), partner, "agreement", row_id,
+                       FEATURE)
+              for row_id, kind, expires, partner in agreements
+              if (day := stored_date(expires, "agreement.expires_on")) is not None]
     return sorted(found)
 
 

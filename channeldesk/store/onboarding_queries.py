@@ -20,6 +20,7 @@ from channeldesk.domain.onboarding_document import (
 )
 from channeldesk.domain.onboarding_schedule import TaskTiming
 from channeldesk.domain.text_order import sort_key
+from channeldesk.store.lenient import stored_date
 from channeldesk.store.models import (
     Agreement,
     OnboardingEvidence,
@@ -102,7 +103,7 @@ class OnboardingRow:
 
 
 def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
+    return stored_date(text, "onboarding dates")
 
 
 def _like(term: str) -> str:
@@ -308,7 +309,9 @@ def onboard_times(db: peewee.Database) -> list[OnboardTime]:
         "AND p.deleted = 0 AND op.status = 'completed' AND op.completed_on IS NOT NULL")
     times = []
     for name, started, completed in rows:
-        start, end = date.fromisoformat(started), date.fromisoformat(completed)
+        start, end = _day(started), _day(completed)
+        if start is None or end is None:
+            continue  # an unreadable date measures nothing
         times.append(OnboardTime(name, start, end, max(0, (end - start).days)))
     return sorted(times, key=lambda t: (t.days, t.partner))
 

@@ -21,6 +21,7 @@ UPDATE prospect SET employees = 'lots', annual_revenue_minor = '1e308',
 UPDATE plan_target SET target = '1e308', actual = 'lots'
     WHERE plan_id IN (SELECT id FROM business_plan);
 UPDATE business_plan SET status = 'bogus' WHERE id = (SELECT min(id) FROM business_plan);
+UPDATE asset SET published_on = 'someday', kind = 42 WHERE id = (SELECT min(id) FROM asset);
 """
 
 
@@ -89,3 +90,47 @@ def test_packs_statements_and_the_calendar_survive_invalid_stored_values(tmp_pat
                     str(tmp_path / "deadlines.ics"))
     assert calendar.returncode == 0, calendar.stderr[-2000:]
     assert (tmp_path / "deadlines.ics").read_text().startswith("BEGIN:VCALENDAR")
+
+
+DAMAGED_RECORDS = {  # tab → the record of it BAD_VALUES damaged, and the cell that shows it
+    "partners": ("SELECT min(id) FROM partner", "tier"),
+    "prospects": ("SELECT min(id) FROM prospect", "employees"),
+    "plans": ("SELECT min(id) FROM business_plan", "status"),
+    "enablement": ("SELECT min(id) FROM asset", "published_on"),
+}
+
+
+def test_each_tab_marks_and_opens_its_damaged_record(qtbot, tmp_path, damaged_demo):
+    """Every damaged record is listed with "(invalid)" in the damaged cell, and selecting
+    it fills the detail pane without an exception (pytest-qt fails on one)."""
+    from PySide6.QtCore import QSettings
+
+    from channeldesk.app import create_main_window
+    from channeldesk.store.invalid_values import INVALID_TEXT
+
+    conn = sqlite3.connect(damaged_demo)
+    wanted = {tab: (conn.execute(sql).fetchone()[0], cell)
+              for tab, (sql, cell) in DAMAGED_RECORDS.items()}
+    [logged_partner] = conn.execute(
+        "SELECT partner_id FROM activity WHERE occurred_on = 'not-a-date'").fetchone()
+    conn.close()
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = create_main_window(damaged_demo, settings)
+    qtbot.addWidget(window)
+    window.show()
+    for tab, (record_id, cell) in wanted.items():
+        page = window.show_page(tab)
+        qtbot.waitUntil(lambda page=page: page.model.rowCount() > 0)
+        page.search.clear()
+        row = page.model.row_of(record_id)
+        assert row is not None, tab
+        shown = page.model.data(page.model.index(row, page.model.column_index(cell)))
+        assert shown == INVALID_TEXT, (tab, cell, shown)
+        page.select_row(row)
+        qtbot.wait(50)
+        page.grab()
+    partners = window.show_page("partners")
+    partners.select_row(partners.model.row_of(logged_partner))
+    qtbot.waitUntil(lambda: partners.detail.partner_id == logged_partner)
+    log = partners.detail.activities
+    assert INVALID_TEXT in [log.data(log.index(n, 0)) for n in range(log.rowCount())]

@@ -26,6 +26,8 @@ STATE_COLOURS = {AssetState.EXPIRED: QColor("#c62828"), AssetState.EXPIRING: QCo
 class AssetsTableModel(SqlSortedTableModel[AssetRow]):
     """Live assets matching an :class:`AssetFilter`, in the chosen order."""
 
+    stored_table = "asset"
+
     sort_keys = AssetSort
 
     def __init__(self, store: Store, today: date | None = None, parent=None) -> None:

@@ -214,8 +214,9 @@ class PartnerDetail(QWidget):
         self._update_buttons()
 
     def _engagement_text(self) -> str:
-        dates = [self.activities.record(n).occurred_on for n in range(self.activities.rowCount())]
-        last = max(dates) if dates else None
+        records = (self.activities.record(n) for n in range(self.activities.rowCount()))
+        dates = [record.occurred_on for record in records if record.occurred_on is not None]
+        last = max(dates) if dates else None  # an unreadable date (None) is no activity date
         band = ENGAGEMENT_LABELS[engagement(last, date.today())]
         return f"{band} — last activity {format_date(last)}" if last else band
 

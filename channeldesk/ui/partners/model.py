@@ -31,6 +31,8 @@ ENGAGEMENT_COLOURS = {
 class PartnersTableModel(SqlSortedTableModel[PartnerRow]):
     """Live partners matching a :class:`PartnerFilter`, in the chosen order."""
 
+    stored_table = "partner"
+
     sort_keys = PartnerSort
 
     def __init__(self, store: Store, today: date | None = None, parent=None) -> None:

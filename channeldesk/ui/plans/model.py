@@ -57,6 +57,8 @@ SORT_VALUES: dict[str, Callable[[PlanRow], Any]] = {
 class PlansTableModel(RecordTableModel[PlanRow]):
     """Live plans of live partners matching the search and status filter."""
 
+    stored_table = "business_plan"
+
     def __init__(self, store: Store, parent=None) -> None:
         super().__init__([
             Column("partner", self.tr("Partner"), lambda r: r.partner_name,

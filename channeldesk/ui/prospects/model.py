@@ -78,6 +78,8 @@ def format_revenue_short(minor: int | None, currency: str) -> str:
 class ProspectsTableModel(SqlSortedTableModel[ProspectRow]):
     """Live prospects matching a :class:`ProspectFilter`, in the chosen order."""
 
+    stored_table = "prospect"
+
     sort_keys = ProspectSort
 
     def __init__(self, store: Store, today: date | None = None, parent=None) -> None:
@@ -106,7 +108,8 @@ class ProspectsTableModel(SqlSortedTableModel[ProspectRow]):
             Column("revenue", self.tr("Revenue"),
                    lambda r: format_revenue_short(r.annual_revenue_minor, r.currency),
                    ProspectSort.REVENUE, align_right=True,
-                   tooltip=lambda r: format_revenue(r.annual_revenue_minor, r.currency)),
+                   tooltip=lambda r: format_revenue(r.annual_revenue_minor, r.currency),
+                   field="annual_revenue_minor"),
             Column("partner_type", self.tr("Type sought"), lambda r: label(r.partner_type),
                    ProspectSort.PARTNER_TYPE),
             Column("source", self.tr("Source"), lambda r: label(r.source), ProspectSort.SOURCE),

@@ -19,6 +19,8 @@ INTERNAL_COLOUR = QColor("#8e24aa")
 class ContactsModel(RecordTableModel[Contact]):
     """The live contacts of one partner, primary contact first."""
 
+    stored_table = "contact"
+
     def __init__(self, store: Store, parent=None) -> None:
         super().__init__([
             Column("name", self.tr("Name"), lambda c: c.name),
@@ -52,6 +54,10 @@ class ActivitiesModel(RecordTableModel[Activity]):
     """
 
     activity_model: type[Activity] | type[ProspectActivity] = Activity
+
+    @property
+    def stored_table(self) -> str:  # type: ignore[override] (per log: partner or prospect)
+        return self.activity_model._meta.table_name
 
     def __init__(self, store: Store, parent=None) -> None:
         self._show_internal = True

@@ -11,9 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from channeldesk.store.invalid_values import INVALID_TEXT, invalid_fields
+
+if TYPE_CHECKING:
+    from channeldesk.store import Store
 
 R = TypeVar("R")
 Index = QModelIndex | QPersistentModelIndex
@@ -21,6 +27,9 @@ Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 BLOCK = 200
+INVALID_COLOUR = QColor("#c62828")
+_INVALID_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
+                            Qt.ItemDataRole.ForegroundRole})
 
 
 @dataclass(frozen=True)
@@ -34,6 +43,13 @@ class Column(Generic[R]):
     align_right: bool = False
     foreground: Callable[[R], Any] | None = None
     tooltip: Callable[[R], str] | None = None
+    field: str | None = None
+    """The stored field the column shows, when it is not ``key``: a cell whose stored
+    value breaks the field's rules reads "(invalid)" (see ``fetch_invalid``)."""
+
+    @property
+    def stored_field(self) -> str:
+        return self.field or self.key
 
 
 class RecordTableModel(QAbstractTableModel, Generic[R]):
@@ -44,6 +60,7 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         self._columns = list(columns)
         self._ids: list[str] = []
         self._rows: dict[str, R] = {}
+        self._invalid: dict[str, dict[str, str]] = {}
         self._position: dict[str, int] | None = None  # built when first needed
         self._scope: Callable[[], set[str]] | None = None
         self.loaded = False
@@ -56,6 +73,20 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
     def fetch_rows(self, ids: Sequence[str]) -> dict[str, R]:
         raise NotImplementedError
 
+    _store: Store
+    stored_table: str | None = None
+    """The synced table the row ids are ids of, if any (its model keeps the store in
+    ``_store``): its unreadable stored values then show as "(invalid)"."""
+
+    def fetch_invalid(self, ids: Sequence[str]) -> dict[str, dict[str, str]]:
+        """Row id → {field: what is wrong} for the shown fields' stored values that break
+        their rules (``store.invalid_values``). Such a value reads as None, so without
+        this its cell would look merely empty."""
+        if self.stored_table is None:
+            return {}
+        shown = [column.stored_field for column in self._columns]
+        return invalid_fields(self._store.db, self.stored_table, ids, shown)
+
     # -- public -----------------------------------------------------------------------
 
     def refresh(self) -> None:
@@ -63,6 +94,7 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         self.beginResetModel()
         self.set_ids(self.fetch_ids())
         self._rows.clear()
+        self._invalid.clear()
         self.loaded = True
         self.endResetModel()
 
@@ -89,6 +121,7 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         """Re-read rows that changed in place (same order, same membership)."""
         for row_id in ids:
             self._rows.pop(row_id, None)
+            self._invalid.pop(row_id, None)
             row = self.row_of(row_id) if len(ids) < 8 else self._positions().get(row_id)
             if row is not None:
                 self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
@@ -150,6 +183,10 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         if record is None:
             return None
         column = self._columns[index.column()]
+        if self._invalid and role in _INVALID_ROLES:
+            problem = self._problem(index.row(), column)
+            if problem is not None:
+                return self._invalid_cell(problem, role)
         if role == Qt.ItemDataRole.DisplayRole:
             return column.display(record)
         if role == ID_ROLE:
@@ -160,6 +197,20 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
             return column.tooltip(record)
         if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _problem(self, row: int, column: Column[R]) -> str | None:
+        problems = self._invalid.get(self._ids[row])
+        return problems.get(column.stored_field) if problems else None
+
+    def _invalid_cell(self, problem: str, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return INVALID_TEXT
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tr("The stored value cannot be read: {0} Edit the record to "
+                           "correct it.").format(problem)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return INVALID_COLOUR
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -175,6 +226,7 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         wanted = [row_id for row_id in self._ids[start:start + self.block]
                   if row_id not in self._rows]
         self._rows.update(self.fetch_rows(wanted))
+        self._invalid.update(self.fetch_invalid(wanted))
 
 
 class SqlSortedTableModel(RecordTableModel[R]):
