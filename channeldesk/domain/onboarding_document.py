@@ -40,7 +40,7 @@ class OnboardingDocument:
     """The partner's latest onboarding (running or finished) and its agreements."""
 
     template: str
-    started_on: date
+    started_on: date | None  # None: a stored date nobody can read
     status: str
     completed_on: date | None
     items: tuple[ChecklistItem, ...]

@@ -189,7 +189,9 @@ def onboarding_rows(db: peewee.Database, ids: Sequence[str], today: date
         total, finished, overdue, blocked, expected, last_done = figures.get(
             v[0], (0, 0, 0, 0, None, None))
         next_title, next_due = upcoming.get(v[0], ("", None))
-        started = date.fromisoformat(v[5])
+        # An unreadable start (the list marks it "(invalid)") counts as today, so the
+        # row's figures still add up and nothing raises.
+        started = _day(v[5]) or today
         rows[v[0]] = OnboardingRow(
             v[0], v[1], v[2], v[3], v[4], started, v[6], _day(v[7]), bool(v[8]),
             total, finished or 0, overdue or 0, blocked or 0, next_title, _day(next_due),

@@ -10,6 +10,7 @@ import peewee
 from channeldesk.domain.dashboard import Bar, Panel
 from channeldesk.domain.lookups import Link
 from channeldesk.domain.plan import Period, PeriodError, attainment, roll_up
+from channeldesk.store.lenient import stored_int
 
 PRIMARY_METRIC = "revenue"
 BANDS = (("On or above target", 100), ("75–99%", 75), ("50–74%", 50), ("Below 50%", 0))
@@ -52,9 +53,12 @@ def attainment_panel(db: peewee.Database, today: date, partner_id: str | None) -
     plans = current_plans(db, today, partner_id)
     running = set(plans.values())
     rows: dict[str, list] = defaultdict(list)
-    for plan_id, *row in db.execute_sql(_TARGETS, (PRIMARY_METRIC,)):
+    for plan_id, metric, label, quarter, target, actual in db.execute_sql(
+            _TARGETS, (PRIMARY_METRIC,)):
         if plan_id in running:
-            rows[plan_id].append(tuple(row))
+            rows[plan_id].append((metric, label, quarter,
+                                  stored_int(target, "plan_target.target"),
+                                  stored_int(actual, "plan_target.actual")))
     counts = dict.fromkeys([band for band, _ in BANDS] + [NO_ACTUALS], 0)
     met = 0
     for plan_id in plans.values():

@@ -22,6 +22,8 @@ UPDATE plan_target SET target = '1e308', actual = 'lots'
     WHERE plan_id IN (SELECT id FROM business_plan);
 UPDATE business_plan SET status = 'bogus' WHERE id = (SELECT min(id) FROM business_plan);
 UPDATE asset SET published_on = 'someday', kind = 42 WHERE id = (SELECT min(id) FROM asset);
+UPDATE onboarding_plan SET started_on = 'last spring'
+    WHERE id = (SELECT min(id) FROM onboarding_plan WHERE deleted = 0);
 """
 
 
@@ -97,6 +99,7 @@ DAMAGED_RECORDS = {  # tab → the record of it BAD_VALUES damaged, and the cell
     "prospects": ("SELECT min(id) FROM prospect", "employees"),
     "plans": ("SELECT min(id) FROM business_plan", "status"),
     "enablement": ("SELECT min(id) FROM asset", "published_on"),
+    "onboarding": ("SELECT min(id) FROM onboarding_plan WHERE deleted = 0", "days"),
 }
 
 

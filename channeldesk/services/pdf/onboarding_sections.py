@@ -68,12 +68,14 @@ def onboarding_status(ctx: SectionContext) -> list[Flowable]:
     today = ctx.generated_on
     total, finished = len(doc.items), doc.finished
     late = doc.overdue(today)
-    if doc.status == "completed" and doc.completed_on:
-        last = ("Onboarded in", f"{(doc.completed_on - doc.started_on).days} days", GOOD)
+    started = doc.started_on  # None when the stored date cannot be read (store.lenient)
+    if doc.status == "completed" and doc.completed_on and started:
+        last = ("Onboarded in", f"{(doc.completed_on - started).days} days", GOOD)
     else:
         last = ("Expected completion", day(doc.expected_completion()), s.brand)
+    since = str(max(0, (today - started).days)) if started else "–"
     tiles = [("Tasks finished", f"{finished} of {total}", s.brand),
-             ("Days since start", str(max(0, (today - doc.started_on).days)), s.brand),
+             ("Days since start", since, s.brand),
              ("Overdue tasks", str(late), POOR if late else GOOD), last]
     story: list[Flowable] = [
         CondPageBreak(90 * mm), Paragraph("Onboarding status", s.h1),

@@ -37,6 +37,7 @@ from channeldesk.domain.onboarding_schedule import expected_completion
 from channeldesk.services.onboarding_operations import preview_move, template_changes
 from channeldesk.store import Store
 from channeldesk.store.database import ChangeNotice
+from channeldesk.store.lenient import INVALID_TEXT
 from channeldesk.store.models import OnboardingPlan, OnboardingTask
 from channeldesk.store.onboarding_queries import timings_of
 from channeldesk.ui.onboarding.agreements_panel import AgreementsPanel
@@ -276,10 +277,12 @@ class OnboardingDetail(QWidget):
         tasks = self.checklist.tasks()
         finished = sum(1 for t in tasks if t.status in ("done", "skipped"))
         overdue = self.checklist.overdue_count()
-        facts = [f"{escape(plan.template.name)} · {self.tr('started')} "
-                 f"{format_date(plan.started_on)}",
+        started = format_date(plan.started_on) if plan.started_on else INVALID_TEXT
+        facts = [f"{escape(plan.template.name)} · {self.tr('started')} {started}",
                  self.tr("%s of %s tasks finished") % (finished, len(tasks))]
-        if plan.status == ChecklistStatus.COMPLETED and plan.completed_on:
+        if plan.started_on is None:  # unreadable (store.lenient): no day counts from it
+            pass
+        elif plan.status == ChecklistStatus.COMPLETED and plan.completed_on:
             days = (plan.completed_on - plan.started_on).days
             facts.append(f"<span style='color:#2e7d32'><b>{self.tr('Active since')} "
                          f"{format_date(plan.completed_on)}</b> · "

@@ -32,6 +32,7 @@ PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 10
 class OnboardingTableModel(SqlSortedTableModel[OnboardingRow]):
     """Checklists matching an :class:`OnboardingFilter`, in the chosen order."""
 
+    stored_table = "onboarding_plan"
     sort_keys = OnboardingSort
     block = 60  # each row carries its checklist's figures: read about a screen at a time
 
@@ -58,7 +59,7 @@ class OnboardingTableModel(SqlSortedTableModel[OnboardingRow]):
                    align_right=True, foreground=overdue_colour),
             Column("days", self.tr("Days"), self._days, OnboardingSort.DAYS,
                    align_right=True, foreground=self._stalled_colour,
-                   tooltip=self._days_tooltip),
+                   tooltip=self._days_tooltip, field="started_on"),
             Column("expected", self.tr("Expected"), self._expected,
                    OnboardingSort.EXPECTED),
             Column("template", self.tr("Template"), lambda r: r.template,
