@@ -9,6 +9,18 @@ from pathlib import Path
 import pytest
 
 
+def make_device(folder: Path, name: str, major: int, minor: int) -> Path:
+    """A character device of the test's own, like /dev/<name> (root only; skips without)."""
+    if os.geteuid() != 0:
+        pytest.skip("making a character device needs root")
+    device = folder / name
+    try:
+        os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(major, minor))
+    except PermissionError:
+        pytest.skip("this container does not allow mknod")
+    return device
+
+
 def make_null_device(folder: Path) -> Path:
     """A character device exactly like /dev/null (major 1, minor 3) of the test's own.
 

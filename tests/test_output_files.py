@@ -9,7 +9,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from devices import make_null_device
+from devices import make_device, make_null_device
 
 from channeldesk.output_files import (
     OutputRefused,
@@ -62,6 +62,20 @@ def test_a_character_device_is_written_in_place_and_stays_a_device(null_device):
     with open_output(null_device, "wb") as handle:
         handle.write(b"x" * 10_000)
     assert stat.S_ISCHR(null_device.stat().st_mode)
+
+
+def test_other_character_devices_stay_devices_too(tmp_path):
+    """The issue reproduced the damage on three devices: like /dev/zero a write goes in
+    place; like /dev/full it fails with the device's own error, and both stay devices."""
+    zero = make_device(tmp_path, "zero", 1, 5)
+    with open_output(zero, "wb") as handle:
+        handle.write(b"x" * 10_000)
+    full = make_device(tmp_path, "full", 1, 7)
+    with pytest.raises(OSError, match="No space left"), open_output(full, "wb") as handle:
+        handle.write(b"x" * 10_000)
+        handle.flush()
+    assert all(stat.S_ISCHR(device.stat().st_mode) for device in (zero, full))
+    assert names(tmp_path) == ["full", "zero"]
 
 
 def test_a_folder_is_refused_with_a_file_name_to_use(tmp_path):

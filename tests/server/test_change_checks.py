@@ -128,3 +128,15 @@ def test_an_older_client_gets_please_update_and_nothing_is_stored(client, alice)
                        headers=alice.headers)
     assert fine.status_code == 200
     assert "reason" not in fine.json()["results"][0]  # what a protocol-1 client reads
+
+
+def test_a_bogus_plan_status_and_lots_of_employees_are_refused_with_the_rule(client, alice):
+    """Issue 11's values on the tables they were found on, each refused for its own rule
+    (not merely as part of an incomplete row) and never pulled by a teammate."""
+    answer = push(client, alice, change("business_plan", "bp1", "status", "bogus"),
+                  change("prospect", "pr1", "employees", "lots"))
+    assert statuses(answer) == ["rejected", "rejected"]
+    said = [result["reason"] for result in answer["results"]]
+    assert "'bogus' is not a" in said[0] and "status" in said[0].lower()
+    assert "Employees must be a whole number" in said[1]
+    assert pull_all(client, alice) == []
