@@ -168,6 +168,15 @@ def _conflict(change_id: str, state: _State, row_deleted: bool) -> PushResult:
                       server_device=state.device, row_deleted=row_deleted)
 
 
+def _deleted_without_field(change_id: str, deletion: _State) -> PushResult:
+    """A conflict with a deletion on a row whose field the server never had (a restored
+    server lost it): the deletion's seq and device, but no value or stamp of the field,
+    so a client can never take the deletion's value for the field's."""
+    return PushResult(change_id=change_id, status="conflict", seq=deletion.seq,
+                      server_value=None, server_hlc=None, server_device=deletion.device,
+                      row_deleted=True)
+
+
 def _rejected(change_id: str, state: _State | None, refusal: Refusal) -> PushResult:
     return PushResult(change_id=change_id, status="rejected",
                       seq=state.seq if state else 0,
@@ -231,10 +240,10 @@ class _Batch:
             row_gone = (deletion is not None and bool(load_value(deletion.value))
                         and deletion.seq > change.base_seq
                         and self.moved_by_others(deleted_key, deletion, change.base_seq))
+        if current is None and row_gone:
+            return _deleted_without_field(change.change_id, self.states[deleted_key])
         if field_moved or row_gone:
-            shown = current if current is not None else self.states[
-                (change.table, change.row_id, DELETED_FIELD)]
-            return _conflict(change.change_id, shown, row_deleted=row_gone)
+            return _conflict(change.change_id, current, row_deleted=row_gone)
         return self._accept(change, key)
 
     def _accept(self, change: ChangeIn, key: Key) -> PushResult:

@@ -252,9 +252,13 @@ def record(conn: sqlite3.Connection, schema: LocalSchema, batch: PendingBatch,
     conflicts for rejected ones, then move ``pushed_through`` past the batch.
 
     A rejected re-send (a value a restored server had lost, which someone has set again
-    since) is not a conflict: theirs is taken, unless the field was edited here since.
+    since) is not a conflict: the later edit wins by its clock stamp, the only order
+    left across histories (as ``apply`` decides a pulled one). Theirs is taken unless the
+    field was edited here since; when mine is the later edit (theirs is, say, another
+    copy's re-send of the value before it), mine goes again on top of theirs.
     """
     outcome = PushOutcome()
+    sent_again: list[str] = []
     changes = batch.request.changes
     keys = [(c.table, c.row_id, c.field) for c in changes]
     keys += [(c.table, c.row_id, DELETED) for c in changes]
@@ -289,15 +293,19 @@ def record(conn: sqlite3.Connection, schema: LocalSchema, batch: PendingBatch,
         deleted_key = (change.table, change.row_id, DELETED)
         deletion = versions.get(deleted_key) or known.get(deleted_key)
         base = known.get(key)
-        theirs_missing = (result.row_deleted and change.field != DELETED
-                          and deletion is not None and deletion.seq == result.seq
-                          and (base is None or base.seq != result.seq))
+        theirs_missing = result.row_deleted and change.field != DELETED and (
+            result.server_hlc is None  # the server says it never had the field
+            or (deletion is not None and deletion.seq == result.seq  # an older server
+                and (base is None or base.seq != result.seq)))
         if change.change_id in resent:
             if not theirs_missing and schema.knows(change.table, change.field):
                 versions[key] = Version(result.seq, result.server_value,
                                         result.server_hlc or "")
-                _take(conn, batch, change, result.server_value, result.server_hlc or "",
-                      outcome)
+                if change.hlc > (result.server_hlc or ""):
+                    sent_again += _send_again(conn, batch, change)
+                else:
+                    _take(conn, batch, change, result.server_value,
+                          result.server_hlc or "", outcome)
             continue  # (a deletion that came after the pull: the local value stays)
         if conflict_log.record(
                 conn, key, base=base, mine=change.value, mine_hlc=change.hlc,
@@ -308,7 +316,7 @@ def record(conn: sqlite3.Connection, schema: LocalSchema, batch: PendingBatch,
             outcome.conflicts += 1
     state.save_versions(conn, versions)
     if resent:
-        state.note_resent(conn, (), done=[change.change_id for change in changes])
+        state.note_resent(conn, sent_again, done=[change.change_id for change in changes])
     state.put(conn, pushed_through=batch.last_seq, pending_batch=None)
     _skip_own_changes(conn, response)
     return outcome
@@ -386,15 +394,31 @@ def _journalled_columns(conn: sqlite3.Connection, table: str) -> set[str]:
             if row[1] not in UNJOURNALLED_COLUMNS}
 
 
+def _edited_since(conn: sqlite3.Connection, batch: PendingBatch, change: ChangeIn) -> bool:
+    """Whether the field has local edits newer than the batch (they go out anyway)."""
+    return conn.execute("SELECT 1 FROM change WHERE table_name = ? AND row_id = ? AND "
+                        "field IN (?, ?) AND seq > ? LIMIT 1",
+                        (change.table, change.row_id, change.field, journal.RECORD_FIELD,
+                         batch.last_seq)).fetchone() is not None
+
+
+def _send_again(conn: sqlite3.Connection, batch: PendingBatch, change: ChangeIn
+                ) -> list[str]:
+    """Re-send a refused re-send whose edit is later than the server's value, with its
+    own stamp, on top of the server's value (the caller saved that as the base); [] when
+    a newer local edit of the field is waiting to go out anyway. Returns the new entry's
+    change id, to be noted as a re-send."""
+    if _edited_since(conn, batch, change):
+        return []
+    return [journal_again(conn, change.table, change.row_id, change.field, change.value,
+                          change.hlc)]
+
+
 def _take(conn: sqlite3.Connection, batch: PendingBatch, change: ChangeIn, value: Any,
           hlc: str, outcome: PushOutcome) -> None:
     """Write a value the server decided into a re-sent field (the journal is muted by the
     caller), unless the field has local edits newer than the batch."""
-    edited = conn.execute("SELECT 1 FROM change WHERE table_name = ? AND row_id = ? AND "
-                          "field IN (?, ?) AND seq > ? LIMIT 1",
-                          (change.table, change.row_id, change.field, journal.RECORD_FIELD,
-                           batch.last_seq))
-    if edited.fetchone():
+    if _edited_since(conn, batch, change):
         return
     conn.execute(f'UPDATE "{change.table}" SET "{change.field}" = ?, '
                  "updated_at = max(updated_at, ?) WHERE id = ?",

@@ -165,7 +165,8 @@ class PushResult(WireModel):
     accepted: ``seq`` is the change's seq and the ``server_*`` fields repeat what was
     stored. conflict: nothing was stored; ``seq``/``server_*`` describe the field as the
     server has it, and ``row_deleted`` says the row was deleted by someone else (then
-    ``seq`` is the field's seq, or the deletion's when the server never had the field).
+    ``seq`` is the field's seq, or the deletion's when the server never had the field,
+    and then no ``server_value`` or ``server_hlc``).
     rejected (protocol 2): the value breaks the table's rules; nothing was stored,
     ``reason`` says why in words for the user and ``code`` for programs (see
     :data:`REJECT_CODES`); ``seq``/``server_*`` describe the field as the server has it

@@ -130,9 +130,11 @@ def test_editing_a_row_someone_else_deleted_is_a_conflict(client, alice, carol):
     edit, new_field = answer["results"]
     assert edit["status"] == "conflict" and edit["row_deleted"] is True
     assert edit["server_value"] == "Acme" and edit["seq"] == 1
-    # A field the server never had: the deletion is what it conflicts with.
+    # A field the server never had: the deletion is what it conflicts with, and no
+    # value is sent for the field (a client once wrote the deletion's 1 into it).
     assert new_field["status"] == "conflict" and new_field["row_deleted"] is True
-    assert new_field["server_value"] == 1 and new_field["seq"] == 3
+    assert new_field["seq"] == 3 and new_field["server_device"]
+    assert new_field["server_value"] is None and new_field["server_hlc"] is None
     assert answer["server_seq"] == 3
     # Undeleting is a change to `deleted` itself: allowed when made on the deletion.
     restore = push(client, alice, change("partner", "p1", "deleted", 0, base_seq=3),

@@ -299,3 +299,45 @@ def test_a_restore_right_after_a_prune_keeps_the_edit_the_restore_lost():
         state.sync(fault=None, who=1)
     finally:
         state.teardown()  # quiet rounds, then every invariant
+
+
+def test_an_edit_re_sent_after_restores_beats_a_colleagues_re_send_of_the_older_value():
+    """Found by the model: after restores that lost both the row's later fields and an
+    edit of its tier, a colleague re-sent the whole row with the tier as created; the
+    editor's re-send of the edit was then refused and the editor took the older value
+    (the edit, acknowledged once, was lost). The later edit now wins by its stamp."""
+    state = SyncMachine()
+    try:
+        state.shared_partners()
+        state.edit(field="tier", pick=0, value="a", who=0)
+        state.sync(fault=None, who=0)
+        for back in (15, 2, 4):
+            state.server_restored_from_a_backup(back=back)
+        state.sync(fault=("html", "/push"), who=0)
+        state.server_restored_from_a_backup(back=16)
+        state.sync(fault=("drop_response", "/push"), who=2)
+    finally:
+        state.teardown()
+
+
+def test_a_field_the_server_never_had_never_takes_the_value_of_the_rows_deletion():
+    """Found by the model: a re-sent field of a row deleted on a restored server that
+    never had the field came back as a conflict carrying the deletion (value 1), and
+    the client wrote that 1 into tier and website; the server then refused them for
+    good and the desktops never settled. The server now sends no value for such a field."""
+    state = SyncMachine()
+    try:
+        state.shared_partners()
+        state.delete_or_restore_many(deleted=True, picks=[1], who=1)
+        state.delete_or_restore_many(deleted=True, picks=[0, 1], who=2)
+        state.server_restored_from_a_backup(back=18)
+        state.sync(fault=None, who=1)
+        state.server_restored_from_a_backup(back=2)
+        state.delete_or_restore_many(deleted=False, picks=[1], who=2)
+        state.sync(fault=None, who=2)
+        here = state.clients[2].store.db.connection()
+        assert {tier for (tier,) in here.execute("SELECT tier FROM partner")} == {"silver"}
+        state.server_restored_from_a_backup(back=30)
+        state.sync(fault=("drop_request", "/push"), who=2)
+    finally:
+        state.teardown()
