@@ -6,8 +6,8 @@ Tables look up the rows they show (a block of ~200 at a time) here and mark the 
 "(invalid)" instead. The rules are the table's description (``fields.type_problem``),
 the same ones the server and sync apply.
 
-Only kinds whose typed read loses the value are checked (dates, numbers, money, choices,
-yes/no, references): a text that breaks a rule still reads as itself and is shown.
+Only kinds whose typed read loses the value are checked (dates, timestamps, numbers,
+money, choices, yes/no): a text or reference that breaks a rule still reads as itself.
 """
 
 from __future__ import annotations

@@ -280,25 +280,8 @@ class OnboardingDetail(QWidget):
         started = format_date(plan.started_on) if plan.started_on else INVALID_TEXT
         facts = [f"{escape(plan.template.name)} · {self.tr('started')} {started}",
                  self.tr("%s of %s tasks finished") % (finished, len(tasks))]
-        if plan.started_on is None:  # unreadable (store.lenient): no day counts from it
-            pass
-        elif plan.status == ChecklistStatus.COMPLETED and plan.completed_on:
-            days = (plan.completed_on - plan.started_on).days
-            facts.append(f"<span style='color:#2e7d32'><b>{self.tr('Active since')} "
-                         f"{format_date(plan.completed_on)}</b> · "
-                         f"{self.tr('onboarded in %s days') % days}</span>")
-        elif plan.status == ChecklistStatus.CANCELLED:
-            facts.append(label(plan.status))
-        else:
-            expected = expected_completion(timings_of(tasks))
-            facts.append(self.tr("day %s") % (self.today - plan.started_on).days)
-            if expected:
-                facts.append(self.tr("expected done %s") % format_date(expected))
-            last = max([t.done_on for t in tasks if t.done_on] or [plan.started_on])
-            if is_stalled(last, self.today):
-                facts.append(f"<span style='color:#b26a00'>{self.tr('stalled')}: "
-                             f"{self.tr('nothing finished since %s') % format_date(last)}"
-                             "</span>")
+        if plan.started_on is not None:  # unreadable (store.lenient): no day counts from it
+            facts += self._progress_facts(plan, tasks)
         if overdue:
             facts.append(f"<span style='color:#c62828'><b>"
                          f"{self.tr('%s overdue') % overdue}</b></span>")
@@ -313,6 +296,27 @@ class OnboardingDetail(QWidget):
                 "stay as they are.") % (plan.template.name, changes.text()))
             self.banner.show()
 
+
+    def _progress_facts(self, plan: OnboardingPlan, tasks) -> list[str]:
+        """Completion, or the day count, expectation and stall of a running checklist:
+        all counted from its start date."""
+        if plan.status == ChecklistStatus.COMPLETED and plan.completed_on:
+            days = (plan.completed_on - plan.started_on).days
+            return [f"<span style='color:#2e7d32'><b>{self.tr('Active since')} "
+                    f"{format_date(plan.completed_on)}</b> · "
+                    f"{self.tr('onboarded in %s days') % days}</span>"]
+        if plan.status == ChecklistStatus.CANCELLED:
+            return [label(plan.status)]
+        facts = [self.tr("day %s") % (self.today - plan.started_on).days]
+        expected = expected_completion(timings_of(tasks))
+        if expected:
+            facts.append(self.tr("expected done %s") % format_date(expected))
+        last = max([t.done_on for t in tasks if t.done_on] or [plan.started_on])
+        if is_stalled(last, self.today):
+            facts.append(f"<span style='color:#b26a00'>{self.tr('stalled')}: "
+                         f"{self.tr('nothing finished since %s') % format_date(last)}"
+                         "</span>")
+        return facts
     def current_task_id(self) -> str | None:
         index = self.view.currentIndex()
         task = self.checklist.task(index.row()) if index.isValid() else None
