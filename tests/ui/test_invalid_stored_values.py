@@ -106,7 +106,8 @@ DAMAGED_RECORDS = {  # tab → the record of it BAD_VALUES damaged, and the cell
 def test_each_tab_marks_and_opens_its_damaged_record(qtbot, tmp_path, damaged_demo):
     """Every damaged record is listed with "(invalid)" in the damaged cell, and selecting
     it fills the detail pane without an exception (pytest-qt fails on one)."""
-    from PySide6.QtCore import QSettings
+    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtWidgets import QLabel
 
     from channeldesk.app import create_main_window
     from channeldesk.store.invalid_values import INVALID_TEXT
@@ -133,6 +134,12 @@ def test_each_tab_marks_and_opens_its_damaged_record(qtbot, tmp_path, damaged_de
         qtbot.wait(50)
         page.grab()
     partners = window.show_page("partners")
+    damaged_partner = wanted["partners"][0]
+    partners.select_row(partners.model.row_of(damaged_partner))
+    qtbot.waitUntil(lambda: partners.detail.partner_id == damaged_partner)
+    subtitle = partners.detail.findChild(QLabel, "partner-subtitle")
+    assert subtitle.text().startswith(f"diamond<script> {INVALID_TEXT} · ")  # not a tier
+    assert subtitle.textFormat() == Qt.TextFormat.PlainText and "tier" in subtitle.toolTip()
     partners.select_row(partners.model.row_of(logged_partner))
     qtbot.waitUntil(lambda: partners.detail.partner_id == logged_partner)
     log = partners.detail.activities

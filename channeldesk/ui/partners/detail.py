@@ -29,6 +29,7 @@ from channeldesk.domain.partner import label
 from channeldesk.services.partner_operations import save_contact
 from channeldesk.store import Store
 from channeldesk.store.database import ChangeNotice
+from channeldesk.store.invalid_values import INVALID_TEXT, invalid_fields
 from channeldesk.store.models import Activity, Contact, Partner
 from channeldesk.ui.shell.undo import (
     DeleteCommand,
@@ -106,6 +107,7 @@ class PartnerDetail(QWidget):
         self._subtitle = QLabel()
         self._subtitle.setObjectName("partner-subtitle")
         self._subtitle.setWordWrap(True)  # else its one line sets the pane's least width
+        self._subtitle.setTextFormat(Qt.TextFormat.PlainText)  # codes are data, not markup
         titles = QVBoxLayout()
         titles.addWidget(self._title)
         titles.addWidget(self._subtitle)
@@ -191,6 +193,20 @@ class PartnerDetail(QWidget):
             self.activities.refresh()
         self._fill()
 
+    def _fill_subtitle(self, partner: Partner) -> None:
+        """Tier · type · status · region; a stored code its field does not allow (a
+        bad import or an old backup) says so, as the list's cells do, rather than
+        reading like a real tier."""
+        problems = invalid_fields(self._store.db, "partner", [partner.id],
+                                  ("tier", "partner_type", "status")).get(partner.id, {})
+        parts = []
+        for name, code in (("tier", partner.tier), ("partner_type", partner.partner_type),
+                           ("status", partner.status), ("region", partner.region)):
+            text = label(code)
+            parts.append(f"{text} {INVALID_TEXT}" if name in problems else text)
+        self._subtitle.setText(" · ".join(part for part in parts if part))
+        self._subtitle.setToolTip("\n".join(problems.values()))
+
     def _fill(self) -> None:
         partner = self._store.get(Partner, self._partner_id) if self._partner_id else None
         if partner is None or partner.deleted:
@@ -198,8 +214,7 @@ class PartnerDetail(QWidget):
             return
         self._pages.setCurrentIndex(1)
         self._title.setText(partner.name)
-        self._subtitle.setText(" · ".join(label(code) for code in (
-            partner.tier, partner.partner_type, partner.status, partner.region)))
+        self._fill_subtitle(partner)
         self._facts["country"].setText(escape(partner.country) or "—")
         self._facts["owner"].setText(escape(partner.owner) or "—")
         website = escape(partner.website)
