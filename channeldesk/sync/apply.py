@@ -155,50 +155,29 @@ class PageApplier:
     # -- deciding ------------------------------------------------------------------------
 
     def _decide_all(self, items: Sequence[RemoteField]) -> None:
-        """Decide every item; the common case is taken here without ``_one``'s steps.
+        """Decide every item; the common case skips ``_one``'s steps.
 
         A field this copy has no version of, no local edit of and no kept-aside value
         for, in a table and column it knows, with a valid value, is written: that is
-        what ``_one`` decides for it (nothing to compare with, nothing to keep; a row
-        with no version of the field has nobody's signature on it either, see
-        ``_locked_here``). A first sync is nothing but such fields (hundreds of
-        thousands), so the loop tests them with local names and set lookups only;
-        every other item goes through ``_one``."""
+        what ``_one`` decides for it (nothing to compare with or keep; with no version
+        of the field nobody here signed it either, see ``_locked_here``). A first sync
+        is nothing but such fields, hundreds of thousands of them, so they are found
+        with set lookups alone; every other item goes through ``_one``."""
         if self.mode == "epoch":  # compared by value and stamp: always the long way
             for item in items:
                 self._one(item)
             return
-        known_fields = {(table, name) for table, columns in self.schema.columns.items()
-                        for name in columns if self.schema.knows(table, name)}
-        decided, current, prior = self._decided, self._current, self._prior
-        held, quarantined, dangling = self._held, self._in_quarantine, self._dangling
-        writes, write_hlc, devices = self._writes, self._write_hlc, self._devices
-        reach, clock, result = self._reach, self.clock, self.result
-        written, max_hlc = 0, result.max_hlc or ""
+        known_fields = self.schema.known_fields
+        seen = (self._decided, self._current, self._prior, self._held, self._in_quarantine)
+        dangling = self._dangling
         for item in items:
-            table, row_id, name, value = item.table, item.row_id, item.field, item.value
-            key = (table, row_id, name)
-            if ((table, name) not in known_fields or key in decided or key in current
-                    or key in prior or key in held or key in quarantined
-                    or (dangling and (table, name, value) in dangling)
-                    or _value_problem(table, name, value) is not None):
+            key = (item.table, item.row_id, item.field)
+            if ((item.table, item.field) not in known_fields or any(key in s for s in seen)
+                    or (dangling and (item.table, item.field, item.value) in dangling)
+                    or _value_problem(item.table, item.field, item.value) is not None):
                 self._one(item)
-                continue
-            hlc = item.hlc
-            if hlc > max_hlc:
-                max_hlc = hlc
-            if clock is not None and hlc[:12] > reach:  # see _reach_prefix
-                hlc = clock.within_reach(hlc)
-            row_key = (table, row_id)
-            writes[row_key][name] = value
-            if hlc > write_hlc.get(row_key, ""):
-                write_hlc[row_key] = hlc
-            devices[key] = item.device_id
-            decided[key] = Version(item.seq, value, item.hlc)
-            written += 1
-        result.written += written
-        if max_hlc and (result.max_hlc is None or max_hlc > result.max_hlc):
-            result.max_hlc = max_hlc
+            else:
+                self._write(item, key, Version(item.seq, item.value, item.hlc))
 
     def _known(self, key: Key) -> Version | None:
         if key in self._decided:

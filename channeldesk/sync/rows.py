@@ -42,6 +42,9 @@ class LocalSchema:
             table: frozenset(row[3] for row in conn.execute(
                 f'PRAGMA foreign_key_list("{table}")')) for table in self.columns}
         self._conn = conn
+        # Every (table, field) ``knows`` accepts, for checking a page's values at once.
+        self.known_fields = frozenset((table, name) for table, columns in self.columns.items()
+                                      for name in columns if self.knows(table, name))
 
     def knows(self, table: str, field: str) -> bool:
         """A field sync may write: a journalled column of a synced table."""
