@@ -13,6 +13,7 @@ limited to SQLite's signed 64 bits and floats must be finite, because JSON has n
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from typing import Annotated, Any, Literal
@@ -76,7 +77,11 @@ def normalize_uuid_text(value: Any) -> str:
         raise ValueError("must be 32 hex digits or a UUID") from error
 
 
+@functools.lru_cache(maxsize=4096)
 def _check_hlc(value: str) -> str:
+    """A well-formed stamp, or ValueError. Remembered: the fields of a record created
+    or edited together share one stamp, so a batch or page repeats each many times
+    (an error is raised again each time, never remembered)."""
     plain_text(value)
     if len(value) > MAX_HLC_CHARS:
         raise ValueError(f"clock stamp longer than {MAX_HLC_CHARS} characters")
