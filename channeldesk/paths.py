@@ -4,10 +4,11 @@ The locations come from platformdirs so that each OS gets its usual place (XDG f
 Linux, ``AppData`` on Windows, ``Library`` on macOS). A database can be named explicitly
 with ``--db PATH`` or the ``CHANNELDESK_DB`` environment variable, in that order.
 
-The files ChannelDesk ships (fonts, branding, icons) are package data under
-``channeldesk/resources`` and are found through :func:`resource`, the one lookup every
-caller uses: importlib.resources finds them the same way in a checkout, a venv, a
-``pip install --user`` or system install and the PyInstaller bundle.
+The files ChannelDesk ships (fonts, branding, icons) live in the repository's top-level
+``resources/`` folder, installed as the package ``channeldesk.resources``, and are found
+through :func:`resource`, the one lookup every caller uses: importlib.resources finds
+them the same way in an editable checkout, a venv, a ``pip install --user`` or system
+install and the PyInstaller bundle.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ APP_NAME = "ChannelDesk"
 DB_FILE_NAME = "channeldesk.sqlite3"
 LOG_FILE_NAME = "channeldesk.log"
 DB_ENV_VAR = "CHANNELDESK_DB"
-RESOURCES_FOLDER = "resources"
+RESOURCES_PACKAGE = "channeldesk.resources"
 
 
 class MissingFolderError(Exception):
@@ -40,8 +41,15 @@ def resources_root() -> Path:
     Installed packages (wheel, ``--user``, system, venv, editable, PyInstaller) keep
     package data as plain files, so this is the folder itself. Were the package ever
     imported from a zip, the folder is extracted once for the life of the process.
+
+    A checkout used without installing it (``PYTHONPATH=.``) has no
+    ``channeldesk.resources`` package, only the repository's ``resources/`` folder
+    beside ``channeldesk/``: that folder is the answer then.
     """
-    root = package_data.files("channeldesk").joinpath(RESOURCES_FOLDER)
+    try:
+        root = package_data.files(RESOURCES_PACKAGE)
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent / "resources"
     if isinstance(root, Path):
         return root
     extracted = contextlib.ExitStack()

@@ -3,7 +3,7 @@
 
     python installer/make-icons.py [--svg FILE] [--out DIR]
 
-Reads ``channeldesk/resources/icons/channeldesk.svg`` and writes into ``installer/icons``:
+Reads ``resources/icons/channeldesk.svg`` and writes into ``installer/icons``:
 
 - ``hicolor/<N>x<N>/apps/<APP_ID>.png`` for the Linux icon theme (16 … 512) and
   ``hicolor/scalable/apps/<APP_ID>.svg``;
@@ -28,7 +28,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 APP_ID = "com.channeldesk.ChannelDesk"
-SVG = REPO / "channeldesk" / "resources" / "icons" / "channeldesk.svg"
+SVG = REPO / "resources" / "icons" / "channeldesk.svg"
 OUT = REPO / "installer" / "icons"
 HICOLOR_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
 ICO_SIZES = (16, 24, 32, 48, 64, 128, 256)

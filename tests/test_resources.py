@@ -10,17 +10,19 @@ from channeldesk.paths import resource, resources_root
 from channeldesk.services.pdf.assets import branding_dir, font_path
 
 PACKAGE = Path(channeldesk.__file__).resolve().parent
+RESOURCES = PACKAGE.parent / "resources"  # the top-level folder, installed as channeldesk.resources
 
 
 def test_every_shipped_file_is_found_through_the_one_lookup():
-    shipped = [p for p in (PACKAGE / "resources").rglob("*") if p.is_file()]
+    shipped = [p for p in RESOURCES.rglob("*")
+               if p.is_file() and p.suffix not in (".py", ".pyc")]
     assert {"fonts", "branding", "icons"} <= {p.parent.name for p in shipped}
     for path in shipped:
-        relative = path.relative_to(PACKAGE / "resources").as_posix()
+        relative = path.relative_to(RESOURCES).as_posix()
         assert resource(relative).resolve() == path
     assert font_path("DejaVuSans.ttf").is_file()
     assert (branding_dir() / "vendor.json").is_file()
-    assert resources_root().resolve() == PACKAGE / "resources"
+    assert resources_root().resolve() == RESOURCES
 
 
 def test_no_module_looks_for_resources_another_way():

@@ -1,8 +1,8 @@
 """The shipped files the PDFs need: fonts and the default branding.
 
-Both are package data under ``channeldesk/resources``, found through the one lookup
-:func:`channeldesk.paths.resource`, so an export works the same from a checkout, any
-pip install and the bundled app.
+Both are shipped files (``resources/``, installed as ``channeldesk.resources``), found
+through the one lookup :func:`channeldesk.paths.resource`, so an export works the same
+from a checkout, any pip install and the bundled app.
 """
 
 from __future__ import annotations
