@@ -207,7 +207,14 @@ class _Batch:
         self._moved_cache: dict[tuple[Key, int], bool] = {}
 
     def moved_by_others(self, key: Key, state: _State, base_seq: int) -> bool:
-        """Whether another device changed this field after ``base_seq``."""
+        """Whether another device changed this field after ``base_seq``.
+
+        A value this batch wrote is the caller's latest and settles the field, whatever
+        pruned history lies before it: a desktop that deleted a row the restored server
+        had lost sends the deletion and then the row's fields again, and those belong on
+        its own tombstone, not in a conflict with it (they would never reach the team)."""
+        if state.seq > self.team.seq:
+            return False
         if state.device != self.caller.device_id or base_seq < self.team.min_seq:
             return True
         cached = self._moved_cache.get((key, base_seq))

@@ -341,3 +341,32 @@ def test_a_field_the_server_never_had_never_takes_the_value_of_the_rows_deletion
         state.sync(fault=("drop_request", "/push"), who=2)
     finally:
         state.teardown()
+
+
+def test_a_row_the_restore_lost_and_its_maker_then_deleted_reaches_the_team_whole():
+    """Found by the model: a desktop pushed a new partner after a prune, a restore lost
+    it, and the desktop then deleted it. Its next sync sent the deletion and the row's
+    fields again, but the server answered each field with a conflict against that very
+    deletion (the pruned history could not show nobody else had deleted the row), so
+    colleagues got a tombstone with an empty name, tier and status while the maker kept
+    the whole row: the desktops never agreed. A value the batch itself wrote is now the
+    caller's own, not someone else's move."""
+    state = SyncMachine()
+    try:
+        state.shared_partners()
+        state.create_many(names=["c"], who=0)
+        state.create(name="c", who=1)
+        state.create(name="c", who=0)
+        state.server_prunes_its_history()
+        state.sync(fault=None, who=1)
+        state.create_many(names=["a", "c"], who=2)
+        state.server_restored_from_a_backup(back=32)
+        lost = state.rows[3]  # the partner desktop 1 made and pushed
+        state.delete_or_restore(deleted=True, pick=3, who=1)
+        state.sync(fault=None, who=1)
+        state.sync(fault=None, who=0)
+        there = state.clients[0].store.db.connection()
+        assert there.execute("SELECT name, tier, status, deleted FROM partner WHERE id = ?",
+                             (lost,)).fetchone() == ("P c", "silver", "active", 1)
+    finally:
+        state.teardown()
