@@ -140,6 +140,8 @@ def test_each_tab_marks_and_opens_its_damaged_record(qtbot, tmp_path, damaged_de
     subtitle = partners.detail.findChild(QLabel, "partner-subtitle")
     assert subtitle.text().startswith(f"diamond<script> {INVALID_TEXT} · ")  # not a tier
     assert subtitle.textFormat() == Qt.TextFormat.PlainText and "tier" in subtitle.toolTip()
+    title = partners.detail.findChild(QLabel, "partner-title")
+    assert title.textFormat() == Qt.TextFormat.PlainText  # a name like "<b>…" stays text
     partners.select_row(partners.model.row_of(logged_partner))
     qtbot.waitUntil(lambda: partners.detail.partner_id == logged_partner)
     log = partners.detail.activities

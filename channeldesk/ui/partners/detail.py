@@ -103,11 +103,12 @@ class PartnerDetail(QWidget):
         font.setBold(True)
         self._title.setFont(font)
         self._title.setWordWrap(True)
+        self._title.setTextFormat(Qt.TextFormat.PlainText)  # a name is data, not markup
         self._title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._subtitle = QLabel()
         self._subtitle.setObjectName("partner-subtitle")
         self._subtitle.setWordWrap(True)  # else its one line sets the pane's least width
-        self._subtitle.setTextFormat(Qt.TextFormat.PlainText)  # codes are data, not markup
+        self._subtitle.setTextFormat(Qt.TextFormat.PlainText)
         titles = QVBoxLayout()
         titles.addWidget(self._title)
         titles.addWidget(self._subtitle)
