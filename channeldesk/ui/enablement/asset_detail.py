@@ -113,6 +113,7 @@ class AssetDetail(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         head = QHBoxLayout()
         self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # names are data, not markup
         self.title.setObjectName("asset-title")
         font = QFont(self.title.font())
         font.setPointSizeF(font.pointSizeF() * 1.3)
@@ -125,6 +126,7 @@ class AssetDetail(QWidget):
         head.addWidget(self.state_badge, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(head)
         self.subtitle = QLabel()
+        self.subtitle.setTextFormat(Qt.TextFormat.PlainText)  # names are data, not markup
         self.subtitle.setObjectName("asset-subtitle")
         layout.addWidget(self.subtitle)
         buttons = QHBoxLayout()

@@ -139,6 +139,7 @@ class PartnerEnablementPage(QWidget):
         self.title = QLabel(self.tr("Select a partner to see what it has and who is "
                                     "certified."))
         self.title.setObjectName("enablement-partner-title")
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # names are data, not markup
         font = QFont(self.title.font())
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)

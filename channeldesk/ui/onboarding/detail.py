@@ -81,6 +81,7 @@ class OnboardingDetail(QWidget):
 
     def _build(self) -> None:
         self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # names are data, not markup
         self.title.setObjectName("onboarding-title")
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.35)

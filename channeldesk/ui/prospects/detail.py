@@ -99,6 +99,7 @@ class ProspectDetail(QWidget):
 
     def _build_header(self) -> QHBoxLayout:
         self._title = QLabel()
+        self._title.setTextFormat(Qt.TextFormat.PlainText)  # names are data, not markup
         self._title.setObjectName("prospect-title")
         font = QFont(self._title.font())
         font.setPointSizeF(font.pointSizeF() * 1.5)
@@ -107,6 +108,7 @@ class ProspectDetail(QWidget):
         self._title.setWordWrap(True)
         self._title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._subtitle = QLabel()
+        self._subtitle.setTextFormat(Qt.TextFormat.PlainText)  # names are data, not markup
         self._subtitle.setObjectName("prospect-subtitle")
         titles = QVBoxLayout()
         titles.addWidget(self._title)
