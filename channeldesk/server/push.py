@@ -204,17 +204,22 @@ class _Batch:
             keys.add((change.table, change.row_id, change.field))
             keys.add((change.table, change.row_id, DELETED_FIELD))
         self.states = _load_states(team.id, keys)
+        self.loaded = dict(self.states)  # as the batch found them (see moved_by_others)
         self._moved_cache: dict[tuple[Key, int], bool] = {}
 
     def moved_by_others(self, key: Key, state: _State, base_seq: int) -> bool:
         """Whether another device changed this field after ``base_seq``.
 
-        A value this batch wrote is the caller's latest and settles the field, whatever
-        pruned history lies before it: a desktop that deleted a row the restored server
+        A value this batch wrote is judged by the value it replaced: when that was no
+        newer than ``base_seq``, the field is the caller's, whatever pruned history lies
+        before it: a desktop that deleted a row the restored server
         had lost sends the deletion and then the row's fields again, and those belong on
         its own tombstone, not in a conflict with it (they would never reach the team)."""
-        if state.seq > self.team.seq:
-            return False
+        if state.seq > self.team.seq:  # written by this batch: judge what it replaced
+            before = self.loaded.get(key)
+            if before is None or before.seq <= base_seq:
+                return False
+            state = before
         if state.device != self.caller.device_id or base_seq < self.team.min_seq:
             return True
         cached = self._moved_cache.get((key, base_seq))
