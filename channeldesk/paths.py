@@ -49,7 +49,11 @@ def resources_root() -> Path:
     try:
         root = package_data.files(RESOURCES_PACKAGE)
     except ModuleNotFoundError:
-        return Path(__file__).resolve().parent.parent / "resources"
+        checkout = Path(__file__).resolve().parent.parent / "resources"
+        if (checkout / "fonts").is_dir():
+            return checkout
+        raise RuntimeError("ChannelDesk's shipped files (channeldesk.resources) are "
+                           "missing: reinstall ChannelDesk.") from None
     if isinstance(root, Path):
         return root
     extracted = contextlib.ExitStack()

@@ -204,7 +204,7 @@ class PartnerDetail(QWidget):
         for name, code in (("tier", partner.tier), ("partner_type", partner.partner_type),
                            ("status", partner.status), ("region", partner.region)):
             text = label(code)
-            parts.append(f"{text} {INVALID_TEXT}" if name in problems else text)
+            parts.append(f"{text} {INVALID_TEXT}".strip() if name in problems else text)
         self._subtitle.setText(" · ".join(part for part in parts if part))
         self._subtitle.setToolTip("\n".join(problems.values()))
 
