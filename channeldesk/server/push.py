@@ -210,11 +210,12 @@ class _Batch:
     def moved_by_others(self, key: Key, state: _State, base_seq: int) -> bool:
         """Whether another device changed this field after ``base_seq``.
 
-        A value this batch wrote is judged by the value it replaced: when that was no
-        newer than ``base_seq``, the field is the caller's, whatever pruned history lies
-        before it: a desktop that deleted a row the restored server
-        had lost sends the deletion and then the row's fields again, and those belong on
-        its own tombstone, not in a conflict with it (they would never reach the team)."""
+        A value this batch wrote is judged by the value it replaced. When that was no
+        newer than ``base_seq``, the field is the caller's whatever pruned history lies
+        before it: a desktop that deleted a row the restored server had lost sends the
+        deletion and then the row's fields again, and those belong on its own tombstone,
+        not in a conflict with it (they would never reach the team). When it was newer,
+        a colleague's edit stands in the way as if the batch had not touched the field."""
         if state.seq > self.team.seq:  # written by this batch: judge what it replaced
             before = self.loaded.get(key)
             if before is None or before.seq <= base_seq:
