@@ -53,8 +53,14 @@ class RowFacts:
 RowLoader = Callable[[set[RowKey]], Mapping[RowKey, RowFacts]]
 
 
+@functools.lru_cache(maxsize=4096)
+def _stamp_millis(hlc: str) -> int:
+    """The stamp's milliseconds, remembered: a record's fields share one stamp."""
+    return Stamp.decode(hlc).millis
+
+
 def _stamp_problem(hlc: str, now_ms: int) -> Refusal | None:
-    millis = Stamp.decode(hlc).millis
+    millis = _stamp_millis(hlc)
     if millis <= now_ms + MAX_CLOCK_SKEW_MS:
         return None
     when = datetime.fromtimestamp(min(millis, 253402300799000) / 1000, UTC)
@@ -111,7 +117,8 @@ class BatchCheck:
         self.by_row: dict[RowKey, list[int]] = defaultdict(list)
         for index, change in enumerate(changes):
             self.by_row[(change.table, change.row_id)].append(index)
-        wanted = set(self.by_row) | {parent for _, parent in self._references()}
+        self.references = self._references()
+        wanted = set(self.by_row) | {parent for _, parent in self.references}
         self.facts = rows(wanted)
         self.new_rows = {key for key in self.by_row
                          if not self.facts.get(key, RowFacts(False)).exists}
@@ -178,7 +185,7 @@ class BatchCheck:
 
     def _refuse_bad_references(self) -> bool:
         changed = False
-        for index, parent in self._references():
+        for index, parent in self.references:
             if index in self.refused:
                 continue
             refusal = self._reference_problem(self.changes[index], parent)

@@ -48,13 +48,13 @@ def push(body: PushRequest, caller: CallerDep, storage: StorageDep,
              ge=1, le=1000, description="the sync protocol the client speaks; 2 reads "
                                         "rejected results, 3 sends big batches "
                                         "(without it: 1)")] = None,
-         ) -> PushResponse | JSONResponse:
+         ) -> Response:
     protocol = x_channeldesk_sync or 1
     with storage.session():
         answer = push_service.push(storage, caller, body, protocol)
     if protocol < REJECTED_SINCE:  # its models forbid the keys protocol 2 added
-        return JSONResponse(legacy_push_response(answer))
-    return answer
+        return JSONResponse(legacy_push_response(answer.response))
+    return Response(content=answer.body, media_type="application/json")
 
 
 @router.get("/changes", response_model=ChangesPage, responses=responses(401, 410, 422),

@@ -168,11 +168,14 @@ class PageApplier:
                 self._one(item)
             return
         known_fields = self.schema.known_fields
-        seen = (self._decided, self._current, self._prior, self._held, self._in_quarantine)
+        # _decided fills as the page goes; the others are often empty (a first sync)
+        seen = [self._decided, *(found for found in (
+            self._current, self._prior, self._held, self._in_quarantine) if found)]
         dangling = self._dangling
         for item in items:
             key = (item.table, item.row_id, item.field)
-            if ((item.table, item.field) not in known_fields or any(key in s for s in seen)
+            if ((item.table, item.field) not in known_fields
+                    or any([key in found for found in seen])
                     or (dangling and (item.table, item.field, item.value) in dangling)
                     or _value_problem(item.table, item.field, item.value) is not None):
                 self._one(item)

@@ -470,5 +470,5 @@ class SyncEngine:
 
     def _post_batch(self, batch: outbox.PendingBatch) -> PushResponse:
         reply = self.transport.request("POST", f"{API_PREFIX}/push",
-                                       json=batch.request.model_dump(mode="json"))
+                                       json_text=batch.request_json)
         return decode(reply, PushResponse, "Sending changes")

@@ -15,6 +15,7 @@ with ``pushed_through``, so a batch is either fully recorded or will be sent aga
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 import uuid
@@ -64,9 +65,13 @@ class PendingBatch:
     request: PushRequest
     last_seq: int
 
+    @functools.cached_property
+    def request_json(self) -> str:
+        """The request as JSON, made once: it is both stored and sent."""
+        return self.request.model_dump_json()
+
     def dump(self) -> str:
-        return json.dumps({"last_seq": self.last_seq,
-                           "request": self.request.model_dump(mode="json")})
+        return f'{{"last_seq": {int(self.last_seq)}, "request": {self.request_json}}}'
 
     @classmethod
     def load(cls, text: str) -> PendingBatch:
@@ -211,18 +216,28 @@ def build(conn: sqlite3.Connection, entries: list[Entry], device_id: str,
         if entry.change_id in resent:
             deletion = bases.get((entry.table, entry.row_id, DELETED))
             base_seq = max(base_seq, deletion.seq if deletion else 0)
-        try:
-            changes.append(ChangeIn(change_id=entry.change_id, table=entry.table,
-                                    row_id=entry.row_id, field=entry.field,
-                                    value=entry.value, hlc=entry.hlc, base_seq=base_seq))
-        except ValidationError as error:
-            raise LocalDataError(
-                f"The change of {entry.field} in {entry.table} {entry.row_id} cannot be "
-                f"sent: {error.errors()[0]['msg']}. Edit that field and sync again."
-            ) from error
-    request = PushRequest(batch_id=uuid.uuid4().hex, device_id=device_id, changes=changes)
+        changes.append({"change_id": entry.change_id, "table": entry.table,
+                        "row_id": entry.row_id, "field": entry.field, "value": entry.value,
+                        "hlc": entry.hlc, "base_seq": base_seq})
+    try:  # all at once: one call into pydantic instead of one per change
+        request = PushRequest.model_validate({"batch_id": uuid.uuid4().hex,
+                                              "device_id": device_id, "changes": changes})
+    except ValidationError as error:
+        raise _unsendable(entries, error) from error
     return PendingBatch(request, last_seq if last_seq is not None
                         else max(entry.seq for entry in entries))
+
+
+def _unsendable(entries: list[Entry], error: ValidationError) -> LocalDataError:
+    """The first change a batch cannot carry, named for the user."""
+    first = error.errors()[0]
+    location = first["loc"]
+    if len(location) >= 2 and location[0] == "changes" and isinstance(location[1], int):
+        entry = entries[location[1]]
+        return LocalDataError(
+            f"The change of {entry.field} in {entry.table} {entry.row_id} cannot be "
+            f"sent: {first['msg']}. Edit that field and sync again.")
+    return LocalDataError(f"These changes cannot be sent: {first['msg']}.")
 
 
 def with_new_id(batch: PendingBatch, device_id: str) -> PendingBatch:

@@ -55,8 +55,10 @@ class Transport(Protocol):
 
     def request(self, method: str, path: str, *, json: Any = None,
                 params: Mapping[str, Any] | None = None, content: bytes | None = None,
-                headers: Mapping[str, str] | None = None) -> Reply:
-        """Send one request; raise :class:`Offline` when no answer came back."""
+                headers: Mapping[str, str] | None = None,
+                json_text: str | None = None) -> Reply:
+        """Send one request; raise :class:`Offline` when no answer came back.
+        ``json_text``: a body already serialised as JSON (sent like ``json``)."""
         ...
 
     def close(self) -> None:
@@ -100,14 +102,17 @@ class HttpTransport:
 
     def request(self, method: str, path: str, *, json: Any = None,
                 params: Mapping[str, Any] | None = None, content: bytes | None = None,
-                headers: Mapping[str, str] | None = None) -> Reply:
+                headers: Mapping[str, str] | None = None,
+                json_text: str | None = None) -> Reply:
         sent_headers = {"User-Agent": f"ChannelDesk/{__version__}",
                         "Accept-Encoding": "gzip",
                         PROTOCOL_HEADER: str(PROTOCOL_VERSION)}
         if self._token:
             sent_headers["Authorization"] = f"Bearer {self._token}"
         if json is not None:
-            content = jsonlib.dumps(json, ensure_ascii=False, allow_nan=False).encode()
+            json_text = jsonlib.dumps(json, ensure_ascii=False, allow_nan=False)
+        if json_text is not None:
+            content = json_text.encode()
             sent_headers["Content-Type"] = "application/json"
             if len(content) > GZIP_ABOVE_BYTES:
                 content = gzip.compress(content, compresslevel=6)

@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from channeldesk.server import statistics
 from channeldesk.server.models import StoredBatch, database
+from channeldesk.server.push import request_hash
+from channeldesk.store import journal
 from channeldesk.store.models import Partner
 from channeldesk.sync import outbox, state
+from channeldesk.sync.errors import LocalDataError, Offline
 from channeldesk.sync.protocol import LEGACY_BATCH, MAX_BATCH
 
 from .harness import converge, table_hashes
@@ -136,3 +141,39 @@ def test_the_server_analyses_its_tables_after_a_team_grew(make_client, monkeypat
     alice.add_partner("One more")  # far from doubling: no second ANALYZE
     alice.sync()
     assert storage.analyzed_at == {team.id: team.seq}
+
+
+def test_a_value_no_server_can_store_is_named_and_nothing_is_sent(make_sqlite_client):
+    """A batch is validated as a whole; the change it cannot carry is still named."""
+    alice = make_sqlite_client("alice")
+    for n in range(5):
+        alice.add_partner(f"Partner {n}")
+    broken = alice.add_partner("Initech")
+    conn = alice.store.db.connection()
+    # As a damaged or hand-edited file could hold it; the record's journal entry
+    # sends the row's values as stored.
+    with alice.store.transaction(), journal.muted(conn, "test"):
+        conn.execute("UPDATE partner SET website = ? WHERE id = ?", ("a\x00b", broken))
+    with pytest.raises(LocalDataError, match=f"website in partner {broken} cannot be sent"):
+        alice.sync()
+    assert _requests(alice, "POST", "/push") == []
+    assert state.get(conn, state.PENDING_BATCH) is None
+
+
+def test_the_stored_batch_is_the_request_sent(make_sqlite_client):
+    """One serialisation serves both: the pending batch read back is what went out."""
+    alice = make_sqlite_client("alice")
+    alice.add_partner("Acme", website="https://acme.example", phone="+33 1 23 45 67 89")
+    alice.transport.fail("drop_response", "/push")
+    with pytest.raises(Offline):
+        alice.sync()
+    conn = alice.store.db.connection()
+    stored = outbox.pending(conn)
+    assert stored is not None
+    assert json.loads(stored.request_json) == stored.request.model_dump(mode="json")
+    assert json.loads(stored.dump())["last_seq"] == stored.last_seq
+    with alice.server.storage.session():
+        sent = [row.request_hash for row in StoredBatch.select()]
+    assert sent == [request_hash(stored.request)]
+    assert alice.sync().conflicts == 0  # the replay is answered from the server's store
+    assert state.get(conn, state.PENDING_BATCH) is None

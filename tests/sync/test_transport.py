@@ -146,6 +146,9 @@ def test_large_bodies_are_gzipped_and_the_token_is_a_bearer_header(odd_server):
     assert transport.request("POST", "/large", json=large).status == 204
     assert SEEN["encoding"] == "gzip" and json.loads(SEEN["body"]) == large
     assert SEEN["authorization"] == "Bearer secret"
+    already = json.dumps(large)  # a body serialised by the caller goes the same way
+    assert transport.request("POST", "/large", json_text=already).status == 204
+    assert SEEN["encoding"] == "gzip" and SEEN["body"] == already.encode()
     transport.close()
 
 
