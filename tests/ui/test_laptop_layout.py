@@ -146,3 +146,35 @@ def test_board_cards_show_owner_next_step_and_overdue_at_a_laptop_width(laptop):
     stage, row = late[0]
     paint(tab.board.views[stage], row)
     assert any(text.startswith("overdue, due 20") for text in painted)
+
+
+def _hover_tip(view: QTableView, row: int, column: int) -> str | None:
+    """What a tooltip request over this cell shows (None: no tooltip)."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QStyleOptionViewItem, QToolTip
+
+    QToolTip.hideText()
+    index = view.model().index(row, column)
+    rect = view.visualRect(index)
+    event = QHelpEvent(QEvent.Type.ToolTip, rect.center(),
+                       view.viewport().mapToGlobal(rect.center()))
+    option = QStyleOptionViewItem()
+    option.initFrom(view.viewport())
+    option.rect = rect
+    shown = view.itemDelegateForIndex(index).helpEvent(event, view, option, index)
+    return QToolTip.text() if shown and QToolTip.isVisible() else None
+
+
+def test_a_cut_cell_shows_its_whole_text_on_hover_and_a_whole_one_nothing(laptop):
+    tab = laptop.show_page("partners")
+    QApplication.processEvents()
+    view, model = tab.table, tab.model
+    type_column, tier_column = model.column_index("partner_type"), model.column_index("tier")
+    view.setColumnWidth(type_column, view.fontMetrics().averageCharWidth() * 6)
+    QApplication.processEvents()
+    long_type = next(row for row in range(model.rowCount())
+                     if model.index(row, type_column).data() == "System integrator")
+    assert _hover_tip(view, long_type, type_column) == "System integrator"
+    assert clipped(view, "tier") == []
+    assert _hover_tip(view, long_type, tier_column) is None

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from channeldesk.ui.widgets.elided_tips import ElidedTextTips
 from channeldesk.ui.widgets.record_table import RecordTableModel
 
 
@@ -28,6 +29,7 @@ def make_table(model: RecordTableModel, object_name: str) -> QTableView:
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setAlternatingRowColors(True)
     view.setWordWrap(False)
+    view.setItemDelegate(ElidedTextTips(view))  # a cut cell's whole text on hover
     view.verticalHeader().hide()
     view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
     view.horizontalHeader().setHighlightSections(False)
