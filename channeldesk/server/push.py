@@ -340,6 +340,20 @@ def _insert(columns: tuple[str, ...], table: str, rows: list[tuple],
         database.execute_sql(sql, [value for row in chunk for value in row])
 
 
+def _refuse_old_client(results: list[PushResult], protocol: int, stored: bool) -> None:
+    """426 "please update" for a client older than protocol 2 when the answer holds a
+    refusal, which it cannot read: for a fresh batch (then nothing of it is stored) and
+    for a replay of one a newer ChannelDesk sent first (then it was stored already)."""
+    refusal = next((result for result in results if result.status == "rejected"), None)
+    if refusal is None or protocol >= REJECTED_SINCE:
+        return
+    done = ("It was stored before, apart from what was refused." if stored
+            else "Nothing was stored.")
+    raise ApiError(426, "This server checks every change and refused some of this batch "
+                        f"({refusal.reason}); update ChannelDesk to see why and fix them. "
+                        + done, code="upgrade_required")
+
+
 @dataclass(frozen=True)
 class Answer:
     """A push's answer, and the same as the JSON text that was stored for a replay (the
@@ -368,16 +382,13 @@ def push(storage: Storage, caller: Caller, request: PushRequest,
                                     "different batch; use a new batch_id.",
                                code="batch_id_reused")
             log.info("device %s replayed batch %s", caller.device_id, request.batch_id)
-            return Answer(PushResponse.model_validate_json(stored.response),
-                          stored.response)
+            replayed = PushResponse.model_validate_json(stored.response)
+            _refuse_old_client(replayed.results, protocol, stored=True)
+            return Answer(replayed, stored.response)
         batch = _Batch(team, caller, request.changes)
         results = batch.run()
         refusals = [result for result in results if result.status == "rejected"]
-        if refusals and protocol < REJECTED_SINCE:
-            raise ApiError(426, "This server checks every change and refused some of "
-                                f"this batch ({refusals[0].reason}); update ChannelDesk "
-                                "to see why and fix them. Nothing was stored.",
-                           code="upgrade_required")
+        _refuse_old_client(results, protocol, stored=False)
         batch.write()
         response = PushResponse(batch_id=request.batch_id, results=results,
                                 server_seq=batch.seq, epoch=team.epoch)

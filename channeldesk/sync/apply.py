@@ -168,19 +168,21 @@ class PageApplier:
                 self._one(item)
             return
         known_fields = self.schema.known_fields
-        # _decided fills as the page goes; the others are often empty (a first sync)
-        seen = [self._decided, *(found for found in (
-            self._current, self._prior, self._held, self._in_quarantine) if found)]
+        decided = self._decided  # fills as the page goes
+        # The others are often all empty (a first sync): then not looked at.
+        others = [found for found in (self._current, self._prior, self._held,
+                                      self._in_quarantine) if found]
         dangling = self._dangling
         for item in items:
-            key = (item.table, item.row_id, item.field)
-            if ((item.table, item.field) not in known_fields
-                    or any([key in found for found in seen])
-                    or (dangling and (item.table, item.field, item.value) in dangling)
-                    or _value_problem(item.table, item.field, item.value) is not None):
+            table, field_name, value = item.table, item.field, item.value
+            key = (table, item.row_id, field_name)
+            if ((table, field_name) not in known_fields or key in decided
+                    or (others and any(key in found for found in others))
+                    or (dangling and (table, field_name, value) in dangling)
+                    or _value_problem(table, field_name, value) is not None):
                 self._one(item)
             else:
-                self._write(item, key, Version(item.seq, item.value, item.hlc))
+                self._write(item, key, Version(item.seq, value, item.hlc))
 
     def _known(self, key: Key) -> Version | None:
         if key in self._decided:

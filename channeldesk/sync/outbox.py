@@ -237,6 +237,9 @@ def _unsendable(entries: list[Entry], error: ValidationError) -> LocalDataError:
         return LocalDataError(
             f"The change of {entry.field} in {entry.table} {entry.row_id} cannot be "
             f"sent: {first['msg']}. Edit that field and sync again.")
+    if location and location[0] == "device_id":
+        return LocalDataError(f"This copy's sign-in is damaged (its device id: "
+                              f"{first['msg']}); sign in to the team server again.")
     return LocalDataError(f"These changes cannot be sent: {first['msg']}.")
 
 

@@ -130,6 +130,23 @@ def test_an_older_client_gets_please_update_and_nothing_is_stored(client, alice)
     assert "reason" not in fine.json()["results"][0]  # what a protocol-1 client reads
 
 
+def test_a_replay_with_a_refusal_is_please_update_for_an_older_client(client, alice):
+    """A batch a newer client sent (and the server partly refused) replayed by an older
+    one, e.g. after a downgrade: it cannot read the refusal, so it hears "update"."""
+    body = {"batch_id": new_id(), "device_id": alice.device_id,
+            "changes": [*new_partner("p2"), change("partner", "p1", "name", None)]}
+    first = client.post("/v1/push", json=body,
+                        headers={**alice.headers, "X-ChannelDesk-Sync": "2"})
+    assert first.status_code == 200
+    assert "rejected" in {result["status"] for result in first.json()["results"]}
+    again = client.post("/v1/push", json=body, headers=alice.headers)  # protocol 1
+    assert again.status_code == 426
+    assert "stored before" in again.json()["detail"]
+    replayed = client.post("/v1/push", json=body,
+                           headers={**alice.headers, "X-ChannelDesk-Sync": "2"})
+    assert replayed.content == first.content  # a newer client still gets it whole
+
+
 def test_a_bogus_plan_status_and_lots_of_employees_are_refused_with_the_rule(client, alice):
     """Issue 11's values on the tables they were found on, each refused for its own rule
     (not merely as part of an incomplete row) and never pulled by a teammate."""

@@ -177,3 +177,11 @@ def test_the_stored_batch_is_the_request_sent(make_sqlite_client):
     assert sent == [request_hash(stored.request)]
     assert alice.sync().conflicts == 0  # the replay is answered from the server's store
     assert state.get(conn, state.PENDING_BATCH) is None
+
+
+def test_a_damaged_device_id_asks_for_a_new_sign_in(make_sqlite_client):
+    alice = make_sqlite_client("alice")
+    alice.add_partner("Acme")
+    with pytest.raises(LocalDataError, match="sign in to the team server again"):
+        outbox.build(alice.store.db.connection(),
+                     outbox.outbox(alice.store.db.connection(), 0), "not a device id")
