@@ -34,7 +34,7 @@ import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from channeldesk.server import statistics
 from channeldesk.server.accounts import Caller
@@ -102,8 +102,8 @@ def _chunks(items: list, size: int) -> Iterable[list]:
         yield items[start:start + size]
 
 
-def _load_existing(team_id: int, change_ids: list[str]) -> dict[str, PushResult]:
-    found: dict[str, PushResult] = {}
+def _load_existing(team_id: int, change_ids: list[str]) -> dict[str, Result]:
+    found: dict[str, Result] = {}
     param = database.param
     for chunk in _chunks(sorted(set(change_ids)), KEY_CHUNK * 2):
         cursor = database.execute_sql(
@@ -111,7 +111,7 @@ def _load_existing(team_id: int, change_ids: list[str]) -> dict[str, PushResult]
             f'WHERE "team_id" = {param} AND "change_id" IN '
             f'({", ".join([param] * len(chunk))})', [team_id, *chunk])
         for change_id, seq, value, hlc, device in cursor.fetchall():
-            found[change_id] = _accepted(change_id, seq, value, hlc, device)
+            found[change_id] = Accepted(change_id, seq, value, hlc, device)
     return found
 
 
@@ -165,9 +165,46 @@ def _load_rows(team_id: int, rows: set[tuple[str, str]]) -> dict[tuple[str, str]
     return found
 
 
-def _accepted(change_id: str, seq: int, value: str, hlc: str, device: str) -> PushResult:
-    return PushResult(change_id=change_id, status="accepted", seq=seq,
-                      server_value=load_value(value), server_hlc=hlc, server_device=device)
+class Accepted(NamedTuple):
+    """An accepted change's result, kept as the stored text of its value.
+
+    A first upload accepts hundreds of thousands of changes; building a pydantic
+    ``PushResult`` for each and serialising it again cost a tenth of the push. The answer
+    text is written from these directly (:func:`answer_text`), as the same JSON a
+    ``PushResult`` would give.
+    """
+
+    change_id: str  # 32 hex digits, normalised on the way in
+    seq: int
+    value: str  # JSON, as stored
+    hlc: str
+    device: str
+    status = "accepted"
+
+    def json(self) -> str:
+        return (f'{{"change_id":"{self.change_id}","status":"accepted","seq":{self.seq},'
+                f'"server_value":{self.value},"server_hlc":{_json_text(self.hlc)},'
+                f'"server_device":{_json_text(self.device)},"row_deleted":false,'
+                '"reason":null,"code":null}')
+
+
+Result = Accepted | PushResult
+
+
+@functools.lru_cache(maxsize=4096)
+def _json_text(text: str) -> str:
+    """A string as JSON, remembered: a record's fields share one stamp and a batch one
+    device."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def answer_text(batch_id: str, results: list[Result], server_seq: int, epoch: str) -> str:
+    """The push's answer as JSON text: what ``PushResponse.model_dump_json`` gives for
+    the same results, written without a model per accepted change."""
+    items = ",".join(result.json() if isinstance(result, Accepted)
+                     else result.model_dump_json() for result in results)
+    return (f'{{"batch_id":{_json_text(batch_id)},"results":[{items}],'
+            f'"server_seq":{int(server_seq)},"epoch":{_json_text(epoch)}}}')
 
 
 def _conflict(change_id: str, state: _State, row_deleted: bool) -> PushResult:
@@ -202,7 +239,7 @@ class _Batch:
         self.caller = caller
         self.changes = changes
         self.seq = team.seq
-        self.results: list[PushResult] = []
+        self.results: list[Result] = []
         self.new_changes: list[tuple] = []
         self.received_at = ServerChange.received_at.db_value(utc_now())
         self.touched: dict[Key, _State] = {}
@@ -245,7 +282,7 @@ class _Batch:
             self._moved_cache[(key, base_seq)] = cached
         return cached
 
-    def apply(self, change: ChangeIn) -> PushResult:
+    def apply(self, change: ChangeIn) -> Result:
         earlier = self.done.get(change.change_id)
         if earlier is not None:
             return earlier
@@ -267,7 +304,7 @@ class _Batch:
             return _conflict(change.change_id, current, row_deleted=row_gone)
         return self._accept(change, key)
 
-    def _accept(self, change: ChangeIn, key: Key) -> PushResult:
+    def _accept(self, change: ChangeIn, key: Key) -> Accepted:
         self.seq += 1
         value = dump_value(change.value)
         state = _State(value, self.seq, change.hlc, self.caller.device_id)
@@ -276,16 +313,12 @@ class _Batch:
         self.new_changes.append((
             self.team.id, self.seq, change.change_id, change.table, change.row_id,
             change.field, value, change.hlc, self.caller.device_id, self.received_at))
-        # Built without validation: every part was validated on the way in or is the
-        # server's own (thousands per batch; validating each again was a tenth of it).
-        result = PushResult.model_construct(
-            change_id=change.change_id, status="accepted", seq=self.seq,
-            server_value=change.value, server_hlc=change.hlc,
-            server_device=self.caller.device_id)
+        result = Accepted(change.change_id, self.seq, value, change.hlc,
+                          self.caller.device_id)
         self.done[change.change_id] = result
         return result
 
-    def run(self) -> list[PushResult]:
+    def run(self) -> list[Result]:
         fresh = [change for change in self.changes if change.change_id not in self.done]
         refused = BatchCheck(fresh, self.team.seq,
                              lambda rows: _load_rows(self.team.id, rows)).run()
@@ -340,7 +373,7 @@ def _insert(columns: tuple[str, ...], table: str, rows: list[tuple],
         database.execute_sql(sql, [value for row in chunk for value in row])
 
 
-def _refuse_old_client(results: list[PushResult], protocol: int, stored: bool) -> None:
+def _refuse_old_client(results: list[Result], protocol: int, stored: bool) -> None:
     """426 "please update" for a client older than protocol 2 when the answer holds a
     refusal, which it cannot read: for a fresh batch (then nothing of it is stored) and
     for a replay of one a newer ChannelDesk sent first (then it was stored already)."""
@@ -356,12 +389,16 @@ def _refuse_old_client(results: list[PushResult], protocol: int, stored: bool) -
 
 @dataclass(frozen=True)
 class Answer:
-    """A push's answer, and the same as the JSON text that was stored for a replay (the
-    route sends that text: serialising thousands of results twice cost as much as
-    storing them)."""
+    """A push's answer as the JSON text that was stored for a replay (the route sends
+    that text: serialising thousands of results twice cost as much as storing them)."""
 
-    response: PushResponse
     body: str
+
+    @functools.cached_property
+    def response(self) -> PushResponse:
+        """The answer as a model, read back from its text (only a protocol-1 client's
+        answer needs it)."""
+        return PushResponse.model_validate_json(self.body)
 
 
 def push(storage: Storage, caller: Caller, request: PushRequest,
@@ -382,17 +419,15 @@ def push(storage: Storage, caller: Caller, request: PushRequest,
                                     "different batch; use a new batch_id.",
                                code="batch_id_reused")
             log.info("device %s replayed batch %s", caller.device_id, request.batch_id)
-            replayed = PushResponse.model_validate_json(stored.response)
-            _refuse_old_client(replayed.results, protocol, stored=True)
-            return Answer(replayed, stored.response)
+            replayed = Answer(stored.response)
+            _refuse_old_client(replayed.response.results, protocol, stored=True)
+            return replayed
         batch = _Batch(team, caller, request.changes)
         results = batch.run()
         refusals = [result for result in results if result.status == "rejected"]
         _refuse_old_client(results, protocol, stored=False)
         batch.write()
-        response = PushResponse(batch_id=request.batch_id, results=results,
-                                server_seq=batch.seq, epoch=team.epoch)
-        body = response.model_dump_json()
+        body = answer_text(request.batch_id, results, batch.seq, team.epoch)
         StoredBatch.create(team=team.id, batch_id=request.batch_id, request_hash=fingerprint,
                            response=body, created_at=utc_now())
     if batch.new_changes:
@@ -404,4 +439,4 @@ def push(storage: Storage, caller: Caller, request: PushRequest,
     if refusals:
         log.info("device %s: first refusal (%s): %s", caller.device_id, refusals[0].code,
                  refusals[0].reason)
-    return Answer(response, body)
+    return Answer(body)

@@ -34,6 +34,11 @@ SQLITE_PRAGMAS = (
     ("foreign_keys", 1),
     ("synchronous", "full"),
     ("busy_timeout", 30_000),
+    # A first upload writes random keys (change ids, row ids) all over the history's
+    # indexes: a 32 MiB page cache and a checkpoint every ~40 MB of WAL rather than
+    # every 4 MB cut bench.bulk_floor's per-field storage from 21.6 s to about 18 s.
+    ("cache_size", -32_768),
+    ("wal_autocheckpoint", 10_000),
 )
 POOL_SIZE = 32
 POOL_STALE_SECONDS = 300

@@ -245,3 +245,42 @@ def test_dashed_uuid_ids_are_normalised(client, alice):
     again = push(client, alice, change("partner", "p1", "name", "x",
                                        change_id=dashed.replace("-", "").lower()))
     assert again["results"][0]["seq"] == 1
+
+
+ODD_VALUES = ["東京 \"quoted\" \\ back\nslash", 1.5, 1e16, -(2**63), None, 0, "", "ม ع 😀"]
+
+
+def test_the_answer_written_without_models_reads_as_the_models_would_write_it():
+    """``answer_text`` writes accepted results straight from stored JSON; a client reads
+    it with ``PushResponse`` and must get exactly what a model would have said."""
+    from channeldesk.server.push import Accepted, answer_text, dump_value
+    from channeldesk.sync.protocol import PushResponse, PushResult
+
+    accepted = [Accepted(f"{index:032x}", index + 1, dump_value(value),
+                         "0192f3a4b5c60000-dev", "d" * 32)
+                for index, value in enumerate(ODD_VALUES)]
+    conflict = PushResult(change_id="f" * 32, status="conflict", seq=3,
+                          server_value="theirs", server_hlc="0192f3a4b5c60000-x",
+                          server_device="e" * 32, row_deleted=True)
+    results = [*accepted, conflict]
+    text = answer_text("b" * 32, results, 42, "epoch-1")
+    expected = PushResponse(batch_id="b" * 32, server_seq=42, epoch="epoch-1", results=[
+        PushResult(change_id=result.change_id, status="accepted", seq=result.seq,
+                   server_value=value, server_hlc=result.hlc, server_device=result.device)
+        for result, value in zip(accepted, ODD_VALUES, strict=True)] + [conflict])
+    assert PushResponse.model_validate_json(text) == expected
+
+
+def test_an_accepted_odd_value_comes_back_as_sent_and_again_on_a_replay(client, alice):
+    changes = [change("partner", "p1", f"f{index}", value)
+               for index, value in enumerate(ODD_VALUES)]
+    body = batch(alice, *changes)
+    headers = {**alice.headers, "X-ChannelDesk-Sync": "3"}
+    answers = [client.post("/v1/push", json=body, headers=headers) for _ in range(2)]
+    assert answers[0].text == answers[1].text  # the replay sends the stored text
+    results = answers[0].json()["results"]
+    assert [result["server_value"] for result in results] == ODD_VALUES
+    assert {result["status"] for result in results} == {"accepted"}
+    legacy = client.post("/v1/push", json=body, headers=alice.headers).json()["results"]
+    assert [result["server_value"] for result in legacy] == ODD_VALUES
+    assert not {"reason", "code"} & set(legacy[0])  # protocol 1 forbids them
