@@ -111,6 +111,9 @@ def _load_existing(team_id: int, change_ids: list[str]) -> dict[str, Result]:
             f'WHERE "team_id" = {param} AND "change_id" IN '
             f'({", ".join([param] * len(chunk))})', [team_id, *chunk])
         for change_id, seq, value, hlc, device in cursor.fetchall():
+            # A damaged stored value fails the push here, as before, rather than going
+            # into an answer that is stored and replayed.
+            load_value(value)
             found[change_id] = Accepted(change_id, seq, value, hlc, device)
     return found
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from channeldesk.server.models import FieldState, ServerChange, StoredBatch, Team
-from channeldesk.sync.protocol import MAX_BATCH
+from channeldesk.server.push import Accepted, answer_text, dump_value
+from channeldesk.sync.protocol import MAX_BATCH, PushResponse, PushResult
 
 from .wire import batch, change, new_id, pull_all, push
 
@@ -253,9 +254,6 @@ ODD_VALUES = ["東京 \"quoted\" \\ back\nslash", 1.5, 1e16, -(2**63), None, 0, 
 def test_the_answer_written_without_models_reads_as_the_models_would_write_it():
     """``answer_text`` writes accepted results straight from stored JSON; a client reads
     it with ``PushResponse`` and must get exactly what a model would have said."""
-    from channeldesk.server.push import Accepted, answer_text, dump_value
-    from channeldesk.sync.protocol import PushResponse, PushResult
-
     accepted = [Accepted(f"{index:032x}", index + 1, dump_value(value),
                          "0192f3a4b5c60000-dev", "d" * 32)
                 for index, value in enumerate(ODD_VALUES)]
