@@ -25,6 +25,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    model_validator,
 )
 
 from channeldesk.domain.hlc import Stamp
@@ -36,16 +37,20 @@ API_PREFIX = "/v1"
 # answer it could not read. Version 3 lets a batch carry up to MAX_BATCH changes (a
 # protocol-2 server takes LEGACY_BATCH); the server names its version in the same header
 # on pages of changes and snapshots, and the client sends big batches only to a server
-# that said 3.
+# that said 3. Version 4 lets a batch carry a new record as one item (``RecordIn``) and
+# answers it with one result (``RecordResult``); pages and snapshots do not change.
 PROTOCOL_HEADER = "X-ChannelDesk-Sync"
-PROTOCOL_VERSION = 3
+PROTOCOL_VERSION = 4
 REJECTED_SINCE = 2  # the first protocol whose clients read a "rejected" result
 BIG_BATCHES_SINCE = 3
+RECORDS_SINCE = 4  # the first protocol whose servers take records whole
 # How far ahead of the receiver's clock a change's stamp may be (a laptop's clock set
 # wrong by a day still syncs; a stamp from the year 10889 does not).
 MAX_CLOCK_SKEW_MS = 24 * 3600 * 1000
 MAX_BATCH = 5000
 LEGACY_BATCH = 500
+MAX_BATCH_VALUES = 20_000  # changes plus the values of records, in one batch
+MAX_RECORD_FIELDS = 200
 MAX_PAGE = 5000
 DEFAULT_PAGE = 1000
 MAX_VALUE_CHARS = 100_000
@@ -158,10 +163,48 @@ class ChangeIn(WireModel):
                                       "made this edit (or the field's own accepted seq)")
 
 
+class RecordIn(WireModel):
+    """A new record whole (protocol 4): every non-null field of a row created in one
+    edit, with one stamp, instead of one ``ChangeIn`` per field.
+
+    It stands for the changes ``field_change_id(record_id, name)`` of its fields, in the
+    order of ``values``, each made on ``base_seq``. A server stores it as one history
+    entry when the row is new to it and nothing of it is refused; otherwise it applies
+    the fields one by one, as if they had been sent as changes.
+    """
+
+    record_id: UuidText
+    table: Identifier
+    row_id: RowId
+    values: dict[Identifier, FieldValue] = Field(min_length=1,
+                                                 max_length=MAX_RECORD_FIELDS)
+    hlc: HlcStamp
+    base_seq: int = Field(default=0, ge=0, le=INT64_MAX)
+
+
 class PushRequest(WireModel):
+    """A batch: ``records`` (protocol 4) are applied before ``changes``, so a change of a
+    record created in the same batch lands on top of it."""
+
     batch_id: UuidText
     device_id: UuidText
     changes: list[ChangeIn] = Field(max_length=MAX_BATCH)
+    records: list[RecordIn] = Field(default_factory=list, max_length=MAX_BATCH)
+
+    @model_validator(mode="after")
+    def _not_too_many_values(self) -> PushRequest:
+        if self.value_count() > MAX_BATCH_VALUES:
+            raise ValueError(f"a batch carries at most {MAX_BATCH_VALUES:,} values "
+                             "(changes and the fields of records together)")
+        return self
+
+    def value_count(self) -> int:
+        return len(self.changes) + sum(len(record.values) for record in self.records)
+
+    def wire_json(self) -> str:
+        """The request as JSON, without an empty ``records`` (what a protocol-3 client
+        sent, so that its batch's fingerprint and text stay as they were)."""
+        return self.model_dump_json(exclude=None if self.records else {"records"})
 
 
 class PushResult(WireModel):
@@ -204,8 +247,24 @@ REJECT_CODES = {
 def legacy_push_response(response: PushResponse) -> dict[str, Any]:
     """A push answer as a protocol-1 client reads it (no ``reason``/``code`` keys; it
     forbids unknown keys). Only for answers without rejected results."""
-    return response.model_dump(mode="json", exclude={"results": {"__all__": {"reason",
+    return response.model_dump(mode="json", exclude={"records": True,
+                                                     "results": {"__all__": {"reason",
                                                                              "code"}}})
+
+
+class RecordResult(WireModel):
+    """The outcome of one pushed record (protocol 4).
+
+    accepted: every field was stored as sent; the first field of ``values`` has ``seq``,
+    the next ``seq + 1`` and so on. fields: the record was applied field by field (the
+    server had the row already, or refused some of it); ``fields`` holds one result per
+    value, in the order of ``values``, as if each had been sent as a change.
+    """
+
+    record_id: str
+    status: Literal["accepted", "fields"]
+    seq: int = 0
+    fields: list[PushResult] | None = None
 
 
 class PushResponse(WireModel):
@@ -213,6 +272,9 @@ class PushResponse(WireModel):
     results: list[PushResult]
     server_seq: int = Field(description="the team's seq after this batch")
     epoch: Epoch
+    records: list[RecordResult] = Field(default_factory=list,
+                                        description="one per pushed record (protocol 4); "
+                                                    "absent when none was pushed")
 
 
 # -- pull --------------------------------------------------------------------------------------
