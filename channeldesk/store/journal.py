@@ -108,6 +108,23 @@ def expand_records(conn: sqlite3.Connection, records: list[RecordEntry]
     journal's (seq, change_id, table_name, row_id, field, value, hlc): each non-null
     journalled field of the row as it is stored now, in column order; record entries in
     the order given. A row that is gone (never, for a synced row) stands for nothing."""
+    changes: list[FieldChange] = []
+    for seq, change_id, table, row_id, values, hlc in record_values(conn, records):
+        changes.extend((seq, field_change_id(change_id, name), table, row_id, name, value,
+                        hlc) for name, value in values.items())
+    return changes
+
+
+RecordValues = tuple[int, str, str, str, dict[str, object], str]
+# seq, change_id, table_name, row_id, {field: value}, hlc
+
+
+def record_values(conn: sqlite3.Connection, records: list[RecordEntry]
+                  ) -> list[RecordValues]:
+    """These record entries with the values they stand for: each non-null journalled
+    field of the row as it is stored now, in column order (a protocol-4 push sends them
+    as one item; :func:`expand_records` as one change each). The rows are read in chunks
+    of 500 by id; a row that is gone (never, for a synced row) stands for nothing."""
     by_table: dict[str, list[RecordEntry]] = {}
     for record in records:
         by_table.setdefault(record[2], []).append(record)
@@ -122,15 +139,15 @@ def expand_records(conn: sqlite3.Connection, records: list[RecordEntry]
             for found in conn.execute(f'SELECT id, {names} FROM "{table}" WHERE id IN '
                                       f'({", ".join("?" * len(chunk))})', chunk):
                 rows[(table, found[0])] = found[1:]
-    changes: list[FieldChange] = []
+    result: list[RecordValues] = []
     for seq, change_id, table, row_id, hlc in records:
         values = rows.get((table, row_id))
-        if values is None:
-            continue
-        changes.extend((seq, field_change_id(change_id, name), table, row_id, name, value, hlc)
-                       for name, value in zip(columns[table], values, strict=True)
-                       if value is not None)
-    return changes
+        if values is not None:
+            result.append((seq, change_id, table, row_id,
+                           {name: value for name, value in zip(columns[table], values,
+                                                                strict=True)
+                            if value is not None}, hlc))
+    return result
 
 
 def pending_fields(conn: sqlite3.Connection, table: str, fields: set[str]) -> set[str]:

@@ -49,8 +49,10 @@ from channeldesk.sync.protocol import (
     DEFAULT_PAGE,
     LEGACY_BATCH,
     MAX_BATCH,
+    MAX_BATCH_VALUES,
     MAX_PAGE,
     PROTOCOL_HEADER,
+    RECORDS_SINCE,
     ChangesPage,
     DevicesPage,
     PushResponse,
@@ -423,17 +425,22 @@ class SyncEngine:
                 writing, state.get_int(writing, state.PUSHED_THROUGH) or 0)
         if touched:
             log.info("sync: sending refused records again whole: %s", sorted(touched))
-        entries = outbox.outbox(conn, state.get_int(conn, state.PUSHED_THROUGH) or 0)
+        whole_records = self._server_protocol >= RECORDS_SINCE
+        entries = outbox.outbox(conn, state.get_int(conn, state.PUSHED_THROUGH) or 0,
+                                whole_records=whole_records)
         size = self._batch_size()
-        batches = list(outbox.chunks(entries, size - outbox.room_for_new_rows(size)))
+        values = min(self.max_batch * 4, MAX_BATCH_VALUES) if whole_records else size
+        batches = list(outbox.chunks(entries, size - outbox.room_for_new_rows(size),
+                                     values - outbox.room_for_new_rows(values)))
         rows = outbox.by_row(entries)
         for done, chunk in enumerate(batches):
             if run.cancelled():
                 return
             run.progress(done, len(batches), "Sending changes")
             with self._transaction() as conn:
-                batch = outbox.build(conn, outbox.with_rest_of_new_rows(chunk, rows, size),
-                                     self.device_id, max(entry.seq for entry in chunk))
+                batch = outbox.build(
+                    conn, outbox.with_rest_of_new_rows(chunk, rows, size, values),
+                    self.device_id, max(entry.seq for entry in chunk))
                 state.put(conn, pending_batch=batch.dump())
             self._send(run, batch)
         if batches:

@@ -2,8 +2,9 @@
 
 The outbox is every journal entry after ``pushed_through``, coalesced to the latest
 entry per field (the server needs the value, not every keystroke), in journal order,
-cut into batches of at most 500. Each change carries its field's known version as
-``base_seq``.
+cut into batches. Each change carries its field's known version as ``base_seq``. To a
+protocol-4 server a created record goes as one item (``RecordIn``) with the fields no
+later entry supersedes; the server stores it as one history entry (docs/bulk-sync.md).
 
 A batch is written to ``sync_state.pending_batch`` (the whole request, not just its
 range) before it is sent. If the answer is lost — or the app dies between the server's
@@ -34,16 +35,21 @@ from channeldesk.sync.protocol import (
     ChangeIn,
     PushRequest,
     PushResponse,
+    PushResult,
+    RecordIn,
+    RecordResult,
 )
 from channeldesk.sync.rows import LocalSchema, journal_again
 from channeldesk.sync.state import Key, Version
 
 DELETED = "deleted"
+RECORD = journal.RECORD_FIELD
 
 
 class Entry(NamedTuple):
     """The latest journal entry of one field (a tuple: a first upload makes one per
-    value, and a frozen dataclass cost three times as much to build)."""
+    value, and a frozen dataclass cost three times as much to build), or of a whole new
+    record: then ``field`` is :data:`RECORD` and ``value`` its ``{field: value}``."""
 
     seq: int
     change_id: str
@@ -57,6 +63,17 @@ class Entry(NamedTuple):
     def key(self) -> Key:
         return (self.table, self.row_id, self.field)
 
+    @property
+    def weight(self) -> int:
+        """How many values the entry carries."""
+        return len(self.value) if self.field == RECORD else 1  # type: ignore[arg-type]
+
+    @property
+    def text_length(self) -> int:
+        """Roughly how many characters its values take on the wire."""
+        values = self.value.values() if self.field == RECORD else (self.value,)  # type: ignore[union-attr]
+        return sum(len(value) if isinstance(value, str) else 8 for value in values)
+
 
 @dataclass(frozen=True)
 class PendingBatch:
@@ -68,7 +85,7 @@ class PendingBatch:
     @functools.cached_property
     def request_json(self) -> str:
         """The request as JSON, made once: it is both stored and sent."""
-        return self.request.model_dump_json()
+        return self.request.wire_json()
 
     def dump(self) -> str:
         return f'{{"last_seq": {int(self.last_seq)}, "request": {self.request_json}}}'
@@ -93,12 +110,14 @@ def pending(conn: sqlite3.Connection) -> PendingBatch | None:
     return PendingBatch.load(text) if text else None
 
 
-def outbox(conn: sqlite3.Connection, pushed_through: int) -> list[Entry]:
+def outbox(conn: sqlite3.Connection, pushed_through: int,
+           whole_records: bool = False) -> list[Entry]:
     """The latest unpushed entry per field, oldest first.
 
     A record entry (a created row, see ``journal.RECORD_FIELD``) is expanded into one
     entry per field (``journal.expand_records``), unless a later entry of the same field
-    supersedes it.
+    supersedes it. With ``whole_records`` (a protocol-4 server) it stays one entry
+    holding the fields no later entry supersedes.
     """
     fields = conn.execute(
         "SELECT c.seq, c.change_id, c.table_name, c.row_id, c.field, c.value, c.hlc "
@@ -112,6 +131,8 @@ def outbox(conn: sqlite3.Connection, pushed_through: int) -> list[Entry]:
         (pushed_through, journal.RECORD_FIELD)).fetchall()
     if not records:
         return [Entry(*row) for row in fields]
+    if whole_records:
+        return _with_whole_records(fields, journal.record_values(conn, records))
     if not fields:  # e.g. right after an import: nothing to merge, already in order
         return [Entry(*change) for change in journal.expand_records(conn, records)]
     latest: dict[Key, tuple] = {(row[2], row[3], row[4]): row for row in fields}
@@ -125,6 +146,30 @@ def outbox(conn: sqlite3.Connection, pushed_through: int) -> list[Entry]:
     return [Entry(*latest[key]) for key in sorted(latest, key=order.__getitem__)]
 
 
+def _with_whole_records(fields: list[tuple], records: list[journal.RecordValues]
+                        ) -> list[Entry]:
+    """Per-field entries and whole records merged in journal order: a record keeps the
+    fields no later entry supersedes (the later entry goes as a change on top of it) and
+    replaces an earlier entry of a field it holds, as its expansion would."""
+    if not fields:
+        return [Entry(seq, change_id, table, row_id, RECORD, values, hlc)
+                for seq, change_id, table, row_id, values, hlc in records]
+    latest: dict[Key, tuple] = {(row[2], row[3], row[4]): row for row in fields}
+    for seq, change_id, table, row_id, values, hlc in records:
+        kept = {}
+        for name, value in values.items():
+            known = latest.get((table, row_id, name))
+            if known is not None and known[0] > seq:
+                continue
+            if known is not None:
+                del latest[(table, row_id, name)]
+            kept[name] = value
+        if kept:
+            latest[(table, row_id, RECORD)] = (seq, change_id, table, row_id, RECORD, kept,
+                                               hlc)
+    return sorted((Entry(*row) for row in latest.values()), key=lambda entry: entry.seq)
+
+
 BATCH_TEXT_BUDGET = 2_000_000  # characters of values a batch carries at most (the
 # server refuses bodies over 8 MiB; a batch of long notes is cut before that)
 
@@ -134,14 +179,16 @@ def room_for_new_rows(size: int) -> int:
     return max(1, size // 5)
 
 
-def chunks(entries: list[Entry], size: int = LEGACY_BATCH - room_for_new_rows(LEGACY_BATCH)
-           ) -> Iterator[list[Entry]]:
-    """Batches of at most ``size`` entries (and about BATCH_TEXT_BUDGET characters of
-    values) that never cut a run of one row's entries in two: the server refuses a new
+def chunks(entries: list[Entry], size: int = LEGACY_BATCH - room_for_new_rows(LEGACY_BATCH),
+           values: int | None = None) -> Iterator[list[Entry]]:
+    """Batches of at most ``size`` entries, ``values`` values (a whole record counts its
+    fields; by default as many as entries) and about BATCH_TEXT_BUDGET characters of
+    values, that never cut a run of one row's entries in two: the server refuses a new
     record that does not arrive whole."""
     start = 0
     while start < len(entries):
-        end = _end_within_budget(entries, start, min(start + size, len(entries)))
+        end = _end_within_budget(entries, start, min(start + size, len(entries)),
+                                 values if values is not None else size)
         if end < len(entries):
             cut = end
             row = (entries[end].table, entries[end].row_id)
@@ -152,14 +199,15 @@ def chunks(entries: list[Entry], size: int = LEGACY_BATCH - room_for_new_rows(LE
         start = end
 
 
-def _end_within_budget(entries: list[Entry], start: int, end: int) -> int:
-    """``end``, or earlier when the values from ``start`` would exceed the text budget
-    (at least one entry)."""
-    used = 0
+def _end_within_budget(entries: list[Entry], start: int, end: int, values: int) -> int:
+    """``end``, or earlier when the entries from ``start`` would exceed the text budget
+    or carry more than ``values`` values (at least one entry)."""
+    used_text = used_values = 0
     for index in range(start, end):
-        value = entries[index].value
-        used += len(value) if isinstance(value, str) else 8
-        if used > BATCH_TEXT_BUDGET and index > start:
+        entry = entries[index]
+        used_text += entry.text_length
+        used_values += entry.weight
+        if (used_text > BATCH_TEXT_BUDGET or used_values > values) and index > start:
             return index
     return end
 
@@ -177,22 +225,26 @@ def by_row(entries: list[Entry]) -> RowEntries:
 
 
 def with_rest_of_new_rows(chunk: list[Entry], rows: RowEntries,
-                          limit: int = LEGACY_BATCH) -> list[Entry]:
+                          limit: int = LEGACY_BATCH, values: int | None = None
+                          ) -> list[Entry]:
     """``chunk`` plus the later outbox entries of the records it creates (``rows``: the
-    outbox by record, see :func:`by_row`), at most ``limit`` entries in all.
+    outbox by record, see :func:`by_row`), at most ``limit`` entries and ``values``
+    values (by default as many as entries) in all.
 
     The server refuses a new record that does not arrive whole, and the outbox holds a
     field's *latest* entry, so a record inserted and then edited has that field further
     on, maybe past the batch's end. Sending it early is harmless: the later batch sends
     the same change id again and the server answers with its first result.
     """
-    creating = {(e.table, e.row_id) for e in chunk if e.field == "created_at"}
+    creating = {(e.table, e.row_id) for e in chunk if e.field in ("created_at", RECORD)}
     if not creating:
         return chunk
     inside = {e.seq for e in chunk}
     extra = sorted((e for row in creating for e in rows.get(row, ()) if e.seq not in inside),
                    key=lambda e: e.seq)
-    return chunk + extra[:limit - len(chunk)]
+    room = min(limit - len(chunk),
+               (values if values is not None else limit) - sum(e.weight for e in chunk))
+    return chunk + extra[:max(0, room)]
 
 
 def build(conn: sqlite3.Connection, entries: list[Entry], device_id: str,
@@ -203,39 +255,77 @@ def build(conn: sqlite3.Connection, entries: list[Entry], device_id: str,
 
     A re-send (see ``state.note_resent``) is based on the row's deletion too when this
     copy has seen one: it restores a value the server lost, on the tombstone as well, so
-    every copy of the row agrees and an undelete brings the value back.
+    every copy of the row agrees and an undelete brings the value back. A whole record
+    goes as one item unless this copy knows a version of one of its fields (then its
+    fields go as changes on their bases, as to an older server).
     """
-    keys = [entry.key for entry in entries]
+    keys = [entry.key for entry in entries if entry.field != RECORD]
+    keys += [(entry.table, entry.row_id, name) for entry in entries
+             if entry.field == RECORD for name in entry.value]  # type: ignore[union-attr]
     keys += [(entry.table, entry.row_id, DELETED) for entry in entries]
     bases = state.load_versions(conn, keys)
     resent = state.resent_ids(conn)
-    changes = []
+    changes: list[dict[str, Any]] = []
+    records: list[dict[str, Any]] = []
+    sent: list[Entry] = []  # the per-field entries, in the order of ``changes``
     for entry in entries:
-        base = bases.get(entry.key)
-        base_seq = base.seq if base else 0
-        if entry.change_id in resent:
-            deletion = bases.get((entry.table, entry.row_id, DELETED))
-            base_seq = max(base_seq, deletion.seq if deletion else 0)
-        changes.append({"change_id": entry.change_id, "table": entry.table,
-                        "row_id": entry.row_id, "field": entry.field, "value": entry.value,
-                        "hlc": entry.hlc, "base_seq": base_seq})
+        if entry.field == RECORD:
+            if not any(key in bases for key in _record_keys(entry)):
+                records.append({"record_id": entry.change_id, "table": entry.table,
+                                "row_id": entry.row_id, "values": entry.value,
+                                "hlc": entry.hlc})
+                continue
+            expanded = _expanded(entry)
+        else:
+            expanded = [entry]
+        for item in expanded:
+            base = bases.get(item.key)
+            base_seq = base.seq if base else 0
+            if item.change_id in resent:
+                deletion = bases.get((item.table, item.row_id, DELETED))
+                base_seq = max(base_seq, deletion.seq if deletion else 0)
+            changes.append({"change_id": item.change_id, "table": item.table,
+                            "row_id": item.row_id, "field": item.field,
+                            "value": item.value, "hlc": item.hlc, "base_seq": base_seq})
+            sent.append(item)
     try:  # all at once: one call into pydantic instead of one per change
         request = PushRequest.model_validate({"batch_id": uuid.uuid4().hex,
-                                              "device_id": device_id, "changes": changes})
+                                              "device_id": device_id, "changes": changes,
+                                              "records": records})
     except ValidationError as error:
-        raise _unsendable(entries, error) from error
+        raise _unsendable(sent, [e for e in entries if e.field == RECORD
+                                 and e.change_id in {r["record_id"] for r in records}],
+                          error) from error
     return PendingBatch(request, last_seq if last_seq is not None
                         else max(entry.seq for entry in entries))
 
 
-def _unsendable(entries: list[Entry], error: ValidationError) -> LocalDataError:
-    """The first change a batch cannot carry, named for the user."""
+def _record_keys(entry: Entry) -> list[Key]:
+    return [(entry.table, entry.row_id, name) for name in entry.value]  # type: ignore[union-attr]
+
+
+def _expanded(entry: Entry) -> list[Entry]:
+    """A whole record's fields as per-field entries, with the ids its expansion has."""
+    return [Entry(entry.seq, journal.field_change_id(entry.change_id, name), entry.table,
+                  entry.row_id, name, value, entry.hlc)
+            for name, value in entry.value.items()]  # type: ignore[union-attr]
+
+
+def _unsendable(entries: list[Entry], records: list[Entry],
+                error: ValidationError) -> LocalDataError:
+    """The first change a batch cannot carry, named for the user (``entries``: the
+    per-field changes, ``records``: the whole records, each in request order)."""
     first = error.errors()[0]
     location = first["loc"]
-    if len(location) >= 2 and location[0] == "changes" and isinstance(location[1], int):
-        entry = entries[location[1]]
+    if len(location) >= 2 and isinstance(location[1], int) and location[0] in (
+            "changes", "records"):
+        entry = (entries if location[0] == "changes" else records)[location[1]]
+        field_name = entry.field
+        if entry.field == RECORD:
+            field_name = str(location[3]) if len(location) >= 4 and location[2] == "values" \
+                else "a field"
         return LocalDataError(
-            f"The change of {entry.field} in {entry.table} {entry.row_id} cannot be "
+            f"The change of {field_name} in {entry.table} {entry.row_id} cannot be "
             f"sent: {first['msg']}. Edit that field and sync again.")
     if location and location[0] == "device_id":
         return LocalDataError(f"This copy's sign-in is damaged (its device id: "
@@ -253,15 +343,40 @@ def with_new_id(batch: PendingBatch, device_id: str) -> PendingBatch:
 
 
 def check_response(batch: PendingBatch, response: PushResponse) -> None:
-    """An answer for another batch, or with results that do not match the changes,
-    is nonsense: nothing of it is recorded."""
+    """An answer for another batch, or with results that do not match the changes and
+    records, is nonsense: nothing of it is recorded."""
     changes = batch.request.changes
+    records = batch.request.records
     if (response.batch_id.replace("-", "").lower() != batch.request.batch_id
             or len(response.results) != len(changes)
             or any(result.change_id.replace("-", "").lower() != change.change_id
-                   for result, change in zip(response.results, changes, strict=True))):
+                   for result, change in zip(response.results, changes, strict=True))
+            or len(response.records) != len(records)
+            or not all(_matches(record, result)
+                       for record, result in zip(records, response.records, strict=True))):
         raise ServerError("The server answered a push with results for other changes; "
                           "nothing was recorded.")
+
+
+def _matches(record: RecordIn, result: RecordResult) -> bool:
+    """Whether a record's result is about that record: an accepted one with a seq, or
+    one result per field, in order."""
+    if result.record_id.replace("-", "").lower() != record.record_id:
+        return False
+    if result.status == "accepted":
+        return result.seq >= 1 and result.fields is None
+    return result.fields is not None and len(result.fields) == len(record.values) and all(
+        field_result.change_id.replace("-", "").lower() == change.change_id
+        for field_result, change in zip(result.fields, record_changes(record), strict=True))
+
+
+def record_changes(record: RecordIn) -> list[ChangeIn]:
+    """The changes a pushed record stands for (what the server applied one by one when
+    it answered "fields")."""
+    return [ChangeIn.model_construct(
+        change_id=journal.field_change_id(record.record_id, name), table=record.table,
+        row_id=record.row_id, field=name, value=value, hlc=record.hlc,
+        base_seq=record.base_seq) for name, value in record.values.items()]
 
 
 def record(conn: sqlite3.Connection, schema: LocalSchema, batch: PendingBatch,
@@ -277,14 +392,26 @@ def record(conn: sqlite3.Connection, schema: LocalSchema, batch: PendingBatch,
     """
     outcome = PushOutcome()
     sent_again: list[str] = []
-    changes = batch.request.changes
+    versions: dict[Key, Version | None] = {}
+    refused_before = conflict_log.open_keys(conn, conflict_log.REJECTED)
+    pairs: list[tuple[ChangeIn, PushResult]] = []
+    for item, item_result in zip(batch.request.records, response.records, strict=True):
+        if item_result.status == "accepted":  # stored whole
+            for offset, (name, value) in enumerate(item.values.items()):
+                key = (item.table, item.row_id, name)
+                versions[key] = Version(item_result.seq + offset, value, item.hlc)
+                if key in refused_before:
+                    conflict_log.close(conn, key, (conflict_log.REJECTED,), "fixed")
+            outcome.accepted += len(item.values)
+        else:
+            pairs.extend(zip(record_changes(item), item_result.fields, strict=True))
+    pairs.extend(zip(batch.request.changes, response.results, strict=True))
+    changes = [change for change, _ in pairs]
     keys = [(c.table, c.row_id, c.field) for c in changes]
     keys += [(c.table, c.row_id, DELETED) for c in changes]
     known = state.load_versions(conn, keys)
     resent = state.resent_ids(conn)
-    versions: dict[Key, Version | None] = {}
-    refused_before = conflict_log.open_keys(conn, conflict_log.REJECTED)
-    for change, result in zip(changes, response.results, strict=True):
+    for change, result in pairs:
         key = (change.table, change.row_id, change.field)
         if result.status == "accepted":
             versions[key] = Version(result.seq, change.value, change.hlc)
@@ -336,11 +463,23 @@ def record(conn: sqlite3.Connection, schema: LocalSchema, batch: PendingBatch,
     if resent:
         state.note_resent(conn, sent_again, done=[change.change_id for change in changes])
     state.put(conn, pushed_through=batch.last_seq, pending_batch=None)
-    _skip_own_changes(conn, response)
+    _skip_own_changes(conn, batch, response)
     return outcome
 
 
-def _skip_own_changes(conn: sqlite3.Connection, response: PushResponse) -> None:
+def _accepted_seqs(batch: PendingBatch, response: PushResponse) -> set[int]:
+    """The seqs the server gave this batch's accepted changes and record fields."""
+    seqs = {result.seq for result in response.results if result.status == "accepted"}
+    for item, result in zip(batch.request.records, response.records, strict=True):
+        if result.status == "accepted":
+            seqs.update(range(result.seq, result.seq + len(item.values)))
+        else:
+            seqs.update(field.seq for field in result.fields if field.status == "accepted")
+    return seqs
+
+
+def _skip_own_changes(conn: sqlite3.Connection, batch: PendingBatch,
+                      response: PushResponse) -> None:
     """Move the cursor past this batch when everything between the cursor and the
     server's new seq is this batch's own accepted changes.
 
@@ -353,8 +492,7 @@ def _skip_own_changes(conn: sqlite3.Connection, response: PushResponse) -> None:
     if (cursor is None or state.get(conn, state.EPOCH) != response.epoch
             or state.get(conn, state.SNAPSHOT_MODE)):
         return
-    new = {result.seq for result in response.results
-           if result.status == "accepted" and result.seq > cursor}
+    new = {seq for seq in _accepted_seqs(batch, response) if seq > cursor}
     if new and response.server_seq - cursor == len(new) and max(new) == response.server_seq:
         state.put(conn, cursor=response.server_seq)
 
