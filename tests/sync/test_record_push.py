@@ -8,7 +8,7 @@ import pytest
 
 from channeldesk.store import journal
 from channeldesk.store.models import Partner
-from channeldesk.sync import conflict_log, outbox, state
+from channeldesk.sync import outbox, state
 from channeldesk.sync.errors import LocalDataError, ServerError
 from channeldesk.sync.protocol import PushResponse, PushResult, RecordResult
 from channeldesk.sync.rows import LocalSchema
