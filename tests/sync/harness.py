@@ -26,7 +26,7 @@ with warnings.catch_warnings():
 from channeldesk.server import accounts
 from channeldesk.server.models import FieldState, ServerChange, StoredBatch, Team
 from channeldesk.services import credentials
-from channeldesk.store import Store, open_store
+from channeldesk.store import Store, journal, open_store
 from channeldesk.store.models import Contact, Partner, all_models, synced_models
 from channeldesk.sync import account
 from channeldesk.sync.engine import SyncEngine, SyncReport
@@ -120,6 +120,30 @@ def _as_change(state: FieldState | None, seq: int) -> ServerChange | None:
                         device_id=state.device_id)
 
 
+def _history_then(team_id: int, state: FieldState, seq: int) -> ServerChange | None:
+    """The field's latest history entry at ``seq``: its own, or the field inside a
+    record entry (protocol 4: one history row stands for a new record's fields, with the
+    last of their seqs), shaped like a history row of that field."""
+    rows = (ServerChange.select()
+            .where((ServerChange.team == team_id) & (ServerChange.seq <= seq)
+                   & (ServerChange.table_name == state.table_name)
+                   & (ServerChange.row_id == state.row_id)
+                   & ServerChange.field.in_([state.field, journal.RECORD_FIELD]))
+            .order_by(ServerChange.seq.desc()))
+    for row in rows:
+        if row.field != journal.RECORD_FIELD:
+            return row
+        values = json.loads(row.value)
+        if state.field in values:
+            names = list(values)
+            return ServerChange(table_name=row.table_name, row_id=row.row_id,
+                                field=state.field,
+                                value=json.dumps(values[state.field], ensure_ascii=False),
+                                seq=row.seq - len(names) + 1 + names.index(state.field),
+                                hlc=row.hlc, device_id=row.device_id)
+    return None
+
+
 @dataclass
 class Server:
     """The real app on its own database, with admin helpers that act on its storage."""
@@ -172,12 +196,7 @@ class Server:
             FieldState.delete().where((FieldState.team == team.id)
                                       & (FieldState.seq > seq)).execute()
             for state in newer:
-                then = (ServerChange.select()
-                        .where((ServerChange.team == team.id) & (ServerChange.seq <= seq)
-                               & (ServerChange.table_name == state.table_name)
-                               & (ServerChange.row_id == state.row_id)
-                               & (ServerChange.field == state.field))
-                        .order_by(ServerChange.seq.desc()).first())
+                then = _history_then(team.id, state, seq)
                 if then is None:
                     then = _as_change(self.pruned_states.get(name, {}).get(
                         (state.table_name, state.row_id, state.field)), seq)
