@@ -8,7 +8,7 @@ import json
 import pytest
 
 from channeldesk.server import statistics
-from channeldesk.server.models import StoredBatch, database
+from channeldesk.server.models import ServerChange, StoredBatch, database
 from channeldesk.server.push import request_hash
 from channeldesk.store import journal
 from channeldesk.store.models import Partner
@@ -24,13 +24,19 @@ def _requests(client, method: str, path: str) -> list[tuple[str, str, int]]:
             if entry[0] == method and entry[1].endswith(path)]
 
 
-def _changes_per_push(client) -> list[int]:
-    """How many changes each batch carried (read back from the server's stored
-    answers, in the order they were applied)."""
+def _values_per_push(client) -> list[int]:
+    """How many values each batch stored, changes and record fields alike (read back
+    from the server's stored answers, in the order they were applied: each moved the
+    team's seq by as many)."""
     with client.server.storage.session():
         answers = [json.loads(row.response) for row in StoredBatch.select()]
-    return [len(answer["results"])
-            for answer in sorted(answers, key=lambda answer: answer["server_seq"])]
+    seqs = sorted(answer["server_seq"] for answer in answers)
+    return [seq - before for before, seq in zip([0, *seqs], seqs, strict=False)]
+
+
+def _history_fields(client) -> list[str]:
+    with client.server.storage.session():
+        return [row[0] for row in ServerChange.select(ServerChange.field).tuples()]
 
 
 def test_a_first_upload_is_sent_in_big_batches_and_not_pulled_back(make_sqlite_client):
@@ -40,13 +46,49 @@ def test_a_first_upload_is_sent_in_big_batches_and_not_pulled_back(make_sqlite_c
     report = alice.sync()
     assert report.pushed > LEGACY_BATCH * 2
     assert len(_requests(alice, "POST", "/push")) == 1
-    assert _changes_per_push(alice) == [report.pushed]
+    assert _values_per_push(alice) == [report.pushed]
     # Nothing pulled after the push: the cursor moved past the batch's own changes.
     paths = [path for _, path, _ in alice.transport.log]
     assert paths[-1].endswith("/push")
     conn = alice.store.db.connection()
     assert state.get_int(conn, state.CURSOR) == alice.server.team().seq
     carol = make_sqlite_client("carol")
+    carol.sync()
+    assert table_hashes(alice.store) == table_hashes(carol.store)
+
+
+def test_a_new_record_is_sent_whole_and_kept_as_one_history_entry(make_client):
+    alice, carol = make_client("alice"), make_client("carol")
+    partners = [alice.add_partner(f"Partner {n}", country="FR") for n in range(20)]
+    for partner in partners[:5]:
+        alice.add_contact(partner, f"Contact of {partner[-4:]}")
+    alice.update(Partner, partners[0], {"tier": "gold"})  # after the record: on top
+
+    report = alice.sync()
+
+    fields = _history_fields(alice)
+    assert fields.count(journal.RECORD_FIELD) == 25  # one entry per new record
+    assert fields.count("tier") == 1  # the later edit, as a change of its own
+    assert report.pushed == alice.server.team().seq  # every value has its seq
+    conn = alice.store.db.connection()
+    assert state.get_int(conn, state.CURSOR) == alice.server.team().seq
+    carol.sync()
+    assert carol.value(Partner, partners[0], "tier") == "gold"
+    assert table_hashes(alice.store) == table_hashes(carol.store)
+    carol.update(Partner, partners[1], {"country": "NO"})  # per-field edits go on top
+    converge(alice, carol)
+    assert alice.value(Partner, partners[1], "country") == "NO"
+    assert table_hashes(alice.store) == table_hashes(carol.store)
+
+
+def test_a_protocol_3_server_gets_new_records_field_by_field(make_sqlite_client,
+                                                              monkeypatch):
+    monkeypatch.setattr("channeldesk.server.routes_sync.PROTOCOL_VERSION", 3)
+    alice, carol = make_sqlite_client("alice"), make_sqlite_client("carol")
+    for n in range(3):
+        alice.add_partner(f"Partner {n}")
+    alice.sync()
+    assert journal.RECORD_FIELD not in _history_fields(alice)
     carol.sync()
     assert table_hashes(alice.store) == table_hashes(carol.store)
 
@@ -78,7 +120,7 @@ def test_an_older_server_gets_batches_of_500(make_sqlite_client, monkeypatch):
     for n in range(120):
         alice.add_partner(f"Partner {n}", country="FR")
     report = alice.sync()
-    sizes = _changes_per_push(alice)
+    sizes = _values_per_push(alice)
     assert len(sizes) >= 3 and max(sizes) <= LEGACY_BATCH
     assert sum(sizes) == report.pushed
     carol = make_sqlite_client("carol")
