@@ -103,10 +103,11 @@ def test_a_batch_id_the_server_saw_with_other_content_is_replaced(make_sqlite_cl
         alice.sync()
     conn = alice.store.db.connection()
     pending = json.loads(state.get(conn, state.PENDING_BATCH))
-    pending["request"]["changes"][0]["base_seq"] = 7  # no longer byte-identical
+    [record] = pending["request"]["records"]  # a new record goes whole
+    record["base_seq"] = 7  # no longer byte-identical
     state.put(conn, pending_batch=json.dumps(pending))
     report = alice.sync()
-    assert report.conflicts == 0 and report.pushed == len(pending["request"]["changes"])
+    assert report.conflicts == 0 and report.pushed == len(record["values"])
     assert state.get(conn, state.PENDING_BATCH) is None
 
 
