@@ -137,9 +137,13 @@ def record_values(text: str) -> dict[str, Any]:
         values = json.loads(text)
     except ValueError as error:
         raise DamagedRecordError(f"not JSON: {error}") from error
-    if not isinstance(values, dict) or not values:
+    if not isinstance(values, dict) or not values or any(
+            not isinstance(value, SCALARS) for value in values.values()):
         raise DamagedRecordError(f"not an object of field values: {text[:80]!r}")
     return values
+
+
+SCALARS = (str, int, float, type(None))  # what a field holds (protocol.FieldValue)
 
 
 def first_seq(last_seq: int, text: str) -> int:

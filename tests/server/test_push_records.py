@@ -324,13 +324,16 @@ def test_records_from_a_client_below_protocol_4_are_refused(client, server_app, 
 
 
 @unchecked
-def test_a_damaged_record_row_fails_the_page_loudly(client, server_app, alice, caplog):
+@pytest.mark.parametrize("damage", ["[1, 2]", '{"a": [1], "b": 2}', "{}", "{not json"])
+def test_a_damaged_record_row_fails_the_page_loudly(client, server_app, alice, caplog,
+                                                    damage):
     push_records(client, alice, record("plan", "x", {"a": 1, "b": 2}))
     with server_app.state.storage.session():
-        ServerChange.update(value="[1, 2]").execute()
+        ServerChange.update(value=damage).execute()
     with caplog.at_level(logging.ERROR, logger="channeldesk.server.pull"):
         response = client.get("/v1/changes", headers=alice.headers)
     assert response.status_code == 500
+    assert response.json()["error"] == "server_error"
     assert "damaged" in caplog.text and "seq 2" in caplog.text
 
 
