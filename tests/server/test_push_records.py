@@ -124,6 +124,12 @@ def test_a_new_record_is_one_history_row_and_pulls_as_its_fields(client, server_
     assert comparable(mine) == comparable(theirs)
     assert (mine.next_seq, mine.has_more) == (theirs.next_seq, theirs.has_more) == (n, False)
     assert {c.device_id for c in mine.changes} == {alice.device_id}
+    snapshots = [client.get("/v1/snapshot", headers=account.headers).json()["rows"]
+                 for account in (alice, bob)]
+    for rows in snapshots:
+        for row in rows:
+            del row["device_id"]
+    assert snapshots[0] == snapshots[1] and len(snapshots[0]) == n
 
 
 @unchecked
