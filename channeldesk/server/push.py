@@ -20,6 +20,15 @@ One transaction per batch, in this order:
 4. The counter advances by the number accepted, the response is stored under the batch
    id, and the transaction commits — all of it or nothing.
 
+Protocol 4 adds ``records``: new records sent whole, applied before the changes. A
+record is stored as ONE history row (``push_records`` describes it) when its id is not
+stored yet, nothing of it is refused, and its row is new to the server and to the batch;
+its fields still get one field state each, with consecutive seqs. Otherwise it is
+applied field by field as the changes it stands for, and answered per field. A record
+id stored before answers "accepted" with its original seq and stores nothing. A client
+that says a protocol older than 4 and sends records gets 400: it could not read the
+answer.
+
 "Moved" means moved by someone else: a device's own later edits of a field it pushed
 before (both made on the same pulled base) are not a conflict with itself. Changes from
 other devices since ``base_seq`` are looked up in the history; when that history was
@@ -32,13 +41,19 @@ import functools
 import hashlib
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from channeldesk.server import statistics
 from channeldesk.server.accounts import Caller
-from channeldesk.server.change_checks import BatchCheck, Refusal, RowFacts, is_deleted_value
+from channeldesk.server.change_checks import (
+    BatchCheck,
+    Refusal,
+    RowFacts,
+    RowKey,
+    is_deleted_value,
+)
 from channeldesk.server.errors import ApiError
 from channeldesk.server.models import (
     Device,
@@ -49,14 +64,26 @@ from channeldesk.server.models import (
     database,
     utc_now,
 )
+from channeldesk.server.push_records import (
+    RECORD_FIELD,
+    FieldChange,
+    Plan,
+    RecordAccepted,
+    expand,
+    first_seq,
+    plan_records,
+    record_text,
+)
 from channeldesk.server.storage import Storage
 from channeldesk.sync.protocol import (
     PROTOCOL_VERSION,
+    RECORDS_SINCE,
     REJECTED_SINCE,
     ChangeIn,
     PushRequest,
     PushResponse,
     PushResult,
+    RecordIn,
 )
 
 log = logging.getLogger(__name__)
@@ -94,7 +121,10 @@ def _is_set(text: str) -> bool:
 
 
 def request_hash(request: PushRequest) -> str:
-    return hashlib.sha256(request.model_dump_json().encode("utf-8")).hexdigest()
+    """The batch's fingerprint, from its text without an empty ``records`` key: a
+    protocol-3 batch stored before the server took records hashes as it did then, so
+    its retry still replays instead of being refused as a reused batch id."""
+    return hashlib.sha256(request.wire_json().encode("utf-8")).hexdigest()
 
 
 def _chunks(items: list, size: int) -> Iterable[list]:
@@ -102,20 +132,27 @@ def _chunks(items: list, size: int) -> Iterable[list]:
         yield items[start:start + size]
 
 
-def _load_existing(team_id: int, change_ids: list[str]) -> dict[str, Result]:
+def _load_existing(team_id: int, change_ids: list[str]
+                   ) -> tuple[dict[str, Result], dict[str, RecordAccepted]]:
+    """The stored results of these ids: per-field changes, and records stored whole
+    (answered with their first seq)."""
     found: dict[str, Result] = {}
+    records: dict[str, RecordAccepted] = {}
     param = database.param
     for chunk in _chunks(sorted(set(change_ids)), KEY_CHUNK * 2):
         cursor = database.execute_sql(
-            'SELECT "change_id", "seq", "value", "hlc", "device_id" FROM "server_change" '
-            f'WHERE "team_id" = {param} AND "change_id" IN '
+            'SELECT "change_id", "seq", "field", "value", "hlc", "device_id" '
+            f'FROM "server_change" WHERE "team_id" = {param} AND "change_id" IN '
             f'({", ".join([param] * len(chunk))})', [team_id, *chunk])
-        for change_id, seq, value, hlc, device in cursor.fetchall():
+        for change_id, seq, field, value, hlc, device in cursor.fetchall():
             # A damaged stored value fails the push here, as before, rather than going
             # into an answer that is stored and replayed.
+            if field == RECORD_FIELD:
+                records[change_id] = RecordAccepted(change_id, first_seq(seq, value))
+                continue
             load_value(value)
             found[change_id] = Accepted(change_id, seq, value, hlc, device)
-    return found
+    return found, records
 
 
 def _load_states(team_id: int, keys: set[Key]) -> dict[Key, _State]:
@@ -194,6 +231,18 @@ class Accepted(NamedTuple):
 Result = Accepted | PushResult
 
 
+class RecordFields(NamedTuple):
+    """The answer for a record applied field by field: one result per value, in the
+    order of its values, as if each had been sent as a change."""
+
+    record_id: str
+    fields: list[Result]
+    status = "fields"
+
+
+RecordOutcome = RecordAccepted | RecordFields
+
+
 @functools.lru_cache(maxsize=4096)
 def _json_text(text: str) -> str:
     """A string as JSON, remembered: a record's fields share one stamp and a batch one
@@ -201,13 +250,30 @@ def _json_text(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def answer_text(batch_id: str, results: list[Result], server_seq: int, epoch: str) -> str:
+def answer_text(batch_id: str, results: list[Result], server_seq: int, epoch: str,
+                records: list[RecordOutcome] | None = None) -> str:
     """The push's answer as JSON text: what ``PushResponse.model_dump_json`` gives for
-    the same results, written without a model per accepted change."""
-    items = ",".join(result.json() if isinstance(result, Accepted)
-                     else result.model_dump_json() for result in results)
+    the same results, written without a model per accepted change or record.
+    ``records`` is None for a batch without records: then the answer has no "records"
+    key, which a protocol-3 client (its model forbids unknown keys) could not read."""
+    items = ",".join(_result_json(result) for result in results)
+    tail = ""
+    if records is not None:
+        tail = ',"records":[' + ",".join(_record_json(record) for record in records) + "]"
     return (f'{{"batch_id":{_json_text(batch_id)},"results":[{items}],'
-            f'"server_seq":{int(server_seq)},"epoch":{_json_text(epoch)}}}')
+            f'"server_seq":{int(server_seq)},"epoch":{_json_text(epoch)}{tail}}}')
+
+
+def _result_json(result: Result) -> str:
+    return result.json() if isinstance(result, Accepted) else result.model_dump_json()
+
+
+def _record_json(record: RecordOutcome) -> str:
+    if isinstance(record, RecordAccepted):
+        return record.json()
+    fields = ",".join(_result_json(result) for result in record.fields)
+    return (f'{{"record_id":{_json_text(record.record_id)},"status":"fields","seq":0,'
+            f'"fields":[{fields}]}}')
 
 
 def _conflict(change_id: str, state: _State, row_deleted: bool) -> PushResult:
@@ -234,26 +300,37 @@ def _rejected(change_id: str, state: _State | None, refusal: Refusal) -> PushRes
                       reason=refusal.reason, code=refusal.code)
 
 
+def _keys(changes: Iterable[ChangeIn | FieldChange]) -> set[Key]:
+    """The fields these changes touch and their rows' ``deleted`` fields."""
+    keys: set[Key] = set()
+    for change in changes:
+        keys.add((change.table, change.row_id, change.field))
+        keys.add((change.table, change.row_id, DELETED_FIELD))
+    return keys
+
+
 class _Batch:
     """The in-memory work of one batch inside its transaction."""
 
-    def __init__(self, team: Team, caller: Caller, changes: list[ChangeIn]) -> None:
+    def __init__(self, team: Team, caller: Caller, request: PushRequest) -> None:
         self.team = team
         self.caller = caller
-        self.changes = changes
+        self.changes = request.changes
+        self.records = request.records
+        self.expanded = [expand(record) for record in self.records]
         self.seq = team.seq
-        self.results: list[Result] = []
         self.new_changes: list[tuple] = []
         self.received_at = ServerChange.received_at.db_value(utc_now())
         self.touched: dict[Key, _State] = {}
-        self.done = _load_existing(team.id, [change.change_id for change in changes])
-        keys: set[Key] = set()
-        for change in changes:
-            keys.add((change.table, change.row_id, change.field))
-            keys.add((change.table, change.row_id, DELETED_FIELD))
-        self.states = _load_states(team.id, keys)
+        self.done, self.done_records = _load_existing(team.id, [
+            *(change.change_id for change in self.changes),
+            *(record.record_id for record in self.records),
+            *(field.change_id for fields in self.expanded for field in fields)])
+        self.states = _load_states(team.id, _keys(self.changes))
         self.loaded = dict(self.states)  # as the batch found them (see moved_by_others)
         self._moved_cache: dict[tuple[Key, int], bool] = {}
+        self.row_facts: dict[RowKey, RowFacts] = {}
+        self._asked_rows: set[RowKey] = set()
 
     def moved_by_others(self, key: Key, state: _State, base_seq: int) -> bool:
         """Whether another device changed this field after ``base_seq``.
@@ -279,13 +356,14 @@ class _Batch:
                              & (ServerChange.seq > base_seq)
                              & (ServerChange.table_name == table)
                              & (ServerChange.row_id == row_id)
-                             & (ServerChange.field == field)
+                             # a record row stands for each field of its row
+                             & (ServerChange.field << (field, RECORD_FIELD))
                              & (ServerChange.device != self.caller.device_id))
                       .exists())
             self._moved_cache[(key, base_seq)] = cached
         return cached
 
-    def apply(self, change: ChangeIn) -> Result:
+    def apply(self, change: ChangeIn | FieldChange) -> Result:
         earlier = self.done.get(change.change_id)
         if earlier is not None:
             return earlier
@@ -307,7 +385,7 @@ class _Batch:
             return _conflict(change.change_id, current, row_deleted=row_gone)
         return self._accept(change, key)
 
-    def _accept(self, change: ChangeIn, key: Key) -> Accepted:
+    def _accept(self, change: ChangeIn | FieldChange, key: Key) -> Accepted:
         self.seq += 1
         value = dump_value(change.value)
         state = _State(value, self.seq, change.hlc, self.caller.device_id)
@@ -321,21 +399,86 @@ class _Batch:
         self.done[change.change_id] = result
         return result
 
-    def run(self) -> list[Result]:
-        fresh = [change for change in self.changes if change.change_id not in self.done]
-        refused = BatchCheck(fresh, self.team.seq,
-                             lambda rows: _load_rows(self.team.id, rows)).run()
-        by_id = {fresh[index].change_id: refusal for index, refusal in refused.items()}
-        self.results = []
-        for change in self.changes:
-            refusal = by_id.get(change.change_id)
-            if refusal is not None and change.change_id not in self.done:
-                key = (change.table, change.row_id, change.field)
-                self.results.append(_rejected(change.change_id, self.states.get(key),
-                                              refusal))
-            else:
-                self.results.append(self.apply(change))
-        return self.results
+    def rows(self, rows: set[RowKey]) -> dict[RowKey, RowFacts]:
+        """Whether the server has each row, loaded once per row for the batch (the
+        checks ask first; the records' plan asks again, or alone when the checks are
+        switched off in tests)."""
+        wanted = rows - self._asked_rows
+        if wanted:
+            self.row_facts.update(_load_rows(self.team.id, wanted))
+            self._asked_rows |= wanted
+        return {row: self.row_facts[row] for row in rows if row in self.row_facts}
+
+    def run(self) -> tuple[list[RecordOutcome], list[Result]]:
+        """Check the whole batch, then apply its records and then its changes."""
+        refused = self._check()
+        plan = self._plan_records(refused)
+        by_fields = [fields for fields, how in zip(self.expanded, plan, strict=True)
+                     if how == "fields"]
+        if by_fields:  # before anything is applied: ``loaded`` is as the batch found it
+            found = _load_states(self.team.id, _keys(
+                [field for fields in by_fields for field in fields]))
+            self.states.update(found)
+            self.loaded.update(found)
+        records = [self._apply_record(record, fields, how, refused)
+                   for record, fields, how in zip(self.records, self.expanded, plan,
+                                                  strict=True)]
+        results = [self._apply_checked(change, refused) for change in self.changes]
+        return records, results
+
+    def _check(self) -> dict[str, Refusal]:
+        """The refusals of everything not stored before, by change id: the records'
+        fields and the changes are checked together (a change of a record sent in the
+        same batch is a change of the same new row; a reference may point at a record
+        of the batch)."""
+        pending = [field for record, fields in zip(self.records, self.expanded,
+                                                   strict=True)
+                   if record.record_id not in self.done_records for field in fields]
+        pending.extend(self.changes)
+        fresh = [change for change in pending if change.change_id not in self.done]
+        refused = BatchCheck(fresh, self.team.seq, self.rows).run()
+        return {fresh[index].change_id: refusal for index, refusal in refused.items()}
+
+    def _plan_records(self, refused: Mapping[str, Refusal]) -> list[Plan]:
+        existing = self.rows({(record.table, record.row_id) for record in self.records})
+        return plan_records(self.records, self.expanded, self.done_records.keys(),
+                            self.done.keys(), refused.keys(), existing.keys())
+
+    def _apply_record(self, record: RecordIn, fields: list[FieldChange], how: Plan,
+                      refused: dict[str, Refusal]) -> RecordOutcome:
+        if how == "stored":
+            return self.done_records[record.record_id]
+        if how == "whole":
+            return self._accept_record(record)
+        return RecordFields(record.record_id,
+                            [self._apply_checked(field, refused) for field in fields])
+
+    def _accept_record(self, record: RecordIn) -> RecordAccepted:
+        """Store a new record as one history row; its fields get one state each, with
+        consecutive seqs, as n accepted changes would (no model and no SQL per value)."""
+        first = self.seq + 1
+        self.seq += len(record.values)
+        table, row_id, hlc = record.table, record.row_id, record.hlc
+        device = self.caller.device_id
+        texts = [dump_value(value) for value in record.values.values()]
+        for offset, (name, text) in enumerate(zip(record.values, texts, strict=True)):
+            state = _State(text, first + offset, hlc, device)
+            self.states[(table, row_id, name)] = state
+            self.touched[(table, row_id, name)] = state
+        self.new_changes.append((
+            self.team.id, self.seq, record.record_id, table, row_id, RECORD_FIELD,
+            record_text(record.values, texts), hlc, device, self.received_at))
+        result = RecordAccepted(record.record_id, first)
+        self.done_records[record.record_id] = result
+        return result
+
+    def _apply_checked(self, change: ChangeIn | FieldChange,
+                       refused: dict[str, Refusal]) -> Result:
+        refusal = refused.get(change.change_id)
+        if refusal is not None and change.change_id not in self.done:
+            key = (change.table, change.row_id, change.field)
+            return _rejected(change.change_id, self.states.get(key), refusal)
+        return self.apply(change)
 
     def write(self) -> None:
         """Insert the history rows and upsert the field states, many rows a statement.
@@ -411,6 +554,12 @@ def push(storage: Storage, caller: Caller, request: PushRequest,
     if request.device_id != caller.device_id:
         raise ApiError(403, "device_id is not the device this token was issued to.",
                        code="wrong_device")
+    if request.records and protocol < RECORDS_SINCE:
+        raise ApiError(400, f"This batch carries new records whole, which protocol "
+                            f"{RECORDS_SINCE} introduced, but the client says it speaks "
+                            f"protocol {protocol} and could not read the answer; send "
+                            f"X-ChannelDesk-Sync: {RECORDS_SINCE} or the records' fields "
+                            "as changes.", code="records_need_protocol_4")
     fingerprint = request_hash(request)
     with storage.write_transaction():
         team = storage.lock_team(caller.team_id)
@@ -426,20 +575,26 @@ def push(storage: Storage, caller: Caller, request: PushRequest,
             if protocol < REJECTED_SINCE:  # only its answer is read back as a model
                 _refuse_old_client(replayed.response.results, protocol, stored=True)
             return replayed
-        batch = _Batch(team, caller, request.changes)
-        results = batch.run()
-        refusals = [result for result in results if result.status == "rejected"]
+        batch = _Batch(team, caller, request)
+        records, results = batch.run()
+        results_and_fields = [*results, *(result for record in records
+                                          if isinstance(record, RecordFields)
+                                          for result in record.fields)]
+        refusals = [result for result in results_and_fields if result.status == "rejected"]
         _refuse_old_client(results, protocol, stored=False)
         batch.write()
-        body = answer_text(request.batch_id, results, batch.seq, team.epoch)
+        body = answer_text(request.batch_id, results, batch.seq, team.epoch,
+                           records if request.records else None)
         StoredBatch.create(team=team.id, batch_id=request.batch_id, request_hash=fingerprint,
                            response=body, created_at=utc_now())
     if batch.new_changes:
         statistics.refresh_after_push(storage, team.id, batch.seq)
-    conflicts = sum(1 for result in results if result.status == "conflict")
-    log.info("device %s pushed batch %s: %d changes, %d new, %d conflicts, %d refused, "
-             "seq %d", caller.device_id, request.batch_id, len(results),
-             len(batch.new_changes), conflicts, len(refusals), batch.seq)
+    conflicts = sum(1 for result in results_and_fields if result.status == "conflict")
+    whole = sum(1 for record in records if isinstance(record, RecordAccepted))
+    log.info("device %s pushed batch %s: %d changes, %d records (%d whole), %d new history "
+             "rows, %d conflicts, %d refused, seq %d", caller.device_id, request.batch_id,
+             len(results), len(records), whole, len(batch.new_changes), conflicts,
+             len(refusals), batch.seq)
     if refusals:
         log.info("device %s: first refusal (%s): %s", caller.device_id, refusals[0].code,
                  refusals[0].reason)

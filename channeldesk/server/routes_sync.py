@@ -1,4 +1,12 @@
-"""Endpoints of the sync protocol: push a batch, pull changes, download a snapshot."""
+"""Endpoints of the sync protocol: push a batch, pull changes, download a snapshot.
+
+A batch with ``records`` (protocol 4) from a client whose ``X-ChannelDesk-Sync`` header
+says an older protocol (or none) is refused with 400 ``records_need_protocol_4`` and
+nothing of it is stored: such a client could not read the answer's ``records``, and
+only a client that got it wrong sends them (a client learns the server's protocol from
+the same header on pages, and sends records only to a server that named 4). Not 426:
+the client is not too old for this server, it contradicts itself.
+"""
 
 from __future__ import annotations
 
@@ -39,15 +47,20 @@ PageLimit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="at most this ma
                          "change that breaks its table's rules (sent with "
                          "X-ChannelDesk-Sync: 2 or later) is rejected with a reason. "
                          "Up to 5,000 changes a batch (protocol 3; pages name the "
-                         "server's protocol in the same header). A retried batch_id "
-                         "gets the stored response; a change_id seen before gets "
-                         "its original result. The body may be sent with "
-                         "Content-Encoding: gzip.")
+                         "server's protocol in the same header). Protocol 4: `records` "
+                         "carry new records whole (applied before `changes`, at most "
+                         "20,000 values in all) and are answered in `records`, one "
+                         "result per record: accepted with its first field's seq, or "
+                         "field by field as if each value had been sent as a change; "
+                         "sent with an older protocol they answer 400. A retried "
+                         "batch_id gets the stored response; a change_id or record_id "
+                         "seen before gets its original result. The body may be sent "
+                         "with Content-Encoding: gzip.")
 def push(body: PushRequest, caller: CallerDep, storage: StorageDep,
          x_channeldesk_sync: Annotated[int | None, Header(
              ge=1, le=1000, description="the sync protocol the client speaks; 2 reads "
-                                        "rejected results, 3 sends big batches "
-                                        "(without it: 1)")] = None,
+                                        "rejected results, 3 sends big batches, "
+                                        "4 sends records whole (without it: 1)")] = None,
          ) -> Response:
     protocol = x_channeldesk_sync or 1
     with storage.session():
