@@ -235,10 +235,14 @@ def test_cli_sync_lists_what_the_server_refused_and_what_it_kept_aside(
     # The server holds a value this version does not allow (an older server stored it).
     server_file = sqlite_server_url.removeprefix("sqlite:///")
     with sqlite3.connect(server_file) as raw:
-        for table in ("server_change", "field_state"):
-            changed = raw.execute(f"UPDATE {table} SET value = ? WHERE row_id = ? AND "
-                                  "field = 'tier'", (json.dumps("diamond"), partner))
-            assert changed.rowcount == 1
+        changed = raw.execute("UPDATE field_state SET value = ? WHERE row_id = ? AND "
+                              "field = 'tier'", (json.dumps("diamond"), partner))
+        assert changed.rowcount == 1
+        # The new record's history entry holds its fields together (protocol 4).
+        changed = raw.execute("UPDATE server_change SET value = replace(value, ?, ?) "
+                              "WHERE row_id = ? AND field = '*'",
+                              ('"tier":"silver"', '"tier":"diamond"', partner))
+        assert changed.rowcount == 1
     pulled = run_cli(env, "sync", "--db", str(c))
     assert pulled.returncode == 0, pulled.stderr  # a result of the sync, not a failure
     lines = pulled.stdout.splitlines()
