@@ -81,8 +81,10 @@ from channeldesk.server.push_records import (
     first_seq,
     plan_records,
     record_text,
+    record_values,
 )
 from channeldesk.server.storage import Storage
+from channeldesk.store.journal import field_change_id
 from channeldesk.sync.protocol import (
     PROTOCOL_VERSION,
     RECORDS_SINCE,
@@ -160,6 +162,36 @@ def _load_existing(team_id: int, change_ids: list[str]
             load_value(value)
             found[change_id] = Accepted(change_id, seq, value, hlc, device)
     return found, records
+
+
+def _load_record_fields(team_id: int, change_ids: Iterable[str]) -> dict[str, Result]:
+    """The stored results of per-field changes that were stored inside a record row: a
+    record pushed whole whose answer was lost, re-sent field by field (the client's
+    fallback once it knows a version of one of its fields). A field's change id is its
+    record's id with the last eight hex digits replaced (``field_change_id``), so the
+    record rows are found by a range of the unique (team, change id) index."""
+    wanted = set(change_ids)
+    found: dict[str, Result] = {}
+    param = database.param
+    prefixes = sorted({change_id[:24] for change_id in wanted})
+    for chunk in _chunks(prefixes, KEY_CHUNK):
+        cursor = database.execute_sql(
+            'SELECT s."change_id", s."seq", s."value", s."hlc", s."device_id" FROM '
+            f'(VALUES {", ".join([f"({param}, {param})"] * len(chunk))}) AS k '
+            f'JOIN "server_change" AS s ON s."team_id" = {param} '
+            'AND s."change_id" BETWEEN k.column1 AND k.column2 '
+            f'AND s."field" = {param}',
+            [*(bound for prefix in chunk for bound in (prefix + "0" * 8, prefix + "f" * 8)),
+             team_id, RECORD_FIELD])
+        for record_id, last_seq, text, hlc, device in cursor.fetchall():
+            values = record_values(text)  # a damaged row fails the push, as above
+            first = last_seq - len(values) + 1
+            for offset, (name, value) in enumerate(values.items()):
+                change_id = field_change_id(record_id, name)
+                if change_id in wanted:
+                    found[change_id] = Accepted(change_id, first + offset,
+                                                dump_value(value), hlc, device)
+    return found
 
 
 def _load_states(team_id: int, keys: set[Key]) -> dict[Key, _State]:
@@ -258,15 +290,28 @@ class _Batch:
         self.new_changes: list[tuple] = []
         self.received_at = ServerChange.received_at.db_value(utc_now())
         self.touched: dict[Key, _State] = {}
+        self.row_facts: dict[RowKey, RowFacts] = {}
+        self._asked_rows: set[RowKey] = set()
         self.done, self.done_records = _load_existing(team.id, [
             *(change.change_id for change in self.changes),
             *(record.record_id for record in self.records),
-            *(field.change_id for fields in self.expanded for field in fields)])
+            *self._fields_possibly_stored()])
         self.states = _load_states(team.id, _keys(self.changes))
+        self.done.update(_load_record_fields(team.id, (
+            change.change_id for change in self.changes
+            if change.change_id not in self.done
+            and (change.table, change.row_id, change.field) in self.states)))
         self.loaded = dict(self.states)  # as the batch found them (see moved_by_others)
         self._moved_cache: dict[tuple[Key, int], bool] = {}
-        self.row_facts: dict[RowKey, RowFacts] = {}
-        self._asked_rows: set[RowKey] = set()
+
+    def _fields_possibly_stored(self) -> list[str]:
+        """The change ids of the records' fields that may have been stored as changes
+        before: only a row the server has can hold one (a stored change leaves its
+        field a state), and a first upload's rows are all new."""
+        existing = self.rows({(record.table, record.row_id) for record in self.records})
+        return [field.change_id
+                for record, fields in zip(self.records, self.expanded, strict=True)
+                if (record.table, record.row_id) in existing for field in fields]
 
     def moved_by_others(self, key: Key, state: _State, base_seq: int) -> bool:
         """Whether another device changed this field after ``base_seq``.

@@ -195,6 +195,25 @@ def test_a_record_sent_before_as_changes_answers_their_results(client, server_ap
     assert history(server_app) == stored and answer.server_seq == 2
 
 
+@unchecked
+def test_changes_of_a_record_stored_whole_answer_its_fields(client, server_app, alice, carol):
+    """A record stored whole and then re-sent as its fields (the answer was lost and the
+    client fell back to changes): each field answers its stored seq and nothing is
+    stored again, even after a colleague changed one of them since."""
+    item = record("plan", "x", {"target": 5, "note": "n", "owner": "a"})
+    push_records(client, alice, item)                            # seq 1..3
+    push(client, carol, change("plan", "x", "note", "theirs", base_seq=3))  # seq 4
+    stored = history(server_app)
+    other = change("plan", "w", "target", 9)
+    answer = push(client, alice, *as_fields(item)[1:], other)
+    assert [(r["status"], r["seq"]) for r in answer["results"]] == [
+        ("accepted", 2), ("accepted", 3), ("accepted", 5)]
+    assert answer["results"][0]["change_id"] == field_change_id(item["record_id"], "note")
+    assert history(server_app)[:len(stored)] == stored
+    assert len(history(server_app)) == len(stored) + 1
+    assert states(server_app, "x")["note"][1] == dump_value("theirs")
+
+
 # -- field by field --------------------------------------------------------------------------
 
 def test_a_record_for_a_row_the_server_has_is_applied_field_by_field(client, server_app,
