@@ -69,14 +69,25 @@ def _stamp_problem(hlc: str, now_ms: int) -> Refusal | None:
                                   "computer's date and time, then edit the field again")
 
 
-def _field_problem(change: ChangeIn, team_seq: int, now_ms: int) -> Refusal | None:
-    description = description_for(change.table)
+@functools.lru_cache(maxsize=2048)
+def _known_field(table: str, field: str) -> tuple[Refusal | None, str | None]:
+    """Whether this server knows the field (a refusal when not), and the table its value
+    points at when it is a reference: asked once per table and field, not per value."""
+    description = description_for(table)
     if description is None:
-        return Refusal("unknown", f"this server does not know the table '{change.table}' "
-                                  "(update the server, or ChannelDesk)")
-    if change.field in NOT_SENT or not description.has(change.field):
-        return Refusal("unknown", f"{description.label} has no field '{change.field}' on "
-                                  "this server (update the server, or ChannelDesk)")
+        return Refusal("unknown", f"this server does not know the table '{table}' "
+                                  "(update the server, or ChannelDesk)"), None
+    if field in NOT_SENT or not description.has(field):
+        return Refusal("unknown", f"{description.label} has no field '{field}' on "
+                                  "this server (update the server, or ChannelDesk)"), None
+    spec = description.field(field)
+    return None, (spec.references or None) if spec.kind is Kind.REFERENCE else None
+
+
+def _field_problem(change: ChangeIn, team_seq: int, now_ms: int) -> Refusal | None:
+    unknown, _ = _known_field(change.table, change.field)
+    if unknown is not None:
+        return unknown
     stamp = _stamp_problem(change.hlc, now_ms)
     if stamp is not None:
         return stamp
@@ -85,6 +96,8 @@ def _field_problem(change: ChangeIn, team_seq: int, now_ms: int) -> Refusal | No
                                      f"{change.base_seq:,}, which this server never reached "
                                      f"(it is at {team_seq:,})")
     if isinstance(change.value, str) and len(change.value) > CACHED_TEXT:
+        description = description_for(change.table)
+        assert description is not None
         problem = description.validate(change.field, change.value)
     else:
         problem = _value_problem(change.table, change.field, type(change.value),
@@ -110,12 +123,11 @@ class BatchCheck:
         self.changes = changes
         self.refused: dict[int, Refusal] = {}
         now = now_ms if now_ms is not None else int(datetime.now(UTC).timestamp() * 1000)
+        self.by_row: dict[RowKey, list[int]] = defaultdict(list)
         for index, change in enumerate(changes):
             problem = _field_problem(change, team_seq, now)
             if problem is not None:
                 self.refused[index] = problem
-        self.by_row: dict[RowKey, list[int]] = defaultdict(list)
-        for index, change in enumerate(changes):
             self.by_row[(change.table, change.row_id)].append(index)
         self.references = self._references()
         wanted = set(self.by_row) | {parent for _, parent in self.references}
@@ -170,13 +182,9 @@ class BatchCheck:
     def _references(self) -> list[tuple[int, RowKey]]:
         found = []
         for index, change in enumerate(self.changes):
-            description = description_for(change.table)
-            if description is None or not description.has(change.field):
-                continue
-            spec = description.field(change.field)
-            if spec.kind is Kind.REFERENCE and spec.references and \
-                    isinstance(change.value, str) and change.value:
-                found.append((index, (spec.references, change.value)))
+            _, parent_table = _known_field(change.table, change.field)
+            if parent_table and isinstance(change.value, str) and change.value:
+                found.append((index, (parent_table, change.value)))
         return found
 
     def _restored_here(self, parent: RowKey) -> bool:

@@ -31,7 +31,15 @@ from pydantic import BaseModel
 
 from channeldesk.domain.progress import Progress
 from channeldesk.store import Store, journal
-from channeldesk.sync import conflict_log, devices, outbox, snapshot, state, validate
+from channeldesk.sync import (
+    conflict_log,
+    devices,
+    outbox,
+    push_ahead,
+    snapshot,
+    state,
+    validate,
+)
 from channeldesk.sync.apply import Mode, PageApplier, PageResult, RemoteField, apply_parked
 from channeldesk.sync.blobs import referenced_blobs, sync_blobs
 from channeldesk.sync.errors import (
@@ -433,16 +441,26 @@ class SyncEngine:
         batches = list(outbox.chunks(entries, size - outbox.room_for_new_rows(size),
                                      values - outbox.room_for_new_rows(values)))
         rows = outbox.by_row(entries)
-        for done, chunk in enumerate(batches):
+
+        def build(index: int) -> outbox.PendingBatch:
+            chunk = batches[index]
+            return outbox.build(conn, outbox.with_rest_of_new_rows(chunk, rows, size, values),
+                                self.device_id, max(entry.seq for entry in chunk))
+
+        def build_ahead(index: int) -> outbox.PendingBatch | None:
+            return None if state.resent_ids(conn) else build(index)
+
+        ahead: outbox.PendingBatch | None = None
+        for done in range(len(batches)):
             if run.cancelled():
                 return
             run.progress(done, len(batches), "Sending changes")
             with self._transaction() as conn:
-                batch = outbox.build(
-                    conn, outbox.with_rest_of_new_rows(chunk, rows, size, values),
-                    self.device_id, max(entry.seq for entry in chunk))
+                batch = ahead or build(done)
                 state.put(conn, pending_batch=batch.dump())
-            self._send(run, batch)
+            following = done + 1 if done + 1 < len(batches) else None
+            ahead = self._send(run, batch, None if following is None
+                               else lambda index=following: build_ahead(index))
         if batches:
             run.progress(len(batches), len(batches), "Sending changes")
 
@@ -452,18 +470,23 @@ class SyncEngine:
             return self.max_batch
         return min(self.max_batch, LEGACY_BATCH)
 
-    def _send(self, run: _Run, batch: outbox.PendingBatch) -> None:
+    def _send(self, run: _Run, batch: outbox.PendingBatch,
+              build_next: Callable[[], outbox.PendingBatch | None] | None = None,
+              ) -> outbox.PendingBatch | None:
         """Send a stored batch and record the answer; a batch id the server saw with
-        other content is replaced by a fresh one once."""
+        other content is replaced by a fresh one once. ``build_next`` runs while the
+        answer is awaited; its batch is returned when recording the answer left it
+        valid (``push_ahead``), else None."""
         try:
-            response = self._post_batch(batch)
+            response, following = push_ahead.post_while(lambda: self._post_batch(batch),
+                                                        build_next)
         except RequestRefused as refused:
             if refused.code != "batch_id_reused":
                 raise
             batch = outbox.with_new_id(batch, self.device_id)
             with self._transaction() as conn:
                 state.put(conn, pending_batch=batch.dump())
-            response = self._post_batch(batch)
+            response, following = self._post_batch(batch), None
         outbox.check_response(batch, response)
         assert self._schema is not None
         with self._transaction() as conn:
@@ -474,6 +497,7 @@ class SyncEngine:
         run.report.rejected += outcome.rejected
         run.report.refusals.extend(outcome.reasons[:3 - len(run.report.refusals)])
         run.server_seq = max(run.server_seq, response.server_seq)
+        return push_ahead.still_valid(following, batch)
 
     def _post_batch(self, batch: outbox.PendingBatch) -> PushResponse:
         reply = self.transport.request("POST", f"{API_PREFIX}/push",

@@ -395,13 +395,14 @@ def record(conn: sqlite3.Connection, schema: LocalSchema, batch: PendingBatch,
     versions: dict[Key, Version | None] = {}
     refused_before = conflict_log.open_keys(conn, conflict_log.REJECTED)
     pairs: list[tuple[ChangeIn, PushResult]] = []
+    record_versions: list[tuple] = []  # of records stored whole, saved before ``versions``
     for item, item_result in zip(batch.request.records, response.records, strict=True):
         if item_result.status == "accepted":  # stored whole
-            for offset, (name, value) in enumerate(item.values.items()):
-                key = (item.table, item.row_id, name)
-                versions[key] = Version(item_result.seq + offset, value, item.hlc)
-                if key in refused_before:
-                    conflict_log.close(conn, key, (conflict_log.REJECTED,), "fixed")
+            record_versions.extend(_record_versions(item, item_result.seq, versions))
+            if refused_before:
+                for key in _record_keys_of(item):
+                    if key in refused_before:
+                        conflict_log.close(conn, key, (conflict_log.REJECTED,), "fixed")
             outcome.accepted += len(item.values)
         else:
             pairs.extend(zip(record_changes(item), item_result.fields, strict=True))
@@ -459,12 +460,31 @@ def record(conn: sqlite3.Connection, schema: LocalSchema, batch: PendingBatch,
                 theirs_device=result.server_device, row_deleted=result.row_deleted,
                 theirs_missing=theirs_missing):
             outcome.conflicts += 1
+    state.save_version_rows(conn, record_versions)  # a later change's version wins
     state.save_versions(conn, versions)
     if resent:
         state.note_resent(conn, sent_again, done=[change.change_id for change in changes])
     state.put(conn, pushed_through=batch.last_seq, pending_batch=None)
     _skip_own_changes(conn, batch, response)
     return outcome
+
+
+def _record_versions(item: RecordIn, first_seq: int,
+                     versions: dict[Key, Version | None]) -> list[tuple]:
+    """The versions of a record the server stored whole, as rows of ``field_version``
+    (a first upload records hundreds of thousands: no object per field). Its deletion
+    flag goes into ``versions`` too, where a later change's conflict looks for it."""
+    table, row_id, hlc = item.table, item.row_id, item.hlc
+    if DELETED in item.values:
+        offset = list(item.values).index(DELETED)
+        versions[(table, row_id, DELETED)] = Version(first_seq + offset,
+                                                     item.values[DELETED], hlc)
+    return [(table, row_id, name, seq, value, hlc)
+            for seq, (name, value) in enumerate(item.values.items(), first_seq)]
+
+
+def _record_keys_of(item: RecordIn) -> list[Key]:
+    return [(item.table, item.row_id, name) for name in item.values]
 
 
 def _accepted_seqs(batch: PendingBatch, response: PushResponse) -> set[int]:

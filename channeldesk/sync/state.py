@@ -144,14 +144,22 @@ def load_versions(conn: sqlite3.Connection, keys: Iterable[Key],
     return found
 
 
+VERSION_UPSERT = (
+    "INSERT INTO field_version (table_name, row_id, field, seq, value, hlc) "
+    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (table_name, row_id, field) DO UPDATE SET "
+    "seq = excluded.seq, value = excluded.value, hlc = excluded.hlc")
+
+
+def save_version_rows(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
+    """Upsert versions given as (table, row_id, field, seq, value, hlc) rows, in order."""
+    conn.executemany(VERSION_UPSERT, rows)
+
+
 def save_versions(conn: sqlite3.Connection, versions: dict[Key, Version | None]) -> None:
     """Upsert versions; a None version removes the entry (the field's base is unknown)."""
     upserts = [(*key, v.seq, v.value, v.hlc) for key, v in versions.items() if v is not None]
     removals = [key for key, v in versions.items() if v is None]
-    conn.executemany(
-        "INSERT INTO field_version (table_name, row_id, field, seq, value, hlc) "
-        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (table_name, row_id, field) DO UPDATE SET "
-        "seq = excluded.seq, value = excluded.value, hlc = excluded.hlc", upserts)
+    conn.executemany(VERSION_UPSERT, upserts)
     conn.executemany("DELETE FROM field_version WHERE table_name = ? AND row_id = ? "
                      "AND field = ?", removals)
 

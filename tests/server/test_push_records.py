@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import logging
 from typing import Any
 
@@ -388,3 +389,17 @@ def test_record_results_written_by_hand_read_as_the_models_write_them():
             exclude={"records"})
     assert answer_text("b" * 32, [], 0, "e", []) == \
         PushResponse(batch_id="b" * 32, results=[], server_seq=0, epoch="e").model_dump_json()
+
+
+@pytest.mark.parametrize("value", [
+    "", "Acme", "東京 \"q\" \\ /", "a\nb\tc\x00\x1f\u2028", "مرحبا", "😀", 0, -7, 2**63 - 1,
+    -(2**63), 10**30, 1.5, -0.0, 1e-300, None, True, False])
+def test_a_value_is_stored_as_the_json_encoder_writes_it(value):
+    """The fast paths of ``dump_value`` write what ``json.dumps`` writes: the stored text
+    is compared byte for byte when a replay or a re-sent change is answered."""
+    assert dump_value(value) == json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
+def test_a_value_that_is_not_json_is_refused_by_the_encoder():
+    with pytest.raises(ValueError):
+        dump_value(float("nan"))

@@ -227,3 +227,90 @@ def test_a_damaged_device_id_asks_for_a_new_sign_in(make_sqlite_client):
     with pytest.raises(LocalDataError, match="sign in to the team server again"):
         outbox.build(alice.store.db.connection(),
                      outbox.outbox(alice.store.db.connection(), 0), "not a device id")
+
+
+def _watch_builds(client, monkeypatch) -> list[bool]:
+    """Whether a push was in flight at each ``outbox.build`` of the client's pushes."""
+    in_flight = [False]
+    builds: list[bool] = []
+    inner = client.transport.request
+
+    def request(method: str, path: str, **kwargs):
+        in_flight[0] = path.endswith("/push")
+        try:
+            return inner(method, path, **kwargs)
+        finally:
+            in_flight[0] = False
+
+    real_build = outbox.build
+
+    def build(*args, **kwargs):
+        builds.append(in_flight[0])
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(client.transport, "request", request)
+    monkeypatch.setattr(outbox, "build", build)
+    return builds
+
+
+def test_the_next_batch_is_built_while_the_previous_one_is_on_its_way(make_client,
+                                                                      monkeypatch):
+    alice, carol = make_client("alice", max_batch=50), make_client("carol")
+    for n in range(60):
+        alice.add_partner(f"Partner {n}", country="FR")
+    alice.sync()  # the first sync learns the server's protocol; nothing to send yet
+    for n in range(60, 120):
+        alice.add_partner(f"Partner {n}", country="DE")
+    builds = _watch_builds(alice, monkeypatch)
+    before = len(_requests(alice, "POST", "/push"))
+
+    report = alice.sync()
+
+    pushes = len(_requests(alice, "POST", "/push")) - before
+    assert pushes >= 3 and report.conflicts == 0
+    assert builds == [False] + [True] * (pushes - 1)  # each built once, all but the first
+    carol.sync()                                      # while the one before was sent
+    assert table_hashes(alice.store) == table_hashes(carol.store)
+
+
+def test_a_batch_built_ahead_is_built_again_when_it_shares_a_record(make_client,
+                                                                   monkeypatch):
+    """A record's later edit brought forward into the batch that creates it is sent
+    again by a later batch, on the version the first answer gave it: that batch is
+    built again after the answer, not taken as it was built ahead."""
+    alice, carol = make_client("alice", max_batch=50), make_client("carol")
+    alice.sync()
+    first = alice.add_partner("Partner 0", country="FR")
+    for n in range(1, 20):
+        alice.add_partner(f"Partner {n}", country="FR")
+    alice.update(Partner, first, {"tier": "gold"})  # at the outbox's end
+    builds = _watch_builds(alice, monkeypatch)
+
+    report = alice.sync()
+
+    assert report.conflicts == 0 and len(_requests(alice, "POST", "/push")) == 2
+    assert builds == [False, True, False]  # the second, built ahead and built again
+    assert _history_fields(alice).count("tier") == 1  # its re-send stored nothing
+    carol.sync()
+    assert carol.value(Partner, first, "tier") == "gold"
+    assert table_hashes(alice.store) == table_hashes(carol.store)
+
+
+def test_a_batch_that_cannot_be_built_ahead_fails_after_the_answer_is_recorded(
+        make_sqlite_client):
+    """The error of a batch built ahead surfaces in its turn: the batch in flight then
+    is recorded first, and nothing of the broken one is sent or stored."""
+    alice = make_sqlite_client("alice", max_batch=50)
+    alice.sync()
+    for n in range(20):
+        alice.add_partner(f"Partner {n}")
+    broken = alice.add_partner("Initech")  # in the second batch
+    conn = alice.store.db.connection()
+    with alice.store.transaction(), journal.muted(conn, "test"):
+        conn.execute("UPDATE partner SET website = ? WHERE id = ?", ("a\x00b", broken))
+    with pytest.raises(LocalDataError, match=f"website in partner {broken} cannot be sent"):
+        alice.sync()
+    assert len(_requests(alice, "POST", "/push")) == 1
+    assert state.get(conn, state.PENDING_BATCH) is None
+    assert state.get_int(conn, state.PUSHED_THROUGH) > 0  # the first answer was recorded
+    assert _values_per_push(alice) == [alice.server.team().seq]
