@@ -61,7 +61,10 @@ from channeldesk.sync.protocol import API_PREFIX, MAX_PAGE
 from channeldesk.sync.transport import HttpTransport
 
 TEAM = "Bench Team"
-AIMS = {"first_sync_s": 10.0, "empty_sync_ms": 200.0}
+# Issue 18: a first upload of 100,000 records within 20 s; a first sync within 5 s and
+# 1.3x the raw download and parse of the same pages. Earlier: an empty sync, 200 ms.
+AIMS = {"push_s": 20.0, "first_sync_s": 5.0, "first_sync_ratio": 1.3,
+        "empty_sync_ms": 200.0}
 RECORDS_PER_PARTNER = 5  # generate(..., activities_per_partner=3, contacts_per_partner=1)
 
 
@@ -246,18 +249,22 @@ def _cpu(seconds: dict[str, float] | None) -> str:
 def report(figures: Figures) -> str:
     f = figures
     first_rate = f.records / f.first_sync_s if f.first_sync_s else 0.0
+    aim_push = "meets" if f.push_s <= AIMS["push_s"] else "misses"
     aim_first = "meets" if f.first_sync_s <= AIMS["first_sync_s"] else "misses"
+    ratio = f.first_sync_s / f.first_sync_raw_s if f.first_sync_raw_s else 0.0
+    aim_ratio = "meets" if ratio <= AIMS["first_sync_ratio"] else "misses"
     aim_empty = "meets" if _median(f.empty_ms) <= AIMS["empty_sync_ms"] else "misses"
     lines = [
         f"== {f.kind} server: {f.records:,} records, {f.fields:,} field values ==",
         f"push of the whole team by the source: {f.push_s:.1f} s "
-        f"({f.records / f.push_s:,.0f} records/s, {f.fields / f.push_s:,.0f} values/s)",
+        f"({f.records / f.push_s:,.0f} records/s, {f.fields / f.push_s:,.0f} values/s) -- "
+        f"{aim_push} the {AIMS['push_s']:.0f} s aim",
         f"first sync into an empty client: {f.first_sync_s:.1f} s = {first_rate:,.0f} "
         f"records/s ({f.fields / f.first_sync_s:,.0f} values/s) -- {aim_first} the "
         f"{AIMS['first_sync_s']:.0f} s aim",
         f"  raw HTTP download + JSON parse of the same snapshot: {f.first_sync_raw_s:.1f} s "
         f"({f.records / f.first_sync_raw_s:,.0f} records/s); sync / raw = "
-        f"{f.first_sync_s / f.first_sync_raw_s:.2f}x",
+        f"{ratio:.2f}x -- {aim_ratio} the {AIMS['first_sync_ratio']:.1f}x aim",
         f"incremental sync of 100 changes: median {_median(f.incremental_ms):.1f} ms, "
         f"p95 {_p95(f.incremental_ms):.1f} ms; raw GET of the same page "
         f"{_median(f.incremental_raw_ms):.1f} ms",
