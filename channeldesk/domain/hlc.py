@@ -47,6 +47,12 @@ class Stamp:
         return cls(int(millis, 16), int(counter, 16), device)
 
 
+def is_stamp(text: str) -> bool:
+    """Whether ``text`` is a well-formed stamp: what ``Stamp.decode`` accepts, without
+    building one (a batch checks one stamp per new record)."""
+    return _STAMP.match(text) is not None
+
+
 class HybridClock:
     """Issues strictly increasing stamps for one device."""
 

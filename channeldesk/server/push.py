@@ -472,7 +472,7 @@ class _Batch:
                                            device))
         self.new_changes.append((
             self.team.id, self.seq, record.record_id, table, row_id, RECORD_FIELD,
-            record_text(record.values, texts), hlc, device, self.received_at))
+            record_text(record.values), hlc, device, self.received_at))
         result = RecordAccepted(record.record_id, first)
         self.done_records[record.record_id] = result
         return result

@@ -41,6 +41,7 @@ from channeldesk.sync.protocol import (
 )
 from channeldesk.sync.rows import LocalSchema, journal_again
 from channeldesk.sync.state import Key, Version
+from channeldesk.sync.transport import Body, json_body
 
 DELETED = "deleted"
 RECORD = journal.RECORD_FIELD
@@ -86,6 +87,11 @@ class PendingBatch:
     def request_json(self) -> str:
         """The request as JSON, made once: it is both stored and sent."""
         return self.request.wire_json()
+
+    @functools.cached_property
+    def body(self) -> Body:
+        """The request as sent (gzipped when large), made once."""
+        return json_body(self.request_json)
 
     def dump(self) -> str:
         return f'{{"last_seq": {int(self.last_seq)}, "request": {self.request_json}}}'

@@ -50,15 +50,35 @@ class Reply:
     headers: Mapping[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Body:
+    """A JSON request body as it goes on the wire, encoded (and gzipped when large)
+    once: a batch built ahead is made ready to send while the one before is on its way
+    (``push_ahead``)."""
+
+    content: bytes
+    headers: Mapping[str, str]
+
+
+def json_body(json_text: str) -> Body:
+    content = json_text.encode()
+    headers = {"Content-Type": "application/json"}
+    if len(content) > GZIP_ABOVE_BYTES:
+        content = gzip.compress(content, compresslevel=6)
+        headers["Content-Encoding"] = "gzip"
+    return Body(content, headers)
+
+
 class Transport(Protocol):
     """How the engine reaches the server; paths start with ``/v1``."""
 
     def request(self, method: str, path: str, *, json: Any = None,
                 params: Mapping[str, Any] | None = None, content: bytes | None = None,
                 headers: Mapping[str, str] | None = None,
-                json_text: str | None = None) -> Reply:
+                json_text: str | None = None, body: Body | None = None) -> Reply:
         """Send one request; raise :class:`Offline` when no answer came back.
-        ``json_text``: a body already serialised as JSON (sent like ``json``)."""
+        ``json_text``: a body already serialised as JSON (sent like ``json``);
+        ``body``: one already encoded (:func:`json_body`)."""
         ...
 
     def close(self) -> None:
@@ -103,7 +123,7 @@ class HttpTransport:
     def request(self, method: str, path: str, *, json: Any = None,
                 params: Mapping[str, Any] | None = None, content: bytes | None = None,
                 headers: Mapping[str, str] | None = None,
-                json_text: str | None = None) -> Reply:
+                json_text: str | None = None, body: Body | None = None) -> Reply:
         sent_headers = {"User-Agent": f"ChannelDesk/{__version__}",
                         "Accept-Encoding": "gzip",
                         PROTOCOL_HEADER: str(PROTOCOL_VERSION)}
@@ -112,11 +132,10 @@ class HttpTransport:
         if json is not None:
             json_text = jsonlib.dumps(json, ensure_ascii=False, allow_nan=False)
         if json_text is not None:
-            content = json_text.encode()
-            sent_headers["Content-Type"] = "application/json"
-            if len(content) > GZIP_ABOVE_BYTES:
-                content = gzip.compress(content, compresslevel=6)
-                sent_headers["Content-Encoding"] = "gzip"
+            body = json_body(json_text)
+        if body is not None:
+            content = body.content
+            sent_headers.update(body.headers)
         sent_headers.update(headers or {})
         try:
             answer = self._client.request(method, path, params=params, content=content,

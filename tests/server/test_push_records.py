@@ -21,7 +21,12 @@ from channeldesk.server.push import (
     dump_value,
     request_hash,
 )
-from channeldesk.server.push_records import RECORD_FIELD, RecordAccepted
+from channeldesk.server.push_records import (
+    RECORD_FIELD,
+    RecordAccepted,
+    record_text,
+    record_values,
+)
 from channeldesk.store.journal import field_change_id
 from channeldesk.sync.protocol import (
     ChangesPage,
@@ -403,3 +408,11 @@ def test_a_value_is_stored_as_the_json_encoder_writes_it(value):
 def test_a_value_that_is_not_json_is_refused_by_the_encoder():
     with pytest.raises(ValueError):
         dump_value(float("nan"))
+
+
+def test_a_stored_record_is_its_values_each_as_stored_alone():
+    values = {"name": "東京 \"q\"\n", "amount": 2**63 - 1, "rate": 1.5, "note": None,
+              "empty": "", "flag": 0}
+    assert record_text(values) == "{" + ",".join(
+        f'"{name}":{dump_value(value)}' for name, value in values.items()) + "}"
+    assert record_values(record_text(values)) == values

@@ -12,7 +12,7 @@ from channeldesk.server.models import ServerChange, StoredBatch, database
 from channeldesk.server.push import request_hash
 from channeldesk.store import journal
 from channeldesk.store.models import Partner
-from channeldesk.sync import outbox, state
+from channeldesk.sync import outbox, push_ahead, state
 from channeldesk.sync.errors import LocalDataError, Offline
 from channeldesk.sync.protocol import LEGACY_BATCH, MAX_BATCH
 
@@ -229,26 +229,30 @@ def test_a_damaged_device_id_asks_for_a_new_sign_in(make_sqlite_client):
                      outbox.outbox(alice.store.db.connection(), 0), "not a device id")
 
 
-def _watch_builds(client, monkeypatch) -> list[bool]:
-    """Whether a push was in flight at each ``outbox.build`` of the client's pushes."""
-    in_flight = [False]
+def _watch_builds(monkeypatch) -> list[bool]:
+    """For each ``outbox.build`` of a push, whether it ran while the batch before was
+    being sent (inside ``push_ahead.post_while``, which sends first and then builds)."""
+    ahead = [False]
     builds: list[bool] = []
-    inner = client.transport.request
+    real_post_while, real_build = push_ahead.post_while, outbox.build
 
-    def request(method: str, path: str, **kwargs):
-        in_flight[0] = path.endswith("/push")
-        try:
-            return inner(method, path, **kwargs)
-        finally:
-            in_flight[0] = False
+    def post_while(post, build):
+        if build is None:
+            return real_post_while(post, None)
 
-    real_build = outbox.build
+        def flagged():
+            ahead[0] = True
+            try:
+                return build()
+            finally:
+                ahead[0] = False
+        return real_post_while(post, flagged)
 
     def build(*args, **kwargs):
-        builds.append(in_flight[0])
+        builds.append(ahead[0])
         return real_build(*args, **kwargs)
 
-    monkeypatch.setattr(client.transport, "request", request)
+    monkeypatch.setattr(push_ahead, "post_while", post_while)
     monkeypatch.setattr(outbox, "build", build)
     return builds
 
@@ -261,7 +265,7 @@ def test_the_next_batch_is_built_while_the_previous_one_is_on_its_way(make_clien
     alice.sync()  # the first sync learns the server's protocol; nothing to send yet
     for n in range(60, 120):
         alice.add_partner(f"Partner {n}", country="DE")
-    builds = _watch_builds(alice, monkeypatch)
+    builds = _watch_builds(monkeypatch)
     before = len(_requests(alice, "POST", "/push"))
 
     report = alice.sync()
@@ -284,7 +288,7 @@ def test_a_batch_built_ahead_is_built_again_when_it_shares_a_record(make_client,
     for n in range(1, 20):
         alice.add_partner(f"Partner {n}", country="FR")
     alice.update(Partner, first, {"tier": "gold"})  # at the outbox's end
-    builds = _watch_builds(alice, monkeypatch)
+    builds = _watch_builds(monkeypatch)
 
     report = alice.sync()
 

@@ -24,7 +24,12 @@ from channeldesk.sync.errors import (
     ServerGone,
 )
 from channeldesk.sync.protocol import ChangesPage
-from channeldesk.sync.transport import HttpTransport, decode, normalize_server_url
+from channeldesk.sync.transport import (
+    HttpTransport,
+    decode,
+    json_body,
+    normalize_server_url,
+)
 
 from .harness import table_hashes
 from .served import free_port
@@ -149,6 +154,11 @@ def test_large_bodies_are_gzipped_and_the_token_is_a_bearer_header(odd_server):
     already = json.dumps(large)  # a body serialised by the caller goes the same way
     assert transport.request("POST", "/large", json_text=already).status == 204
     assert SEEN["encoding"] == "gzip" and SEEN["body"] == already.encode()
+    encoded = json_body(already)  # encoded before it is sent (a batch built ahead)
+    assert transport.request("POST", "/large", body=encoded).status == 204
+    assert SEEN["encoding"] == "gzip" and SEEN["body"] == already.encode()
+    assert transport.request("POST", "/small", body=json_body('{"a": 1}')).status == 204
+    assert SEEN["encoding"] is None and json.loads(SEEN["body"]) == small
     transport.close()
 
 
