@@ -6,9 +6,11 @@ recorded, while the server sat idle; then the server worked while the client wai
 The next batch's content depends on the database only through what ``outbox.build``
 reads: the known versions of its fields and the list of re-sent changes. Recording an
 answer changes the versions of the answered batch's own rows, and the re-sent list only
-when it holds something. So the next batch is built while the answer is awaited, and is
-used only when it shares no row with the batch just answered and nothing was being
-re-sent; otherwise it is built again, as before.
+when it holds something. So the next batch is built, serialised and gzipped
+(``PendingBatch.body``) while the answer is awaited, and is used only when it shares no
+row with the batch just answered and nothing was being re-sent; otherwise it is built
+again, as before. The server then starts on it as soon as the answer is recorded, and
+the client's building overlaps the server's work instead of following it.
 
 Still one batch at most is stored as pending and one request in flight: a batch built
 ahead is neither stored nor sent before the previous answer is recorded (the kill tests
