@@ -1,6 +1,8 @@
 """A model-based test: desktops edit, delete, restore, sync through a faulty network,
 crash between the server's commit and theirs, and decide conflicts; the server prunes
-its history or is restored from a backup; all in random order.
+its history or is restored from a backup; all in random order. Pushes go in batches of
+a few records (``max_batch=20``, room for a whole row), so a sync may send several, each
+built while the one before is on its way, and a fault can fall between them.
 
 Invariants, checked after a quiet round (every conflict decided, everyone synced until
 nothing moves): all databases hold the same data; the server stored no change twice;
@@ -70,7 +72,7 @@ class SyncMachine(RuleBasedStateMachine):
             self.server.add_user(f"{name}@acme.example")
             (self.folder / name).mkdir()
             self.clients.append(Client(self.server, self.folder / name / "db.sqlite3",
-                                       f"{name}@acme.example", page_limit=7))
+                                       f"{name}@acme.example", page_limit=7, max_batch=20))
         self.rows: list[str] = []
         self.restores = 0
         self.writers: dict[tuple[str, str], set[int]] = {}
@@ -176,7 +178,7 @@ class SyncMachine(RuleBasedStateMachine):
         old = self.clients[who]
         old.close()
         self.clients[who] = Client(self.server, old.path, old.email, reopen=True,
-                                   page_limit=7)
+                                   page_limit=7, max_batch=20)
 
     @rule(who=st.integers(0, 2), keep_mine=st.booleans())
     def decide(self, who: int, keep_mine: bool) -> None:
