@@ -16,21 +16,41 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import channeldesk.store.models  # noqa: F401  (registers every table's description)
 from channeldesk.domain.hlc import Stamp
 from channeldesk.store.description import Kind, TableDescription, description_for
-from channeldesk.sync.protocol import MAX_CLOCK_SKEW_MS, ChangeIn
+from channeldesk.sync.protocol import MAX_CLOCK_SKEW_MS
 
 DELETED = "deleted"
 NOT_SENT = frozenset({"id", "updated_at"})  # never journalled, so never pushed
 CACHED_TEXT = 200  # longer texts are checked each time, not remembered
 
 RowKey = tuple[str, str]
+
+
+class CheckedChange(Protocol):
+    """What the checks read of a change: a pushed ``ChangeIn``, or one field of a pushed
+    record (``push_records.FieldChange``, a tuple with the same names)."""
+
+    @property
+    def change_id(self) -> str: ...
+    @property
+    def table(self) -> str: ...
+    @property
+    def row_id(self) -> str: ...
+    @property
+    def field(self) -> str: ...
+    @property
+    def value(self) -> Any: ...
+    @property
+    def hlc(self) -> str: ...
+    @property
+    def base_seq(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -84,7 +104,7 @@ def _known_field(table: str, field: str) -> tuple[Refusal | None, str | None]:
     return None, (spec.references or None) if spec.kind is Kind.REFERENCE else None
 
 
-def _field_problem(change: ChangeIn, team_seq: int, now_ms: int) -> Refusal | None:
+def _field_problem(change: CheckedChange, team_seq: int, now_ms: int) -> Refusal | None:
     unknown, _ = _known_field(change.table, change.field)
     if unknown is not None:
         return unknown
@@ -118,7 +138,7 @@ def _value_problem(table: str, field: str, kind: type, value: Any) -> str | None
 class BatchCheck:
     """The refusals of one batch, by the change's position in it."""
 
-    def __init__(self, changes: list[ChangeIn], team_seq: int, rows: RowLoader,
+    def __init__(self, changes: Sequence[CheckedChange], team_seq: int, rows: RowLoader,
                  now_ms: int | None = None) -> None:
         self.changes = changes
         self.refused: dict[int, Refusal] = {}
@@ -204,7 +224,7 @@ class BatchCheck:
                 changed = True
         return changed
 
-    def _reference_problem(self, change: ChangeIn, parent: RowKey) -> Refusal | None:
+    def _reference_problem(self, change: CheckedChange, parent: RowKey) -> Refusal | None:
         child = description_for(change.table)
         owner = description_for(parent[0])
         assert child is not None

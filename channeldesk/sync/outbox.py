@@ -402,8 +402,12 @@ def record(conn: sqlite3.Connection, schema: LocalSchema, batch: PendingBatch,
     refused_before = conflict_log.open_keys(conn, conflict_log.REJECTED)
     pairs: list[tuple[ChangeIn, PushResult]] = []
     record_versions: list[tuple] = []  # of records stored whole, saved before ``versions``
+    cursor = state.get_int(conn, state.CURSOR)
+    passed_over: list[int] = []  # see _read_again_after_replays
     for item, item_result in zip(batch.request.records, response.records, strict=True):
         if item_result.status == "accepted":  # stored whole
+            if cursor is not None and item_result.seq < cursor:
+                passed_over.append(item_result.seq)
             record_versions.extend(_record_versions(item, item_result.seq, versions))
             if refused_before:
                 for key in _record_keys_of(item):
@@ -421,6 +425,9 @@ def record(conn: sqlite3.Connection, schema: LocalSchema, batch: PendingBatch,
     for change, result in pairs:
         key = (change.table, change.row_id, change.field)
         if result.status == "accepted":
+            if cursor is not None and result.seq < cursor and (
+                    key not in known or known[key].seq != result.seq):
+                passed_over.append(result.seq)
             versions[key] = Version(result.seq, change.value, change.hlc)
             outcome.accepted += 1
             if key in refused_before:
@@ -471,7 +478,8 @@ def record(conn: sqlite3.Connection, schema: LocalSchema, batch: PendingBatch,
     if resent:
         state.note_resent(conn, sent_again, done=[change.change_id for change in changes])
     state.put(conn, pushed_through=batch.last_seq, pending_batch=None)
-    _skip_own_changes(conn, batch, response)
+    if not _read_again_after_replays(conn, passed_over, response):
+        _skip_own_changes(conn, batch, response)
     return outcome
 
 
@@ -521,6 +529,26 @@ def _skip_own_changes(conn: sqlite3.Connection, batch: PendingBatch,
     new = {seq for seq in _accepted_seqs(batch, response) if seq > cursor}
     if new and response.server_seq - cursor == len(new) and max(new) == response.server_seq:
         state.put(conn, cursor=response.server_seq)
+
+
+def _read_again_after_replays(conn: sqlite3.Connection, passed_over: list[int],
+                              response: PushResponse) -> bool:
+    """Move the cursor back to the oldest of ``passed_over``; True when it did.
+
+    Those are the seqs of accepted results below the cursor that this copy had not
+    recorded as its fields' versions: the server's first answers to changes it stored
+    before this copy read the team past them. The change went out, its answer was lost,
+    and a snapshot (after the server was restored from a backup) read on while this copy
+    kept its own unpushed value for the field, passing over a colleague's later change
+    of it; recording "accepted" would leave the field at its old value here for good.
+    Reading the team again from that seq brings the later change, applied as any pulled
+    change is. (A change sent twice in one push, a record's later edit brought forward,
+    is answered with the version the first answer recorded: nothing to read again.)"""
+    if (not passed_over or state.get(conn, state.EPOCH) != response.epoch
+            or state.get(conn, state.SNAPSHOT_MODE)):
+        return False
+    state.put(conn, cursor=min(passed_over))
+    return True
 
 
 def resend_refused_rows(conn: sqlite3.Connection, pushed_through: int) -> set[str]:

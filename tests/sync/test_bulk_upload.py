@@ -295,6 +295,9 @@ def test_a_batch_built_ahead_is_built_again_when_it_shares_a_record(make_client,
     assert report.conflicts == 0 and len(_requests(alice, "POST", "/push")) == 2
     assert builds == [False, True, False]  # the second, built ahead and built again
     assert _history_fields(alice).count("tier") == 1  # its re-send stored nothing
+    # Answered with the version its first answer recorded: nothing to read again.
+    conn = alice.store.db.connection()
+    assert state.get_int(conn, state.CURSOR) == alice.server.team().seq
     carol.sync()
     assert carol.value(Partner, first, "tier") == "gold"
     assert table_hashes(alice.store) == table_hashes(carol.store)

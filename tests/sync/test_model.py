@@ -372,3 +372,35 @@ def test_a_row_the_restore_lost_and_its_maker_then_deleted_reaches_the_team_whol
                              (lost,)).fetchone() == ("P c", "silver", "active", 1)
     finally:
         state.teardown()
+
+
+def test_a_change_answered_after_a_restore_still_takes_a_later_colleagues_value():
+    """Found by the model: a desktop's push was stored but its answer lost; the server
+    was then restored, and the desktop's snapshot after the restore kept its own
+    unpushed value over a colleague's later change of the field. Sent again, the change
+    was answered with its first (older) seq, and the desktop, its cursor already past
+    the colleague's change, kept its value for good while everyone else had theirs.
+    The desktop now reads the team again from that seq."""
+    state = SyncMachine()
+    try:
+        state.shared_partners()
+        state.create_many(names=["a"], who=0)
+        state.decide(keep_mine=False, who=0)
+        state.server_restored_from_a_backup(back=12)
+        state.server_restored_from_a_backup(back=6)
+        state.crash_and_restart(who=0)
+        state.server_prunes_its_history()
+        state.server_prunes_its_history()
+        state.edit(field="tier", pick=239, value="a", who=0)
+        state.sync(fault=("drop_response", "/push"), who=2)
+        state.edit(field="phone", pick=591, value="a", who=0)
+        state.delete_or_restore_many(deleted=False, picks=[532], who=2)
+        state.create_many(names=["c"], who=2)
+        state.create_many(names=["d"], who=1)
+        state.create(name="a", who=0)
+        state.sync(fault=("truncate", "/changes"), who=1)
+        state.sync(fault=("html", "/push"), who=1)
+        state.create(name="a", who=0)
+        state.server_restored_from_a_backup(back=1)
+    finally:
+        state.teardown()
