@@ -305,13 +305,14 @@ class _Batch:
         # later item of the batch reads goes through ``states`` instead (``watched``).
         self.record_states: list[tuple] = []
         self.watched: set[Key] = set()
+        self.watched_rows: set[RowKey] = set()
         self.row_facts: dict[RowKey, RowFacts] = {}
         self._asked_rows: set[RowKey] = set()
         self.done, self.done_records = _load_existing(team.id, [
             *(change.change_id for change in self.changes),
             *(record.record_id for record in self.records),
             *self._fields_possibly_stored()])
-        self.watched = _keys(self.changes)
+        self._watch(_keys(self.changes))
         self.states = _load_states(team.id, self.watched)
         self.done.update(_load_record_fields(team.id, (
             change.change_id for change in self.changes
@@ -319,6 +320,12 @@ class _Batch:
             and (change.table, change.row_id, change.field) in self.states)))
         self.loaded = dict(self.states)  # as the batch found them (see moved_by_others)
         self._moved_cache: dict[tuple[Key, int], bool] = {}
+
+    def _watch(self, keys: set[Key]) -> None:
+        """Fields a later item of the batch reads: a record stored whole keeps their
+        states in ``states`` (see ``_accept_record``)."""
+        self.watched |= keys
+        self.watched_rows |= {(table, row_id) for table, row_id, _ in keys}
 
     def _fields_possibly_stored(self) -> list[str]:
         """The change ids of the records' fields that may have been stored as changes
@@ -414,7 +421,7 @@ class _Batch:
                      if how == "fields"]
         if by_fields:  # before anything is applied: ``loaded`` is as the batch found it
             keys = _keys([field for fields in by_fields for field in fields])
-            self.watched |= keys
+            self._watch(keys)
             found = _load_states(self.team.id, keys)
             self.states.update(found)
             self.loaded.update(found)
@@ -460,16 +467,20 @@ class _Batch:
         table, row_id, hlc = record.table, record.row_id, record.hlc
         team, device, watched = self.team.id, self.caller.device_id, self.watched
         texts = [dump_value(value) for value in record.values.values()]
-        for seq, name, text in zip(range(first, self.seq + 1), record.values, texts,
-                                   strict=True):
-            key = (table, row_id, name)
-            if key in watched:
-                state = _State(text, seq, hlc, device)
-                self.states[key] = state
-                self.touched[key] = state
-            else:
-                self.record_states.append((team, table, row_id, name, text, seq, hlc,
-                                           device))
+        fields = zip(range(first, self.seq + 1), record.values, texts, strict=True)
+        if (table, row_id) not in self.watched_rows:  # nearly always: rows, no objects
+            self.record_states.extend([(team, table, row_id, name, text, seq, hlc, device)
+                                       for seq, name, text in fields])
+        else:
+            for seq, name, text in fields:
+                key = (table, row_id, name)
+                if key in watched:
+                    state = _State(text, seq, hlc, device)
+                    self.states[key] = state
+                    self.touched[key] = state
+                else:
+                    self.record_states.append((team, table, row_id, name, text, seq, hlc,
+                                               device))
         self.new_changes.append((
             self.team.id, self.seq, record.record_id, table, row_id, RECORD_FIELD,
             record_text(record.values), hlc, device, self.received_at))

@@ -64,9 +64,13 @@ def expand(record: RecordIn) -> list[FieldChange]:
     """The changes a record stands for, in the order of its values."""
     table, row_id, hlc, base = record.table, record.row_id, record.hlc, record.base_seq
     record_id = record.record_id
-    make = FieldChange._make  # tuple.__new__: a first upload makes ~900,000 of them
-    return [make((field_change_id(record_id, name), table, row_id, name, value, hlc, base))
+    # tuple.__new__ directly (no Python frame per field): a first upload makes ~900,000
+    return [_new(FieldChange, (field_change_id(record_id, name), table, row_id, name, value,
+                               hlc, base))
             for name, value in record.values.items()]
+
+
+_new = tuple.__new__
 
 
 # How a record of a batch is applied: answered as stored before, stored whole as one
