@@ -29,7 +29,7 @@ from json.encoder import encode_basestring
 from channeldesk.server.accounts import Caller
 from channeldesk.server.errors import ApiError
 from channeldesk.server.models import Team, database
-from channeldesk.server.push import dump_value
+from channeldesk.server.push_lookups import dump_value
 from channeldesk.server.push_records import RECORD_FIELD, DamagedRecordError, record_values
 from channeldesk.server.storage import Storage
 from channeldesk.store.journal import field_change_id

@@ -39,12 +39,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from json.encoder import encode_basestring
-from typing import Any
 
 from channeldesk.server import statistics
 from channeldesk.server.accounts import Caller
@@ -53,15 +49,12 @@ from channeldesk.server.change_checks import (
     Refusal,
     RowFacts,
     RowKey,
-    is_deleted_value,
 )
 from channeldesk.server.errors import ApiError
 from channeldesk.server.models import (
-    Device,
     ServerChange,
     StoredBatch,
     Team,
-    User,
     database,
     utc_now,
 )
@@ -73,19 +66,28 @@ from channeldesk.server.push_answer import (
     Result,
     answer_text,
 )
+from channeldesk.server.push_lookups import (
+    DELETED_FIELD,
+    Key,
+    State,
+    chunks,
+    dump_value,
+    load_existing,
+    load_record_fields,
+    load_rows,
+    load_states,
+    load_value,
+)
 from channeldesk.server.push_records import (
     RECORD_FIELD,
     FieldChange,
     Plan,
     RecordAccepted,
     expand,
-    first_seq,
     plan_records,
     record_text,
-    record_values,
 )
 from channeldesk.server.storage import Storage
-from channeldesk.store.journal import field_change_id
 from channeldesk.sync.protocol import (
     PROTOCOL_VERSION,
     RECORDS_SINCE,
@@ -98,39 +100,7 @@ from channeldesk.sync.protocol import (
 
 log = logging.getLogger(__name__)
 
-DELETED_FIELD = "deleted"
-KEY_CHUNK = 200
 INSERT_CHUNK = 100
-
-Key = tuple[str, str, str]
-
-
-@dataclass
-class _State:
-    """A field's current server value while the batch is being applied."""
-
-    value: str  # JSON
-    seq: int
-    hlc: str
-    device: str
-
-
-def dump_value(value: Any) -> str:
-    """A field value's JSON text, as ``json.dumps(value, ensure_ascii=False,
-    allow_nan=False)`` writes it. Texts and whole numbers, nearly every value of a first
-    upload, skip the encoder's set-up, which cost more than the encoding."""
-    kind = type(value)
-    if kind is str:
-        return encode_basestring(value)
-    if kind is int:
-        return int.__repr__(value)
-    if value is None:
-        return "null"
-    return json.dumps(value, ensure_ascii=False, allow_nan=False)
-
-
-def load_value(text: str) -> Any:
-    return json.loads(text)
 
 
 @functools.lru_cache(maxsize=64)
@@ -147,121 +117,13 @@ def request_hash(request: PushRequest) -> str:
     return hashlib.sha256(request.wire_json().encode("utf-8")).hexdigest()
 
 
-def _chunks(items: list, size: int) -> Iterable[list]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
-def _load_existing(team_id: int, change_ids: list[str]
-                   ) -> tuple[dict[str, Result], dict[str, RecordAccepted]]:
-    """The stored results of these ids: per-field changes, and records stored whole
-    (answered with their first seq)."""
-    found: dict[str, Result] = {}
-    records: dict[str, RecordAccepted] = {}
-    param = database.param
-    for chunk in _chunks(sorted(set(change_ids)), KEY_CHUNK * 2):
-        cursor = database.execute_sql(
-            'SELECT "change_id", "seq", "field", "value", "hlc", "device_id" '
-            f'FROM "server_change" WHERE "team_id" = {param} AND "change_id" IN '
-            f'({", ".join([param] * len(chunk))})', [team_id, *chunk])
-        for change_id, seq, field, value, hlc, device in cursor.fetchall():
-            # A damaged stored value fails the push here, as before, rather than going
-            # into an answer that is stored and replayed.
-            if field == RECORD_FIELD:
-                records[change_id] = RecordAccepted(change_id, first_seq(seq, value))
-                continue
-            load_value(value)
-            found[change_id] = Accepted(change_id, seq, value, hlc, device)
-    return found, records
-
-
-def _load_record_fields(team_id: int, change_ids: Iterable[str]) -> dict[str, Result]:
-    """The stored results of per-field changes that were stored inside a record row: a
-    record pushed whole whose answer was lost, re-sent field by field (the client's
-    fallback once it knows a version of one of its fields). A field's change id is its
-    record's id with the last eight hex digits replaced (``field_change_id``), so the
-    record rows are found by a range of the unique (team, change id) index."""
-    wanted = set(change_ids)
-    found: dict[str, Result] = {}
-    param = database.param
-    prefixes = sorted({change_id[:24] for change_id in wanted})
-    for chunk in _chunks(prefixes, KEY_CHUNK):
-        cursor = database.execute_sql(
-            'SELECT s."change_id", s."seq", s."value", s."hlc", s."device_id" FROM '
-            f'(VALUES {", ".join([f"({param}, {param})"] * len(chunk))}) AS k '
-            f'JOIN "server_change" AS s ON s."team_id" = {param} '
-            'AND s."change_id" BETWEEN k.column1 AND k.column2 '
-            f'AND s."field" = {param}',
-            [*(bound for prefix in chunk for bound in (prefix + "0" * 8, prefix + "f" * 8)),
-             team_id, RECORD_FIELD])
-        for record_id, last_seq, text, hlc, device in cursor.fetchall():
-            values = record_values(text)  # a damaged row fails the push, as above
-            first = last_seq - len(values) + 1
-            for offset, (name, value) in enumerate(values.items()):
-                change_id = field_change_id(record_id, name)
-                if change_id in wanted:
-                    found[change_id] = Accepted(change_id, first + offset,
-                                                dump_value(value), hlc, device)
-    return found
-
-
-def _load_states(team_id: int, keys: set[Key]) -> dict[Key, _State]:
-    """The current state of the given fields: a join against a VALUES list, which
-    SQLite and PostgreSQL both answer from the primary key (a row-value IN list makes
-    PostgreSQL plan one OR branch per key)."""
-    states: dict[Key, _State] = {}
-    param = database.param
-    triple = f"({param}, {param}, {param})"
-    for chunk in _chunks(sorted(keys), KEY_CHUNK):
-        cursor = database.execute_sql(
-            'SELECT s."table_name", s."row_id", s."field", s."value", s."seq", s."hlc", '
-            f's."device_id" FROM (VALUES {", ".join([triple] * len(chunk))}) AS k '
-            'JOIN "field_state" AS s ON s."table_name" = k.column1 '
-            f'AND s."row_id" = k.column2 AND s."field" = k.column3 AND s."team_id" = {param}',
-            [*(part for key in chunk for part in key), team_id])
-        for table, row_id, field, value, seq, hlc, device in cursor.fetchall():
-            states[(table, row_id, field)] = _State(value, seq, hlc, device)
-    return states
-
-
-def _load_rows(team_id: int, rows: set[tuple[str, str]]) -> dict[tuple[str, str], RowFacts]:
-    """Whether each row exists on the server (has any field), whether it is deleted,
-    and who deleted it (their email), in one query per chunk."""
-    found: dict[tuple[str, str], RowFacts] = {}
-    param = database.param
-    pair = f"({param}, {param})"
-    deleters: dict[tuple[str, str], str] = {}
-    for chunk in _chunks(sorted(rows), KEY_CHUNK):
-        cursor = database.execute_sql(
-            'SELECT k.column1, k.column2, '
-            f'MAX(CASE WHEN s."field" = {param} THEN s."value" END), '
-            f'MAX(CASE WHEN s."field" = {param} THEN s."device_id" END) '
-            f'FROM (VALUES {", ".join([pair] * len(chunk))}) AS k '
-            'JOIN "field_state" AS s ON s."table_name" = k.column1 '
-            f'AND s."row_id" = k.column2 AND s."team_id" = {param} '
-            'GROUP BY k.column1, k.column2',
-            [DELETED_FIELD, DELETED_FIELD, *(part for key in chunk for part in key),
-             team_id])
-        for table, row_id, deleted, device in cursor.fetchall():
-            is_deleted = deleted is not None and is_deleted_value(load_value(deleted))
-            found[(table, row_id)] = RowFacts(True, is_deleted)
-            if is_deleted and device:
-                deleters[(table, row_id)] = device
-    if deleters:
-        emails = dict(Device.select(Device.id, User.email).join(User)
-                      .where(Device.id.in_(sorted(set(deleters.values())))).tuples())
-        for key, device in deleters.items():
-            found[key] = RowFacts(True, True, emails.get(device))
-    return found
-
-
-def _conflict(change_id: str, state: _State, row_deleted: bool) -> PushResult:
+def _conflict(change_id: str, state: State, row_deleted: bool) -> PushResult:
     return PushResult(change_id=change_id, status="conflict", seq=state.seq,
                       server_value=load_value(state.value), server_hlc=state.hlc,
                       server_device=state.device, row_deleted=row_deleted)
 
 
-def _deleted_without_field(change_id: str, deletion: _State) -> PushResult:
+def _deleted_without_field(change_id: str, deletion: State) -> PushResult:
     """A conflict with a deletion on a row whose field the server never had (a restored
     server lost it): the deletion's seq and device, but no value or stamp of the field,
     so a client can never take the deletion's value for the field's."""
@@ -270,7 +132,7 @@ def _deleted_without_field(change_id: str, deletion: _State) -> PushResult:
                       row_deleted=True)
 
 
-def _rejected(change_id: str, state: _State | None, refusal: Refusal) -> PushResult:
+def _rejected(change_id: str, state: State | None, refusal: Refusal) -> PushResult:
     return PushResult(change_id=change_id, status="rejected",
                       seq=state.seq if state else 0,
                       server_value=load_value(state.value) if state else None,
@@ -300,7 +162,7 @@ class _Batch:
         self.seq = team.seq
         self.new_changes: list[tuple] = []
         self.received_at = ServerChange.received_at.db_value(utc_now())
-        self.touched: dict[Key, _State] = {}
+        self.touched: dict[Key, State] = {}
         # The field states of records stored whole, as rows to write; a field that a
         # later item of the batch reads goes through ``states`` instead (``watched``).
         self.record_states: list[tuple] = []
@@ -308,13 +170,13 @@ class _Batch:
         self.watched_rows: set[RowKey] = set()
         self.row_facts: dict[RowKey, RowFacts] = {}
         self._asked_rows: set[RowKey] = set()
-        self.done, self.done_records = _load_existing(team.id, [
+        self.done, self.done_records = load_existing(team.id, [
             *(change.change_id for change in self.changes),
             *(record.record_id for record in self.records),
             *self._fields_possibly_stored()])
         self._watch(_keys(self.changes))
-        self.states = _load_states(team.id, self.watched)
-        self.done.update(_load_record_fields(team.id, (
+        self.states = load_states(team.id, self.watched)
+        self.done.update(load_record_fields(team.id, (
             change.change_id for change in self.changes
             if change.change_id not in self.done
             and (change.table, change.row_id, change.field) in self.states)))
@@ -336,7 +198,7 @@ class _Batch:
                 for record, fields in zip(self.records, self.expanded, strict=True)
                 if (record.table, record.row_id) in existing for field in fields]
 
-    def moved_by_others(self, key: Key, state: _State, base_seq: int) -> bool:
+    def moved_by_others(self, key: Key, state: State, base_seq: int) -> bool:
         """Whether another device changed this field after ``base_seq``.
 
         A value this batch wrote is judged by the value it replaced. When that was no
@@ -392,7 +254,7 @@ class _Batch:
     def _accept(self, change: ChangeIn | FieldChange, key: Key) -> Accepted:
         self.seq += 1
         value = dump_value(change.value)
-        state = _State(value, self.seq, change.hlc, self.caller.device_id)
+        state = State(value, self.seq, change.hlc, self.caller.device_id)
         self.states[key] = state
         self.touched[key] = state
         self.new_changes.append((
@@ -409,7 +271,7 @@ class _Batch:
         switched off in tests)."""
         wanted = rows - self._asked_rows
         if wanted:
-            self.row_facts.update(_load_rows(self.team.id, wanted))
+            self.row_facts.update(load_rows(self.team.id, wanted))
             self._asked_rows |= wanted
         return {row: self.row_facts[row] for row in rows if row in self.row_facts}
 
@@ -422,7 +284,7 @@ class _Batch:
         if by_fields:  # before anything is applied: ``loaded`` is as the batch found it
             keys = _keys([field for fields in by_fields for field in fields])
             self._watch(keys)
-            found = _load_states(self.team.id, keys)
+            found = load_states(self.team.id, keys)
             self.states.update(found)
             self.loaded.update(found)
         records = [self._apply_record(record, fields, how, refused)
@@ -475,7 +337,7 @@ class _Batch:
             for seq, name, text in fields:
                 key = (table, row_id, name)
                 if key in watched:
-                    state = _State(text, seq, hlc, device)
+                    state = State(text, seq, hlc, device)
                     self.states[key] = state
                     self.touched[key] = state
                 else:
@@ -529,7 +391,7 @@ def _insert(columns: tuple[str, ...], table: str, rows: list[tuple],
     param = database.param
     row_sql = "(" + ", ".join([param] * len(columns)) + ")"
     names = ", ".join(f'"{column}"' for column in columns)
-    for chunk in _chunks(rows, INSERT_CHUNK):
+    for chunk in chunks(rows, INSERT_CHUNK):
         sql = (f'INSERT INTO "{table}" ({names}) VALUES '
                + ", ".join([row_sql] * len(chunk)) + suffix)
         database.execute_sql(sql, [value for row in chunk for value in row])

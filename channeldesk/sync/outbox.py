@@ -28,7 +28,7 @@ from pydantic import ValidationError
 
 from channeldesk.store import journal
 from channeldesk.store.journal import UNJOURNALLED_COLUMNS
-from channeldesk.sync import conflict_log, state
+from channeldesk.sync import conflict_log, cursor_after_push, state
 from channeldesk.sync.errors import LocalDataError, ServerError
 from channeldesk.sync.protocol import (
     LEGACY_BATCH,
@@ -403,7 +403,7 @@ def record(conn: sqlite3.Connection, schema: LocalSchema, batch: PendingBatch,
     pairs: list[tuple[ChangeIn, PushResult]] = []
     record_versions: list[tuple] = []  # of records stored whole, saved before ``versions``
     cursor = state.get_int(conn, state.CURSOR)
-    passed_over: list[int] = []  # see _read_again_after_replays
+    passed_over: list[int] = []  # see cursor_after_push.read_again_after_replays
     for item, item_result in zip(batch.request.records, response.records, strict=True):
         if item_result.status == "accepted":  # stored whole
             if cursor is not None and item_result.seq < cursor:
@@ -478,8 +478,8 @@ def record(conn: sqlite3.Connection, schema: LocalSchema, batch: PendingBatch,
     if resent:
         state.note_resent(conn, sent_again, done=[change.change_id for change in changes])
     state.put(conn, pushed_through=batch.last_seq, pending_batch=None)
-    if not _read_again_after_replays(conn, passed_over, response):
-        _skip_own_changes(conn, batch, response)
+    if not cursor_after_push.read_again_after_replays(conn, passed_over, response):
+        cursor_after_push.skip_own_changes(conn, batch, response)
     return outcome
 
 
@@ -499,56 +499,6 @@ def _record_versions(item: RecordIn, first_seq: int,
 
 def _record_keys_of(item: RecordIn) -> list[Key]:
     return [(item.table, item.row_id, name) for name in item.values]
-
-
-def _accepted_seqs(batch: PendingBatch, response: PushResponse) -> set[int]:
-    """The seqs the server gave this batch's accepted changes and record fields."""
-    seqs = {result.seq for result in response.results if result.status == "accepted"}
-    for item, result in zip(batch.request.records, response.records, strict=True):
-        if result.status == "accepted":
-            seqs.update(range(result.seq, result.seq + len(item.values)))
-        else:
-            seqs.update(field.seq for field in result.fields if field.status == "accepted")
-    return seqs
-
-
-def _skip_own_changes(conn: sqlite3.Connection, batch: PendingBatch,
-                      response: PushResponse) -> None:
-    """Move the cursor past this batch when everything between the cursor and the
-    server's new seq is this batch's own accepted changes.
-
-    Pulling them back would only find versions this copy has just recorded; a first
-    upload would otherwise download the whole team again right after sending it. Any
-    gap (a colleague's change in between, a conflict, another history) leaves the cursor
-    where it is, and the pull brings what lies between as before.
-    """
-    cursor = state.get_int(conn, state.CURSOR)
-    if (cursor is None or state.get(conn, state.EPOCH) != response.epoch
-            or state.get(conn, state.SNAPSHOT_MODE)):
-        return
-    new = {seq for seq in _accepted_seqs(batch, response) if seq > cursor}
-    if new and response.server_seq - cursor == len(new) and max(new) == response.server_seq:
-        state.put(conn, cursor=response.server_seq)
-
-
-def _read_again_after_replays(conn: sqlite3.Connection, passed_over: list[int],
-                              response: PushResponse) -> bool:
-    """Move the cursor back to the oldest of ``passed_over``; True when it did.
-
-    Those are the seqs of accepted results below the cursor that this copy had not
-    recorded as its fields' versions: the server's first answers to changes it stored
-    before this copy read the team past them. The change went out, its answer was lost,
-    and a snapshot (after the server was restored from a backup) read on while this copy
-    kept its own unpushed value for the field, passing over a colleague's later change
-    of it; recording "accepted" would leave the field at its old value here for good.
-    Reading the team again from that seq brings the later change, applied as any pulled
-    change is. (A change sent twice in one push, a record's later edit brought forward,
-    is answered with the version the first answer recorded: nothing to read again.)"""
-    if (not passed_over or state.get(conn, state.EPOCH) != response.epoch
-            or state.get(conn, state.SNAPSHOT_MODE)):
-        return False
-    state.put(conn, cursor=min(passed_over))
-    return True
 
 
 def resend_refused_rows(conn: sqlite3.Connection, pushed_through: int) -> set[str]:
